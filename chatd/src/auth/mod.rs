@@ -1,0 +1,12 @@
+//! Accounts and sessions: password hashing, tokens, the input rules, and the service that
+//! REST (and later the WebSocket) calls to register, log in, refresh and log out.
+
+mod password;
+mod rules;
+mod service;
+mod tokens;
+
+pub use password::PasswordHasher;
+pub use rules::{normalize_username, validate_display_name, validate_status_message};
+pub use service::{AuthService, AuthUser, ClientInfo, Registration};
+pub use tokens::{AccessClaims, TokenKeys, load_or_create_secret};

@@ -1,0 +1,102 @@
+//! The server's one error type. Services return it; `http` renders it as the documented
+//! body, and the WebSocket layer will send the same body in `error` frames.
+
+use common::{ErrorBody, ErrorCode, ErrorDetail};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::store::StoreError;
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more fields break a rule.
+    #[error("invalid request")]
+    Validation(Vec<ErrorDetail>),
+    /// The request itself is malformed (bad JSON, wrong content type, bad path).
+    #[error("{0}")]
+    BadRequest(String),
+    /// No valid credentials.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// Authenticated but not allowed.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// No such thing, or one the caller may not see.
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// Conflicts with existing state.
+    #[error("{0}")]
+    Conflict(&'static str),
+    /// Too large.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Too many attempts; retry after this many seconds.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until a retry can succeed.
+        retry_after_secs: u64,
+    },
+    /// A dependency is down or the request timed out.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Readiness failed; one detail per failing dependency.
+    #[error("not ready")]
+    NotReady(Vec<ErrorDetail>),
+    /// Anything else: logged, never shown to the client.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![ErrorDetail::new(field, message)])
+    }
+
+    /// The wire code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation(_) | Self::BadRequest(_) => ErrorCode::ValidationError,
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict(_) => ErrorCode::Conflict,
+            Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::RateLimited { .. } => ErrorCode::RateLimitExceeded,
+            Self::Unavailable(_) | Self::NotReady(_) => ErrorCode::ServiceUnavailable,
+            Self::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+
+    /// The documented body for this error. Internal errors say nothing of their cause.
+    pub fn to_body(&self, request_id: &str) -> ErrorBody {
+        let (message, details) = match self {
+            Self::Validation(details) => ("invalid request".to_owned(), details.clone()),
+            Self::NotReady(details) => ("not ready".to_owned(), details.clone()),
+            Self::Internal(_) => ("internal error".to_owned(), Vec::new()),
+            other => (other.to_string(), Vec::new()),
+        };
+        ErrorBody {
+            code: self.code(),
+            message,
+            details,
+            request_id: request_id.to_owned(),
+            timestamp: OffsetDateTime::now_utc()
+                .format(&Rfc3339)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(e) => Self::Unavailable(format!("database unavailable: {e}")),
+            StoreError::Database(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
+/// Results of services.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

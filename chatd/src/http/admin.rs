@@ -1,0 +1,26 @@
+//! `/api/admin/*`: server administration over REST (invites). The rest is `chatctl`'s.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use common::api::{CreateInviteRequest, InviteResponse};
+
+use super::AppState;
+use super::extract::Json;
+use crate::auth::{AuthUser, ClientInfo};
+use crate::error::Result;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/admin/invites", post(create_invite))
+}
+
+async fn create_invite(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    client: ClientInfo,
+    Json(req): Json<CreateInviteRequest>,
+) -> Result<(StatusCode, axum::Json<InviteResponse>)> {
+    let invite = state.auth.create_invite(&caller, &req, &client).await?;
+    Ok((StatusCode::CREATED, axum::Json(invite)))
+}

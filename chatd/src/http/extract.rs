@@ -1,0 +1,198 @@
+//! Extractors that answer bad input with the documented error body: `Json`, `Query`, `Path`,
+//! plus `AuthUser` (a handler that takes it cannot forget authentication) and `ClientInfo`.
+
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use common::ErrorDetail;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use crate::auth::{AuthUser, ClientInfo};
+use crate::error::Error;
+
+/// A JSON body. Unknown fields, missing fields, wrong types, malformed JSON, a wrong
+/// content type and oversized bodies all become the error body.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<S, T> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> Error {
+    match rejection {
+        JsonRejection::JsonDataError(e) => serde_problem(&e.body_text()),
+        JsonRejection::JsonSyntaxError(e) => {
+            Error::BadRequest(format!("malformed JSON: {}", strip_prefix(&e.body_text())))
+        }
+        JsonRejection::MissingJsonContentType(_) => {
+            Error::BadRequest("expected a body with Content-Type: application/json".into())
+        }
+        JsonRejection::BytesRejection(e) if e.status().as_u16() == 413 => {
+            Error::PayloadTooLarge(format!(
+                "the body is larger than {} bytes",
+                common::limits::JSON_BODY_MAX_BYTES
+            ))
+        }
+        other => Error::BadRequest(other.body_text()),
+    }
+}
+
+/// Turns serde's "unknown field `x`" / "missing field `x`" into a detail naming the field.
+fn serde_problem(text: &str) -> Error {
+    let text = strip_prefix(text);
+    for (marker, message) in [
+        ("unknown field `", "unknown field"),
+        ("missing field `", "is required"),
+    ] {
+        if let Some(rest) = text.split(marker).nth(1)
+            && let Some(field) = rest.split('`').next()
+        {
+            return Error::Validation(vec![ErrorDetail::new(field, message)]);
+        }
+    }
+    if let Some((path, problem)) = text.split_once(": ")
+        && !path.contains(' ')
+    {
+        return Error::Validation(vec![ErrorDetail::new(path, problem)]);
+    }
+    Error::BadRequest(format!("invalid body: {text}"))
+}
+
+fn strip_prefix(text: &str) -> &str {
+    text.split_once("target type: ")
+        .map_or(text, |(_, rest)| rest)
+        .trim_start_matches("Failed to parse the request body as JSON: ")
+}
+
+/// Query parameters.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|e: QueryRejection| {
+                Error::BadRequest(format!("invalid query: {}", e.body_text()))
+            })
+    }
+}
+
+/// Path parameters; a malformed id is a 400 naming the parameter.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Self(p.0))
+            .map_err(|e: PathRejection| Error::field("path", e.body_text()))
+    }
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = Error;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or(Error::Unauthorized("missing bearer token"))?;
+        state.auth.authenticate(token.trim()).await
+    }
+}
+
+impl FromRequestParts<AppState> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = state
+            .config
+            .http
+            .trust_forwarded_for
+            .then(|| parts.headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().filter(|c| !c.is_control()).take(256).collect());
+        Ok(Self {
+            ip: forwarded.or(peer),
+            user_agent,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_become_field_details() {
+        let Error::Validation(d) = serde_problem(
+            "Failed to deserialize the JSON body into the target type: unknown field `admin`, expected one of `a`, `b` at line 1 column 9",
+        ) else {
+            panic!("not a validation error")
+        };
+        assert_eq!(
+            (d[0].field.as_str(), d[0].message.as_str()),
+            ("admin", "unknown field")
+        );
+        let Error::Validation(d) = serde_problem(
+            "Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 2",
+        ) else {
+            panic!("not a validation error")
+        };
+        assert_eq!(d[0].field, "password");
+    }
+}

@@ -1,0 +1,68 @@
+//! The REST API: one router per resource, merged here, with the shared layers applied once.
+
+mod admin;
+mod auth;
+pub mod context;
+mod error;
+pub mod extract;
+mod health;
+mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Uri};
+use axum::middleware;
+use redis::aio::ConnectionManager;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::auth::AuthService;
+use crate::config::Config;
+use crate::error::Error;
+use crate::store::Store;
+use crate::users::UserService;
+
+/// What every handler can reach. Cheap to clone: every field is a handle.
+#[derive(Clone)]
+pub struct AppState {
+    /// The effective configuration.
+    pub config: Arc<Config>,
+    /// PostgreSQL.
+    pub store: Store,
+    /// Redis, when configured.
+    pub redis: Option<ConnectionManager>,
+    /// Accounts and sessions.
+    pub auth: AuthService,
+    /// Profiles.
+    pub users: UserService,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(admin::router())
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_route)
+        .layer(DefaultBodyLimit::max(common::limits::JSON_BODY_MAX_BYTES))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            context::request_context,
+        ))
+        .with_state(state)
+}
+
+async fn unknown_route(method: Method, uri: Uri) -> Error {
+    tracing::debug!(%method, %uri, "no such route");
+    Error::NotFound("no such route")
+}

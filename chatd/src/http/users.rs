@@ -1,0 +1,61 @@
+//! `/api/users/*`: profiles and user search.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use common::UserId;
+use common::api::{Me, Page, UpdateProfileRequest, User};
+use serde::Deserialize;
+
+use super::AppState;
+use super::extract::{Json, Path, Query};
+use crate::auth::AuthUser;
+use crate::error::Result;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/users/me", get(me).put(update_me))
+        .route("/api/users/search", get(search))
+        .route("/api/users/{id}", get(user))
+}
+
+async fn me(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<Me>> {
+    Ok(axum::Json(state.users.me(&caller).await?))
+}
+
+async fn update_me(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<UpdateProfileRequest>,
+) -> Result<axum::Json<Me>> {
+    Ok(axum::Json(state.users.update_me(&caller, &req).await?))
+}
+
+async fn user(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+    Path(id): Path<UserId>,
+) -> Result<axum::Json<User>> {
+    Ok(axum::Json(state.users.get(id.as_uuid()).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchParams {
+    q: String,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    _caller: AuthUser,
+    Query(params): Query<SearchParams>,
+) -> Result<axum::Json<Page<User>>> {
+    Ok(axum::Json(
+        state
+            .users
+            .search(&params.q, params.limit, params.cursor.as_deref())
+            .await?,
+    ))
+}

@@ -1,0 +1,179 @@
+//! Assembling and running the server: database (embedded or external), Redis, services, the
+//! HTTP listener, and a graceful shutdown that drains in-flight requests within a bound.
+
+use std::fs::File;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::PgConnectOptions;
+use tokio::net::TcpListener;
+use tracing::{info, warn};
+
+use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
+use crate::config::Config;
+use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
+use crate::http::{self, AppState};
+use crate::ratelimit::Counters;
+use crate::store::Store;
+use crate::users::UserService;
+
+/// A built server, ready to serve.
+#[derive(Debug)]
+pub struct Server {
+    state: AppState,
+}
+
+impl Server {
+    /// Connects to PostgreSQL at `database` and Redis (if configured), applies migrations,
+    /// and builds the services.
+    pub async fn build(config: Config, database: PgConnectOptions) -> anyhow::Result<Self> {
+        let store = Store::connect_lazy(
+            database,
+            config.database.max_connections,
+            Duration::from_secs(config.database.acquire_timeout_secs),
+        );
+        store
+            .migrate()
+            .await
+            .context("applying database migrations")?;
+        let redis = match &config.redis.url {
+            Some(url) => Some(
+                redis::Client::open(url.expose())
+                    .context("redis.url")?
+                    .get_connection_manager()
+                    .await
+                    .with_context(|| format!("connecting to Redis at {}", url.redacted()))?,
+            ),
+            None => None,
+        };
+        let counters = redis.clone().map_or_else(Counters::memory, Counters::Redis);
+        let secret = load_or_create_secret(
+            config.auth.jwt_secret.as_ref().map(|s| s.expose()),
+            &config.data_dir,
+        )?;
+        let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
+        let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
+        let auth = AuthService::new(
+            store.clone(),
+            hasher,
+            keys,
+            config.auth.clone(),
+            config.limits.clone(),
+            counters,
+        );
+        let state = AppState {
+            config: Arc::new(config),
+            users: UserService::new(store.clone()),
+            store,
+            redis,
+            auth,
+        };
+        Ok(Self { state })
+    }
+
+    /// The store, for callers that need the database directly (tests, `chatctl`).
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// The HTTP application.
+    pub fn router(&self) -> axum::Router {
+        http::router(self.state.clone())
+    }
+
+    /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish
+    /// for at most `http.shutdown_grace_secs`.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let grace = Duration::from_secs(self.state.config.http.shutdown_grace_secs);
+        let store = self.state.store.clone();
+        let app = self
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+            shutdown.await;
+            info!("shutting down: no new connections, draining in-flight requests");
+            let _ = stopping_tx.send(());
+        });
+        let deadline = async move {
+            if stopping_rx.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server => result.context("serving HTTP")?,
+            () = deadline => warn!(grace_secs = grace.as_secs(), "in-flight requests cut off after the grace period"),
+        }
+        store.close().await;
+        Ok(())
+    }
+}
+
+/// Runs chatd with `config` on `listener` until `shutdown`: starts the embedded PostgreSQL
+/// when no database URL is configured (and stops it after), prints the address it serves.
+pub async fn run(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let _lock = lock_data_dir(&config)?;
+    let embedded = match &config.database.url {
+        Some(_) => None,
+        None => Some(
+            EmbeddedPostgres::start(EmbeddedOptions {
+                root: config.data_dir.join("postgres"),
+                bin_dir: config.postgres.bin_dir.clone(),
+                user_when_root: config.postgres.user.clone(),
+                max_connections: (config.database.max_connections + 10).max(50),
+                unsafe_no_fsync: false,
+            })
+            .await?,
+        ),
+    };
+    let database = match (&config.database.url, &embedded) {
+        (Some(url), _) => PgConnectOptions::from_str(url.expose()).context("database.url")?,
+        (None, Some(pg)) => pg.connect_options(embedded_pg::DATABASE),
+        (None, None) => unreachable!("the embedded cluster exists when no URL is set"),
+    };
+    let served = async {
+        let server = Server::build(config, database).await?;
+        let addr = listener.local_addr()?;
+        info!(%addr, "ready");
+        println!("chatd serving on http://{addr}");
+        server.serve(listener, shutdown).await
+    }
+    .await;
+    if let Some(pg) = embedded
+        && let Err(e) = pg.stop().await
+    {
+        warn!(error = %e, "stopping the embedded PostgreSQL failed");
+    }
+    served
+}
+
+/// One chatd per data directory: a second one on the same directory would share (and
+/// corrupt the expectations of) the embedded cluster.
+fn lock_data_dir(config: &Config) -> anyhow::Result<File> {
+    let path = config.data_dir.join("chatd.lock");
+    let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    file.try_lock().map_err(|_| {
+        anyhow::anyhow!(
+            "another chatd is using the data directory {}; give each instance its own \
+             CHATD_DATA_DIR",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(file)
+}

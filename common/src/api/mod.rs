@@ -1,0 +1,22 @@
+//! REST request and response bodies. JSON is camelCase; requests reject unknown fields.
+
+pub mod auth;
+pub mod health;
+pub mod users;
+
+pub use auth::*;
+pub use health::*;
+pub use users::*;
+
+use serde::{Deserialize, Serialize};
+
+/// A page of results with an opaque cursor for the next page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}

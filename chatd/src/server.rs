@@ -50,7 +50,10 @@ impl Server {
             ),
             None => None,
         };
-        let counters = redis.clone().map_or_else(Counters::memory, Counters::Redis);
+        let counters = redis.clone().map_or_else(Counters::memory, |conn| Counters::Redis {
+            conn,
+            prefix: config.redis.key_prefix.clone(),
+        });
         let secret = load_or_create_secret(
             config.auth.jwt_secret.as_ref().map(|s| s.expose()),
             &config.data_dir,

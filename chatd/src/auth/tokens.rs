@@ -28,6 +28,8 @@ pub struct AccessClaims {
     pub exp: i64,
     /// Always `chatd`.
     pub iss: String,
+    /// A unique id per token, so that two tokens are never equal.
+    pub jti: Uuid,
 }
 
 /// Signs and checks access tokens.
@@ -77,6 +79,7 @@ impl TokenKeys {
             iat: now,
             exp: now + self.ttl_secs as i64,
             iss: ISSUER.to_owned(),
+            jti: Uuid::now_v7(),
         };
         Ok(jsonwebtoken::encode(
             &Header::new(Algorithm::HS256),

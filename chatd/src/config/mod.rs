@@ -80,11 +80,23 @@ pub struct DatabaseConfig {
 }
 
 /// `[redis]`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RedisConfig {
     /// `redis://host:port` or `redis+unix:///path`; unset means a single node with no Redis.
     pub url: Option<Secret>,
+    /// Prefix of every key chatd writes, so that several deployments can share one Redis.
+    /// Every node of one deployment needs the same prefix.
+    pub key_prefix: String,
+}
+
+impl Default for RedisConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "chatd:".into(),
+        }
+    }
 }
 
 /// `[postgres]`: the embedded cluster.

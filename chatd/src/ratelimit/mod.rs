@@ -13,15 +13,20 @@ use redis::aio::ConnectionManager;
 pub enum Counters {
     /// One node: a map in memory.
     Memory(Arc<Mutex<HashMap<String, (Instant, u32)>>>),
-    /// Many nodes: `INCR` + `PEXPIRE` on Redis keys under `chatd:rl:`.
-    Redis(ConnectionManager),
+    /// Many nodes: `INCR` + `PEXPIRE` on Redis keys under `<prefix>rl:`.
+    Redis {
+        /// The shared connection.
+        conn: ConnectionManager,
+        /// `redis.key_prefix`.
+        prefix: String,
+    },
 }
 
 impl std::fmt::Debug for Counters {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::Memory(_) => "Counters::Memory",
-            Self::Redis(_) => "Counters::Redis",
+            Self::Redis { .. } => "Counters::Redis",
         })
     }
 }
@@ -54,9 +59,9 @@ impl Counters {
                 }
                 Ok(())
             }
-            Self::Redis(conn) => {
+            Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let key = redis_key(key);
+                let key = format!("{prefix}rl:{key}");
                 let count: Option<u32> = conn.get(&key).await.unwrap_or(None);
                 if count.unwrap_or(0) < max {
                     return Ok(());
@@ -83,9 +88,9 @@ impl Counters {
                 }
                 entry.1 += 1;
             }
-            Self::Redis(conn) => {
+            Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let key = redis_key(key);
+                let key = format!("{prefix}rl:{key}");
                 let count: redis::RedisResult<u32> = conn.incr(&key, 1).await;
                 if let Ok(1) = count {
                     let _: redis::RedisResult<()> =
@@ -103,16 +108,12 @@ impl Counters {
                     map.remove(key);
                 }
             }
-            Self::Redis(conn) => {
+            Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let _: redis::RedisResult<()> = conn.del(redis_key(key)).await;
+                let _: redis::RedisResult<()> = conn.del(format!("{prefix}rl:{key}")).await;
             }
         }
     }
-}
-
-fn redis_key(key: &str) -> String {
-    format!("chatd:rl:{key}")
 }
 
 fn limited(remaining: Duration) -> Limited {

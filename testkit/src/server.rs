@@ -1,0 +1,147 @@
+//! A real chatd, in-process, on `127.0.0.1:0`, with its own database.
+
+use std::net::SocketAddr;
+
+use chatd::config::{Config, Secret};
+use chatd::store::Store;
+use common::api::{RegisterRequest, TokenResponse};
+use common::client::Client;
+use sqlx::postgres::PgConnectOptions;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::postgres::{TestDb, fresh_db};
+
+/// The password every test user gets unless a test says otherwise.
+pub fn password() -> &'static str {
+    "correct horse battery"
+}
+
+/// A configuration for tests: port 0, a random token key, limits that do not get in the
+/// way (a test of a limit sets its own), and a Redis key prefix of its own.
+pub fn test_config() -> Config {
+    let mut config = Config::default();
+    config.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.data_dir = std::env::temp_dir();
+    config.auth.jwt_secret = Some(Secret::new(format!(
+        "test-secret-{}-{}",
+        uuid::Uuid::now_v7().simple(),
+        uuid::Uuid::now_v7().simple()
+    )));
+    config.auth.max_concurrent_hashes = 4;
+    config.limits.registrations_per_ip = 1_000_000;
+    config.limits.login_failures_per_ip = 1_000_000;
+    config.database.max_connections = 5;
+    config.redis.key_prefix = format!("t{}:", uuid::Uuid::now_v7().simple());
+    config.http.shutdown_grace_secs = 2;
+    config
+}
+
+/// A running server. Stopped (gracefully) by [`TestServer::stop`], aborted on drop.
+#[derive(Debug)]
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// `http://addr`.
+    pub base_url: String,
+    /// The configuration it runs with.
+    pub config: Config,
+    store: Store,
+    db: Option<TestDb>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    /// A server with the test configuration on a fresh database.
+    pub async fn start() -> Self {
+        Self::with_config(test_config()).await
+    }
+
+    /// A server with `config` on a fresh database.
+    pub async fn with_config(config: Config) -> Self {
+        let db = fresh_db().await;
+        let mut server = Self::on(config, db.options()).await;
+        server.db = Some(db);
+        server
+    }
+
+    /// A server with `config` on an existing database (a second node, a private cluster).
+    pub async fn on(config: Config, database: PgConnectOptions) -> Self {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .unwrap_or_else(|e| panic!("binding a test listener: {e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let server = chatd::Server::build(config.clone(), database)
+            .await
+            .unwrap_or_else(|e| panic!("building chatd: {e:#}"));
+        let store = server.store().clone();
+        let (tx, rx) = oneshot::channel();
+        let task = tokio::spawn(server.serve(listener, async {
+            let _ = rx.await;
+        }));
+        Self {
+            addr,
+            base_url: format!("http://{addr}"),
+            config,
+            store,
+            db: None,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// A new client of this server, not logged in.
+    pub fn client(&self) -> Client {
+        Client::new(&self.base_url).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The server's store, for looking at or arranging what the API cannot.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The test database, when the server made its own.
+    pub fn db(&self) -> Option<&TestDb> {
+        self.db.as_ref()
+    }
+
+    /// Registers `username` with [`password`] and logs in; returns the logged-in client.
+    pub async fn user(&self, username: &str) -> (Client, TokenResponse) {
+        let client = self.client();
+        client
+            .register(&RegisterRequest {
+                username: username.to_owned(),
+                password: password().to_owned(),
+                password_confirm: password().to_owned(),
+                display_name: None,
+                invite_code: None,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("registering {username}: {e}"));
+        let tokens = client
+            .login(username, password())
+            .await
+            .unwrap_or_else(|e| panic!("logging in {username}: {e}"));
+        (client, tokens)
+    }
+
+    /// Graceful shutdown; returns what `serve` returned.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -42,7 +42,7 @@ pub struct ConfigArgs {
     /// Where chatd keeps its state (embedded PostgreSQL, keys, attachments).
     #[arg(long, env = "CHATD_DATA_DIR", global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// An external PostgreSQL, e.g. postgres://chatd:pw@db/chatd. Unset: embedded.
+    /// An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded.
     #[arg(
         long,
         env = "CHATD_DATABASE_URL",
@@ -59,7 +59,7 @@ pub struct ConfigArgs {
         value_name = "N"
     )]
     pub database_max_connections: Option<u32>,
-    /// Redis for fan-out between nodes, e.g. redis://127.0.0.1:6379. Unset: single node.
+    /// Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node.
     #[arg(
         long,
         env = "CHATD_REDIS_URL",

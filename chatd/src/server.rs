@@ -14,7 +14,7 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
-use crate::config::Config;
+use crate::config::{Config, Secret};
 use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
 use crate::http::{self, AppState};
 use crate::ratelimit::Counters;
@@ -50,12 +50,14 @@ impl Server {
             ),
             None => None,
         };
-        let counters = redis.clone().map_or_else(Counters::memory, |conn| Counters::Redis {
-            conn,
-            prefix: config.redis.key_prefix.clone(),
-        });
+        let counters = redis
+            .clone()
+            .map_or_else(Counters::memory, |conn| Counters::Redis {
+                conn,
+                prefix: config.redis.key_prefix.clone(),
+            });
         let secret = load_or_create_secret(
-            config.auth.jwt_secret.as_ref().map(|s| s.expose()),
+            config.auth.jwt_secret.as_ref().map(Secret::expose),
             &config.data_dir,
         )?;
         let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);

@@ -1,8 +1,11 @@
 //! Accounts and sessions over real HTTP against a real PostgreSQL: registration rules,
 //! login, rate limits, tokens, refresh rotation and reuse detection, logout, sessions.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+
 use std::time::Duration;
 
+use base64::Engine;
 use chatd::auth::{AccessClaims, PasswordHasher};
 use chatd::config::RegistrationMode;
 use chatd::store::NewUser;
@@ -41,7 +44,11 @@ async fn register_folds_case_and_returns_the_user() {
     let user = server.client().register(&req).await.unwrap();
     assert_eq!(user.username, "ada.lovelace");
     assert_eq!(user.display_name.as_deref(), Some("Ada"));
-    let tokens = server.client().login("ADA.LOVELACE", password()).await.unwrap();
+    let tokens = server
+        .client()
+        .login("ADA.LOVELACE", password())
+        .await
+        .unwrap();
     assert_eq!(tokens.user.id, user.id);
 }
 
@@ -56,9 +63,18 @@ async fn every_registration_rule_answers_400_naming_the_field() {
         (registration("bad name", password(), password()), "username"),
         (registration("émile", password(), password()), "username"),
         (registration("carol", "short", "short"), "password"),
-        (registration("carol", "carol-is-great", "carol-is-great"), "password"),
-        (registration("carol", "zzzzzzzzzz", "zzzzzzzzzz"), "password"),
-        (registration("carol", password(), "something else"), "passwordConfirm"),
+        (
+            registration("carol", "carol-is-great", "carol-is-great"),
+            "password",
+        ),
+        (
+            registration("carol", "zzzzzzzzzz", "zzzzzzzzzz"),
+            "password",
+        ),
+        (
+            registration("carol", password(), "something else"),
+            "passwordConfirm",
+        ),
         (
             RegisterRequest {
                 display_name: Some("x".repeat(65)),
@@ -92,8 +108,12 @@ async fn every_registration_rule_answers_400_naming_the_field() {
 async fn usernames_are_unique_regardless_of_case() {
     let server = TestServer::start().await;
     server.user("bob").await;
-    let (status, body) =
-        api_error(server.client().register(&registration("BOB", password(), password())).await);
+    let (status, body) = api_error(
+        server
+            .client()
+            .register(&registration("BOB", password(), password()))
+            .await,
+    );
     assert_eq!((status, body.code), (409, ErrorCode::Conflict));
 }
 
@@ -117,8 +137,12 @@ async fn closed_registration_refuses_everyone() {
     let mut config = test_config();
     config.auth.registration = RegistrationMode::Closed;
     let server = TestServer::with_config(config).await;
-    let (status, body) =
-        api_error(server.client().register(&registration("erin", password(), password())).await);
+    let (status, body) = api_error(
+        server
+            .client()
+            .register(&registration("erin", password(), password()))
+            .await,
+    );
     assert_eq!((status, body.code), (403, ErrorCode::Forbidden));
 }
 
@@ -128,7 +152,11 @@ async fn invite_only_registration_needs_a_valid_unused_code() {
     config.auth.registration = RegistrationMode::Invite;
     let server = TestServer::with_config(config).await;
     // The first administrator is made by the operator (chatctl), here through the store.
-    let hash = PasswordHasher::new(1).unwrap().hash(password()).await.unwrap();
+    let hash = PasswordHasher::new(1)
+        .unwrap()
+        .hash(password())
+        .await
+        .unwrap();
     let admin = server
         .store()
         .create_user(&NewUser {
@@ -145,11 +173,18 @@ async fn invite_only_registration_needs_a_valid_unused_code() {
     admin_client.login("root", password()).await.unwrap();
 
     let visitor = server.client();
-    let (status, body) = api_error(visitor.register(&registration("frank", password(), password())).await);
+    let (status, body) = api_error(
+        visitor
+            .register(&registration("frank", password(), password()))
+            .await,
+    );
     assert_eq!((status, fields(&body)), (400, vec!["inviteCode"]));
 
     let invite = admin_client
-        .create_invite(&CreateInviteRequest { max_uses: Some(1), expires_in: None })
+        .create_invite(&CreateInviteRequest {
+            max_uses: Some(1),
+            expires_in: None,
+        })
         .await
         .unwrap();
     let mut req = registration("frank", password(), password());
@@ -158,7 +193,11 @@ async fn invite_only_registration_needs_a_valid_unused_code() {
 
     req.username = "grace".into();
     let (status, body) = api_error(visitor.register(&req).await);
-    assert_eq!((status, fields(&body)), (400, vec!["inviteCode"]), "a used-up code");
+    assert_eq!(
+        (status, fields(&body)),
+        (400, vec!["inviteCode"]),
+        "a used-up code"
+    );
 
     req.invite_code = Some("made-up".into());
     let (status, _) = api_error(visitor.register(&req).await);
@@ -204,7 +243,11 @@ async fn failed_logins_per_username_are_limited_then_the_limit_expires() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 429);
-    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=2).contains(&retry), "Retry-After {retry}");
     let body: common::ErrorResponse = resp.json().await.unwrap();
     assert_eq!(body.error.code, ErrorCode::RateLimitExceeded);
@@ -233,13 +276,19 @@ async fn failed_logins_per_address_are_limited() {
 }
 
 fn sign(claims: &AccessClaims, secret: &[u8]) -> String {
-    jsonwebtoken::encode(&Header::default(), claims, &EncodingKey::from_secret(secret)).unwrap()
+    jsonwebtoken::encode(
+        &Header::default(),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .unwrap()
 }
 
 fn claims_of(token: &str) -> AccessClaims {
-    use base64::Engine;
     let payload = token.split('.').nth(1).unwrap();
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
     serde_json::from_slice(&json).unwrap()
 }
 
@@ -255,26 +304,46 @@ async fn me_status(server: &TestServer, token: Option<&str>) -> u16 {
 async fn bad_access_tokens_are_refused() {
     let server = TestServer::start().await;
     let (_, tokens) = server.user("kim").await;
-    let secret = server.config.auth.jwt_secret.as_ref().unwrap().expose().as_bytes().to_vec();
+    let secret = server
+        .config
+        .auth
+        .jwt_secret
+        .as_ref()
+        .unwrap()
+        .expose()
+        .as_bytes()
+        .to_vec();
     assert_eq!(me_status(&server, Some(&tokens.access_token)).await, 200);
 
-    let resp = reqwest::get(format!("{}/api/users/me", server.base_url)).await.unwrap();
+    let resp = reqwest::get(format!("{}/api/users/me", server.base_url))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 401);
     assert_eq!(resp.headers()["www-authenticate"], "Bearer");
 
     let mut expired = claims_of(&tokens.access_token);
     expired.exp = expired.iat - 10;
-    assert_eq!(me_status(&server, Some(&sign(&expired, &secret))).await, 401, "expired");
+    assert_eq!(
+        me_status(&server, Some(&sign(&expired, &secret))).await,
+        401,
+        "expired"
+    );
 
-    let wrong_key = sign(&claims_of(&tokens.access_token), b"some-other-secret-some-other-secret");
-    assert_eq!(me_status(&server, Some(&wrong_key)).await, 401, "wrongly signed");
+    let wrong_key = sign(
+        &claims_of(&tokens.access_token),
+        b"some-other-secret-some-other-secret",
+    );
+    assert_eq!(
+        me_status(&server, Some(&wrong_key)).await,
+        401,
+        "wrongly signed"
+    );
 
     let mut forged = claims_of(&tokens.access_token);
     forged.sub = uuid::Uuid::now_v7();
     let parts: Vec<&str> = tokens.access_token.split('.').collect();
-    use base64::Engine;
-    let forged_payload =
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&forged).unwrap());
+    let forged_payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&forged).unwrap());
     let tampered = format!("{}.{}.{}", parts[0], forged_payload, parts[2]);
     assert_eq!(me_status(&server, Some(&tampered)).await, 401, "tampered");
 
@@ -318,7 +387,11 @@ async fn one_refresh_token_used_twice_at_once_succeeds_at_most_once() {
     let other = server.client();
     other.set_tokens(client.tokens());
     let (a, b) = tokio::join!(client.refresh(), other.refresh());
-    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
+    assert_eq!(
+        usize::from(a.is_ok()) + usize::from(b.is_ok()),
+        1,
+        "{a:?} {b:?}"
+    );
 }
 
 #[tokio::test]
@@ -346,7 +419,11 @@ async fn sessions_are_listed_and_revocable_one_by_one() {
     assert_eq!(list.len(), 2);
     assert_eq!(list.iter().filter(|s| s.current).count(), 1);
     assert!(list.iter().all(|s| s.ip.as_deref() == Some("127.0.0.1")));
-    assert!(list.iter().all(|s| s.user_agent.as_deref().is_some_and(|ua| ua.starts_with("chat-client/"))));
+    assert!(list.iter().all(|s| {
+        s.user_agent
+            .as_deref()
+            .is_some_and(|ua| ua.starts_with("chat-client/"))
+    }));
 
     let phone_session = phone.tokens().unwrap().session_id;
     laptop.revoke_session(phone_session).await.unwrap();
@@ -368,10 +445,11 @@ async fn sessions_are_listed_and_revocable_one_by_one() {
 async fn passwords_are_stored_only_as_argon2id_hashes() {
     let server = TestServer::start().await;
     server.user("quinn").await;
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'quinn'")
-        .fetch_one(server.store().pool())
-        .await
-        .unwrap();
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'quinn'")
+            .fetch_one(server.store().pool())
+            .await
+            .unwrap();
     assert!(hash.starts_with("$argon2id$"));
     assert!(!hash.contains(password()));
     let tokens: Vec<Vec<u8>> = sqlx::query_scalar("SELECT token_hash FROM refresh_tokens")

@@ -1,4 +1,4 @@
-//! Typed identifiers. Every id is a UUIDv7 so that ids sort by creation time.
+//! Typed identifiers. Every id is a `UUIDv7` so that ids sort by creation time.
 
 use std::fmt;
 use std::str::FromStr;

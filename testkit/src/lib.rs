@@ -9,6 +9,9 @@
 //! - [`TestServer`] runs a real chatd on `127.0.0.1:0` in-process; [`ChatdProcess`] runs
 //!   the real binary for lifecycle tests.
 
+// Test support fails loudly: a setup that cannot start is a failed test, not an error to handle.
+#![allow(clippy::missing_panics_doc)]
+
 mod postgres;
 mod process;
 mod redis_server;
@@ -24,13 +27,13 @@ use std::path::PathBuf;
 /// The directory holding the shared cluster and Redis of this checkout:
 /// `$CHATD_TEST_DIR`, or `<tmp>/chatd-test-<hash of the workspace path>`.
 pub fn shared_dir() -> PathBuf {
+    use sha2::{Digest, Sha256};
     if let Some(dir) = std::env::var_os("CHATD_TEST_DIR") {
         return PathBuf::from(dir);
     }
-    use sha2::{Digest, Sha256};
     let workspace = env!("CARGO_MANIFEST_DIR");
     let digest = Sha256::digest(workspace.as_bytes());
-    let tag: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let tag = hex(&digest[..5]);
     std::env::temp_dir().join(format!("chatd-test-{tag}"))
 }
 
@@ -63,4 +66,13 @@ where
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// Lower-case hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }

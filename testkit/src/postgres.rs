@@ -34,7 +34,8 @@ pub async fn shared_postgres() -> &'static SharedPostgres {
     SHARED
         .get_or_init(|| async {
             let dir = crate::shared_dir();
-            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {dir:?}: {e}"));
+            std::fs::create_dir_all(&dir)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
             set_traversable(&dir);
             let lock = lock_file(&dir);
             let cluster = EmbeddedPostgres::start(options(dir.join("pg")))
@@ -54,7 +55,8 @@ fn set_traversable(dir: &std::path::Path) {
 
 fn lock_file(dir: &std::path::Path) -> File {
     let file = File::create(dir.join("setup.lock")).unwrap_or_else(|e| panic!("lock file: {e}"));
-    file.lock().unwrap_or_else(|e| panic!("locking the test setup: {e}"));
+    file.lock()
+        .unwrap_or_else(|e| panic!("locking the test setup: {e}"));
     file
 }
 
@@ -66,7 +68,7 @@ async fn ensure_template(cluster: &EmbeddedPostgres) -> String {
         digest.update(migration.version.to_le_bytes());
         digest.update(&*migration.checksum);
     }
-    let tag: String = digest.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let tag = crate::hex(&digest.finalize()[..6]);
     let name = format!("tpl_{tag}");
     let mut admin = connect(cluster, "postgres").await;
     let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
@@ -124,7 +126,11 @@ impl TestDb {
 
     /// A `postgres://` URL for this database (over the Unix socket), for child processes.
     pub fn url(&self) -> String {
-        let socket = self.options.get_socket().map(|p| p.display().to_string()).unwrap_or_default();
+        let socket = self
+            .options
+            .get_socket()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         format!("postgres://chatd@localhost/{}?host={socket}", self.name)
     }
 
@@ -141,7 +147,10 @@ impl Drop for TestDb {
         // Drop runs outside any runtime guarantee; a short-lived runtime on its own thread
         // does the async cleanup.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
                 return;
             };
             rt.block_on(async move {
@@ -161,10 +170,13 @@ pub async fn fresh_db() -> TestDb {
     let shared = shared_postgres().await;
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let mut admin = connect(&shared.cluster, "postgres").await;
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {}", shared.template))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| panic!("creating a test database: {e}"));
+    sqlx::query(&format!(
+        "CREATE DATABASE {name} TEMPLATE {}",
+        shared.template
+    ))
+    .execute(&mut admin)
+    .await
+    .unwrap_or_else(|e| panic!("creating a test database: {e}"));
     let _ = admin.close().await;
     TestDb {
         options: shared
@@ -210,7 +222,9 @@ impl Drop for PrivatePostgres {
         let cluster = &self.cluster;
         let _ = std::thread::scope(|s| {
             s.spawn(|| {
-                let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
                 else {
                     return;
                 };

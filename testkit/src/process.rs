@@ -32,7 +32,9 @@ impl ChatdProcess {
         for (k, v) in envs {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning chatd: {e}"));
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning chatd: {e}"));
         let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
         let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
         let (line_tx, line_rx) = mpsc::channel();
@@ -57,17 +59,16 @@ impl ChatdProcess {
             stderr_reader: Some(stderr_reader),
         };
         loop {
-            match line_rx.recv_timeout(Duration::from_secs(120)) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("chatd serving on ") {
-                        this.base_url = url.trim().to_owned();
-                        return this;
-                    }
-                }
-                Err(_) => {
-                    let log = this.stderr_text();
-                    panic!("chatd did not start serving:\n{log}");
-                }
+            let Ok(line) = line_rx.recv_timeout(Duration::from_mins(2)) else {
+                let log = this.stderr_text();
+                panic!(
+                    "chatd did not start serving:
+{log}"
+                );
+            };
+            if let Some(url) = line.strip_prefix("chatd serving on ") {
+                url.trim().clone_into(&mut this.base_url);
+                return this;
             }
         }
     }

@@ -12,15 +12,18 @@ pub async fn shared_redis_url() -> String {
     SHARED
         .get_or_init(|| async {
             let dir = crate::shared_dir().join("redis");
-            std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("creating {dir:?}: {e}"));
+            std::fs::create_dir_all(&dir)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
             let lock = std::fs::File::create(dir.join("setup.lock"))
                 .unwrap_or_else(|e| panic!("lock file: {e}"));
-            lock.lock().unwrap_or_else(|e| panic!("locking the Redis setup: {e}"));
+            lock.lock()
+                .unwrap_or_else(|e| panic!("locking the Redis setup: {e}"));
             let socket = dir.join("redis.sock");
             if !answers(&socket).await {
                 start(&dir, &socket);
                 assert!(
-                    crate::eventually(std::time::Duration::from_secs(10), || answers(&socket)).await,
+                    crate::eventually(std::time::Duration::from_secs(10), || answers(&socket))
+                        .await,
                     "the test Redis did not come up; see {}",
                     dir.join("redis.log").display()
                 );
@@ -42,12 +45,24 @@ async fn answers(socket: &Path) -> bool {
     let Ok(mut conn) = client.get_multiplexed_async_connection().await else {
         return false;
     };
-    redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
+    redis::cmd("PING")
+        .query_async::<String>(&mut conn)
+        .await
+        .is_ok()
 }
 
 fn start(dir: &Path, socket: &Path) {
     let status = Command::new("redis-server")
-        .args(["--port", "0", "--save", "", "--appendonly", "no", "--daemonize", "yes"])
+        .args([
+            "--port",
+            "0",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "yes",
+        ])
         .arg("--unixsocket")
         .arg(socket)
         .args(["--unixsocketperm", "700"])

@@ -19,6 +19,7 @@ pub fn password() -> &'static str {
 
 /// A configuration for tests: port 0, a random token key, limits that do not get in the
 /// way (a test of a limit sets its own), and a Redis key prefix of its own.
+#[allow(clippy::field_reassign_with_default)] // reads best as "the defaults, except"
 pub fn test_config() -> Config {
     let mut config = Config::default();
     config.listen = SocketAddr::from(([127, 0, 0, 1], 0));

@@ -6,6 +6,7 @@
 
 mod locate;
 
+use std::fmt::Write as _;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -355,7 +356,10 @@ fn socket_dir_for(root: &Path) -> PathBuf {
         return preferred;
     }
     let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-    let tag: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let tag = digest.iter().take(6).fold(String::new(), |mut tag, b| {
+        let _ = write!(tag, "{b:02x}");
+        tag
+    });
     std::env::temp_dir().join(format!("chatd-pg-{tag}"))
 }
 

@@ -56,13 +56,12 @@ pub async fn request_context(State(state): State<AppState>, req: Request, next: 
     let started = Instant::now();
     let mut response = REQUEST_ID
         .scope(request_id.clone(), async move {
-            match tokio::time::timeout(timeout, next.run(req)).await {
-                Ok(response) => response,
-                Err(_) => {
+            tokio::time::timeout(timeout, next.run(req))
+                .await
+                .unwrap_or_else(|_| {
                     warn!("request timed out");
                     Error::Unavailable("the request timed out".into()).into_response()
-                }
-            }
+                })
         })
         .instrument(span.clone())
         .await;

@@ -37,6 +37,7 @@ impl IntoResponse for Error {
 }
 
 /// The answer to a panic inside a handler: a plain 500 body, the panic logged.
+#[allow(clippy::needless_pass_by_value)] // the signature `CatchPanicLayer::custom` requires
 pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let message = panic
         .downcast_ref::<&str>()

@@ -1,5 +1,6 @@
-//! Command-line flags. Every configuration key has a flag and a `CHATD_*` variable here;
-//! clap resolves flag over environment, and `config` layers the result over the file.
+//! Command-line flags. The keys operators set most have a flag and a `CHATD_*` variable
+//! here (the rest are file-only, see `docs/configuration.md`); clap resolves flag over
+//! environment, and `config` layers the result over the file.
 
 use std::path::PathBuf;
 

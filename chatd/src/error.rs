@@ -92,7 +92,10 @@ impl Error {
 impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Unavailable(e) => Self::Unavailable(format!("database unavailable: {e}")),
+            StoreError::Unavailable(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                Self::Unavailable("the database is unavailable; try again shortly".into())
+            }
             StoreError::Database(e) => Self::Internal(e.into()),
         }
     }

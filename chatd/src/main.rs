@@ -34,8 +34,7 @@ fn main() -> ExitCode {
             match runtime.block_on(serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    tracing::error!("{e:#}");
-                    eprintln!("chatd: {e:#}");
+                    tracing::error!("chatd: {e:#}");
                     ExitCode::FAILURE
                 }
             }

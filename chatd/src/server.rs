@@ -44,7 +44,7 @@ impl Server {
             Some(url) => Some(
                 redis::Client::open(url.expose())
                     .context("redis.url")?
-                    .get_connection_manager()
+                    .get_connection_manager_with_config(redis_manager_config())
                     .await
                     .with_context(|| format!("connecting to Redis at {}", url.redacted()))?,
             ),
@@ -122,6 +122,16 @@ impl Server {
         store.close().await;
         Ok(())
     }
+}
+
+/// Redis calls fail fast while Redis is away, so that nothing that merely consults it (rate
+/// limits, readiness) hangs; the manager reconnects in the background.
+fn redis_manager_config() -> redis::aio::ConnectionManagerConfig {
+    redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(Duration::from_secs(1)))
+        .set_number_of_retries(2)
+        .set_max_delay(Duration::from_secs(1))
 }
 
 /// Runs chatd with `config` on `listener` until `shutdown`: starts the embedded PostgreSQL

@@ -460,3 +460,92 @@ async fn passwords_are_stored_only_as_argon2id_hashes() {
     assert_eq!(tokens[0].len(), 32, "a SHA-256, not the token");
     let _ = Client::new("http://unused").unwrap();
 }
+
+#[tokio::test]
+async fn a_parallel_burst_of_guesses_cannot_exceed_the_limit() {
+    let mut config = test_config();
+    config.limits.login_failures_per_user = 3;
+    let server = TestServer::with_config(config).await;
+    server.user("rosa").await;
+    let guesses = (0..12).map(|i| {
+        let client = server.client();
+        async move { client.login("rosa", &format!("guess number {i}")).await }
+    });
+    let results = futures_join_all(guesses).await;
+    let statuses: Vec<u16> = results
+        .iter()
+        .map(|r| r.as_ref().unwrap_err().status().unwrap())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        9,
+        "{statuses:?}"
+    );
+}
+
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F: Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn behind_a_proxy_the_address_is_the_one_the_proxy_appended() {
+    let mut config = test_config();
+    config.http.trust_forwarded_for = true;
+    let server = TestServer::with_config(config).await;
+    server.user("sven").await;
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/auth/login", server.base_url))
+        .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
+        .json(&serde_json::json!({"username": "sven", "password": password()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let tokens: common::api::TokenResponse = resp.json().await.unwrap();
+    let client = server.client();
+    client.set_tokens(Some(common::client::Tokens {
+        access_token: tokens.access_token,
+        refresh_token: tokens.refresh_token,
+        session_id: tokens.session_id,
+    }));
+    let sessions = client.sessions().await.unwrap().sessions;
+    let ips: Vec<_> = sessions.iter().filter_map(|s| s.ip.as_deref()).collect();
+    assert!(ips.contains(&"203.0.113.7"), "{ips:?}");
+    assert!(!ips.contains(&"6.6.6.6"), "{ips:?}");
+}
+
+#[tokio::test]
+async fn long_passwords_in_any_script_work_up_to_the_documented_limit() {
+    let server = TestServer::start().await;
+    let long = "éà".repeat(512);
+    server
+        .client()
+        .register(&registration("tomas", &long, &long))
+        .await
+        .unwrap();
+    server.client().login("tomas", &long).await.unwrap();
+    let too_long = format!("{long}ü");
+    let (status, body) = api_error(
+        server
+            .client()
+            .register(&registration("ulla", &too_long, &too_long))
+            .await,
+    );
+    assert_eq!((status, fields(&body)), (400, vec!["password"]));
+}

@@ -86,9 +86,14 @@ impl AuthService {
         if self.config.registration == RegistrationMode::Closed {
             return Err(Error::Forbidden("registration is closed on this server"));
         }
+        // Every attempt counts, so the endpoint cannot be used to probe for usernames.
         let ip_key = format!("register:ip:{}", client.ip.as_deref().unwrap_or("-"));
         self.counters
-            .check(&ip_key, self.limits.registrations_per_ip)
+            .attempt(
+                &ip_key,
+                self.limits.registrations_per_ip,
+                Duration::from_secs(self.limits.registration_window_secs),
+            )
             .await
             .map_err(rate_limited)?;
 
@@ -150,12 +155,6 @@ impl AuthService {
                 }
                 CreateUserError::Store(e) => e.into(),
             })?;
-        self.counters
-            .hit(
-                &ip_key,
-                Duration::from_secs(self.limits.registration_window_secs),
-            )
-            .await;
         self.audit(
             Some(user.id),
             "auth.register",
@@ -180,31 +179,29 @@ impl AuthService {
         let username = username.trim().to_lowercase();
         let user_key = format!("login:user:{username}");
         let ip_key = format!("login:ip:{}", client.ip.as_deref().unwrap_or("-"));
+        // Counted before the password is checked; a success takes the attempt back.
+        let window = Duration::from_secs(self.limits.login_failure_window_secs);
         self.counters
-            .check(&user_key, self.limits.login_failures_per_user)
+            .attempt(&user_key, self.limits.login_failures_per_user, window)
             .await
             .map_err(rate_limited)?;
         self.counters
-            .check(&ip_key, self.limits.login_failures_per_ip)
+            .attempt(&ip_key, self.limits.login_failures_per_ip, window)
             .await
             .map_err(rate_limited)?;
 
         let user = self.store.user_by_username(&username).await?;
-        let password_ok = password.len() <= common::limits::PASSWORD_MAX
+        let password_ok = password.chars().count() <= common::limits::PASSWORD_MAX
             && self
                 .hasher
                 .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
                 .await?;
         let user = match user {
             Some(user) if password_ok && user.disabled_at.is_none() => user,
-            _ => {
-                let window = Duration::from_secs(self.limits.login_failure_window_secs);
-                self.counters.hit(&user_key, window).await;
-                self.counters.hit(&ip_key, window).await;
-                return Err(Error::Unauthorized(BAD_CREDENTIALS));
-            }
+            _ => return Err(Error::Unauthorized(BAD_CREDENTIALS)),
         };
         self.counters.reset(&user_key).await;
+        self.counters.forgive(&ip_key).await;
 
         let session_id = Uuid::now_v7();
         let refresh_token = new_refresh_token();

@@ -393,7 +393,7 @@ impl Config {
             return invalid(
                 "redis.url",
                 "CHATD_REDIS_URL",
-                "not a valid Redis URL (redis://, rediss://, redis+unix://)",
+                "not a valid Redis URL (redis://host:port or redis+unix:///path)",
             );
         }
         if self.postgres.user.trim().is_empty() {
@@ -435,11 +435,52 @@ impl Config {
         if self.auth.max_concurrent_hashes == 0 {
             return invalid("auth.max_concurrent_hashes", "-", "must be > 0");
         }
-        if self.limits.login_failure_window_secs == 0 || self.limits.registration_window_secs == 0 {
-            return invalid("limits.*_window_secs", "-", "must be > 0");
-        }
+        self.validate_limits()?;
         if self.http.request_timeout_secs == 0 {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
+        }
+        Ok(())
+    }
+
+    fn validate_limits(&self) -> Result<(), ConfigError> {
+        let invalid = |key, env, message: &str| {
+            Err(ConfigError::Invalid {
+                key,
+                env,
+                message: message.to_owned(),
+            })
+        };
+        if self.redis.key_prefix.is_empty() {
+            return invalid("redis.key_prefix", "-", "must not be empty");
+        }
+        if self.database.acquire_timeout_secs == 0 {
+            return invalid("database.acquire_timeout_secs", "-", "must be > 0");
+        }
+        for (key, value) in [
+            (
+                "limits.login_failures_per_user",
+                u64::from(self.limits.login_failures_per_user),
+            ),
+            (
+                "limits.login_failures_per_ip",
+                u64::from(self.limits.login_failures_per_ip),
+            ),
+            (
+                "limits.login_failure_window_secs",
+                self.limits.login_failure_window_secs,
+            ),
+            (
+                "limits.registrations_per_ip",
+                u64::from(self.limits.registrations_per_ip),
+            ),
+            (
+                "limits.registration_window_secs",
+                self.limits.registration_window_secs,
+            ),
+        ] {
+            if value == 0 {
+                return invalid(key, "-", "must be > 0");
+            }
         }
         Ok(())
     }

@@ -27,6 +27,18 @@ impl Secret {
 /// Keeps scheme, host and path of a URL so operators can see where it points.
 fn redact_url(value: &str) -> Option<String> {
     let (scheme, rest) = value.split_once("://")?;
+    if ![
+        "postgres",
+        "postgresql",
+        "redis",
+        "rediss",
+        "redis+unix",
+        "unix",
+    ]
+    .contains(&scheme)
+    {
+        return None;
+    }
     let (authority, tail) = rest.split_once('/').map_or((rest, ""), |(a, t)| (a, t));
     let host = authority
         .rsplit_once('@')
@@ -70,5 +82,9 @@ mod tests {
     #[test]
     fn non_urls_are_fully_redacted() {
         assert_eq!(Secret::new("a-jwt-secret").redacted(), "<redacted>");
+        assert_eq!(
+            Secret::new("https://looks-like-a-url@x").redacted(),
+            "<redacted>"
+        );
     }
 }

@@ -126,7 +126,11 @@ impl EmbeddedPostgres {
                 program: "pg_ctl".into(),
                 message: e.to_string(),
             })??;
-        cluster.ensure_database().await?;
+        if let Err(e) = cluster.ensure_database().await {
+            // Never leave a cluster running behind a failed start.
+            let _ = cluster.stop().await;
+            return Err(e);
+        }
         Ok(cluster)
     }
 

@@ -132,8 +132,8 @@ impl FromRequestParts<AppState> for AuthUser {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
+                let (scheme, token) = v.split_once(' ')?;
+                scheme.eq_ignore_ascii_case("bearer").then_some(token)
             })
             .ok_or(Error::Unauthorized("missing bearer token"))?;
         state.auth.authenticate(token.trim()).await
@@ -154,7 +154,8 @@ impl FromRequestParts<AppState> for ClientInfo {
             .then(|| parts.headers.get("x-forwarded-for"))
             .flatten()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The rightmost entry is the one our proxy appended; the others came from the client.
+            .and_then(|v| v.rsplit(',').next())
             .map(|v| v.trim().to_owned())
             .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
         let peer = parts

@@ -88,3 +88,15 @@ fn print_config_redacts_secrets() {
         "{text}"
     );
 }
+
+#[test]
+fn tls_urls_are_accepted() {
+    let config = Config::load(&args(&[
+        "--database-url",
+        "postgres://chatd:pw@db.example/chat?sslmode=verify-full",
+        "--redis-url",
+        "rediss://cache.example:6380",
+    ]))
+    .unwrap();
+    assert!(config.redis.url.is_some());
+}

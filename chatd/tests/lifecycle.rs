@@ -262,3 +262,40 @@ async fn readiness_follows_redis_down_and_back() {
     let up = wait_for_ready_status(&server.base_url, 200).await;
     assert_eq!(up.0, 200, "not ready again after Redis came back");
 }
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_and_never_a_secret() {
+    let dir = testkit::temp_dir();
+    let chatd = start(
+        dir.path(),
+        &[("CHATD_LOG_FORMAT", "json"), ("CHATD_LOG_LEVEL", "debug")],
+    );
+    let client = Client::new(&chatd.base_url).unwrap();
+    client.register(&registration("lena")).await.unwrap();
+    let tokens = client.login("lena", password()).await.unwrap();
+    client.refresh().await.unwrap();
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/users/me", chatd.base_url))
+        .header("x-request-id", "trace-me-42")
+        .bearer_auth(client.tokens().unwrap().access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let (code, log) = chatd.terminate();
+    assert_eq!(code, Some(0));
+
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let served = lines
+        .iter()
+        .find(|l| l["message"] == "served" && l["span"]["request_id"] == "trace-me-42")
+        .unwrap_or_else(|| panic!("no `served` line for the request:\n{log}"));
+    assert_eq!(served["status"], 200);
+    assert_eq!(served["span"]["route"], "/api/users/me");
+    for secret in [password(), &tokens.refresh_token, &tokens.access_token] {
+        assert!(!log.contains(secret), "a secret reached the log");
+    }
+}

@@ -1,6 +1,8 @@
 //! The contract between `chatd` and its clients: ids, REST bodies, WebSocket frames,
 //! error codes and limits. No I/O here; the async client lives behind the `client` feature.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod error;
 pub mod ids;

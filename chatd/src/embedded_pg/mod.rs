@@ -56,6 +56,18 @@ pub enum EmbeddedError {
         /// Its output, and the server log's tail where there is one.
         message: String,
     },
+    /// The unprivileged user cannot reach the cluster directory.
+    #[error(
+        "the PostgreSQL user `{user}` cannot reach {path}: a parent directory is closed to it. \
+         Make the parents traversable (chmod o+x) or choose a data directory elsewhere, \
+         e.g. CHATD_DATA_DIR=/var/lib/chatd"
+    )]
+    Unreachable {
+        /// The user.
+        user: String,
+        /// The cluster directory.
+        path: PathBuf,
+    },
     /// A file operation failed.
     #[error("{action} {path}: {source}")]
     Io {
@@ -156,6 +168,23 @@ impl EmbeddedPostgres {
                         source: e.into(),
                     },
                 )?;
+            }
+        }
+        if let Some(owner) = &self.owner {
+            // initdb would fail with a bare "permission denied"; say what to do instead.
+            let reachable = Command::new("/bin/sh")
+                .args(["-c", "test -w \"$1\" -a -x \"$1\"", "sh"])
+                .arg(&options.root)
+                .uid(owner.uid.as_raw())
+                .gid(owner.gid.as_raw())
+                .current_dir("/")
+                .status()
+                .is_ok_and(|s| s.success());
+            if !reachable {
+                return Err(EmbeddedError::Unreachable {
+                    user: owner.name.clone(),
+                    path: options.root.clone(),
+                });
             }
         }
         if !self.pgdata.join("PG_VERSION").exists() {

@@ -1,9 +1,10 @@
 //! Per-request context: the request id (from `x-request-id` or new), the request span, the
 //! request timeout, and the id on every response and every error body.
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -50,8 +51,18 @@ pub async fn request_context(State(state): State<AppState>, req: Request, next: 
         .get::<MatchedPath>()
         .map_or("<unmatched>", MatchedPath::as_str)
         .to_owned();
-    let span =
-        info_span!("request", request_id = %request_id, method = %req.method(), route = %route);
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_default();
+    let span = info_span!(
+        "request",
+        request_id = %request_id,
+        method = %req.method(),
+        route = %route,
+        client = %client,
+    );
     let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
     let started = Instant::now();
     let mut response = REQUEST_ID

@@ -2,15 +2,22 @@
 //! tests and `chatctl` use the same pieces.
 
 pub mod auth;
+pub mod chats;
 pub mod cli;
 pub mod config;
 pub mod embedded_pg;
 pub mod error;
+pub mod fanout;
 pub mod http;
+pub mod hub;
+pub mod messages;
 pub mod ratelimit;
+pub mod realtime;
 pub mod server;
 pub mod store;
+pub mod sync;
 pub mod telemetry;
 pub mod users;
+pub mod ws;
 
 pub use server::{Server, run};

@@ -14,11 +14,17 @@ use tokio::net::TcpListener;
 use tracing::{info, warn};
 
 use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
+use crate::chats::ChatService;
 use crate::config::{Config, Secret};
 use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
+use crate::fanout::{LocalBus, RedisBus, Registry, SharedBus};
 use crate::http::{self, AppState};
+use crate::hub::Hub;
+use crate::messages::MessageService;
 use crate::ratelimit::Counters;
+use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::store::Store;
+use crate::sync::SyncService;
 use crate::users::UserService;
 
 /// A built server, ready to serve.
@@ -70,9 +76,38 @@ impl Server {
             config.limits.clone(),
             counters,
         );
+        let registry = Registry::new();
+        let bus: SharedBus = match &config.redis.url {
+            Some(url) => Arc::new(RedisBus::start(
+                redis::Client::open(url.expose()).context("redis.url")?,
+                &config.redis.key_prefix,
+                registry.clone(),
+            )),
+            None => Arc::new(LocalBus::new(registry.clone())),
+        };
+        let hub = Hub::new(bus);
+        let presence = Presence::start(
+            store.clone(),
+            hub.clone(),
+            redis
+                .clone()
+                .map(|conn| (conn, config.redis.key_prefix.clone())),
+        );
         let state = AppState {
-            config: Arc::new(config),
             users: UserService::new(store.clone()),
+            chats: ChatService::new(store.clone(), hub.clone()),
+            messages: MessageService::new(
+                store.clone(),
+                hub.clone(),
+                config.limits.messages_per_sec,
+                config.limits.messages_burst,
+            ),
+            sync: SyncService::new(store.clone()),
+            typing: Typing::start(hub.clone()),
+            delivered: DeliveredTracker::start(store.clone(), hub),
+            presence,
+            registry,
+            config: Arc::new(config),
             store,
             redis,
             auth,
@@ -105,6 +140,7 @@ impl Server {
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
+            notify_systemd(sd_notify::NotifyState::Stopping);
             info!("shutting down: no new connections, draining in-flight requests");
             let _ = stopping_tx.send(());
         });
@@ -132,6 +168,14 @@ fn redis_manager_config() -> redis::aio::ConnectionManagerConfig {
         .set_response_timeout(Some(Duration::from_secs(1)))
         .set_number_of_retries(2)
         .set_max_delay(Duration::from_secs(1))
+}
+
+/// Tells systemd (`Type=notify`) about a state change. Outside systemd `NOTIFY_SOCKET` is
+/// unset and this does nothing; a failure to notify is logged, never fatal.
+fn notify_systemd(state: sd_notify::NotifyState<'_>) {
+    if let Err(e) = sd_notify::notify(false, &[state]) {
+        warn!(error = %e, "notifying systemd failed");
+    }
 }
 
 /// Runs chatd with `config` on `listener` until `shutdown`: starts the embedded PostgreSQL
@@ -167,6 +211,7 @@ pub async fn run(
         let addr = listener.local_addr()?;
         info!(%addr, "ready");
         println!("chatd serving on http://{addr}");
+        notify_systemd(sd_notify::NotifyState::Ready);
         server.serve(listener, shutdown).await
     }
     .await;

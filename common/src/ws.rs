@@ -1,14 +1,24 @@
-//! The WebSocket envelope: every frame is `{"type": ..., "id"?: ..., "data": {...}}`.
-//! The event types themselves arrive with the messaging protocol.
+//! The WebSocket protocol. Every frame is `{"type": ..., "id"?: ..., "data": {...}}`; a client
+//! frame with an `id` is answered by `{"type": "ack", "id", "data"}` or
+//! `{"type": "error", "id", "error"}`. Events that change a chat carry its `seq`.
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
+use crate::api::chats::Role;
+use crate::api::messages::{Message, SendMessageRequest};
+use crate::api::sync::SyncRequest;
+use crate::api::users::User;
 use crate::error::ErrorBody;
+use crate::ids::{ChatId, MessageId, SessionId, UserId};
 
 /// The protocol version announced in the server's `hello` frame.
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// The generic frame shape. `id` ties a client request to the server's `ack` or `error`.
+/// The largest text frame the server accepts, in bytes.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+
+/// The generic frame shape, for reading a frame before knowing its type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
     /// The frame type, e.g. `message:send`, `ack`, `error`.
@@ -25,6 +35,400 @@ pub struct Envelope {
     pub error: Option<ErrorBody>,
 }
 
+/// The first frame the server sends on a connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hello {
+    /// [`PROTOCOL_VERSION`].
+    pub protocol_version: u32,
+    /// The server's version.
+    pub server_version: String,
+    /// The server pings this often; a connection silent for three intervals is closed.
+    pub heartbeat_secs: u64,
+    /// The authenticated user.
+    pub user_id: UserId,
+    /// The session of the token.
+    pub session_id: SessionId,
+    /// [`MAX_FRAME_BYTES`].
+    pub max_frame_bytes: usize,
+}
+
+/// What a client sends, by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ClientRequest {
+    /// Authenticate, when the upgrade carried no `Authorization` header. Must come first.
+    #[serde(rename = "auth")]
+    Auth(AuthData),
+    /// Send a message; acked with a [`crate::api::SendResult`].
+    #[serde(rename = "message:send")]
+    Send(SendData),
+    /// Edit one's own message; acked with the message.
+    #[serde(rename = "message:edit")]
+    Edit(EditData),
+    /// Delete a message (own, or any as a group admin).
+    #[serde(rename = "message:delete")]
+    Delete(MessageRef),
+    /// Move the read watermark.
+    #[serde(rename = "message:read")]
+    Read(ReadData),
+    /// The user is typing in a chat (repeat every few seconds while typing).
+    #[serde(rename = "typing:start")]
+    TypingStart(ChatRef),
+    /// The user stopped typing.
+    #[serde(rename = "typing:stop")]
+    TypingStop(ChatRef),
+    /// Add a reaction.
+    #[serde(rename = "reaction:add")]
+    ReactionAdd(ReactionData),
+    /// Remove one's reaction.
+    #[serde(rename = "reaction:remove")]
+    ReactionRemove(ReactionData),
+    /// Set one's presence.
+    #[serde(rename = "presence:update")]
+    Presence(PresenceData),
+    /// Ask for missed events; acked with a [`crate::api::SyncResponse`].
+    #[serde(rename = "sync")]
+    Sync(SyncRequest),
+    /// Application-level ping; acked with no data.
+    #[serde(rename = "ping")]
+    Ping,
+}
+
+/// `auth` data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AuthData {
+    /// An access token.
+    pub token: String,
+}
+
+/// `message:send` data: the chat plus the fields of [`SendMessageRequest`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendData {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// See [`SendMessageRequest::content`].
+    pub content: String,
+    /// See [`SendMessageRequest::content_type`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// See [`SendMessageRequest::metadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+    /// See [`SendMessageRequest::reply_to_id`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_id: Option<MessageId>,
+    /// See [`SendMessageRequest::client_id`].
+    pub client_id: String,
+}
+
+impl SendData {
+    /// The chat and the request, as REST takes them.
+    pub fn into_parts(self) -> (ChatId, SendMessageRequest) {
+        (
+            self.chat_id,
+            SendMessageRequest {
+                content: self.content,
+                content_type: self.content_type,
+                metadata: self.metadata,
+                reply_to_id: self.reply_to_id,
+                client_id: self.client_id,
+            },
+        )
+    }
+}
+
+/// `message:edit` data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EditData {
+    /// The message.
+    pub message_id: MessageId,
+    /// The new text.
+    pub content: String,
+    /// New metadata; left out keeps the old.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// A message named by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessageRef {
+    /// The message.
+    pub message_id: MessageId,
+}
+
+/// A chat named by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChatRef {
+    /// The chat.
+    pub chat_id: ChatId,
+}
+
+/// `message:read` data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReadData {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// Everything up to here has been read.
+    pub seq: i64,
+}
+
+/// `reaction:add` / `reaction:remove` data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReactionData {
+    /// The message.
+    pub message_id: MessageId,
+    /// The emoji.
+    pub emoji: String,
+}
+
+/// Presence as users set and see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PresenceStatus {
+    /// Connected and active.
+    Online,
+    /// Connected, set away (by the user or by idleness).
+    Away,
+    /// No connection.
+    Offline,
+}
+
+/// `presence:update` data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PresenceData {
+    /// `online` or `away`.
+    pub status: PresenceStatus,
+}
+
+/// What the server pushes, by `type`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "data")]
+pub enum ServerEvent {
+    /// A new message (numbered).
+    #[serde(rename = "message:new")]
+    MessageNew(MessageEvent),
+    /// A message was edited (numbered).
+    #[serde(rename = "message:edited")]
+    MessageEdited(MessageEvent),
+    /// A message was deleted (numbered).
+    #[serde(rename = "message:deleted")]
+    MessageDeleted(MessageDeleted),
+    /// A reaction was added (numbered).
+    #[serde(rename = "reaction:added")]
+    ReactionAdded(ReactionEvent),
+    /// A reaction was removed (numbered).
+    #[serde(rename = "reaction:removed")]
+    ReactionRemoved(ReactionEvent),
+    /// Someone joined or was added (numbered).
+    #[serde(rename = "participant:joined")]
+    ParticipantJoined(ParticipantJoined),
+    /// Someone left or was removed (numbered). The removed user gets it too, then nothing.
+    #[serde(rename = "participant:left")]
+    ParticipantLeft(ParticipantLeft),
+    /// Name, slug, roles or existence of a chat changed (numbered).
+    #[serde(rename = "chat:updated")]
+    ChatUpdated(ChatUpdated),
+    /// A member's delivered watermark moved (to the senders of the covered messages).
+    #[serde(rename = "message:delivered")]
+    Delivered(Receipt),
+    /// A member's read watermark moved (to the senders of the covered messages and the
+    /// member's own other connections).
+    #[serde(rename = "message:read")]
+    Read(Receipt),
+    /// A member started typing; it stops by itself after a few seconds.
+    #[serde(rename = "typing:start")]
+    TypingStart(Typing),
+    /// A member stopped typing.
+    #[serde(rename = "typing:stop")]
+    TypingStop(Typing),
+    /// A user's presence changed.
+    #[serde(rename = "user:status")]
+    UserStatus(UserStatus),
+}
+
+impl ServerEvent {
+    /// The chat and sequence number of a numbered event.
+    pub fn seq(&self) -> Option<(ChatId, i64)> {
+        match self {
+            Self::MessageNew(e) | Self::MessageEdited(e) => Some((e.chat_id, e.seq)),
+            Self::MessageDeleted(e) => Some((e.chat_id, e.seq)),
+            Self::ReactionAdded(e) | Self::ReactionRemoved(e) => Some((e.chat_id, e.seq)),
+            Self::ParticipantJoined(e) => Some((e.chat_id, e.seq)),
+            Self::ParticipantLeft(e) => Some((e.chat_id, e.seq)),
+            Self::ChatUpdated(e) => Some((e.chat_id, e.seq)),
+            _ => None,
+        }
+    }
+}
+
+/// `message:new` / `message:edited`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageEvent {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number (for `message:new`, the message's own).
+    pub seq: i64,
+    /// The message as it is now.
+    pub message: Message,
+}
+
+/// `message:deleted`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageDeleted {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// The deleted message.
+    pub message_id: MessageId,
+}
+
+/// `reaction:added` / `reaction:removed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReactionEvent {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// The message.
+    pub message_id: MessageId,
+    /// Who reacted.
+    pub user_id: UserId,
+    /// The emoji.
+    pub emoji: String,
+}
+
+/// `participant:joined`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantJoined {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// Who joined.
+    pub user: User,
+    /// Their role.
+    pub role: Role,
+    /// Who added them (the creator, an admin), if anyone.
+    pub added_by: Option<UserId>,
+}
+
+/// Why someone is no longer a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeftReason {
+    /// They left.
+    Left,
+    /// An admin removed them.
+    Removed,
+    /// The group was deleted.
+    Deleted,
+}
+
+/// `participant:left`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantLeft {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// Who left.
+    pub user_id: UserId,
+    /// Why.
+    pub reason: LeftReason,
+}
+
+/// A member's role, as carried by `chat:updated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleChange {
+    /// The member.
+    pub user_id: UserId,
+    /// The new role.
+    pub role: Role,
+}
+
+/// `chat:updated`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatUpdated {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// The name now.
+    pub name: Option<String>,
+    /// The slug now.
+    pub slug: Option<String>,
+    /// Roles that changed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<RoleChange>,
+    /// The group was deleted.
+    #[serde(default)]
+    pub deleted: bool,
+}
+
+/// `message:delivered` / `message:read`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// Whose watermark moved.
+    pub user_id: UserId,
+    /// Everything up to here is delivered (or read).
+    pub seq: i64,
+}
+
+/// `typing:start` / `typing:stop`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Typing {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// Who.
+    pub user_id: UserId,
+}
+
+/// `user:status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserStatus {
+    /// Who.
+    pub user_id: UserId,
+    /// Online, away or offline.
+    pub status: PresenceStatus,
+    /// When they were last connected (for offline).
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub last_seen_at: Option<OffsetDateTime>,
+}
+
+/// Close codes the server uses beyond the standard ones.
+pub mod close {
+    /// Authentication failed or the session ended.
+    pub const UNAUTHORIZED: u16 = 4001;
+    /// The connection fell too far behind; reconnect and `sync`.
+    pub const SLOW_CONSUMER: u16 = 4008;
+    /// No frame (not even a pong) for three heartbeat intervals.
+    pub const IDLE_TIMEOUT: u16 = 4009;
+    /// The server is shutting down; reconnect (to another node) and `sync`.
+    pub const GOING_AWAY: u16 = 1001;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +443,44 @@ mod tests {
         let json = serde_json::to_value(&frame).unwrap();
         assert_eq!(json["type"], "ping");
         assert!(json.get("error").is_none());
+    }
+
+    #[test]
+    fn client_requests_use_the_design_names() {
+        let send: ClientRequest = serde_json::from_str(
+            r#"{"type":"message:send","data":{"chatId":"01a20258-eac8-769a-9e59-81d63e55f208","content":"hi","clientId":"c1"}}"#,
+        )
+        .unwrap();
+        let ClientRequest::Send(data) = &send else {
+            panic!("{send:?}")
+        };
+        assert_eq!(data.content, "hi");
+        let json = serde_json::to_value(&send).unwrap();
+        assert_eq!(json["type"], "message:send");
+        assert_eq!(serde_json::from_value::<ClientRequest>(json).unwrap(), send);
+
+        let ping: ClientRequest = serde_json::from_str(r#"{"type":"ping"}"#).unwrap();
+        assert_eq!(ping, ClientRequest::Ping);
+        assert!(serde_json::from_str::<ClientRequest>(r#"{"type":"nope","data":{}}"#).is_err());
+    }
+
+    #[test]
+    fn server_events_round_trip_with_their_seq() {
+        let event = ServerEvent::MessageDeleted(MessageDeleted {
+            chat_id: ChatId::new(),
+            seq: 7,
+            message_id: MessageId::new(),
+        });
+        let json = serde_json::to_value(&event).unwrap();
+        assert_eq!(json["type"], "message:deleted");
+        assert_eq!(json["data"]["seq"], 7);
+        let back: ServerEvent = serde_json::from_value(json).unwrap();
+        assert_eq!(back, event);
+        assert_eq!(back.seq().map(|(_, s)| s), Some(7));
+        let typing = ServerEvent::TypingStart(Typing {
+            chat_id: ChatId::new(),
+            user_id: UserId::new(),
+        });
+        assert_eq!(typing.seq(), None);
     }
 }

@@ -65,6 +65,30 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// The HTTP server.
     pub http: HttpConfig,
+    /// WebSocket connections.
+    pub ws: WsConfig,
+}
+
+/// `[ws]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WsConfig {
+    /// The server pings every connection this often; one silent for three intervals closes.
+    pub heartbeat_secs: u64,
+    /// Most WebSocket connections this node accepts; more get 503.
+    pub max_connections: usize,
+    /// Frames queued per connection before it is closed as a slow consumer (code 4008).
+    pub queue_capacity: usize,
+}
+
+impl Default for WsConfig {
+    fn default() -> Self {
+        Self {
+            heartbeat_secs: 30,
+            max_connections: 20_000,
+            queue_capacity: 1024,
+        }
+    }
 }
 
 /// `[database]`.
@@ -175,6 +199,10 @@ pub struct LimitsConfig {
     pub registrations_per_ip: u32,
     /// The window of `registrations_per_ip`, in seconds.
     pub registration_window_secs: u64,
+    /// Messages one user may send per second, on average (per node).
+    pub messages_per_sec: u32,
+    /// Messages one user may send at once before the rate applies.
+    pub messages_burst: u32,
 }
 
 /// `[http]`.
@@ -201,6 +229,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             limits: LimitsConfig::default(),
             http: HttpConfig::default(),
+            ws: WsConfig::default(),
         }
     }
 }
@@ -254,6 +283,8 @@ impl Default for LimitsConfig {
             login_failure_window_secs: 15 * 60,
             registrations_per_ip: 30,
             registration_window_secs: 3600,
+            messages_per_sec: 10,
+            messages_burst: 20,
         }
     }
 }

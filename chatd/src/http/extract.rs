@@ -120,6 +120,15 @@ where
     }
 }
 
+/// The token of an `Authorization: Bearer <token>` header (scheme in any case).
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = Error;
 
@@ -127,16 +136,9 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, token) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then_some(token)
-            })
-            .ok_or(Error::Unauthorized("missing bearer token"))?;
-        state.auth.authenticate(token.trim()).await
+        let token =
+            bearer_token(&parts.headers).ok_or(Error::Unauthorized("missing bearer token"))?;
+        state.auth.authenticate(token).await
     }
 }
 

@@ -2,10 +2,13 @@
 
 mod admin;
 mod auth;
+mod chats;
 pub mod context;
 mod error;
 pub mod extract;
 mod health;
+mod messages;
+mod sync;
 mod users;
 
 use std::sync::Arc;
@@ -18,9 +21,14 @@ use redis::aio::ConnectionManager;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::auth::AuthService;
+use crate::chats::ChatService;
 use crate::config::Config;
 use crate::error::Error;
+use crate::fanout::Registry;
+use crate::messages::MessageService;
+use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::store::Store;
+use crate::sync::SyncService;
 use crate::users::UserService;
 
 /// What every handler can reach. Cheap to clone: every field is a handle.
@@ -36,6 +44,20 @@ pub struct AppState {
     pub auth: AuthService,
     /// Profiles.
     pub users: UserService,
+    /// Chats and groups.
+    pub chats: ChatService,
+    /// Messages.
+    pub messages: MessageService,
+    /// Resync.
+    pub sync: SyncService,
+    /// This node's live connections.
+    pub registry: Arc<Registry>,
+    /// Presence.
+    pub presence: Presence,
+    /// Typing indicators.
+    pub typing: Typing,
+    /// Delivered receipts.
+    pub delivered: DeliveredTracker,
 }
 
 impl std::fmt::Debug for AppState {
@@ -51,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(admin::router())
+        .merge(chats::router())
+        .merge(messages::router())
+        .merge(sync::router())
+        .merge(crate::ws::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(DefaultBodyLimit::max(common::limits::JSON_BODY_MAX_BYTES))

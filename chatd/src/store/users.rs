@@ -121,6 +121,16 @@ impl Store {
         )
     }
 
+    /// Users by id (disabled ones included: their old messages still name them).
+    pub async fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<UserRow>, StoreError> {
+        Ok(sqlx::query_as::<_, UserRow>(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = ANY($1)"
+        ))
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Updates the profile fields that are `Some`; `Some(None)` clears one.
     pub async fn update_profile(
         &self,

@@ -1,11 +1,17 @@
 //! REST request and response bodies. JSON is camelCase; requests reject unknown fields.
 
 pub mod auth;
+pub mod chats;
 pub mod health;
+pub mod messages;
+pub mod sync;
 pub mod users;
 
 pub use auth::*;
+pub use chats::*;
 pub use health::*;
+pub use messages::*;
+pub use sync::*;
 pub use users::*;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,385 @@
+//! Chats and groups: listing, creating, renaming, deleting, and membership with roles.
+//! Every change locks the chat row, takes its sequence numbers, records its events and
+//! commits before anything is published.
+
+mod members;
+pub mod view;
+
+use std::collections::HashMap;
+
+use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
+use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
+use common::{ErrorDetail, UserId};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::fanout::MembershipChange;
+use crate::hub::Hub;
+use crate::messages::view::hydrate;
+use crate::store::chats::tx::{self, CreateChatError};
+use crate::store::{ChatRow, LockedChat, Store, StoreError};
+
+/// Name of a group: 1-100 characters.
+const NAME_MAX: usize = 100;
+
+/// Chat operations.
+#[derive(Clone, Debug)]
+pub struct ChatService {
+    store: Store,
+    hub: Hub,
+}
+
+impl ChatService {
+    /// Builds the service.
+    pub fn new(store: Store, hub: Hub) -> Self {
+        Self { store, hub }
+    }
+
+    /// The caller's chats, most recent activity first, with last messages and peers.
+    pub async fn list(&self, caller: Uuid) -> Result<Vec<Chat>> {
+        let rows = self.store.chats_of(caller).await?;
+        self.views(rows).await
+    }
+
+    /// One chat with its members; `NOT_FOUND` for anyone who is not a member.
+    pub async fn get(&self, caller: Uuid, chat: Uuid) -> Result<ChatDetail> {
+        let row = self.store.chat_for(caller, chat).await?.ok_or(NOT_FOUND)?;
+        self.detail(row).await
+    }
+
+    /// One chat by its slug; `NOT_FOUND` for anyone who is not a member.
+    pub async fn get_by_slug(&self, caller: Uuid, slug: &str) -> Result<ChatDetail> {
+        let row = self
+            .store
+            .chat_by_slug_for(caller, slug)
+            .await?
+            .ok_or(NOT_FOUND)?;
+        self.detail(row).await
+    }
+
+    async fn detail(&self, row: ChatRow) -> Result<ChatDetail> {
+        let members = self.store.members(row.id).await?;
+        let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+        let users = self.users(&ids).await?;
+        let chat = self.views(vec![row]).await?.remove(0);
+        let participants = members
+            .into_iter()
+            .filter_map(|m| {
+                users
+                    .get(&m.user_id)
+                    .cloned()
+                    .map(|u| view::participant(&m, u))
+            })
+            .collect();
+        Ok(ChatDetail { chat, participants })
+    }
+
+    async fn views(&self, rows: Vec<ChatRow>) -> Result<Vec<Chat>> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let peer_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.peer_id).collect();
+        let (last_rows, peers) = tokio::try_join!(
+            async { Ok(self.store.last_messages(&ids).await?) },
+            self.users(&peer_ids)
+        )?;
+        let mut last: HashMap<Uuid, common::api::Message> = hydrate(&self.store, last_rows)
+            .await?
+            .into_iter()
+            .map(|m| (m.chat_id.as_uuid(), m))
+            .collect();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let last = last.remove(&row.id);
+                view::chat(row, &peers, last)
+            })
+            .collect())
+    }
+
+    async fn users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .store
+            .users_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.to_api()))
+            .collect())
+    }
+
+    /// The one direct chat of the caller and `other`, created on first use.
+    pub async fn direct(&self, caller: Uuid, other: Uuid) -> Result<ChatDetail> {
+        if caller == other {
+            return Err(Error::field("userId", "a direct chat needs another user"));
+        }
+        let (lo, hi) = if caller < other {
+            (caller, other)
+        } else {
+            (other, caller)
+        };
+        for _ in 0..3 {
+            let mut txn = self.store.begin().await?;
+            if tx::find_direct(&mut txn, lo, hi).await?.is_some() {
+                break;
+            }
+            if tx::existing_users(&mut txn, &[other]).await?.is_empty() {
+                return Err(Error::NotFound("no such user"));
+            }
+            let chat = Uuid::now_v7();
+            match tx::insert_chat(&mut txn, chat, "direct", None, None, Some((lo, hi)), caller)
+                .await
+            {
+                Ok(()) => {}
+                // Created concurrently by the other side: read theirs.
+                Err(CreateChatError::Taken(_)) => continue,
+                Err(CreateChatError::Store(e)) => return Err(e.into()),
+            }
+            let events = self
+                .add_members(
+                    &mut txn,
+                    chat,
+                    &[(caller, "member"), (other, "member")],
+                    Some(caller),
+                )
+                .await?;
+            txn.commit().await.map_err(StoreError::from)?;
+            self.publish_joined(chat, events);
+            break;
+        }
+        let mut txn = self.store.begin().await?;
+        let chat = tx::find_direct(&mut txn, lo, hi).await?.ok_or(NOT_FOUND)?;
+        drop(txn);
+        self.get(caller, chat).await
+    }
+
+    /// A new group with the caller as owner.
+    pub async fn create_group(&self, caller: Uuid, req: &CreateGroupRequest) -> Result<ChatDetail> {
+        let mut problems = Vec::new();
+        let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
+        let slug = match req.slug.as_deref().map(check_slug) {
+            Some(Ok(slug)) => slug,
+            Some(Err(d)) => {
+                problems.push(d);
+                None
+            }
+            None => None,
+        };
+        let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
+        others.sort();
+        others.dedup();
+        others.retain(|id| *id != caller);
+        if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
+            problems.push(group_too_large());
+        }
+        if !problems.is_empty() {
+            return Err(Error::Validation(problems));
+        }
+        let mut txn = self.store.begin().await?;
+        let found = tx::existing_users(&mut txn, &others).await?;
+        if found.len() != others.len() {
+            return Err(Error::field(
+                "participantIds",
+                "names a user that does not exist",
+            ));
+        }
+        let chat = Uuid::now_v7();
+        tx::insert_chat(
+            &mut txn,
+            chat,
+            "group",
+            name.as_deref(),
+            slug.as_deref(),
+            None,
+            caller,
+        )
+        .await
+        .map_err(taken)?;
+        let mut members = vec![(caller, "owner")];
+        members.extend(others.iter().map(|id| (*id, "member")));
+        let events = self
+            .add_members(&mut txn, chat, &members, Some(caller))
+            .await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.publish_joined(chat, events);
+        self.get(caller, chat).await
+    }
+
+    /// Renames a group or changes its slug (admins and the owner).
+    pub async fn update(
+        &self,
+        caller: Uuid,
+        chat: Uuid,
+        req: &UpdateChatRequest,
+    ) -> Result<ChatDetail> {
+        let mut txn = self.store.begin().await?;
+        let locked = lock_group(&mut txn, chat, caller).await?;
+        require(&locked, "admin", "only admins can rename a group")?;
+        let name = match &req.name {
+            Some(name) => check_name(name).map_err(|d| Error::Validation(vec![d]))?,
+            None => locked.name.clone().unwrap_or_default(),
+        };
+        let slug = match req.slug.as_deref() {
+            Some(slug) => check_slug(slug).map_err(|d| Error::Validation(vec![d]))?,
+            None => locked.slug.clone(),
+        };
+        tx::rename(&mut txn, chat, &name, slug.as_deref())
+            .await
+            .map_err(taken)?;
+        let seq = tx::next_seqs(&mut txn, chat, 1).await?;
+        let event = ServerEvent::ChatUpdated(ChatUpdated {
+            chat_id: chat.into(),
+            seq,
+            name: Some(name),
+            slug,
+            roles: Vec::new(),
+            deleted: false,
+        });
+        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.hub.to_chat(chat, &event, None);
+        self.get(caller, chat).await
+    }
+
+    /// Adds members `(user, role)` at fresh sequence numbers and records their events.
+    async fn add_members(
+        &self,
+        txn: &mut PgConnection,
+        chat: Uuid,
+        members: &[(Uuid, &str)],
+        added_by: Option<Uuid>,
+    ) -> Result<Vec<ServerEvent>> {
+        let ids: Vec<Uuid> = members.iter().map(|m| m.0).collect();
+        let users = self.users(&ids).await?;
+        let last = tx::next_seqs(txn, chat, members.len() as i64).await?;
+        let mut seq = last - members.len() as i64;
+        let mut events = Vec::new();
+        for (user, role) in members {
+            seq += 1;
+            tx::upsert_member(txn, chat, *user, role, seq).await?;
+            let Some(profile) = users.get(user).cloned() else {
+                continue;
+            };
+            let event = ServerEvent::ParticipantJoined(ParticipantJoined {
+                chat_id: chat.into(),
+                seq,
+                user: profile,
+                role: view::role(role),
+                added_by: added_by.map(Into::into),
+            });
+            log_event(txn, chat, seq, &event, added_by).await?;
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    fn publish_joined(&self, chat: Uuid, events: Vec<ServerEvent>) {
+        for event in events {
+            let joined = match &event {
+                ServerEvent::ParticipantJoined(e) => vec![e.user.id.as_uuid()],
+                _ => Vec::new(),
+            };
+            let change = MembershipChange {
+                chat,
+                joined,
+                left: Vec::new(),
+            };
+            self.hub.to_chat(chat, &event, Some(change));
+        }
+    }
+}
+
+const NOT_FOUND: Error = Error::NotFound("no such chat");
+
+/// Records a numbered event; message events are rebuilt from the message row on read, so
+/// their payload stays empty and a deleted message's content is nowhere in the log.
+pub(crate) async fn log_event(
+    txn: &mut PgConnection,
+    chat: Uuid,
+    seq: i64,
+    event: &ServerEvent,
+    actor: Option<Uuid>,
+) -> Result<()> {
+    let payload = serde_json::to_value(event).map_err(|e| Error::Internal(e.into()))?;
+    let kind = payload["type"].as_str().unwrap_or("unknown").to_owned();
+    tx::insert_event(txn, chat, seq, &kind, actor, None, &payload).await?;
+    Ok(())
+}
+
+async fn lock_group(txn: &mut PgConnection, chat: Uuid, caller: Uuid) -> Result<LockedChat> {
+    let locked = tx::lock_chat(txn, chat, caller).await?.ok_or(NOT_FOUND)?;
+    if locked.kind != "group" {
+        return Err(Error::BadRequest(
+            "a direct chat has no name, roles or members to manage".into(),
+        ));
+    }
+    Ok(locked)
+}
+
+/// At least `min` (`admin` or `owner`).
+fn require(locked: &LockedChat, min: &str, message: &'static str) -> Result<()> {
+    let rank = |r: &str| match r {
+        "owner" => 2,
+        "admin" => 1,
+        _ => 0,
+    };
+    if rank(&locked.role) >= rank(min) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(message))
+    }
+}
+
+fn taken(e: CreateChatError) -> Error {
+    match e {
+        CreateChatError::Taken(_) => Error::Conflict("that slug is taken"),
+        CreateChatError::Store(e) => e.into(),
+    }
+}
+
+fn group_too_large() -> ErrorDetail {
+    ErrorDetail::new(
+        "participantIds",
+        format!(
+            "a group has at most {} members",
+            common::limits::GROUP_MEMBERS_MAX
+        ),
+    )
+}
+
+fn check_name(name: &str) -> std::result::Result<String, ErrorDetail> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX {
+        return Err(ErrorDetail::new(
+            "name",
+            format!("must be 1-{NAME_MAX} characters"),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(ErrorDetail::new(
+            "name",
+            "must not contain control characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// `""` removes the slug; otherwise 3-64 of `[a-z0-9-]` (folded to lower case).
+fn check_slug(slug: &str) -> std::result::Result<Option<String>, ErrorDetail> {
+    let slug = slug.trim().to_lowercase();
+    if slug.is_empty() {
+        return Ok(None);
+    }
+    if !(3..=64).contains(&slug.len())
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(ErrorDetail::new(
+            "slug",
+            "must be 3-64 characters of a-z, 0-9 and '-'",
+        ));
+    }
+    Ok(Some(slug))
+}

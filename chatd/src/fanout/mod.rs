@@ -1,0 +1,76 @@
+//! Fan-out: who gets which frame. A node keeps a [`Registry`] of its own connections by user
+//! and by chat; a [`Bus`] carries every [`Delivery`] to every node (in process for one node,
+//! Redis pub/sub for many). A frame is serialized once and shared by every connection.
+//!
+//! Live fan-out is only the fast path: a frame lost here (a node restart, a dropped pub/sub
+//! message, a slow consumer cut off) is recovered by the client's resync from PostgreSQL.
+
+mod local;
+mod redis_bus;
+mod registry;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use local::LocalBus;
+pub use redis_bus::RedisBus;
+pub use registry::{ConnId, Outbound, Registry};
+
+/// Who a frame is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Target {
+    /// Every connection of every current member of the chat.
+    Chat {
+        /// The chat.
+        chat: Uuid,
+        /// A user left out (the typist of a typing event).
+        except: Option<Uuid>,
+    },
+    /// Every connection of these users.
+    Users {
+        /// The users.
+        users: Vec<Uuid>,
+    },
+}
+
+/// Membership changes a delivery carries, applied by every node's registry *before* the
+/// frame goes out (joined users get the frame) and *after* it (left users get it last).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipChange {
+    /// The chat.
+    pub chat: Uuid,
+    /// Users now in it.
+    pub joined: Vec<Uuid>,
+    /// Users no longer in it.
+    pub left: Vec<Uuid>,
+}
+
+/// A frame and its audience.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delivery {
+    /// Who gets it.
+    pub target: Target,
+    /// The serialized frame.
+    pub frame: Arc<str>,
+    /// Membership changes that go with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipChange>,
+    /// For `message:new`: `(chat, seq, sender)`, so that the connections that deliver it
+    /// can move their user's delivered watermark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivers: Option<(Uuid, i64, Uuid)>,
+}
+
+/// Carries deliveries to every node. Publishing never blocks the caller.
+pub trait Bus: Send + Sync + std::fmt::Debug {
+    /// Sends `delivery` to the connections it targets, on this node and every other.
+    fn publish(&self, delivery: Delivery);
+}
+
+/// The bus as services hold it.
+pub type SharedBus = Arc<dyn Bus>;

@@ -1,0 +1,187 @@
+//! The bus between nodes: every delivery is handed to this node's registry at once and
+//! published on one Redis channel that every node subscribes to; a node skips its own.
+//! A subscriber that loses Redis reconnects by itself; what it missed meanwhile is
+//! recovered by clients' resync.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+use uuid::Uuid;
+
+use super::{Bus, Delivery, Registry};
+
+/// How many deliveries may wait for the publisher before new ones are dropped (and left to
+/// resync).
+const PUBLISH_QUEUE: usize = 65_536;
+
+#[derive(Serialize, Deserialize)]
+struct WireDelivery {
+    origin: Uuid,
+    /// Set by a node whose publishing failed for a while: every node tells its clients to
+    /// resync, since they may have missed that node's events.
+    #[serde(default)]
+    resync: bool,
+    #[serde(default)]
+    delivery: Option<Delivery>,
+}
+
+/// Many nodes on one Redis.
+#[derive(Debug, Clone)]
+pub struct RedisBus {
+    node: Uuid,
+    registry: Arc<Registry>,
+    outbox: mpsc::Sender<String>,
+}
+
+impl RedisBus {
+    /// Starts the publisher and the subscriber tasks on `client`, on the channels
+    /// `<prefix>events` (deliveries) and `<prefix>admin` (operator notices from `chatctl`).
+    pub fn start(client: redis::Client, prefix: &str, registry: Arc<Registry>) -> Self {
+        let node = Uuid::now_v7();
+        let channel = format!("{prefix}events");
+        let admin = format!("{prefix}admin");
+        let (outbox, inbox) = mpsc::channel(PUBLISH_QUEUE);
+        tokio::spawn(publish_loop(client.clone(), channel.clone(), node, inbox));
+        tokio::spawn(subscribe_loop(
+            client,
+            [channel, admin],
+            node,
+            registry.clone(),
+        ));
+        Self {
+            node,
+            registry,
+            outbox,
+        }
+    }
+}
+
+impl Bus for RedisBus {
+    fn publish(&self, delivery: Delivery) {
+        self.registry.dispatch(&delivery);
+        let wire = WireDelivery {
+            origin: self.node,
+            resync: false,
+            delivery: Some(delivery),
+        };
+        match serde_json::to_string(&wire) {
+            Ok(text) => {
+                if self.outbox.try_send(text).is_err() {
+                    warn!("redis publish queue full: a delivery is left to resync");
+                }
+            }
+            Err(e) => warn!(error = %e, "cannot serialize a delivery"),
+        }
+    }
+}
+
+async fn publish_loop(
+    client: redis::Client,
+    channel: String,
+    node: Uuid,
+    mut inbox: mpsc::Receiver<String>,
+) {
+    let mut conn = None;
+    let mut lost_some = false;
+    while let Some(text) = inbox.recv().await {
+        loop {
+            if conn.is_none() {
+                match client.get_multiplexed_async_connection().await {
+                    Ok(c) => conn = Some(c),
+                    Err(e) => {
+                        warn!(error = %e, "redis publisher: cannot connect; retrying");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        continue;
+                    }
+                }
+            }
+            let Some(c) = conn.as_mut() else { continue };
+            if lost_some {
+                let notice = serde_json::json!({"origin": node, "resync": true}).to_string();
+                let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+                    .arg(&channel)
+                    .arg(&notice)
+                    .query_async(c)
+                    .await;
+                lost_some = sent.is_err();
+            }
+            let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+                .arg(&channel)
+                .arg(&text)
+                .query_async(c)
+                .await;
+            if let Err(e) = published {
+                warn!(error = %e, "redis publish failed; the delivery is left to resync");
+                conn = None;
+                lost_some = true;
+            }
+            break;
+        }
+    }
+}
+
+/// An operator notice, e.g. `{"type": "user:disabled", "userId": "..."}`.
+#[derive(Deserialize)]
+#[serde(tag = "type")]
+enum AdminNotice {
+    #[serde(rename = "user:disabled", rename_all = "camelCase")]
+    UserDisabled { user_id: Uuid },
+}
+
+async fn subscribe_loop(
+    client: redis::Client,
+    [channel, admin]: [String; 2],
+    node: Uuid,
+    registry: Arc<Registry>,
+) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match client.get_async_pubsub().await {
+            Ok(mut pubsub) => {
+                if let Err(e) = pubsub.subscribe(&[&channel, &admin]).await {
+                    warn!(error = %e, "redis subscribe failed");
+                } else {
+                    info!(%channel, "subscribed to the fan-out channel");
+                    backoff = Duration::from_millis(100);
+                    // Whatever happened while we were away is for clients to resync.
+                    registry.ask_everyone_to_resync();
+                    let mut stream = pubsub.on_message();
+                    while let Some(msg) = stream.next().await {
+                        let Ok(text) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        if msg.get_channel_name() == admin {
+                            match serde_json::from_str::<AdminNotice>(&text) {
+                                Ok(AdminNotice::UserDisabled { user_id }) => registry.kill_user(
+                                    user_id,
+                                    common::ws::close::UNAUTHORIZED,
+                                    "account disabled",
+                                ),
+                                Err(e) => debug!(error = %e, "ignoring an unknown admin notice"),
+                            }
+                            continue;
+                        }
+                        match serde_json::from_str::<WireDelivery>(&text) {
+                            Ok(wire) if wire.origin == node => {}
+                            Ok(wire) if wire.resync => registry.ask_everyone_to_resync(),
+                            Ok(WireDelivery {
+                                delivery: Some(delivery),
+                                ..
+                            }) => registry.dispatch(&delivery),
+                            Ok(_) => {}
+                            Err(e) => debug!(error = %e, "ignoring a malformed delivery"),
+                        }
+                    }
+                    warn!("lost the redis subscription; reconnecting");
+                }
+            }
+            Err(e) => warn!(error = %e, "redis subscriber: cannot connect; retrying"),
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,341 @@
+//! This node's live connections, by user and by chat, and the dispatch of frames to them.
+//! Each connection has a bounded queue; one that is full is closed as a slow consumer (it
+//! reconnects and resyncs) instead of silently losing frames.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use axum::extract::ws::Utf8Bytes;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::{Delivery, Target};
+
+/// Identifies a connection on this node.
+pub type ConnId = u64;
+
+/// What a connection's writer task receives.
+#[derive(Debug, Clone)]
+pub enum Outbound {
+    /// A text frame; `delivers` is `(chat, seq)` of a `message:new` for the receipt.
+    Frame {
+        /// The frame (cheap to clone: shared bytes).
+        text: Utf8Bytes,
+        /// For delivered receipts.
+        delivers: Option<(Uuid, i64)>,
+    },
+    /// Close with this code and reason.
+    Close(u16, &'static str),
+}
+
+#[derive(Debug)]
+struct Conn {
+    user: Uuid,
+    tx: mpsc::Sender<Outbound>,
+    kill: tokio::sync::watch::Sender<Option<(u16, &'static str)>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    conns: HashMap<ConnId, Conn>,
+    by_user: HashMap<Uuid, HashSet<ConnId>>,
+    /// Chat -> local users who are members.
+    chats: HashMap<Uuid, HashSet<Uuid>>,
+    /// User -> chats, to undo `chats` when the user's last connection goes.
+    user_chats: HashMap<Uuid, HashSet<Uuid>>,
+}
+
+/// The registry of one node.
+#[derive(Debug, Default)]
+pub struct Registry {
+    inner: RwLock<Inner>,
+    next_id: AtomicU64,
+}
+
+/// A registered connection: its id, queue and kill switch.
+#[derive(Debug)]
+pub struct Registration {
+    /// The id.
+    pub id: ConnId,
+    /// Frames to write.
+    pub rx: mpsc::Receiver<Outbound>,
+    /// Set when the connection must close (slow consumer, account disabled).
+    pub kill: tokio::sync::watch::Receiver<Option<(u16, &'static str)>>,
+    /// A sender to the same queue, for answers to the client's own frames.
+    pub tx: mpsc::Sender<Outbound>,
+}
+
+impl Registry {
+    /// A new, empty registry.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Adds a connection of `user`, a member of `chats`, with a queue of `capacity`.
+    pub fn register(&self, user: Uuid, chats: &[Uuid], capacity: usize) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = mpsc::channel(capacity);
+        let (kill_tx, kill_rx) = tokio::sync::watch::channel(None);
+        let Ok(mut inner) = self.inner.write() else {
+            return Registration {
+                id,
+                rx,
+                kill: kill_rx,
+                tx,
+            };
+        };
+        inner.conns.insert(
+            id,
+            Conn {
+                user,
+                tx: tx.clone(),
+                kill: kill_tx,
+            },
+        );
+        inner.by_user.entry(user).or_default().insert(id);
+        for chat in chats {
+            inner.chats.entry(*chat).or_default().insert(user);
+            inner.user_chats.entry(user).or_default().insert(*chat);
+        }
+        Registration {
+            id,
+            rx,
+            kill: kill_rx,
+            tx,
+        }
+    }
+
+    /// Removes a connection; returns how many connections its user still has here.
+    pub fn unregister(&self, id: ConnId) -> usize {
+        let Ok(mut inner) = self.inner.write() else {
+            return 0;
+        };
+        let Some(conn) = inner.conns.remove(&id) else {
+            return 0;
+        };
+        let remaining = inner.by_user.get_mut(&conn.user).map_or(0, |set| {
+            set.remove(&id);
+            set.len()
+        });
+        if remaining == 0 {
+            inner.by_user.remove(&conn.user);
+            let chats = inner.user_chats.remove(&conn.user).unwrap_or_default();
+            for chat in chats {
+                if let Some(users) = inner.chats.get_mut(&chat) {
+                    users.remove(&conn.user);
+                    if users.is_empty() {
+                        inner.chats.remove(&chat);
+                    }
+                }
+            }
+        }
+        remaining
+    }
+
+    /// How many connections this node holds.
+    pub fn connection_count(&self) -> usize {
+        self.inner.read().map_or(0, |i| i.conns.len())
+    }
+
+    /// Whether `user` has a connection on this node.
+    pub fn is_connected(&self, user: Uuid) -> bool {
+        self.inner
+            .read()
+            .is_ok_and(|i| i.by_user.contains_key(&user))
+    }
+
+    /// Hands `delivery` to the connections it targets, applying its membership change.
+    pub fn dispatch(&self, delivery: &Delivery) {
+        if let Some(change) = &delivery.membership
+            && !change.joined.is_empty()
+            && let Ok(mut inner) = self.inner.write()
+        {
+            for user in &change.joined {
+                if inner.by_user.contains_key(user) {
+                    inner.chats.entry(change.chat).or_default().insert(*user);
+                    inner
+                        .user_chats
+                        .entry(*user)
+                        .or_default()
+                        .insert(change.chat);
+                }
+            }
+        }
+        let mut slow = Vec::new();
+        let text = Utf8Bytes::from(delivery.frame.to_string());
+        if let Ok(inner) = self.inner.read() {
+            let users: Vec<Uuid> = match &delivery.target {
+                Target::Chat { chat, except } => inner
+                    .chats
+                    .get(chat)
+                    .map(|set| {
+                        set.iter()
+                            .filter(|u| Some(**u) != *except)
+                            .copied()
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Target::Users { users } => users.clone(),
+            };
+            for user in users {
+                let Some(conns) = inner.by_user.get(&user) else {
+                    continue;
+                };
+                let receipt = delivery
+                    .delivers
+                    .filter(|(_, _, sender)| *sender != user)
+                    .map(|(chat, seq, _)| (chat, seq));
+                for id in conns {
+                    let Some(conn) = inner.conns.get(id) else {
+                        continue;
+                    };
+                    let frame = Outbound::Frame {
+                        text: text.clone(),
+                        delivers: receipt,
+                    };
+                    if conn.tx.try_send(frame).is_err() {
+                        slow.push(*id);
+                    }
+                }
+            }
+        }
+        for id in slow {
+            self.kill(
+                id,
+                common::ws::close::SLOW_CONSUMER,
+                "too far behind: reconnect and sync",
+            );
+        }
+        if let Some(change) = &delivery.membership
+            && !change.left.is_empty()
+            && let Ok(mut inner) = self.inner.write()
+        {
+            for user in &change.left {
+                if let Some(users) = inner.chats.get_mut(&change.chat) {
+                    users.remove(user);
+                }
+                if let Some(chats) = inner.user_chats.get_mut(user) {
+                    chats.remove(&change.chat);
+                }
+            }
+        }
+    }
+
+    /// Closes every connection of `user` (account disabled, all sessions revoked).
+    pub fn kill_user(&self, user: Uuid, code: u16, reason: &'static str) {
+        let ids: Vec<ConnId> = self
+            .inner
+            .read()
+            .map(|i| {
+                i.by_user
+                    .get(&user)
+                    .map(|s| s.iter().copied().collect())
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default();
+        for id in ids {
+            self.kill(id, code, reason);
+        }
+    }
+
+    fn kill(&self, id: ConnId, code: u16, reason: &'static str) {
+        if let Ok(inner) = self.inner.read()
+            && let Some(conn) = inner.conns.get(&id)
+        {
+            let _ = conn.kill.send(Some((code, reason)));
+        }
+    }
+
+    /// Tells every connection to resync (after this node missed deliveries).
+    pub fn ask_everyone_to_resync(&self) {
+        let frame = Utf8Bytes::from_static(r#"{"type":"sync:required","data":{}}"#);
+        let mut slow = Vec::new();
+        if let Ok(inner) = self.inner.read() {
+            for (id, conn) in &inner.conns {
+                let out = Outbound::Frame {
+                    text: frame.clone(),
+                    delivers: None,
+                };
+                if conn.tx.try_send(out).is_err() {
+                    slow.push(*id);
+                }
+            }
+        }
+        for id in slow {
+            self.kill(
+                id,
+                common::ws::close::SLOW_CONSUMER,
+                "too far behind: reconnect and sync",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fanout::MembershipChange;
+
+    fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
+        Delivery {
+            target,
+            frame: Arc::from("{}"),
+            membership,
+            delivers: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn frames_reach_members_and_follow_membership_changes() {
+        let registry = Registry::new();
+        let (alice, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut a = registry.register(alice, &[chat], 8);
+        let mut b = registry.register(bob, &[], 8);
+
+        registry.dispatch(&delivery(Target::Chat { chat, except: None }, None));
+        assert!(a.rx.try_recv().is_ok());
+        assert!(b.rx.try_recv().is_err(), "bob is not a member yet");
+
+        let joined = MembershipChange {
+            chat,
+            joined: vec![bob],
+            left: vec![],
+        };
+        registry.dispatch(&delivery(Target::Chat { chat, except: None }, Some(joined)));
+        assert!(b.rx.try_recv().is_ok(), "the joiner gets the join event");
+
+        let left = MembershipChange {
+            chat,
+            joined: vec![],
+            left: vec![bob],
+        };
+        registry.dispatch(&delivery(
+            Target::Chat {
+                chat,
+                except: Some(alice),
+            },
+            Some(left),
+        ));
+        assert!(b.rx.try_recv().is_ok(), "the leaver gets the leave event");
+        assert!(a.rx.try_recv().is_err(), "except leaves alice out");
+        registry.dispatch(&delivery(Target::Chat { chat, except: None }, None));
+        assert!(b.rx.try_recv().is_err(), "then nothing more");
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_closes_the_connection() {
+        let registry = Registry::new();
+        let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
+        let conn = registry.register(user, &[chat], 1);
+        registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
+        assert!(conn.kill.borrow().is_none());
+        registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
+        assert_eq!(
+            conn.kill.borrow().map(|k| k.0),
+            Some(common::ws::close::SLOW_CONSUMER)
+        );
+        assert_eq!(registry.unregister(conn.id), 0);
+        assert_eq!(registry.connection_count(), 0);
+    }
+}

@@ -1,0 +1,121 @@
+//! `/api/chats/{id}/messages` and `/api/messages/*`: history, send, edit, delete, reactions.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
+use common::api::{
+    EditMessageRequest, Message, MessagePage, ReactionRequest, SendMessageRequest, SendResult,
+};
+use common::{ChatId, MessageId};
+use serde::Deserialize;
+
+use super::AppState;
+use super::extract::{Json, Path, Query};
+use crate::auth::AuthUser;
+use crate::error::Result;
+use crate::messages::PageQuery;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/chats/{id}/messages", get(page).post(send))
+        .route("/api/messages/{id}", put(edit).delete(remove))
+        .route("/api/messages/{id}/reactions", post(react))
+        .route("/api/messages/{id}/reactions/{emoji}", delete(unreact))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageParams {
+    limit: Option<u32>,
+    before: Option<i64>,
+    after: Option<i64>,
+    around: Option<MessageId>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(chat): Path<ChatId>,
+    Query(params): Query<PageParams>,
+) -> Result<axum::Json<MessagePage>> {
+    let query = PageQuery {
+        limit: params.limit,
+        before: params.before,
+        after: params.after,
+        around: params.around.map(|id| id.as_uuid()),
+    };
+    Ok(axum::Json(
+        state
+            .messages
+            .page(caller.user_id, chat.as_uuid(), query)
+            .await?,
+    ))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(chat): Path<ChatId>,
+    Json(req): Json<SendMessageRequest>,
+) -> Result<(StatusCode, axum::Json<SendResult>)> {
+    let result = state
+        .messages
+        .send(caller.user_id, chat.as_uuid(), req)
+        .await?;
+    state.typing.stopped(chat.as_uuid(), caller.user_id);
+    let status = if result.duplicate {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, axum::Json(result)))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<MessageId>,
+    Json(req): Json<EditMessageRequest>,
+) -> Result<axum::Json<Message>> {
+    Ok(axum::Json(
+        state
+            .messages
+            .edit(caller.user_id, id.as_uuid(), &req)
+            .await?,
+    ))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<MessageId>,
+) -> Result<StatusCode> {
+    state.messages.delete(caller.user_id, id.as_uuid()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn react(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<MessageId>,
+    Json(req): Json<ReactionRequest>,
+) -> Result<StatusCode> {
+    state
+        .messages
+        .react(caller.user_id, id.as_uuid(), &req.emoji, true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn unreact(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path((id, emoji)): Path<(MessageId, String)>,
+) -> Result<StatusCode> {
+    state
+        .messages
+        .react(caller.user_id, id.as_uuid(), &emoji, false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,363 @@
+//! Messages: send (through the batching writer), edit, delete, reactions, history pages and
+//! read receipts. Shared by REST and the WebSocket.
+
+pub mod rules;
+pub mod view;
+mod writer;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use common::ErrorDetail;
+use common::api::{EditMessageRequest, Message, MessagePage, SendMessageRequest, SendResult};
+use common::ws::{MessageDeleted, MessageEvent, ReactionEvent, Receipt, ServerEvent};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use uuid::Uuid;
+
+use crate::chats::log_event;
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use crate::store::messages::tx as mtx;
+use crate::store::{PageAnchor, Store, StoreError};
+pub use writer::{BATCH_MAX, MessageWriter, ValidSend};
+
+/// Message operations.
+#[derive(Clone)]
+pub struct MessageService {
+    store: Store,
+    hub: Hub,
+    writer: MessageWriter,
+    send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
+}
+
+impl std::fmt::Debug for MessageService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageService").finish_non_exhaustive()
+    }
+}
+
+/// Which page of history to read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PageQuery {
+    /// Page size (1-100, default 50).
+    pub limit: Option<u32>,
+    /// Older than this seq.
+    pub before: Option<i64>,
+    /// Newer than this seq.
+    pub after: Option<i64>,
+    /// Centered on this message.
+    pub around: Option<Uuid>,
+}
+
+impl MessageService {
+    /// Builds the service; each user may send `per_sec` messages a second, `burst` at once.
+    pub fn new(store: Store, hub: Hub, per_sec: u32, burst: u32) -> Self {
+        let quota = Quota::per_second(NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+        Self {
+            writer: MessageWriter::new(store.clone(), hub.clone()),
+            store,
+            hub,
+            send_limit: Arc::new(RateLimiter::keyed(quota)),
+        }
+    }
+
+    /// Sends a message; answers after it is committed. A resend with the same `clientId`
+    /// returns the first result.
+    pub async fn send(
+        &self,
+        caller: Uuid,
+        chat: Uuid,
+        req: SendMessageRequest,
+    ) -> Result<SendResult> {
+        if let Err(not_until) = self.send_limit.check_key(&caller) {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            return Err(Error::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            });
+        }
+        let mut problems: Vec<ErrorDetail> = Vec::new();
+        let mut keep = |r: std::result::Result<(), ErrorDetail>| {
+            if let Err(d) = r {
+                problems.push(d);
+            }
+        };
+        keep(rules::check_content(&req.content));
+        keep(rules::check_client_id(&req.client_id));
+        let content_type = rules::check_content_type(req.content_type.as_deref());
+        let metadata = rules::check_metadata(req.metadata.as_ref(), &req.content);
+        let (content_type, metadata) = match (content_type, metadata) {
+            (Ok(t), Ok(m)) if problems.is_empty() => (t, m),
+            (t, m) => {
+                problems.extend(t.err());
+                problems.extend(m.err());
+                return Err(Error::Validation(problems));
+            }
+        };
+        let send = ValidSend {
+            sender: caller,
+            mentions: rules::mentioned_usernames(&req.content),
+            content: req.content,
+            content_type,
+            metadata,
+            reply_to_id: req.reply_to_id.map(|id| id.as_uuid()),
+            client_id: req.client_id,
+        };
+        self.writer.send(chat, send).await
+    }
+
+    /// Edits one's own message.
+    pub async fn edit(
+        &self,
+        caller: Uuid,
+        message: Uuid,
+        req: &EditMessageRequest,
+    ) -> Result<Message> {
+        rules::check_content(&req.content).map_err(|d| Error::Validation(vec![d]))?;
+        let mut txn = self.store.begin().await?;
+        let (row, _, _) = mtx::lock_message(&mut txn, message, caller)
+            .await?
+            .ok_or(NO_MESSAGE)?;
+        if row.deleted_at.is_some() {
+            return Err(NO_MESSAGE);
+        }
+        if row.sender_id != Some(caller) {
+            return Err(Error::Forbidden("only the author can edit a message"));
+        }
+        let metadata = match &req.metadata {
+            Some(m) => rules::check_metadata(Some(m), &req.content),
+            None => rules::check_metadata(Some(&row.metadata), &req.content)
+                .or_else(|_| Ok(serde_json::json!({}))),
+        }
+        .map_err(|d| Error::Validation(vec![d]))?;
+        let chat = row.chat_id;
+        let names = rules::mentioned_usernames(&req.content);
+        let mentioned = if names.is_empty() {
+            Vec::new()
+        } else {
+            mtx::members_named(&mut txn, chat, &names).await?
+        };
+        let pairs: Vec<(Uuid, Uuid)> = mentioned.iter().map(|(_, user)| (message, *user)).collect();
+        let row = mtx::edit(&mut txn, message, &req.content, &metadata).await?;
+        mtx::set_mentions(&mut txn, &pairs, &[message]).await?;
+        let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
+        crate::store::chats::tx::insert_event(
+            &mut txn,
+            chat,
+            seq,
+            "message:edited",
+            Some(caller),
+            Some(message),
+            &serde_json::json!({}),
+        )
+        .await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        let message = view::hydrate(&self.store, vec![row]).await?.remove(0);
+        let event = ServerEvent::MessageEdited(MessageEvent {
+            chat_id: chat.into(),
+            seq,
+            message: message.clone(),
+        });
+        self.hub.to_chat(chat, &event, None);
+        Ok(message)
+    }
+
+    /// Deletes a message: the author always, a group's admins and owner any message.
+    pub async fn delete(&self, caller: Uuid, message: Uuid) -> Result<()> {
+        let mut txn = self.store.begin().await?;
+        let (row, role, kind) = mtx::lock_message(&mut txn, message, caller)
+            .await?
+            .ok_or(NO_MESSAGE)?;
+        if row.deleted_at.is_some() {
+            return Ok(());
+        }
+        let moderator = kind == "group" && (role == "admin" || role == "owner");
+        if row.sender_id != Some(caller) && !moderator {
+            return Err(Error::Forbidden(
+                "only the author or a group admin can delete a message",
+            ));
+        }
+        let chat = row.chat_id;
+        mtx::soft_delete(&mut txn, message).await?;
+        let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
+        let event = ServerEvent::MessageDeleted(MessageDeleted {
+            chat_id: chat.into(),
+            seq,
+            message_id: message.into(),
+        });
+        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.hub.to_chat(chat, &event, None);
+        Ok(())
+    }
+
+    /// Adds (`add`) or removes a reaction. Repeating either is a no-op.
+    pub async fn react(&self, caller: Uuid, message: Uuid, emoji: &str, add: bool) -> Result<()> {
+        rules::check_emoji(emoji).map_err(|d| Error::Validation(vec![d]))?;
+        let mut txn = self.store.begin().await?;
+        let (row, _, _) = mtx::lock_message(&mut txn, message, caller)
+            .await?
+            .ok_or(NO_MESSAGE)?;
+        if row.deleted_at.is_some() {
+            return Err(NO_MESSAGE);
+        }
+        let changed = if add {
+            let (count, present) = mtx::emoji_count(&mut txn, message, emoji).await?;
+            if !present && count >= rules::EMOJI_PER_MESSAGE_MAX {
+                return Err(Error::field(
+                    "emoji",
+                    format!(
+                        "a message has at most {} different reactions",
+                        rules::EMOJI_PER_MESSAGE_MAX
+                    ),
+                ));
+            }
+            mtx::add_reaction(&mut txn, message, caller, emoji).await?
+        } else {
+            mtx::remove_reaction(&mut txn, message, caller, emoji).await?
+        };
+        if !changed {
+            return Ok(());
+        }
+        let chat = row.chat_id;
+        let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
+        let data = ReactionEvent {
+            chat_id: chat.into(),
+            seq,
+            message_id: message.into(),
+            user_id: caller.into(),
+            emoji: emoji.to_owned(),
+        };
+        let event = if add {
+            ServerEvent::ReactionAdded(data)
+        } else {
+            ServerEvent::ReactionRemoved(data)
+        };
+        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.hub.to_chat(chat, &event, None);
+        Ok(())
+    }
+
+    /// A page of history, oldest first.
+    pub async fn page(&self, caller: Uuid, chat: Uuid, query: PageQuery) -> Result<MessagePage> {
+        let limit = i64::from(query.limit.unwrap_or(50));
+        if !(1..=i64::from(common::limits::PAGE_MAX)).contains(&limit) {
+            return Err(Error::field("limit", "must be between 1 and 100"));
+        }
+        if [
+            query.before.is_some(),
+            query.after.is_some(),
+            query.around.is_some(),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count()
+            > 1
+        {
+            return Err(Error::field(
+                "before",
+                "use at most one of before, after and around",
+            ));
+        }
+        self.store
+            .role_in(chat, caller)
+            .await?
+            .ok_or(Error::NotFound("no such chat"))?;
+        let (rows, has_before, has_after) = if let Some(around) = query.around {
+            let center = self
+                .store
+                .message_for(caller, around)
+                .await?
+                .filter(|m| m.chat_id == chat)
+                .ok_or(NO_MESSAGE)?;
+            let half = limit / 2;
+            let mut older = self
+                .store
+                .messages_page(caller, chat, PageAnchor::Before(center.seq), half + 1)
+                .await?;
+            let mut newer = self
+                .store
+                .messages_page(
+                    caller,
+                    chat,
+                    PageAnchor::After(center.seq - 1),
+                    limit - half + 1,
+                )
+                .await?;
+            let has_before = older.len() as i64 > half;
+            if has_before {
+                older.remove(0);
+            }
+            let has_after = newer.len() as i64 > limit - half;
+            newer.truncate((limit - half) as usize);
+            older.extend(newer);
+            (older, has_before, has_after)
+        } else {
+            let anchor = match (query.before, query.after) {
+                (Some(b), _) => PageAnchor::Before(b),
+                (_, Some(a)) => PageAnchor::After(a),
+                _ => PageAnchor::Latest,
+            };
+            let mut rows = self
+                .store
+                .messages_page(caller, chat, anchor, limit + 1)
+                .await?;
+            let more = rows.len() as i64 > limit;
+            match anchor {
+                PageAnchor::After(_) => {
+                    rows.truncate(limit as usize);
+                    (rows, true, more)
+                }
+                PageAnchor::Before(_) | PageAnchor::Latest => {
+                    if more {
+                        rows.remove(0);
+                    }
+                    (rows, more, matches!(anchor, PageAnchor::Before(_)))
+                }
+            }
+        };
+        let has_before = has_before && rows.first().is_some_and(|m| m.seq > 1);
+        Ok(MessagePage {
+            messages: view::hydrate(&self.store, rows).await?,
+            has_more_before: has_before,
+            has_more_after: has_after,
+        })
+    }
+
+    /// Moves the caller's read watermark; tells the senders of the covered messages and the
+    /// caller's other connections.
+    pub async fn mark_read(&self, caller: Uuid, chat: Uuid, seq: i64) -> Result<()> {
+        if seq < 0 {
+            return Err(Error::field("seq", "must not be negative"));
+        }
+        self.store
+            .role_in(chat, caller)
+            .await?
+            .ok_or(Error::NotFound("no such chat"))?;
+        let Some((old, new)) = self.store.advance_read(chat, caller, seq).await? else {
+            return Ok(());
+        };
+        let mut audience: Vec<Uuid> = self
+            .store
+            .senders_between(chat, old, new)
+            .await?
+            .into_iter()
+            .map(|(_, sender)| sender)
+            .collect();
+        audience.push(caller);
+        audience.sort();
+        audience.dedup();
+        let event = ServerEvent::Read(Receipt {
+            chat_id: chat.into(),
+            user_id: caller.into(),
+            seq: new,
+        });
+        self.hub.to_users(audience, &event);
+        Ok(())
+    }
+}
+
+const NO_MESSAGE: Error = Error::NotFound("no such message");

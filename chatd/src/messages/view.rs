@@ -1,0 +1,75 @@
+//! Turning message rows into the API's messages, with their mentions and reactions.
+
+use std::collections::HashMap;
+
+use common::api::{Message, Reaction};
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::store::{MessageRow, Store};
+
+/// Rows to API messages, loading mentions and reactions in two queries.
+pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message>> {
+    let ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.deleted_at.is_none())
+        .map(|r| r.id)
+        .collect();
+    let (mentions, reactions) = if ids.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        tokio::try_join!(store.mentions_of(&ids), store.reactions_of(&ids))?
+    };
+    let mut mentions_by: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (message, user) in mentions {
+        mentions_by.entry(message).or_default().push(user);
+    }
+    let mut reactions_by: HashMap<Uuid, Vec<Reaction>> = HashMap::new();
+    for (message, emoji, user) in reactions {
+        let list = reactions_by.entry(message).or_default();
+        match list.iter_mut().find(|r| r.emoji == emoji) {
+            Some(reaction) => reaction.user_ids.push(user.into()),
+            None => list.push(Reaction {
+                emoji,
+                user_ids: vec![user.into()],
+            }),
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mentions = mentions_by.remove(&row.id).unwrap_or_default();
+            let reactions = reactions_by.remove(&row.id).unwrap_or_default();
+            to_api(row, mentions, reactions)
+        })
+        .collect())
+}
+
+/// One row to an API message.
+pub fn to_api(row: MessageRow, mentions: Vec<Uuid>, reactions: Vec<Reaction>) -> Message {
+    let deleted = row.deleted_at.is_some();
+    Message {
+        id: row.id.into(),
+        chat_id: row.chat_id.into(),
+        seq: row.seq,
+        sender_id: row.sender_id.map(Into::into),
+        client_id: row.client_id,
+        content: if deleted { None } else { row.content },
+        content_type: row.content_type,
+        metadata: if deleted {
+            serde_json::json!({})
+        } else {
+            row.metadata
+        },
+        reply_to_id: row.reply_to_id.map(Into::into),
+        mentions: if deleted {
+            Vec::new()
+        } else {
+            mentions.into_iter().map(Into::into).collect()
+        },
+        reactions: if deleted { Vec::new() } else { reactions },
+        created_at: row.created_at,
+        edited_at: row.edited_at,
+        deleted,
+    }
+}

@@ -1,0 +1,391 @@
+//! The send path. Sends to one chat queue for that chat's writer task, which stores up to
+//! [`BATCH_MAX`] of them in one transaction: one row lock, one range of sequence numbers,
+//! one commit. Every sender is answered only after that commit. The batch is what lets one
+//! busy chat go past the single-connection commit rate without giving up commit-before-ack.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::api::SendResult;
+use tokio::sync::{mpsc, oneshot};
+use tracing::warn;
+use uuid::Uuid;
+
+use super::view::{hydrate, to_api};
+use crate::error::{Error, Result};
+use crate::hub::Hub;
+use crate::store::chats::tx as ctx;
+use crate::store::messages::tx as mtx;
+use crate::store::{MessageRow, NewMessage, Store, StoreError};
+
+/// Most sends stored in one transaction.
+pub const BATCH_MAX: usize = 64;
+/// Sends waiting per chat before new ones are refused with 503.
+const QUEUE_MAX: usize = 4096;
+/// A chat's writer task ends after this long without sends.
+const IDLE: Duration = Duration::from_secs(30);
+
+/// A checked send.
+#[derive(Debug)]
+pub struct ValidSend {
+    /// Author.
+    pub sender: Uuid,
+    /// Text.
+    pub content: String,
+    /// `text` or `markdown`.
+    pub content_type: String,
+    /// Metadata.
+    pub metadata: serde_json::Value,
+    /// Reply target.
+    pub reply_to_id: Option<Uuid>,
+    /// Idempotency key.
+    pub client_id: String,
+    /// `@names` in the content.
+    pub mentions: Vec<String>,
+}
+
+struct Pending {
+    send: ValidSend,
+    reply: oneshot::Sender<Result<SendResult>>,
+}
+
+/// The per-chat writer tasks.
+#[derive(Clone)]
+pub struct MessageWriter {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    queues: Mutex<HashMap<Uuid, mpsc::Sender<Pending>>>,
+    store: Store,
+    hub: Hub,
+}
+
+impl std::fmt::Debug for MessageWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageWriter").finish_non_exhaustive()
+    }
+}
+
+impl MessageWriter {
+    /// A writer over `store` that publishes through `hub`.
+    pub fn new(store: Store, hub: Hub) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                queues: Mutex::new(HashMap::new()),
+                store,
+                hub,
+            }),
+        }
+    }
+
+    /// Stores `send` in `chat` and answers once it is committed.
+    pub async fn send(&self, chat: Uuid, send: ValidSend) -> Result<SendResult> {
+        let (reply, answer) = oneshot::channel();
+        self.enqueue(chat, Pending { send, reply })?;
+        answer
+            .await
+            .map_err(|_| Error::Unavailable("the send was interrupted; resend it".into()))?
+    }
+
+    fn enqueue(&self, chat: Uuid, pending: Pending) -> Result<()> {
+        let mut queues = self
+            .inner
+            .queues
+            .lock()
+            .map_err(|_| Error::Internal(anyhow::anyhow!("writer map poisoned")))?;
+        let queue = queues.entry(chat).or_insert_with(|| {
+            let (tx, rx) = mpsc::channel(QUEUE_MAX);
+            tokio::spawn(run(self.inner.clone(), chat, rx));
+            tx
+        });
+        queue.try_send(pending).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => {
+                Error::Unavailable("this chat is receiving more than it can store; retry".into())
+            }
+            mpsc::error::TrySendError::Closed(_) => {
+                Error::Unavailable("the chat's writer stopped; retry".into())
+            }
+        })
+    }
+}
+
+async fn run(inner: Arc<Inner>, chat: Uuid, mut rx: mpsc::Receiver<Pending>) {
+    loop {
+        let first = match tokio::time::timeout(IDLE, rx.recv()).await {
+            Ok(Some(first)) => first,
+            Ok(None) => return,
+            Err(_) => {
+                // Senders enqueue under this same lock, so nothing can slip in between the
+                // emptiness check and the removal.
+                let Ok(mut queues) = inner.queues.lock() else {
+                    return;
+                };
+                if rx.is_empty() {
+                    queues.remove(&chat);
+                    return;
+                }
+                continue;
+            }
+        };
+        let mut batch = vec![first];
+        while batch.len() < BATCH_MAX {
+            match rx.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        write(&inner, chat, batch).await;
+    }
+}
+
+async fn write(inner: &Inner, chat: Uuid, batch: Vec<Pending>) {
+    let (sends, replies): (Vec<ValidSend>, Vec<_>) =
+        batch.into_iter().map(|p| (p.send, p.reply)).unzip();
+    let results = match store_batch(inner, chat, &sends).await {
+        Ok(results) => results,
+        Err(e) if sends.len() > 1 => {
+            // One bad apple (a client id raced in another chat, say) must not fail the rest.
+            warn!(error = %e, size = sends.len(), "batch failed; storing its sends one by one");
+            let mut results = Vec::with_capacity(sends.len());
+            for send in &sends {
+                results.push(
+                    match store_batch(inner, chat, std::slice::from_ref(send)).await {
+                        Ok(mut one) => one.remove(0),
+                        Err(e) => Err(e),
+                    },
+                );
+            }
+            results
+        }
+        Err(e) => vec![Err(e)],
+    };
+    for (reply, result) in replies.into_iter().zip(results) {
+        let _ = reply.send(result);
+    }
+}
+
+enum Outcome {
+    /// To be stored in this batch.
+    Fresh,
+    Refused(Error),
+    Stored(Box<MessageRow>, bool),
+    SameAs(usize),
+}
+
+/// What one batch needs to know, read under the chat's lock.
+struct Known {
+    members: Vec<Uuid>,
+    existing: Vec<MessageRow>,
+    valid_replies: Vec<Uuid>,
+    mentionable: HashMap<String, Uuid>,
+}
+
+/// Stores what it can of `sends` in one transaction; one result per send.
+async fn store_batch(
+    inner: &Inner,
+    chat: Uuid,
+    sends: &[ValidSend],
+) -> Result<Vec<Result<SendResult>>> {
+    let mut txn = inner.store.begin().await?;
+    if !ctx::lock_chat_row(&mut txn, chat).await? {
+        return Ok(sends
+            .iter()
+            .map(|_| Err(Error::NotFound("no such chat")))
+            .collect());
+    }
+    let known = load(&mut txn, chat, sends).await?;
+    let mut outcomes = classify(chat, sends, &known);
+    let mentions = store_fresh(&mut txn, chat, sends, &known, &mut outcomes).await?;
+    txn.commit().await.map_err(StoreError::from)?;
+    respond(inner, chat, outcomes, &mentions).await
+}
+
+async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> Result<Known> {
+    let mut senders: Vec<Uuid> = sends.iter().map(|s| s.sender).collect();
+    senders.sort();
+    senders.dedup();
+    let members = mtx::members_among(txn, chat, &senders).await?;
+    let all_senders: Vec<Uuid> = sends.iter().map(|s| s.sender).collect();
+    let client_ids: Vec<String> = sends.iter().map(|s| s.client_id.clone()).collect();
+    let existing = mtx::by_client_ids(txn, &all_senders, &client_ids).await?;
+    let replies: Vec<Uuid> = sends.iter().filter_map(|s| s.reply_to_id).collect();
+    let valid_replies = if replies.is_empty() {
+        Vec::new()
+    } else {
+        mtx::messages_in_chat(txn, chat, &replies).await?
+    };
+    let mut wanted: Vec<String> = sends
+        .iter()
+        .flat_map(|s| s.mentions.iter().cloned())
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    let mentionable = if wanted.is_empty() {
+        HashMap::new()
+    } else {
+        mtx::members_named(txn, chat, &wanted)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(Known {
+        members,
+        existing,
+        valid_replies,
+        mentionable,
+    })
+}
+
+fn classify(chat: Uuid, sends: &[ValidSend], known: &Known) -> Vec<Outcome> {
+    sends
+        .iter()
+        .enumerate()
+        .map(|(i, send)| {
+            let earlier = sends[..i]
+                .iter()
+                .position(|s| s.sender == send.sender && s.client_id == send.client_id);
+            let stored = known.existing.iter().find(|m| {
+                m.sender_id == Some(send.sender) && m.client_id.as_deref() == Some(&send.client_id)
+            });
+            if !known.members.contains(&send.sender) {
+                Outcome::Refused(Error::NotFound("no such chat"))
+            } else if let Some(row) = stored {
+                if row.chat_id == chat {
+                    Outcome::Stored(Box::new(row.clone()), true)
+                } else {
+                    Outcome::Refused(Error::Conflict(
+                        "this clientId was used for a message in another chat",
+                    ))
+                }
+            } else if let Some(j) = earlier {
+                Outcome::SameAs(j)
+            } else if send
+                .reply_to_id
+                .is_some_and(|r| !known.valid_replies.contains(&r))
+            {
+                Outcome::Refused(Error::field("replyToId", "must be a message of this chat"))
+            } else {
+                Outcome::Fresh
+            }
+        })
+        .collect()
+}
+
+/// Stores the fresh sends at consecutive sequence numbers; returns their mentions.
+async fn store_fresh(
+    txn: &mut sqlx::PgConnection,
+    chat: Uuid,
+    sends: &[ValidSend],
+    known: &Known,
+    outcomes: &mut [Outcome],
+) -> Result<Vec<(Uuid, Uuid)>> {
+    let fresh: Vec<usize> = (0..sends.len())
+        .filter(|i| matches!(outcomes[*i], Outcome::Fresh))
+        .collect();
+    if fresh.is_empty() {
+        return Ok(Vec::new());
+    }
+    let last = ctx::next_seqs(txn, chat, fresh.len() as i64).await?;
+    let first = last - fresh.len() as i64 + 1;
+    let mut mentions = Vec::new();
+    let batch: Vec<NewMessage> = fresh
+        .iter()
+        .zip(first..)
+        .map(|(i, seq)| {
+            let send = &sends[*i];
+            let id = Uuid::now_v7();
+            mentions.extend(
+                send.mentions
+                    .iter()
+                    .filter_map(|n| known.mentionable.get(n))
+                    .map(|u| (id, *u)),
+            );
+            NewMessage {
+                id,
+                seq,
+                sender_id: send.sender,
+                client_id: send.client_id.clone(),
+                content: send.content.clone(),
+                content_type: send.content_type.clone(),
+                metadata: send.metadata.clone(),
+                reply_to_id: send.reply_to_id,
+            }
+        })
+        .collect();
+    let rows = mtx::insert_messages(txn, chat, &batch).await?;
+    mtx::set_mentions(txn, &mentions, &[]).await?;
+    for (i, row) in fresh.into_iter().zip(rows) {
+        outcomes[i] = Outcome::Stored(Box::new(row), false);
+    }
+    Ok(mentions)
+}
+
+/// After the commit: publish the new messages in sequence order and answer every send.
+async fn respond(
+    inner: &Inner,
+    chat: Uuid,
+    outcomes: Vec<Outcome>,
+    mentions: &[(Uuid, Uuid)],
+) -> Result<Vec<Result<SendResult>>> {
+    let duplicates: Vec<MessageRow> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Outcome::Stored(row, true) => Some((**row).clone()),
+            _ => None,
+        })
+        .collect();
+    let mut hydrated: HashMap<Uuid, common::api::Message> = hydrate(&inner.store, duplicates)
+        .await?
+        .into_iter()
+        .map(|m| (m.id.as_uuid(), m))
+        .collect();
+    let server_time = time::OffsetDateTime::now_utc();
+    let answer = |message: common::api::Message, duplicate: bool| SendResult {
+        message_id: message.id,
+        seq: message.seq,
+        server_time,
+        duplicate,
+        message,
+    };
+    let mut results: Vec<Result<SendResult>> = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        let result = match outcome {
+            Outcome::Refused(e) => Err(e),
+            Outcome::Fresh => Err(Error::Internal(anyhow::anyhow!("a send was not stored"))),
+            Outcome::Stored(row, true) => {
+                let message = hydrated
+                    .remove(&row.id)
+                    .unwrap_or_else(|| to_api(*row, Vec::new(), Vec::new()));
+                Ok(answer(message, true))
+            }
+            Outcome::Stored(row, false) => {
+                let own: Vec<Uuid> = mentions
+                    .iter()
+                    .filter(|m| m.0 == row.id)
+                    .map(|m| m.1)
+                    .collect();
+                let message = to_api(*row, own, Vec::new());
+                let event = common::ws::ServerEvent::MessageNew(common::ws::MessageEvent {
+                    chat_id: message.chat_id,
+                    seq: message.seq,
+                    message: message.clone(),
+                });
+                inner.hub.to_chat(chat, &event, None);
+                Ok(answer(message, false))
+            }
+            Outcome::SameAs(j) => match &results[j] {
+                Ok(first) => Ok(SendResult {
+                    duplicate: true,
+                    ..first.clone()
+                }),
+                Err(_) => Err(Error::Conflict(
+                    "this clientId was refused earlier in the batch",
+                )),
+            },
+        };
+        results.push(result);
+    }
+    Ok(results)
+}

@@ -1,0 +1,304 @@
+//! Presence: online, away or offline, and when last seen, across devices and nodes.
+//!
+//! Each node knows its own connections. With Redis, each node writes its aggregate for a
+//! user into `<prefix>presence:<user>` (field = node id) and keeps `<prefix>node:<id>` alive
+//! with a 30 s expiry, so a crashed node's entries stop counting within 30 s. A user is
+//! online if any live node says online, away if any says away, offline otherwise. Changes
+//! go to everyone who shares a chat with the user (and to the user's own connections).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::ws::{PresenceStatus, ServerEvent, UserStatus};
+use redis::aio::ConnectionManager;
+use time::OffsetDateTime;
+use tracing::warn;
+use uuid::Uuid;
+
+use crate::fanout::ConnId;
+use crate::hub::Hub;
+use crate::store::Store;
+
+const NODE_TTL_SECS: u64 = 30;
+const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
+
+#[derive(Clone)]
+struct Shared {
+    conn: ConnectionManager,
+    prefix: String,
+    node: Uuid,
+}
+
+/// Presence of the users connected anywhere.
+#[derive(Clone)]
+pub struct Presence {
+    local: Arc<Mutex<HashMap<Uuid, HashMap<ConnId, PresenceStatus>>>>,
+    last_seen: Arc<Mutex<HashMap<Uuid, OffsetDateTime>>>,
+    shared: Option<Shared>,
+    store: Store,
+    hub: Hub,
+}
+
+impl std::fmt::Debug for Presence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Presence").finish_non_exhaustive()
+    }
+}
+
+impl Presence {
+    /// Presence for this node; with Redis, shared with the others.
+    pub fn start(store: Store, hub: Hub, redis: Option<(ConnectionManager, String)>) -> Self {
+        let shared = redis.map(|(conn, prefix)| Shared {
+            conn,
+            prefix,
+            node: Uuid::now_v7(),
+        });
+        if let Some(shared) = shared.clone() {
+            tokio::spawn(heartbeat(shared));
+        }
+        Self {
+            local: Arc::new(Mutex::new(HashMap::new())),
+            last_seen: Arc::new(Mutex::new(HashMap::new())),
+            shared,
+            store,
+            hub,
+        }
+    }
+
+    /// A connection of `user` opened.
+    pub async fn connected(&self, user: Uuid, conn: ConnId) {
+        self.change(user, |conns| {
+            conns.insert(conn, PresenceStatus::Online);
+        })
+        .await;
+    }
+
+    /// A connection of `user` set itself online or away.
+    pub async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
+        let status = if status == PresenceStatus::Away {
+            status
+        } else {
+            PresenceStatus::Online
+        };
+        self.change(user, |conns| {
+            conns.insert(conn, status);
+        })
+        .await;
+    }
+
+    /// A connection of `user` closed.
+    pub async fn disconnected(&self, user: Uuid, conn: ConnId) {
+        self.change(user, |conns| {
+            conns.remove(&conn);
+        })
+        .await;
+    }
+
+    /// The user's status now, and when they were last seen if offline.
+    pub async fn status_of(&self, user: Uuid) -> (PresenceStatus, Option<OffsetDateTime>) {
+        let status = self.global(user).await;
+        let seen = if status == PresenceStatus::Offline {
+            self.last_seen(user).await
+        } else {
+            None
+        };
+        (status, seen)
+    }
+
+    async fn change(&self, user: Uuid, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {
+        let before = self.global(user).await;
+        let local = {
+            let Ok(mut all) = self.local.lock() else {
+                return;
+            };
+            let conns = all.entry(user).or_default();
+            apply(conns);
+            let status = aggregate(conns.values().copied());
+            if conns.is_empty() {
+                all.remove(&user);
+            }
+            status
+        };
+        self.write_shared(user, local).await;
+        let after = self.global(user).await;
+        if before == after {
+            return;
+        }
+        let now = OffsetDateTime::now_utc();
+        if after == PresenceStatus::Offline {
+            self.remember_seen(user, now).await;
+        }
+        let event = ServerEvent::UserStatus(UserStatus {
+            user_id: user.into(),
+            status: after,
+            last_seen_at: (after == PresenceStatus::Offline).then_some(now),
+        });
+        match self.store.contacts_by_chat(user).await {
+            Ok(mut audience) => {
+                audience.push(user);
+                self.hub.to_users(audience, &event);
+            }
+            Err(e) => warn!(error = %e, "presence change not announced"),
+        }
+    }
+
+    fn local_status(&self, user: Uuid) -> PresenceStatus {
+        self.local
+            .lock()
+            .ok()
+            .and_then(|all| all.get(&user).map(|c| aggregate(c.values().copied())))
+            .unwrap_or(PresenceStatus::Offline)
+    }
+
+    async fn global(&self, user: Uuid) -> PresenceStatus {
+        let local = self.local_status(user);
+        let Some(shared) = &self.shared else {
+            return local;
+        };
+        let mut conn = shared.conn.clone();
+        let key = format!("{}presence:{user}", shared.prefix);
+        let entries: HashMap<String, String> = match tokio::time::timeout(
+            REDIS_TIMEOUT,
+            redis::cmd("HGETALL").arg(&key).query_async(&mut conn),
+        )
+        .await
+        {
+            Ok(Ok(entries)) => entries,
+            _ => return local,
+        };
+        let others: Vec<(String, String)> = entries
+            .into_iter()
+            .filter(|(node, _)| *node != shared.node.to_string())
+            .collect();
+        if others.is_empty() {
+            return local;
+        }
+        let node_keys: Vec<String> = others
+            .iter()
+            .map(|(n, _)| format!("{}node:{n}", shared.prefix))
+            .collect();
+        let alive: Vec<Option<String>> = match tokio::time::timeout(
+            REDIS_TIMEOUT,
+            redis::cmd("MGET").arg(&node_keys).query_async(&mut conn),
+        )
+        .await
+        {
+            Ok(Ok(alive)) => alive,
+            _ => return local,
+        };
+        let remote = others
+            .iter()
+            .zip(alive)
+            .filter(|(_, alive)| alive.is_some())
+            .map(|((_, status), _)| {
+                if status == "away" {
+                    PresenceStatus::Away
+                } else {
+                    PresenceStatus::Online
+                }
+            });
+        aggregate(
+            remote
+                .chain(std::iter::once(local))
+                .filter(|s| *s != PresenceStatus::Offline),
+        )
+    }
+
+    async fn write_shared(&self, user: Uuid, local: PresenceStatus) {
+        let Some(shared) = &self.shared else { return };
+        let mut conn = shared.conn.clone();
+        let key = format!("{}presence:{user}", shared.prefix);
+        let mut cmd = if local == PresenceStatus::Offline {
+            redis::cmd("HDEL")
+        } else {
+            redis::cmd("HSET")
+        };
+        cmd.arg(&key).arg(shared.node.to_string());
+        if local != PresenceStatus::Offline {
+            cmd.arg(if local == PresenceStatus::Away {
+                "away"
+            } else {
+                "online"
+            });
+        }
+        let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
+    }
+
+    async fn remember_seen(&self, user: Uuid, at: OffsetDateTime) {
+        if let Ok(mut seen) = self.last_seen.lock() {
+            seen.insert(user, at);
+        }
+        if let Some(shared) = &self.shared {
+            let mut conn = shared.conn.clone();
+            let cmd = redis::cmd("SET")
+                .arg(format!("{}seen:{user}", shared.prefix))
+                .arg(at.unix_timestamp())
+                .clone();
+            let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
+        }
+    }
+
+    async fn last_seen(&self, user: Uuid) -> Option<OffsetDateTime> {
+        if let Some(shared) = &self.shared {
+            let mut conn = shared.conn.clone();
+            let cmd = redis::cmd("GET")
+                .arg(format!("{}seen:{user}", shared.prefix))
+                .clone();
+            if let Ok(Ok(Some(ts))) =
+                tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<Option<i64>>(&mut conn)).await
+            {
+                return OffsetDateTime::from_unix_timestamp(ts).ok();
+            }
+        }
+        self.last_seen
+            .lock()
+            .ok()
+            .and_then(|seen| seen.get(&user).copied())
+    }
+}
+
+/// Online beats away beats offline.
+fn aggregate(statuses: impl Iterator<Item = PresenceStatus>) -> PresenceStatus {
+    let mut best = PresenceStatus::Offline;
+    for status in statuses {
+        match status {
+            PresenceStatus::Online => return PresenceStatus::Online,
+            PresenceStatus::Away => best = PresenceStatus::Away,
+            PresenceStatus::Offline => {}
+        }
+    }
+    best
+}
+
+async fn heartbeat(shared: Shared) {
+    let mut tick = tokio::time::interval(Duration::from_secs(NODE_TTL_SECS / 3));
+    loop {
+        tick.tick().await;
+        let mut conn = shared.conn.clone();
+        let cmd = redis::cmd("SET")
+            .arg(format!("{}node:{}", shared.prefix, shared.node))
+            .arg(1)
+            .arg("EX")
+            .arg(NODE_TTL_SECS)
+            .clone();
+        if let Ok(Err(e)) =
+            tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await
+        {
+            warn!(error = %e, "presence heartbeat failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn online_beats_away_beats_offline() {
+        use PresenceStatus::{Away, Offline, Online};
+        assert_eq!(aggregate([Away, Online].into_iter()), Online);
+        assert_eq!(aggregate([Away, Offline].into_iter()), Away);
+        assert_eq!(aggregate(std::iter::empty()), Offline);
+    }
+}

@@ -1,0 +1,114 @@
+//! Typing indicators. The node of the typist's connection keeps a deadline per
+//! `(chat, user)`; a `typing:start` that is not repeated within [`TYPING_TTL`] ends by itself
+//! with a `typing:stop`, as does a send or the connection closing.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::ws::{ServerEvent, Typing as TypingData};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use crate::hub::Hub;
+
+/// How long a `typing:start` lasts without a repeat.
+pub const TYPING_TTL: Duration = Duration::from_secs(6);
+
+/// Who is typing where, on this node.
+#[derive(Clone, Debug)]
+pub struct Typing {
+    active: Arc<Mutex<HashMap<(Uuid, Uuid), Instant>>>,
+    hub: Hub,
+}
+
+impl Typing {
+    /// Starts the expiry sweeper.
+    pub fn start(hub: Hub) -> Self {
+        let this = Self {
+            active: Arc::new(Mutex::new(HashMap::new())),
+            hub,
+        };
+        tokio::spawn(this.clone().sweep());
+        this
+    }
+
+    /// `user` types in `chat` (membership already checked). Only the first start of a
+    /// spell is announced; repeats extend it.
+    pub fn started(&self, chat: Uuid, user: Uuid) {
+        let fresh = self.active.lock().is_ok_and(|mut active| {
+            active
+                .insert((chat, user), Instant::now() + TYPING_TTL)
+                .is_none()
+        });
+        if fresh {
+            self.announce(chat, user, true);
+        }
+    }
+
+    /// `user` stopped typing in `chat` (or sent a message there).
+    pub fn stopped(&self, chat: Uuid, user: Uuid) {
+        let was = self
+            .active
+            .lock()
+            .is_ok_and(|mut active| active.remove(&(chat, user)).is_some());
+        if was {
+            self.announce(chat, user, false);
+        }
+    }
+
+    /// `user`'s last connection on this node closed.
+    pub fn user_gone(&self, user: Uuid) {
+        let chats: Vec<Uuid> = self.active.lock().map_or_else(
+            |_| Vec::new(),
+            |mut active| {
+                let chats: Vec<Uuid> = active.keys().filter(|k| k.1 == user).map(|k| k.0).collect();
+                for chat in &chats {
+                    active.remove(&(*chat, user));
+                }
+                chats
+            },
+        );
+        for chat in chats {
+            self.announce(chat, user, false);
+        }
+    }
+
+    fn announce(&self, chat: Uuid, user: Uuid, start: bool) {
+        let data = TypingData {
+            chat_id: chat.into(),
+            user_id: user.into(),
+        };
+        let event = if start {
+            ServerEvent::TypingStart(data)
+        } else {
+            ServerEvent::TypingStop(data)
+        };
+        self.hub.to_chat_except(chat, user, &event);
+    }
+
+    async fn sweep(self) {
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        loop {
+            tick.tick().await;
+            let now = Instant::now();
+            let expired: Vec<(Uuid, Uuid)> = self.active.lock().map_or_else(
+                |_| Vec::new(),
+                |mut active| {
+                    let expired: Vec<_> = active
+                        .iter()
+                        .filter(|(_, d)| **d <= now)
+                        .map(|(k, _)| *k)
+                        .collect();
+                    for key in &expired {
+                        active.remove(key);
+                    }
+                    expired
+                },
+            );
+            for (chat, user) in expired {
+                self.announce(chat, user, false);
+            }
+        }
+    }
+}

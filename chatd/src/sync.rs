@@ -1,0 +1,127 @@
+//! Resync: the events a client missed, per chat, from PostgreSQL. Live fan-out is the fast
+//! path; this is the guarantee.
+
+use std::collections::HashMap;
+
+use common::api::{ChatSync, SyncRequest, SyncResponse};
+use common::ws::{MessageEvent, ServerEvent};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::messages::view::hydrate;
+use crate::store::{EventRow, Store};
+
+/// Default and largest number of events per chat in one answer.
+const LIMIT_DEFAULT: u32 = 500;
+const LIMIT_MAX: u32 = 1000;
+
+/// Resync.
+#[derive(Clone, Debug)]
+pub struct SyncService {
+    store: Store,
+}
+
+impl SyncService {
+    /// Builds the service.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Every chat of the caller, with the events after each named cursor.
+    pub async fn sync(&self, caller: Uuid, req: &SyncRequest) -> Result<SyncResponse> {
+        let limit = req.limit.unwrap_or(LIMIT_DEFAULT);
+        if !(1..=LIMIT_MAX).contains(&limit) {
+            return Err(Error::field(
+                "limit",
+                format!("must be between 1 and {LIMIT_MAX}"),
+            ));
+        }
+        if req.chats.len() > 10_000 {
+            return Err(Error::field("chats", "at most 10000 cursors"));
+        }
+        let cursors: HashMap<Uuid, i64> = req
+            .chats
+            .iter()
+            .map(|c| (c.chat_id.as_uuid(), c.seq))
+            .collect();
+        let chats = self.store.chats_of(caller).await?;
+        let mut out = Vec::with_capacity(chats.len());
+        for chat in &chats {
+            let Some(&cursor) = cursors.get(&chat.id) else {
+                out.push(ChatSync {
+                    chat_id: chat.id.into(),
+                    member: true,
+                    events: Vec::new(),
+                    last_seq: chat.last_seq,
+                    has_more: false,
+                    last_read_seq: chat.last_read_seq,
+                });
+                continue;
+            };
+            let mut rows = self
+                .store
+                .events_after(caller, chat.id, cursor, i64::from(limit) + 1)
+                .await?;
+            let has_more = rows.len() > limit as usize;
+            rows.truncate(limit as usize);
+            out.push(ChatSync {
+                chat_id: chat.id.into(),
+                member: true,
+                events: self.events(chat.id, rows).await?,
+                last_seq: chat.last_seq,
+                has_more,
+                last_read_seq: chat.last_read_seq,
+            });
+        }
+        for (chat, cursor) in cursors {
+            if !chats.iter().any(|c| c.id == chat) {
+                out.push(ChatSync {
+                    chat_id: chat.into(),
+                    member: false,
+                    events: Vec::new(),
+                    last_seq: cursor,
+                    has_more: false,
+                    last_read_seq: cursor,
+                });
+            }
+        }
+        Ok(SyncResponse { chats: out })
+    }
+
+    /// Stored events to wire events; message events carry the message as it is now.
+    async fn events(&self, chat: Uuid, rows: Vec<EventRow>) -> Result<Vec<ServerEvent>> {
+        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
+        let messages: HashMap<Uuid, common::api::Message> = if ids.is_empty() {
+            HashMap::new()
+        } else {
+            hydrate(&self.store, self.store.messages_by_ids(&ids).await?)
+                .await?
+                .into_iter()
+                .map(|m| (m.id.as_uuid(), m))
+                .collect()
+        };
+        let mut events = Vec::with_capacity(rows.len());
+        for row in rows {
+            let event = match (
+                row.kind.as_str(),
+                row.message_id.and_then(|id| messages.get(&id)),
+            ) {
+                ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
+                    chat_id: chat.into(),
+                    seq: row.seq,
+                    message: message.clone(),
+                }),
+                ("message:edited", Some(message)) => ServerEvent::MessageEdited(MessageEvent {
+                    chat_id: chat.into(),
+                    seq: row.seq,
+                    message: message.clone(),
+                }),
+                _ => serde_json::from_value(row.payload).map_err(|e| {
+                    Error::Internal(anyhow::anyhow!("stored event {}: {e}", row.seq))
+                })?,
+            };
+            events.push(event);
+        }
+        Ok(events)
+    }
+}

@@ -1,0 +1,47 @@
+//! `GET /ws`: the WebSocket endpoint. Authentication happens before the upgrade when the
+//! request carries `Authorization: Bearer`, otherwise by a first `auth` frame.
+
+mod dispatch;
+mod session;
+
+use axum::Router;
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+
+use crate::error::{Error, Result};
+use crate::http::AppState;
+use crate::http::extract::bearer_token;
+
+/// Frames larger than this close the connection (1009); frames over the documented
+/// [`common::ws::MAX_FRAME_BYTES`] but under this get an error frame and the connection stays.
+const HARD_FRAME_LIMIT: usize = 1024 * 1024;
+
+/// The WebSocket route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/ws", get(upgrade))
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: std::result::Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response> {
+    let ws = ws.map_err(|e| Error::BadRequest(format!("expected a WebSocket upgrade: {e}")))?;
+    if state.registry.connection_count() >= state.config.ws.max_connections {
+        return Err(Error::Unavailable(
+            "this server has reached its connection limit".into(),
+        ));
+    }
+    let auth = match bearer_token(&headers) {
+        Some(token) => Some(state.auth.authenticate(token).await?),
+        None => None,
+    };
+    Ok(ws
+        .max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| session::run(socket, state, auth)))
+}

@@ -1,0 +1,285 @@
+//! One WebSocket connection: a writer task owns the sink and drains the connection's
+//! bounded queue (and pings); the reader loop decodes frames and calls the services.
+//! Registration and presence are undone when the connection ends, however it ends.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use common::ws::{Envelope, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, close};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::{mpsc, watch};
+use tracing::{Instrument, debug, info, info_span};
+use uuid::Uuid;
+
+use super::dispatch;
+use crate::auth::AuthUser;
+use crate::error::Error;
+use crate::fanout::{ConnId, Outbound};
+use crate::http::AppState;
+use crate::realtime::DeliveredTracker;
+
+/// How long an unauthenticated connection may take to send its `auth` frame.
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
+    let (mut sink, mut stream) = socket.split();
+    let auth = match auth {
+        Some(auth) => auth,
+        None => match authenticate(&state, &mut sink, &mut stream).await {
+            Some(auth) => auth,
+            None => return,
+        },
+    };
+    let span = info_span!("ws", user_id = %auth.user_id, session_id = %auth.session_id);
+    serve(state, auth, sink, stream).instrument(span).await;
+}
+
+async fn serve(
+    state: AppState,
+    auth: AuthUser,
+    mut sink: SplitSink<WebSocket, Message>,
+    mut stream: SplitStream<WebSocket>,
+) {
+    let user = auth.user_id;
+    let chats = match state.store.chat_ids_of(user).await {
+        Ok(chats) => chats,
+        Err(e) => {
+            debug!(error = %e, "cannot load the user's chats");
+            let _ = sink.send(close_message(1011, "server error; retry")).await;
+            return;
+        }
+    };
+    let registration = state
+        .registry
+        .register(user, &chats, state.config.ws.queue_capacity);
+    let conn = registration.id;
+    info!(conn, chats = chats.len(), "connected");
+    let heartbeat = Duration::from_secs(state.config.ws.heartbeat_secs);
+    let hello = Hello {
+        protocol_version: PROTOCOL_VERSION,
+        server_version: common::VERSION.into(),
+        heartbeat_secs: heartbeat.as_secs(),
+        user_id: user.into(),
+        session_id: auth.session_id.into(),
+        max_frame_bytes: MAX_FRAME_BYTES,
+    };
+    let tx = registration.tx.clone();
+    push(
+        &tx,
+        frame(
+            "hello",
+            None,
+            serde_json::to_value(hello).unwrap_or_default(),
+        ),
+    );
+    state.presence.connected(user, conn).await;
+
+    let mut writer = tokio::spawn(write_loop(
+        sink,
+        registration.rx,
+        registration.kill,
+        heartbeat,
+        state.delivered.clone(),
+        user,
+    ));
+    let idle = heartbeat * 3;
+    loop {
+        tokio::select! {
+            _ = &mut writer => break,
+            next = tokio::time::timeout(idle, stream.next()) => match next {
+                Err(_) => {
+                    push(&tx, Outbound::Close(close::IDLE_TIMEOUT, "no frames for three heartbeats"));
+                    break;
+                }
+                Ok(None | Some(Err(_) | Ok(Message::Close(_)))) => break,
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    handle_text(&state, &auth, conn, text.as_str(), &tx).await;
+                }
+                Ok(Some(Ok(Message::Binary(_)))) => {
+                    let error = Error::BadRequest("binary frames are not part of the protocol".into());
+                    push(&tx, error_frame(None, &error));
+                }
+                Ok(Some(Ok(_))) => {}
+            },
+        }
+    }
+    let remaining = state.registry.unregister(conn);
+    state.presence.disconnected(user, conn).await;
+    if remaining == 0 {
+        state.typing.user_gone(user);
+    }
+    // Let the writer flush a final close frame, but never wait on a dead peer for long.
+    drop(tx);
+    let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
+    writer.abort();
+    info!(conn, "disconnected");
+}
+
+async fn handle_text(
+    state: &AppState,
+    auth: &AuthUser,
+    conn: ConnId,
+    text: &str,
+    tx: &mpsc::Sender<Outbound>,
+) {
+    if text.len() > MAX_FRAME_BYTES {
+        let error =
+            Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));
+        push(tx, error_frame(None, &error));
+        return;
+    }
+    let envelope: Envelope = match serde_json::from_str(text) {
+        Ok(envelope) => envelope,
+        Err(e) => {
+            push(
+                tx,
+                error_frame(None, &Error::BadRequest(format!("malformed JSON: {e}"))),
+            );
+            return;
+        }
+    };
+    let id = envelope.id.clone();
+    match dispatch::handle(state, auth, conn, envelope).await {
+        Ok(data) => {
+            if id.is_some() {
+                push(tx, frame("ack", id, data));
+            }
+        }
+        Err(error) => push(tx, error_frame(id, &error)),
+    }
+}
+
+/// Waits for the `auth` frame of a connection that came without a header.
+async fn authenticate(
+    state: &AppState,
+    sink: &mut SplitSink<WebSocket, Message>,
+    stream: &mut SplitStream<WebSocket>,
+) -> Option<AuthUser> {
+    let first = tokio::time::timeout(AUTH_TIMEOUT, stream.next()).await;
+    let Ok(Some(Ok(Message::Text(text)))) = first else {
+        let _ = sink
+            .send(close_message(close::UNAUTHORIZED, "authenticate first"))
+            .await;
+        return None;
+    };
+    let envelope: Option<Envelope> = serde_json::from_str(text.as_str()).ok();
+    let token = envelope
+        .as_ref()
+        .filter(|e| e.kind == "auth")
+        .and_then(|e| e.data.get("token"))
+        .and_then(serde_json::Value::as_str);
+    let result = match token {
+        Some(token) => state.auth.authenticate(token).await,
+        None => Err(Error::Unauthorized("the first frame must be auth")),
+    };
+    let id = envelope.and_then(|e| e.id);
+    match result {
+        Ok(auth) => {
+            if id.is_some() {
+                let ack = frame("ack", id, serde_json::Value::Null);
+                if let Outbound::Frame { text, .. } = ack {
+                    let _ = sink.send(Message::Text(text)).await;
+                }
+            }
+            Some(auth)
+        }
+        Err(error) => {
+            if let Outbound::Frame { text, .. } = error_frame(id, &error) {
+                let _ = sink.send(Message::Text(text)).await;
+            }
+            let _ = sink
+                .send(close_message(close::UNAUTHORIZED, "authentication failed"))
+                .await;
+            None
+        }
+    }
+}
+
+async fn write_loop(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut rx: mpsc::Receiver<Outbound>,
+    mut kill: watch::Receiver<Option<(u16, &'static str)>>,
+    heartbeat: Duration,
+    delivered: DeliveredTracker,
+    user: Uuid,
+) {
+    let mut ping = tokio::time::interval(heartbeat);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(Outbound::Frame { text, delivers }) => {
+                    if sink.send(Message::Text(text)).await.is_err() {
+                        break;
+                    }
+                    if let Some((chat, seq)) = delivers {
+                        delivered.delivered(chat, user, seq);
+                    }
+                }
+                Some(Outbound::Close(code, reason)) => {
+                    let _ = sink.send(close_message(code, reason)).await;
+                    break;
+                }
+                None => break,
+            },
+            changed = kill.changed() => {
+                let reason = if changed.is_ok() { *kill.borrow() } else { None };
+                if let Some((code, reason)) = reason {
+                    let _ = sink.send(close_message(code, reason)).await;
+                }
+                break;
+            }
+            _ = ping.tick() => {
+                if sink.send(Message::Ping(axum::body::Bytes::default())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = sink.close().await;
+}
+
+fn close_message(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    }))
+}
+
+/// Queues a frame; a full queue means the client is not reading: it is closed by the
+/// registry's slow-consumer rule on the next delivery, so dropping here loses nothing the
+/// client cannot resync.
+fn push(tx: &mpsc::Sender<Outbound>, out: Outbound) {
+    let _ = tx.try_send(out);
+}
+
+fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {
+    let envelope = Envelope {
+        kind: kind.to_owned(),
+        id,
+        data,
+        error: None,
+    };
+    Outbound::Frame {
+        text: Utf8Bytes::from(serde_json::to_string(&envelope).unwrap_or_default()),
+        delivers: None,
+    }
+}
+
+fn error_frame(id: Option<String>, error: &Error) -> Outbound {
+    if let Error::Internal(cause) = error {
+        tracing::error!(error = ?cause, "internal error on the websocket");
+    }
+    let request_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
+    let envelope = Envelope {
+        kind: "error".to_owned(),
+        id,
+        data: serde_json::Value::Null,
+        error: Some(error.to_body(&request_id)),
+    };
+    Outbound::Frame {
+        text: Utf8Bytes::from(serde_json::to_string(&envelope).unwrap_or_default()),
+        delivers: None,
+    }
+}

@@ -1,0 +1,171 @@
+//! Chats: direct chats between two users and groups of up to 300 with roles.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use super::messages::Message;
+use super::users::User;
+use crate::ids::{ChatId, UserId};
+
+/// Direct (exactly two members, one per pair) or group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatKind {
+    /// Two users; asking for it again returns the same chat.
+    Direct,
+    /// A named group with roles.
+    Group,
+}
+
+/// A member's role. Direct chats have two members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Plain member: reads and writes.
+    Member,
+    /// Adds and removes members, renames, deletes others' messages.
+    Admin,
+    /// Everything an admin can, plus deleting the group and transferring ownership.
+    Owner,
+}
+
+/// A chat as one member sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Chat {
+    /// Id.
+    pub id: ChatId,
+    /// Direct or group.
+    pub kind: ChatKind,
+    /// Group name; absent for direct chats (show the peer).
+    pub name: Option<String>,
+    /// Group slug for links, unique on the server.
+    pub slug: Option<String>,
+    /// The other member of a direct chat.
+    pub peer: Option<User>,
+    /// Current members.
+    pub member_count: u32,
+    /// The caller's role.
+    pub role: Role,
+    /// The newest event sequence number of the chat.
+    pub last_seq: i64,
+    /// The caller's read watermark.
+    pub last_read_seq: i64,
+    /// Messages from others after the read watermark.
+    pub unread_count: i64,
+    /// Unread messages that mention the caller.
+    pub mention_count: i64,
+    /// The newest message, if any.
+    pub last_message: Option<Message>,
+    /// Muted by the caller until then.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub muted_until: Option<OffsetDateTime>,
+    /// Created.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Last message, or creation when there is none: chat lists sort by this.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_activity_at: OffsetDateTime,
+}
+
+/// A member of a chat.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    /// The user.
+    pub user: User,
+    /// Their role.
+    pub role: Role,
+    /// When they joined.
+    #[serde(with = "time::serde::rfc3339")]
+    pub joined_at: OffsetDateTime,
+    /// Their read watermark.
+    pub last_read_seq: i64,
+    /// Their delivered watermark.
+    pub last_delivered_seq: i64,
+}
+
+/// `GET /api/chats/{id}`: the chat and its members.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatDetail {
+    /// The chat.
+    #[serde(flatten)]
+    pub chat: Chat,
+    /// Current members, owner first, then admins, then by username.
+    pub participants: Vec<Participant>,
+}
+
+/// `GET /api/chats`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatList {
+    /// The caller's chats, most recent activity first.
+    pub chats: Vec<Chat>,
+}
+
+/// `POST /api/chats/direct`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateDirectRequest {
+    /// The other user.
+    pub user_id: UserId,
+}
+
+/// `POST /api/chats/group`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    /// 1-100 characters.
+    pub name: String,
+    /// Optional: 3-64 of `[a-z0-9-]`, unique on the server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// Members besides the creator (who becomes owner); 299 at most.
+    #[serde(default)]
+    pub participant_ids: Vec<UserId>,
+}
+
+/// `PUT /api/chats/{id}`: fields left out stay; `slug: ""` removes the slug.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateChatRequest {
+    /// New name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+}
+
+/// `POST /api/chats/{id}/participants`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AddParticipantsRequest {
+    /// Users to add as members.
+    pub user_ids: Vec<UserId>,
+}
+
+/// `PUT /api/chats/{id}/participants/{userId}`: make a member an admin or back (owner only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateParticipantRequest {
+    /// `admin` or `member`; ownership moves with `POST /api/chats/{id}/transfer`.
+    pub role: Role,
+}
+
+/// `POST /api/chats/{id}/transfer` (owner only): the new owner; the old one becomes admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TransferOwnershipRequest {
+    /// A current member.
+    pub user_id: UserId,
+}
+
+/// `POST /api/chats/{id}/read`: move the caller's read watermark (never backwards).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MarkReadRequest {
+    /// Everything up to this sequence number has been read.
+    pub seq: i64,
+}

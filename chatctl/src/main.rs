@@ -1,15 +1,9 @@
-//! `chatctl`, the operator's CLI for chatd. Its nouns (users, groups, migrations, backups,
-//! health, load tests) arrive with their issues; this is the shell they plug into.
+//! The `chatctl` binary: parses the command line and hands over to [`chatctl::main_with`].
+
+use std::process::ExitCode;
 
 use clap::Parser;
 
-/// The operator's CLI for chatd: users, groups, migrations, backups, health, load tests.
-#[derive(Debug, Parser)]
-#[command(name = "chatctl", version, about, long_about)]
-struct Cli {}
-
-fn main() {
-    let _cli = Cli::parse();
-    eprintln!("chatctl: no command given; see `chatctl --help`");
-    std::process::exit(2);
+fn main() -> ExitCode {
+    chatctl::main_with(chatctl::cli::Cli::parse())
 }

@@ -7,6 +7,8 @@ mod service;
 mod tokens;
 
 pub use password::PasswordHasher;
-pub use rules::{normalize_username, validate_display_name, validate_status_message};
+pub use rules::{
+    check_password, normalize_username, validate_display_name, validate_status_message,
+};
 pub use service::{AuthService, AuthUser, ClientInfo, Registration};
 pub use tokens::{AccessClaims, TokenKeys, load_or_create_secret};

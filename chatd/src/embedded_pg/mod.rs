@@ -303,6 +303,17 @@ impl EmbeddedPostgres {
             .application_name("chatd")
     }
 
+    /// Connection options for `database` of the cluster under `root` (e.g.
+    /// `<data_dir>/postgres`), without starting it: for tools such as `chatctl` that reach
+    /// the cluster a running chatd manages.
+    pub fn connect_options_at(root: &Path, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .socket(socket_dir_for(root))
+            .port(PORT)
+            .username(ROLE)
+            .database(database)
+    }
+
     /// The directory of the cluster's Unix socket.
     pub fn socket_dir(&self) -> &Path {
         &self.socket_dir

@@ -1,5 +1,6 @@
 //! All SQL lives here, one file per aggregate. Nothing else touches the pool.
 
+mod admin;
 mod audit;
 mod invites;
 mod sessions;
@@ -11,6 +12,9 @@ use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+pub use admin::{
+    AdminSessionRow, AdminUserRow, AppliedMigration, COUNTED_TABLES, ServerStats, UserFilter,
+};
 pub use audit::AuditEntry;
 pub use sessions::{NewSession, RefreshOutcome, SessionAuth, SessionRow};
 pub use users::{CreateUserError, NewUser, UserRow};

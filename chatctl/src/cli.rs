@@ -1,0 +1,202 @@
+//! The command line of `chatctl`: `chatctl <noun> <verb>`, with chatd's configuration flags.
+
+use std::path::PathBuf;
+
+use chatd::cli::ConfigArgs;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success
+  1  failure (the reason is on stderr)
+  2  usage or configuration error, or a destructive verb run without --yes and no terminal
+  3  `migrate check`: migrations are pending
+  4  not found (no such user or session)
+
+Data goes to stdout (a table, or JSON with --json); diagnostics go to stderr.
+chatctl reads chatd's configuration: --config/CHATD_CONFIG, CHATD_* variables and flags.
+With no database URL it reaches the embedded PostgreSQL of the data directory, which a
+running chatd serves (`backup restore` starts it itself when no chatd runs).";
+
+/// The operator's CLI for chatd: users, migrations, backups, statistics, health checks.
+#[derive(Debug, Parser)]
+#[command(name = "chatctl", version, about, long_about, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    /// chatd's configuration, from the same file, variables and flags as chatd.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Print data as JSON instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The nouns of `chatctl`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Database migrations: status, run, check.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+    /// Accounts and their sessions.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Backups: create, verify, restore, list.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// Server statistics: users, activity, chats, messages, database size.
+    Stats,
+    /// Checks configuration, PostgreSQL, migrations, Redis, data directory and clock.
+    Doctor,
+}
+
+/// `chatctl migrate`.
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Lists every migration, applied or pending.
+    Status,
+    /// Applies the pending migrations.
+    Run,
+    /// Exits 3 when a migration is pending, 1 when one failed or was changed, else 0.
+    Check,
+}
+
+/// `chatctl user`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Creates an account. The password is read from a prompt, or from stdin.
+    Create {
+        /// The username (3-32 of a-z, 0-9, `_`, `.`, `-`; folded to lower case).
+        name: String,
+        /// The display name.
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Make the account a server administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Read the password from the first line of stdin instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists accounts by username.
+    List {
+        /// Only administrators.
+        #[arg(long)]
+        admin: bool,
+        /// Only disabled accounts.
+        #[arg(long)]
+        disabled: bool,
+        /// Only usernames starting with this.
+        #[arg(long, value_name = "PREFIX")]
+        query: Option<String>,
+        /// Page size.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
+        /// Accounts skipped.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+        offset: i64,
+    },
+    /// Shows one account.
+    Show {
+        /// The username.
+        name: String,
+    },
+    /// Disables an account and revokes all of its sessions at once.
+    Disable {
+        /// The username.
+        name: String,
+    },
+    /// Enables a disabled account (its old sessions stay revoked).
+    Enable {
+        /// The username.
+        name: String,
+    },
+    /// Sets a new password (prompt or stdin) and revokes all sessions.
+    ResetPassword {
+        /// The username.
+        name: String,
+        /// Read the password from the first line of stdin instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Grants or removes server administration.
+    SetRole {
+        /// The username.
+        name: String,
+        /// The role.
+        role: Role,
+    },
+    /// Deletes an account for good; its messages stay, shown as from a deleted user.
+    Delete {
+        /// The username.
+        name: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Lists the account's sessions, revoked ones included.
+    Sessions {
+        /// The username.
+        name: String,
+    },
+    /// Revokes one session, or all of them with --all.
+    Revoke {
+        /// The username.
+        name: String,
+        /// The session to revoke.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        session_id: Option<uuid::Uuid>,
+        /// Revoke every live session.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// A server role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Role {
+    /// Server administrator.
+    Admin,
+    /// Ordinary account.
+    User,
+}
+
+/// `chatctl backup`.
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Writes one archive (database dump, attachments, manifest) while chatd keeps serving.
+    Create {
+        /// The archive to write; a directory gets `chatd-<UTC time>.tar` inside it.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Checks an archive without restoring it: checksums, manifest, readable dump.
+    Verify {
+        /// The archive.
+        file: PathBuf,
+    },
+    /// Restores an archive into an empty database, then applies pending migrations.
+    Restore(RestoreArgs),
+    /// Lists the archives of a directory, newest first; --keep N deletes the older ones.
+    List {
+        /// The directory.
+        dir: PathBuf,
+        /// Keep the newest N archives and delete the rest.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        /// Do not ask before deleting.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// `chatctl backup restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The archive.
+    pub file: PathBuf,
+    /// Restore over a database that already holds data (its objects are replaced).
+    #[arg(long)]
+    pub force: bool,
+}

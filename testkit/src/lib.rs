@@ -16,6 +16,7 @@ mod postgres;
 mod process;
 mod redis_server;
 mod server;
+pub mod ws;
 
 pub use postgres::{PrivatePostgres, TestDb, fresh_db, shared_postgres};
 pub use process::ChatdProcess;

@@ -32,6 +32,8 @@ pub fn test_config() -> Config {
     config.auth.max_concurrent_hashes = 4;
     config.limits.registrations_per_ip = 1_000_000;
     config.limits.login_failures_per_ip = 1_000_000;
+    config.limits.messages_per_sec = 100_000;
+    config.limits.messages_burst = 100_000;
     config.database.max_connections = 5;
     config.redis.key_prefix = format!("t{}:", uuid::Uuid::now_v7().simple());
     config.http.shutdown_grace_secs = 2;
@@ -125,6 +127,33 @@ impl TestServer {
             .await
             .unwrap_or_else(|e| panic!("logging in {username}: {e}"));
         (client, tokens)
+    }
+
+    /// `n` users named `<prefix>0000`, `<prefix>0001`, …, created through the store with one shared password
+    /// hash (hashing each would dominate large tests); returns their ids in order.
+    pub async fn users_fast(&self, prefix: &str, n: usize) -> Vec<uuid::Uuid> {
+        let hash = chatd::auth::PasswordHasher::new(1)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .hash(password())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = Vec::with_capacity(n);
+        for i in 0..n {
+            let name = format!("{prefix}{i:04}");
+            let row = self
+                .store
+                .create_user(&chatd::store::NewUser {
+                    id: uuid::Uuid::now_v7(),
+                    username: &name,
+                    password_hash: &hash,
+                    display_name: None,
+                    invite_hash: None,
+                })
+                .await
+                .unwrap_or_else(|e| panic!("creating {name}: {e}"));
+            ids.push(row.id);
+        }
+        ids
     }
 
     /// Graceful shutdown; returns what `serve` returned.

@@ -3,6 +3,8 @@
 //! It keeps the current tokens so callers do not thread them through every call;
 //! `login` stores them, `refresh` rotates them, `logout` forgets them.
 
+mod socket;
+
 use std::sync::{Arc, RwLock};
 
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -40,13 +42,21 @@ pub enum ClientError {
     /// The call needs a login first.
     #[error("not logged in")]
     NotLoggedIn,
+    /// The WebSocket failed or closed.
+    #[error("websocket: {0}")]
+    Socket(String),
+    /// The server answered a frame with an `error` frame.
+    #[error("{} ({})", .0.message, .0.code)]
+    Frame(ErrorBody),
 }
+
+pub use socket::{Socket, SocketReader, SocketWriter};
 
 impl ClientError {
     /// The error body, when the server sent one.
     pub fn body(&self) -> Option<&ErrorBody> {
         match self {
-            Self::Api { body, .. } => Some(body),
+            Self::Api { body, .. } | Self::Frame(body) => Some(body),
             _ => None,
         }
     }

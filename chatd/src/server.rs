@@ -138,8 +138,11 @@ impl Server {
             .router()
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let registry = self.state.registry.clone();
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
+            // WebSocket clients are told to go elsewhere (and resync) rather than cut off.
+            registry.close_all(common::ws::close::GOING_AWAY, "server shutting down");
             notify_systemd(sd_notify::NotifyState::Stopping);
             info!("shutting down: no new connections, draining in-flight requests");
             let _ = stopping_tx.send(());

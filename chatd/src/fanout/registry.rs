@@ -239,6 +239,18 @@ impl Registry {
         }
     }
 
+    /// Closes every connection (shutdown).
+    pub fn close_all(&self, code: u16, reason: &'static str) {
+        let ids: Vec<ConnId> = self
+            .inner
+            .read()
+            .map(|i| i.conns.keys().copied().collect())
+            .unwrap_or_default();
+        for id in ids {
+            self.kill(id, code, reason);
+        }
+    }
+
     fn kill(&self, id: ConnId, code: u16, reason: &'static str) {
         if let Ok(inner) = self.inner.read()
             && let Some(conn) = inner.conns.get(&id)

@@ -18,7 +18,10 @@ use testkit::{TestServer, test_config};
 
 async fn direct(a: &Client, b: UserId) -> ChatId {
     let chat: ChatDetail = a
-        .send(a.request(Method::POST, "/api/chats/direct").json(&CreateDirectRequest { user_id: b }))
+        .send(
+            a.request(Method::POST, "/api/chats/direct")
+                .json(&CreateDirectRequest { user_id: b }),
+        )
         .await
         .unwrap();
     chat.chat.id
@@ -30,7 +33,10 @@ async fn group(owner: &Client, members: &[UserId]) -> ChatId {
         slug: None,
         participant_ids: members.to_vec(),
     };
-    let chat: ChatDetail = owner.send(owner.request(Method::POST, "/api/chats/group").json(&req)).await.unwrap();
+    let chat: ChatDetail = owner
+        .send(owner.request(Method::POST, "/api/chats/group").json(&req))
+        .await
+        .unwrap();
     chat.chat.id
 }
 
@@ -44,8 +50,18 @@ fn text(content: &str, client_id: &str) -> SendMessageRequest {
     }
 }
 
-async fn post(client: &Client, chat: ChatId, req: &SendMessageRequest) -> Result<SendResult, ClientError> {
-    client.send(client.request(Method::POST, &format!("/api/chats/{chat}/messages")).json(req)).await
+async fn post(
+    client: &Client,
+    chat: ChatId,
+    req: &SendMessageRequest,
+) -> Result<SendResult, ClientError> {
+    client
+        .send(
+            client
+                .request(Method::POST, &format!("/api/chats/{chat}/messages"))
+                .json(req),
+        )
+        .await
 }
 
 async fn page(client: &Client, chat: ChatId, query: &str) -> MessagePage {
@@ -82,7 +98,13 @@ async fn a_resend_with_the_same_client_id_returns_the_first_message() {
     let (x, y) = tokio::join!(post(&ada, chat, &race), post(&ada, chat, &race));
     assert_eq!(x.unwrap().message_id, y.unwrap().message_id);
     let messages = page(&ada, chat, "").await.messages;
-    assert_eq!(messages.iter().map(|m| m.content.as_deref().unwrap()).collect::<Vec<_>>(), ["hello", "race"]);
+    assert_eq!(
+        messages
+            .iter()
+            .map(|m| m.content.as_deref().unwrap())
+            .collect::<Vec<_>>(),
+        ["hello", "race"]
+    );
 }
 
 #[tokio::test]
@@ -95,7 +117,10 @@ async fn sends_are_acked_with_id_seq_and_time_and_reach_the_other_side() {
     assert_eq!(hello.protocol_version, common::ws::PROTOCOL_VERSION);
     let (mut bob_ws, _) = connect(&bob).await;
 
-    let ack = ada_ws.request(&ws_send(chat, "hi bob", "w-1")).await.unwrap();
+    let ack = ada_ws
+        .request(&ws_send(chat, "hi bob", "w-1"))
+        .await
+        .unwrap();
     let result: SendResult = serde_json::from_value(ack).unwrap();
     assert!(result.seq > 0);
     let (event, _) = expect(&mut bob_ws, "message:new").await;
@@ -119,15 +144,32 @@ async fn edits_deletes_and_reactions_follow_the_rules_and_reach_members() {
     let (other, other_t) = server.user("ned").await;
     let chat = group(&owner, &[member_t.user.id, other_t.user.id]).await;
     let (mut other_ws, _) = connect(&other).await;
-    let sent = post(&member, chat, &text("first draft", "m-1")).await.unwrap();
+    let sent = post(&member, chat, &text("first draft", "m-1"))
+        .await
+        .unwrap();
     let id = sent.message_id;
     expect(&mut other_ws, "message:new").await;
 
     // Only the author edits.
-    let edit = EditMessageRequest { content: "final text".into(), metadata: None };
-    let resp = owner.request(Method::PUT, &format!("/api/messages/{id}")).json(&edit).send().await.unwrap();
+    let edit = EditMessageRequest {
+        content: "final text".into(),
+        metadata: None,
+    };
+    let resp = owner
+        .request(Method::PUT, &format!("/api/messages/{id}"))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 403);
-    let edited: Message = member.send(member.request(Method::PUT, &format!("/api/messages/{id}")).json(&edit)).await.unwrap();
+    let edited: Message = member
+        .send(
+            member
+                .request(Method::PUT, &format!("/api/messages/{id}"))
+                .json(&edit),
+        )
+        .await
+        .unwrap();
     assert_eq!(edited.content.as_deref(), Some("final text"));
     assert!(edited.edited_at.is_some());
     let (event, _) = expect(&mut other_ws, "message:edited").await;
@@ -136,16 +178,26 @@ async fn edits_deletes_and_reactions_follow_the_rules_and_reach_members() {
 
     // Reactions: one per user per emoji; adding twice changes nothing.
     let (mut member_ws, _) = connect(&member).await;
-    let react = ClientRequest::ReactionAdd(ReactionData { message_id: id, emoji: "👍".into() });
+    let react = ClientRequest::ReactionAdd(ReactionData {
+        message_id: id,
+        emoji: "👍".into(),
+    });
     other_ws.request(&react).await.unwrap();
     other_ws.request(&react).await.unwrap();
     let (added, _) = expect(&mut member_ws, "reaction:added").await;
     assert_eq!(added.data["emoji"], "👍");
-    assert!(frames_within(&mut member_ws, "reaction:added", Duration::from_millis(300)).await.is_empty());
+    assert!(
+        frames_within(&mut member_ws, "reaction:added", Duration::from_millis(300))
+            .await
+            .is_empty()
+    );
     let history = page(&owner, chat, "").await;
     let reactions = &history.messages.last().unwrap().reactions;
     assert_eq!((reactions.len(), reactions[0].user_ids.len()), (1, 1));
-    let remove = ClientRequest::ReactionRemove(ReactionData { message_id: id, emoji: "👍".into() });
+    let remove = ClientRequest::ReactionRemove(ReactionData {
+        message_id: id,
+        emoji: "👍".into(),
+    });
     other_ws.request(&remove).await.unwrap();
     expect(&mut member_ws, "reaction:removed").await;
 
@@ -153,15 +205,27 @@ async fn edits_deletes_and_reactions_follow_the_rules_and_reach_members() {
     let delete = ClientRequest::Delete(MessageRef { message_id: id });
     let refused = other_ws.request(&delete).await.unwrap_err();
     assert_eq!(refused.body().unwrap().code, ErrorCode::Forbidden);
-    let resp = owner.request(Method::DELETE, &format!("/api/messages/{id}")).send().await.unwrap();
+    let resp = owner
+        .request(Method::DELETE, &format!("/api/messages/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 204);
     let (deleted, _) = expect(&mut other_ws, "message:deleted").await;
     assert_eq!(deleted.data["messageId"], id.to_string());
     let last = page(&member, chat, "").await.messages.pop().unwrap();
     assert!(last.deleted);
-    assert_eq!(last.content, None, "the content is gone from every read path");
+    assert_eq!(
+        last.content, None,
+        "the content is gone from every read path"
+    );
     // Nothing more can happen to a deleted message.
-    let resp = member.request(Method::PUT, &format!("/api/messages/{id}")).json(&edit).send().await.unwrap();
+    let resp = member
+        .request(Method::PUT, &format!("/api/messages/{id}"))
+        .json(&edit)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 404);
 }
 
@@ -175,16 +239,30 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let first = post(&ada, chat, &text("question?", "r-1")).await.unwrap();
     let mut reply = text("@bob see **this**, and @carl is not here", "r-2");
     reply.reply_to_id = Some(first.message_id);
-    reply.metadata = Some(serde_json::json!({"formatting": [{"start": 9, "end": 17, "style": "bold"}]}));
+    reply.metadata =
+        Some(serde_json::json!({"formatting": [{"start": 9, "end": 17, "style": "bold"}]}));
     let sent = post(&ada, chat, &reply).await.unwrap();
     assert_eq!(sent.message.reply_to_id, Some(first.message_id));
-    assert_eq!(sent.message.mentions, [bob_t.user.id], "only members are mentioned, not carl");
+    assert_eq!(
+        sent.message.mentions,
+        [bob_t.user.id],
+        "only members are mentioned, not carl"
+    );
     assert_eq!(sent.message.metadata["formatting"][0]["style"], "bold");
     let _ = carl_t;
 
-    let list: ChatList = bob.send(bob.request(Method::GET, "/api/chats")).await.unwrap();
-    assert_eq!((list.chats[0].unread_count, list.chats[0].mention_count), (2, 1));
-    assert_eq!(list.chats[0].last_message.as_ref().unwrap().id, sent.message_id);
+    let list: ChatList = bob
+        .send(bob.request(Method::GET, "/api/chats"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (list.chats[0].unread_count, list.chats[0].mention_count),
+        (2, 1)
+    );
+    assert_eq!(
+        list.chats[0].last_message.as_ref().unwrap().id,
+        sent.message_id
+    );
     let resp = bob
         .request(Method::POST, &format!("/api/chats/{chat}/read"))
         .json(&serde_json::json!({"seq": sent.seq}))
@@ -192,8 +270,14 @@ async fn replies_mentions_formatting_and_unread_counts() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 204);
-    let list: ChatList = bob.send(bob.request(Method::GET, "/api/chats")).await.unwrap();
-    assert_eq!((list.chats[0].unread_count, list.chats[0].mention_count), (0, 0));
+    let list: ChatList = bob
+        .send(bob.request(Method::GET, "/api/chats"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (list.chats[0].unread_count, list.chats[0].mention_count),
+        (0, 0)
+    );
 
     // A reply to a message of another chat, a bad range, too long a text: refused.
     let other_chat = direct(&ada, bob_t.user.id).await;
@@ -202,11 +286,21 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let err = post(&ada, other_chat, &cross).await.unwrap_err();
     assert_eq!(err.body().unwrap().details[0].field, "replyToId");
     let mut bad_range = text("short", "r-4");
-    bad_range.metadata = Some(serde_json::json!({"formatting": [{"start": 0, "end": 99, "style": "bold"}]}));
-    assert_eq!(post(&ada, chat, &bad_range).await.unwrap_err().status(), Some(400));
-    let err = post(&ada, chat, &text(&"x".repeat(10_001), "r-5")).await.unwrap_err();
+    bad_range.metadata =
+        Some(serde_json::json!({"formatting": [{"start": 0, "end": 99, "style": "bold"}]}));
+    assert_eq!(
+        post(&ada, chat, &bad_range).await.unwrap_err().status(),
+        Some(400)
+    );
+    let err = post(&ada, chat, &text(&"x".repeat(10_001), "r-5"))
+        .await
+        .unwrap_err();
     assert_eq!(err.body().unwrap().details[0].field, "content");
-    assert!(post(&ada, chat, &text(&"x".repeat(10_000), "r-6")).await.is_ok());
+    assert!(
+        post(&ada, chat, &text(&"x".repeat(10_000), "r-6"))
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -217,22 +311,56 @@ async fn history_pages_by_sequence_and_around_a_message() {
     let chat = direct(&ada, bob.user.id).await;
     let mut sent = Vec::new();
     for i in 0..30 {
-        sent.push(post(&ada, chat, &text(&format!("m{i}"), &format!("p-{i}"))).await.unwrap());
+        sent.push(
+            post(&ada, chat, &text(&format!("m{i}"), &format!("p-{i}")))
+                .await
+                .unwrap(),
+        );
     }
-    let contents = |p: &MessagePage| p.messages.iter().map(|m| m.content.clone().unwrap()).collect::<Vec<_>>();
+    let contents = |p: &MessagePage| {
+        p.messages
+            .iter()
+            .map(|m| m.content.clone().unwrap())
+            .collect::<Vec<_>>()
+    };
     let latest = page(&ada, chat, "?limit=10").await;
-    assert_eq!(contents(&latest), (20..30).map(|i| format!("m{i}")).collect::<Vec<_>>());
+    assert_eq!(
+        contents(&latest),
+        (20..30).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
     assert!(latest.has_more_before && !latest.has_more_after);
-    let older = page(&ada, chat, &format!("?limit=10&before={}", latest.messages[0].seq)).await;
+    let older = page(
+        &ada,
+        chat,
+        &format!("?limit=10&before={}", latest.messages[0].seq),
+    )
+    .await;
     assert_eq!(contents(&older)[0], "m10");
     assert!(older.has_more_before && older.has_more_after);
     let newer = page(&ada, chat, &format!("?limit=5&after={}", sent[3].seq)).await;
     assert_eq!(contents(&newer), ["m4", "m5", "m6", "m7", "m8"]);
-    let around = page(&ada, chat, &format!("?limit=6&around={}", sent[15].message_id)).await;
-    assert_eq!(contents(&around), ["m12", "m13", "m14", "m15", "m16", "m17"]);
+    let around = page(
+        &ada,
+        chat,
+        &format!("?limit=6&around={}", sent[15].message_id),
+    )
+    .await;
+    assert_eq!(
+        contents(&around),
+        ["m12", "m13", "m14", "m15", "m16", "m17"]
+    );
     assert!(around.has_more_before && around.has_more_after);
-    for bad in ["?limit=0", "?limit=101", "?before=5&after=1", "?around=nope"] {
-        let resp = ada.request(Method::GET, &format!("/api/chats/{chat}/messages{bad}")).send().await.unwrap();
+    for bad in [
+        "?limit=0",
+        "?limit=101",
+        "?before=5&after=1",
+        "?around=nope",
+    ] {
+        let resp = ada
+            .request(Method::GET, &format!("/api/chats/{chat}/messages{bad}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status(), 400, "{bad}");
     }
 }
@@ -274,30 +402,58 @@ async fn malformed_frames_get_an_error_frame_and_the_connection_stays() {
     assert_eq!(bad_json["error"]["code"], "VALIDATION_ERROR");
     let unknown = error_of(&mut ws, r#"{"type":"message:shout","id":"u1","data":{}}"#).await;
     assert_eq!(unknown["id"], "u1");
-    assert!(unknown["error"]["message"].as_str().unwrap().contains("unknown frame type"));
-    let missing = error_of(&mut ws, r#"{"type":"message:send","id":"m1","data":{"content":"x"}}"#).await;
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown frame type")
+    );
+    let missing = error_of(
+        &mut ws,
+        r#"{"type":"message:send","id":"m1","data":{"content":"x"}}"#,
+    )
+    .await;
     assert_eq!(missing["error"]["code"], "VALIDATION_ERROR");
-    let big = format!(r#"{{"type":"ping","id":"b1","data":{{"pad":"{}"}}}}"#, "x".repeat(70_000));
+    let big = format!(
+        r#"{{"type":"ping","id":"b1","data":{{"pad":"{}"}}}}"#,
+        "x".repeat(70_000)
+    );
     let oversized = error_of(&mut ws, &big).await;
     assert_eq!(oversized["error"]["code"], "PAYLOAD_TOO_LARGE");
-    let not_member = ws.request(&ws_send(ChatId::new(), "hi", "x-1")).await.unwrap_err();
+    let not_member = ws
+        .request(&ws_send(ChatId::new(), "hi", "x-1"))
+        .await
+        .unwrap_err();
     assert_eq!(not_member.body().unwrap().code, ErrorCode::NotFound);
-    ws.request(&ClientRequest::Ping).await.expect("still connected");
+    ws.request(&ClientRequest::Ping)
+        .await
+        .expect("still connected");
 }
 
 #[tokio::test]
 async fn websocket_authentication_by_header_or_first_frame() {
     let server = TestServer::start().await;
     let (ada, tokens) = server.user("ada").await;
-    let (mut ws, hello) = Socket::connect_with_auth_frame(&server.base_url, &tokens.access_token).await.unwrap();
+    let (mut ws, hello) = Socket::connect_with_auth_frame(&server.base_url, &tokens.access_token)
+        .await
+        .unwrap();
     assert_eq!(hello.user_id, tokens.user.id);
     ws.request(&ClientRequest::Ping).await.unwrap();
     let refused = Socket::connect_with_auth_frame(&server.base_url, "not-a-token").await;
     assert!(refused.is_err());
-    assert!(Socket::connect(&server.base_url, "not-a-token").await.is_err(), "401 before the upgrade");
+    assert!(
+        Socket::connect(&server.base_url, "not-a-token")
+            .await
+            .is_err(),
+        "401 before the upgrade"
+    );
     // A revoked session cannot connect.
     ada.logout().await.unwrap();
-    assert!(Socket::connect(&server.base_url, &tokens.access_token).await.is_err());
+    assert!(
+        Socket::connect(&server.base_url, &tokens.access_token)
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -310,11 +466,30 @@ async fn read_receipts_reach_the_sender_and_never_go_backwards() {
     let second = post(&ada, chat, &text("two", "rr-2")).await.unwrap();
     let (mut ada_ws, _) = connect(&ada).await;
     let (mut bob_ws, _) = connect(&bob).await;
-    bob_ws.request(&ClientRequest::Read(ReadData { chat_id: chat, seq: second.seq })).await.unwrap();
+    bob_ws
+        .request(&ClientRequest::Read(ReadData {
+            chat_id: chat,
+            seq: second.seq,
+        }))
+        .await
+        .unwrap();
     let (receipt, _) = expect(&mut ada_ws, "message:read").await;
     assert_eq!(receipt.data["seq"], second.seq);
-    bob_ws.request(&ClientRequest::Read(ReadData { chat_id: chat, seq: first.seq })).await.unwrap();
-    assert!(frames_within(&mut ada_ws, "message:read", Duration::from_millis(300)).await.is_empty());
-    let detail: ChatDetail = bob.send(bob.request(Method::GET, &format!("/api/chats/{chat}"))).await.unwrap();
+    bob_ws
+        .request(&ClientRequest::Read(ReadData {
+            chat_id: chat,
+            seq: first.seq,
+        }))
+        .await
+        .unwrap();
+    assert!(
+        frames_within(&mut ada_ws, "message:read", Duration::from_millis(300))
+            .await
+            .is_empty()
+    );
+    let detail: ChatDetail = bob
+        .send(bob.request(Method::GET, &format!("/api/chats/{chat}")))
+        .await
+        .unwrap();
     assert_eq!(detail.chat.last_read_seq, second.seq);
 }

@@ -2,7 +2,9 @@
 
 mod admin;
 mod audit;
+pub mod chats;
 mod invites;
+pub mod messages;
 mod sessions;
 mod users;
 
@@ -16,6 +18,8 @@ pub use admin::{
     AdminSessionRow, AdminUserRow, AppliedMigration, COUNTED_TABLES, ServerStats, UserFilter,
 };
 pub use audit::AuditEntry;
+pub use chats::{ChatRow, LockedChat, MemberRow};
+pub use messages::{EventRow, MessageRow, NewMessage, PageAnchor};
 pub use sessions::{NewSession, RefreshOutcome, SessionAuth, SessionRow};
 pub use users::{CreateUserError, NewUser, UserRow};
 

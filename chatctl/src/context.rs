@@ -95,35 +95,32 @@ impl Context {
     /// How `pg_dump` and `pg_restore` reach the database.
     pub fn pg_client_args(&self) -> Result<PgClientArgs, Failure> {
         let mut out = PgClientArgs::default();
-        match &self.config.database.url {
-            Some(url) => {
-                let mut parsed = url::Url::parse(url.expose())
-                    .map_err(|e| Failure::usage(format!("database.url: {e}")))?;
-                if let Some(password) = parsed.password() {
-                    let decoded = url::form_urlencoded::parse(format!("p={password}").as_bytes())
-                        .next()
-                        .map(|(_, v)| v.into_owned())
-                        .unwrap_or_default();
-                    out.env.push(("PGPASSWORD".into(), decoded));
-                    let _ = parsed.set_password(None);
-                }
-                out.args.push(format!("--dbname={parsed}").into());
+        if let Some(url) = &self.config.database.url {
+            let mut parsed = url::Url::parse(url.expose())
+                .map_err(|e| Failure::usage(format!("database.url: {e}")))?;
+            if let Some(password) = parsed.password() {
+                let decoded = url::form_urlencoded::parse(format!("p={password}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default();
+                out.env.push(("PGPASSWORD".into(), decoded));
+                let _ = parsed.set_password(None);
             }
-            None => {
-                let options = self.connect_options()?;
-                let host = options
-                    .get_socket()
-                    .map_or_else(|| options.get_host().into(), |s| s.as_os_str().to_owned());
-                let mut host_arg = OsString::from("--host=");
-                host_arg.push(host);
-                out.args.push(host_arg);
-                out.args
-                    .push(format!("--port={}", options.get_port()).into());
-                out.args
-                    .push(format!("--username={}", options.get_username()).into());
-                out.args
-                    .push(format!("--dbname={}", embedded_pg::DATABASE).into());
-            }
+            out.args.push(format!("--dbname={parsed}").into());
+        } else {
+            let options = self.connect_options()?;
+            let host = options
+                .get_socket()
+                .map_or_else(|| options.get_host().into(), |s| s.as_os_str().to_owned());
+            let mut host_arg = OsString::from("--host=");
+            host_arg.push(host);
+            out.args.push(host_arg);
+            out.args
+                .push(format!("--port={}", options.get_port()).into());
+            out.args
+                .push(format!("--username={}", options.get_username()).into());
+            out.args
+                .push(format!("--dbname={}", embedded_pg::DATABASE).into());
         }
         Ok(out)
     }

@@ -15,7 +15,8 @@ const CLOCK_SKEW_MAX: Duration = Duration::from_secs(5);
 /// The result of one check.
 #[derive(Debug, Serialize)]
 struct Check {
-    check: &'static str,
+    #[serde(rename = "check")]
+    name: &'static str,
     /// `ok`, `fail` or `skip`.
     status: &'static str,
     detail: String,
@@ -23,27 +24,27 @@ struct Check {
     hint: Option<String>,
 }
 
-fn ok(check: &'static str, detail: impl Into<String>) -> Check {
+fn ok(name: &'static str, detail: impl Into<String>) -> Check {
     Check {
-        check,
+        name,
         status: "ok",
         detail: detail.into(),
         hint: None,
     }
 }
 
-fn fail(check: &'static str, detail: impl Into<String>, hint: impl Into<String>) -> Check {
+fn fail(name: &'static str, detail: impl Into<String>, hint: impl Into<String>) -> Check {
     Check {
-        check,
+        name,
         status: "fail",
         detail: detail.into(),
         hint: Some(hint.into()),
     }
 }
 
-fn skip(check: &'static str, detail: impl Into<String>) -> Check {
+fn skip(name: &'static str, detail: impl Into<String>) -> Check {
     Check {
-        check,
+        name,
         status: "skip",
         detail: detail.into(),
         hint: None,
@@ -130,7 +131,7 @@ pub async fn run(ctx: &Context) -> Outcome {
         output::json(&serde_json::json!({ "ok": failed == 0, "checks": checks }))?;
     } else {
         for c in &checks {
-            println!("{:<5} {:<15} {}", c.status, c.check, c.detail);
+            println!("{:<5} {:<15} {}", c.status, c.name, c.detail);
             if let Some(hint) = &c.hint {
                 println!("      {:<15} hint: {hint}", "");
             }

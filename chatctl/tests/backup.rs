@@ -3,6 +3,7 @@
 //! archives refused before anything is written, and pruning old archives.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
 
 mod support;
 

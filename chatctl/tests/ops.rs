@@ -2,6 +2,7 @@
 //! exit codes of the command line itself.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
 
 mod support;
 

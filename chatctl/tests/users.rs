@@ -2,6 +2,7 @@
 //! verb, its JSON, its exit codes, and what a change does to a logged-in client.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
 
 mod support;
 

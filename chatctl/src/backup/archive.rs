@@ -67,7 +67,7 @@ impl std::fmt::Debug for Writer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Writer")
             .field("parts", &self.parts)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -146,6 +146,14 @@ pub struct Damaged(pub String);
 /// size and SHA-256 against the manifest, and the manifest against its own checksum.
 /// Returns the manifest; on any error the caller must discard `dir`.
 pub fn extract_verified(archive: &Path, dir: &Path) -> Result<Manifest, Damaged> {
+    let (mut found, manifest_json, manifest_sum) = extract_entries(archive, dir)?;
+    check_manifest(&mut found, manifest_json, manifest_sum)
+}
+
+/// What the archive's entries held: the extracted parts (as found), the manifest and its sum.
+type Entries = (BTreeMap<String, Part>, Option<Vec<u8>>, Option<String>);
+
+fn extract_entries(archive: &Path, dir: &Path) -> Result<Entries, Damaged> {
     let file = File::open(archive)
         .map_err(|e| Damaged(format!("cannot open {}: {e}", archive.display())))?;
     let mut tar = tar::Archive::new(BufReader::with_capacity(1 << 20, file));
@@ -210,6 +218,14 @@ pub fn extract_verified(archive: &Path, dir: &Path) -> Result<Manifest, Damaged>
             }
         }
     }
+    Ok((found, manifest_json, manifest_sum))
+}
+
+fn check_manifest(
+    found: &mut BTreeMap<String, Part>,
+    manifest_json: Option<Vec<u8>>,
+    manifest_sum: Option<String>,
+) -> Result<Manifest, Damaged> {
     let json = manifest_json.ok_or_else(|| {
         Damaged("no manifest.json: the archive is truncated or was not finished".into())
     })?;

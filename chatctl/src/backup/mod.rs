@@ -34,41 +34,8 @@ fn attachments_dir(ctx: &Context) -> PathBuf {
 async fn create(ctx: &Context, output: &Path) -> Outcome {
     let started = Instant::now();
     let store = ctx.store().await?;
-    let target = if output.is_dir() {
-        let stamp = OffsetDateTime::now_utc()
-            .format(format_description!(
-                "[year][month][day]T[hour][minute][second]Z"
-            ))
-            .map_err(|e| Failure::failed(e.to_string()))?;
-        output.join(format!("chatd-{stamp}.tar"))
-    } else {
-        output.to_path_buf()
-    };
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !parent.is_dir() {
-        return Err(Failure::failed(format!(
-            "the directory {} does not exist",
-            parent.display()
-        )));
-    }
-    let schema_version = crate::migrate::statuses(&store)
-        .await?
-        .iter()
-        .filter(|m| m.state == "applied")
-        .map(|m| m.version)
-        .max()
-        .ok_or_else(|| Failure::failed("the database has no schema yet: nothing to back up"))?;
-    let postgres_version = store.server_version().await?;
-    let created_at = OffsetDateTime::now_utc();
-    let row_counts = store
-        .table_row_counts()
-        .await?
-        .into_iter()
-        .map(|(t, n)| (t.to_owned(), n))
-        .collect();
+    let (target, parent) = target_path(output)?;
+    let manifest_base = manifest_base(&store).await?;
     let work = tempfile::Builder::new()
         .prefix(".chatd-backup-")
         .tempdir_in(&parent)
@@ -90,15 +57,6 @@ async fn create(ctx: &Context, output: &Path) -> Outcome {
 
     let partial = target.with_extension("tar.partial");
     let attachments = attachments_dir(ctx);
-    let manifest_base = Manifest {
-        format: archive::FORMAT,
-        created_at,
-        suite_version: common::VERSION.to_owned(),
-        schema_version,
-        postgres_version,
-        row_counts,
-        parts: Vec::new(),
-    };
     let written = {
         let partial = partial.clone();
         tokio::task::spawn_blocking(move || {
@@ -147,6 +105,59 @@ async fn create(ctx: &Context, output: &Path) -> Outcome {
     }
     println!("{}", target.display());
     Ok(())
+}
+
+/// The archive to write (a directory gets a timestamped name) and its directory.
+fn target_path(output: &Path) -> Result<(PathBuf, PathBuf), Failure> {
+    let target = if output.is_dir() {
+        let stamp = OffsetDateTime::now_utc()
+            .format(format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        output.join(format!("chatd-{stamp}.tar"))
+    } else {
+        output.to_path_buf()
+    };
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !parent.is_dir() {
+        return Err(Failure::failed(format!(
+            "the directory {} does not exist",
+            parent.display()
+        )));
+    }
+    Ok((target, parent))
+}
+
+/// The manifest's description of the database, parts still empty.
+async fn manifest_base(store: &chatd::store::Store) -> Result<Manifest, Failure> {
+    let schema_version = crate::migrate::statuses(store)
+        .await?
+        .iter()
+        .filter(|m| m.state == "applied")
+        .map(|m| m.version)
+        .max()
+        .ok_or_else(|| Failure::failed("the database has no schema yet: nothing to back up"))?;
+    let postgres_version = store.server_version().await?;
+    let created_at = OffsetDateTime::now_utc();
+    let row_counts = store
+        .table_row_counts()
+        .await?
+        .into_iter()
+        .map(|(t, n)| (t.to_owned(), n))
+        .collect();
+    Ok(Manifest {
+        format: archive::FORMAT,
+        created_at,
+        suite_version: common::VERSION.to_owned(),
+        schema_version,
+        postgres_version,
+        row_counts,
+        parts: Vec::new(),
+    })
 }
 
 fn write_archive(

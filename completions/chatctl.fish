@@ -1,0 +1,548 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_chatctl_global_optspecs
+    string join \n config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= json h/help V/version
+end
+
+function __fish_chatctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_chatctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_chatctl_using_subcommand
+    set -l cmd (__fish_chatctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c chatctl -n "__fish_chatctl_needs_command" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_needs_command" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_needs_command" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_needs_command" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_needs_command" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_needs_command" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c chatctl -n "__fish_chatctl_needs_command" -s V -l version -d 'Print version'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "migrate" -d 'Database migrations: status, run, check'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "backup" -d 'Backups: create, verify, restore, list'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -f -a "status" -d 'Lists every migration, applied or pending'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -f -a "run" -d 'Applies the pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'Lists every migration, applied or pending'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "run" -d 'Applies the pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "create" -d 'Creates an account. The password is read from a prompt, or from stdin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "list" -d 'Lists accounts by username'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "show" -d 'Shows one account'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "disable" -d 'Disables an account and revokes all of its sessions at once'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "enable" -d 'Enables a disabled account (its old sessions stay revoked)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "reset-password" -d 'Sets a new password (prompt or stdin) and revokes all sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "set-role" -d 'Grants or removes server administration'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "delete" -d 'Deletes an account for good; its messages stay, shown as from a deleted user'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "sessions" -d 'Lists the account\'s sessions, revoked ones included'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "revoke" -d 'Revokes one session, or all of them with --all'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l display-name -d 'The display name' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l admin -d 'Make the account a server administrator'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin instead of a prompt'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l query -d 'Only usernames starting with this' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l offset -d 'Accounts skipped' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l admin -d 'Only administrators'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l disabled -d 'Only disabled accounts'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l password-stdin -d 'Read the password from the first line of stdin instead of a prompt'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l all -d 'Revoke every live session'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "create" -d 'Creates an account. The password is read from a prompt, or from stdin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "list" -d 'Lists accounts by username'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "show" -d 'Shows one account'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disables an account and revokes all of its sessions at once'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enables a disabled account (its old sessions stay revoked)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "reset-password" -d 'Sets a new password (prompt or stdin) and revokes all sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Grants or removes server administration'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Deletes an account for good; its messages stay, shown as from a deleted user'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'Lists the account\'s sessions, revoked ones included'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revokes one session, or all of them with --all'
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "create" -d 'Writes one archive (database dump, attachments, manifest) while chatd keeps serving'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "verify" -d 'Checks an archive without restoring it: checksums, manifest, readable dump'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "restore" -d 'Restores an archive into an empty database, then applies pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "list" -d 'Lists the archives of a directory, newest first; --keep N deletes the older ones'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s o -l output -d 'The archive to write; a directory gets `chatd-<UTC time>.tar` inside it' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l force -d 'Restore over a database that already holds data (its objects are replaced)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l keep -d 'Keep the newest N archives and delete the rest' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l yes -d 'Do not ask before deleting'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "create" -d 'Writes one archive (database dump, attachments, manifest) while chatd keeps serving'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Checks an archive without restoring it: checksums, manifest, readable dump'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restores an archive into an empty database, then applies pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "list" -d 'Lists the archives of a directory, newest first; --keep N deletes the older ones'
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "migrate" -d 'Database migrations: status, run, check'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "backup" -d 'Backups: create, verify, restore, list'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Lists every migration, applied or pending'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "run" -d 'Applies the pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "create" -d 'Creates an account. The password is read from a prompt, or from stdin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "list" -d 'Lists accounts by username'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "show" -d 'Shows one account'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "disable" -d 'Disables an account and revokes all of its sessions at once'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "enable" -d 'Enables a disabled account (its old sessions stay revoked)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "reset-password" -d 'Sets a new password (prompt or stdin) and revokes all sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "set-role" -d 'Grants or removes server administration'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Deletes an account for good; its messages stay, shown as from a deleted user'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "sessions" -d 'Lists the account\'s sessions, revoked ones included'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke" -d 'Revokes one session, or all of them with --all'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Writes one archive (database dump, attachments, manifest) while chatd keeps serving'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Checks an archive without restoring it: checksums, manifest, readable dump'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Restores an archive into an empty database, then applies pending migrations'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'Lists the archives of a directory, newest first; --keep N deletes the older ones'

@@ -2,7 +2,7 @@
 //! table's rows and every attachment identical, a server on it lets users log in), damaged
 //! archives refused before anything is written, and pruning old archives.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 #![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
 
 mod support;
@@ -132,6 +132,15 @@ async fn round_trip_into_a_new_database() {
     .ok()
     .json();
     let file = created["file"].as_str().unwrap().to_owned();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "archives are readable by their owner only"
+        );
+    }
     assert!(
         Path::new(&file)
             .file_name()

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -74,7 +75,13 @@ impl std::fmt::Debug for Writer {
 impl Writer {
     /// Creates `path` and writes the marker.
     pub fn create(path: &Path) -> io::Result<Self> {
-        let file = File::create(path)?;
+        // Archives hold password hashes and every message: readable by their owner only.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)?;
         let mut this = Self {
             builder: tar::Builder::new(BufWriter::with_capacity(1 << 20, file)),
             parts: Vec::new(),

@@ -19,6 +19,9 @@ _chatctl() {
             chatctl,backup)
                 cmd="chatctl__subcmd__backup"
                 ;;
+            chatctl,bench)
+                cmd="chatctl__subcmd__bench"
+                ;;
             chatctl,doctor)
                 cmd="chatctl__subcmd__doctor"
                 ;;
@@ -66,6 +69,9 @@ _chatctl() {
                 ;;
             chatctl__subcmd__help,backup)
                 cmd="chatctl__subcmd__help__subcmd__backup"
+                ;;
+            chatctl__subcmd__help,bench)
+                cmd="chatctl__subcmd__help__subcmd__bench"
                 ;;
             chatctl__subcmd__help,doctor)
                 cmd="chatctl__subcmd__help__subcmd__doctor"
@@ -230,7 +236,7 @@ _chatctl() {
 
     case "${cmd}" in
         chatctl)
-            opts="-h -V --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --json --help --version migrate user backup stats doctor help"
+            opts="-h -V --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --json --help --version migrate user backup stats doctor bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +799,132 @@ _chatctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        chatctl__subcmd__bench)
+            opts="-h --server --users --direct --groups --group-size --rate --in-flight --senders --duration --size --connect-concurrency --server-pid --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --users)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direct)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --in-flight)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --senders)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server-pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-forwarded-for)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         chatctl__subcmd__doctor)
             opts="-h --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -872,7 +1004,7 @@ _chatctl() {
             return 0
             ;;
         chatctl__subcmd__help)
-            opts="migrate user backup stats doctor help"
+            opts="migrate user backup stats doctor bench help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +1076,20 @@ _chatctl() {
         chatctl__subcmd__help__subcmd__backup__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__help__subcmd__bench)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -49,6 +49,7 @@ complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "user" -d 'Accounts 
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "backup" -d 'Backups: create, verify, restore, list'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l config -d 'The TOML configuration file' -r -F
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
@@ -523,12 +524,44 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l trust-forward
 false\t''"
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "migrate" -d 'Database migrations: status, run, check'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "user" -d 'Accounts and their sessions'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "backup" -d 'Backups: create, verify, restore, list'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server -d 'The chatd to drive' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l users -d 'Users, all connected' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l direct -d 'Direct chats between random pairs' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l groups -d 'Groups of random members' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l group-size -d 'Members per group' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l rate -d 'Open loop: messages per second over all chats (random chat, random member)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l in-flight -d 'Closed loop instead: sends each sender keeps in flight (send, wait for the ack, send)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l senders -d 'Closed loop: senders per chat (its first members)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l duration -d 'Seconds of sending' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l size -d 'Message size in bytes' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l connect-concurrency -d 'Connections opened at once while connecting' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server-pid -d 'chatd\'s process id, to report its CPU and memory (same machine only)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "migrate" -d 'Database migrations: status, run, check'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "backup" -d 'Backups: create, verify, restore, list'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Lists every migration, applied or pending'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "run" -d 'Applies the pending migrations'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'

@@ -49,6 +49,51 @@ pub enum Command {
     Stats,
     /// Checks configuration, PostgreSQL, migrations, Redis, data directory and clock.
     Doctor,
+    /// Load test: drives a running chatd over real sockets and reports latency and losses.
+    Bench(BenchArgs),
+}
+
+/// `chatctl bench`: users and chats are made through the store (the database of the
+/// configuration), then every message goes over a real WebSocket to `--server`. The
+/// server's per-user send limit must allow the rate (`limits.messages_per_sec`).
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// The chatd to drive.
+    #[arg(long, default_value = "http://127.0.0.1:7878")]
+    pub server: String,
+    /// Users, all connected.
+    #[arg(long, default_value_t = 100)]
+    pub users: usize,
+    /// Direct chats between random pairs.
+    #[arg(long, default_value_t = 50)]
+    pub direct: usize,
+    /// Groups of random members.
+    #[arg(long, default_value_t = 0)]
+    pub groups: usize,
+    /// Members per group.
+    #[arg(long, default_value_t = 10)]
+    pub group_size: usize,
+    /// Open loop: messages per second over all chats (random chat, random member).
+    #[arg(long, default_value_t = 50.0)]
+    pub rate: f64,
+    /// Closed loop instead: sends each sender keeps in flight (send, wait for the ack, send).
+    #[arg(long, default_value_t = 0)]
+    pub in_flight: usize,
+    /// Closed loop: senders per chat (its first members).
+    #[arg(long, default_value_t = 1)]
+    pub senders: usize,
+    /// Seconds of sending.
+    #[arg(long, default_value_t = 60)]
+    pub duration: u64,
+    /// Message size in bytes.
+    #[arg(long, default_value_t = 100)]
+    pub size: usize,
+    /// Connections opened at once while connecting.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+    /// chatd's process id, to report its CPU and memory (same machine only).
+    #[arg(long)]
+    pub server_pid: Option<u32>,
 }
 
 /// `chatctl migrate`.

@@ -4,6 +4,7 @@
 pub mod cli;
 
 mod backup;
+mod bench;
 mod context;
 mod doctor;
 mod migrate;
@@ -34,10 +35,13 @@ pub fn main_with(cli: Cli) -> ExitCode {
         config_file: cli.config.config.clone(),
         json: cli.json,
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    // The load generator needs every core; the other verbs are sequential.
+    let mut builder = if matches!(cli.command, Command::Bench(_)) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("chatctl: cannot start the async runtime: {e}");
@@ -60,5 +64,6 @@ async fn run(ctx: &Context, command: Command) -> output::Outcome {
         Command::Backup(cmd) => backup::run(ctx, cmd).await,
         Command::Stats => stats::run(ctx).await,
         Command::Doctor => doctor::run(ctx).await,
+        Command::Bench(args) => bench::run(ctx, args).await,
     }
 }

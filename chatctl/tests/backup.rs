@@ -3,7 +3,6 @@
 //! archives refused before anything is written, and pruning old archives.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
-#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
 
 mod support;
 

@@ -2,7 +2,7 @@
 //! runs starts the cluster itself and stops it after; the other verbs reach the cluster of
 //! a running chatd over its socket.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 mod support;
 

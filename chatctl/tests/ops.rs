@@ -1,8 +1,7 @@
 //! `chatctl migrate`, `stats` and `doctor` against real PostgreSQL and Redis, and the
 //! exit codes of the command line itself.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
-#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 mod support;
 

@@ -1,8 +1,7 @@
 //! `chatctl user` against a real PostgreSQL (and Redis), through the real binary: every
 //! verb, its JSON, its exit codes, and what a change does to a logged-in client.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
-#![allow(clippy::too_many_lines)] // each test is one scenario, read top to bottom
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 mod support;
 

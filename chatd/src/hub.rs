@@ -56,6 +56,17 @@ impl Hub {
         self.publish(Target::Users { users }, event, None, None);
     }
 
+    /// Closes the connections of an ended session, on every node.
+    pub fn end_session(&self, user: Uuid, session: Uuid) {
+        self.bus.publish(Delivery {
+            target: Target::Users { users: vec![user] },
+            frame: Arc::from(""),
+            membership: None,
+            delivers: None,
+            end_session: Some(session),
+        });
+    }
+
     fn publish(
         &self,
         target: Target,
@@ -69,6 +80,7 @@ impl Hub {
                 frame: Arc::from(text),
                 membership,
                 delivers,
+                end_session: None,
             }),
             Err(e) => warn!(error = %e, "cannot serialize an event"),
         }

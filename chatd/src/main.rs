@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         }
         Command::Serve => {
             chatd::telemetry::init(&config.log);
+            raise_fd_limit();
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,
                 Err(e) => {
@@ -47,6 +48,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {} (listen, CHATD_LISTEN)", config.listen))?;
     chatd::run(config, listener, shutdown_signal()).await
+}
+
+/// Every WebSocket is a descriptor: take the hard limit (systemd sets it with `LimitNOFILE`).
+fn raise_fd_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+        && let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard)
+    {
+        tracing::warn!(error = %e, soft, "could not raise the open-files limit");
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -82,6 +83,7 @@ impl Server {
                 redis::Client::open(url.expose()).context("redis.url")?,
                 &config.redis.key_prefix,
                 registry.clone(),
+                store.clone(),
             )),
             None => Arc::new(LocalBus::new(registry.clone())),
         };
@@ -104,7 +106,8 @@ impl Server {
             ),
             sync: SyncService::new(store.clone()),
             typing: Typing::start(hub.clone()),
-            delivered: DeliveredTracker::start(store.clone(), hub),
+            delivered: DeliveredTracker::start(store.clone(), hub.clone()),
+            hub,
             presence,
             registry,
             config: Arc::new(config),
@@ -139,6 +142,12 @@ impl Server {
             .into_make_service_with_connect_info::<SocketAddr>();
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let registry = self.state.registry.clone();
+        // Small frames (acks, events) must leave at once, not wait for Nagle's algorithm.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         let server = axum::serve(listener, app).with_graceful_shutdown(async move {
             shutdown.await;
             // WebSocket clients are told to go elsewhere (and resync) rather than cut off.

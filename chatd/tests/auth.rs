@@ -1,7 +1,7 @@
 //! Accounts and sessions over real HTTP against a real PostgreSQL: registration rules,
 //! login, rate limits, tokens, refresh rotation and reuse detection, logout, sessions.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The real `chatd` binary: the embedded default, restarts keeping data, two instances side
 //! by side, configuration errors, readiness through PostgreSQL and Redis outages.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use std::path::Path;
 use std::process::Command;

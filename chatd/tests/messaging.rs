@@ -1,7 +1,7 @@
 //! Messages over REST and the WebSocket: send with commit-before-ack and idempotent resend,
 //! edits, deletes, reactions, replies, mentions, pages, receipts, limits, malformed frames.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use std::time::Duration;
 
@@ -492,4 +492,33 @@ async fn read_receipts_reach_the_sender_and_never_go_backwards() {
         .await
         .unwrap();
     assert_eq!(detail.chat.last_read_seq, second.seq);
+}
+
+#[tokio::test]
+async fn ending_a_session_closes_its_sockets_at_once() {
+    let server = TestServer::start().await;
+    let (laptop, _) = server.user("ada").await;
+    let phone = server.client();
+    phone.login("ada", testkit::password()).await.unwrap();
+    let (laptop_ws, _) = connect(&laptop).await;
+    let (mut phone_ws, _) = connect(&phone).await;
+    // Revoking the laptop's session from the phone closes the laptop's socket with 4001...
+    laptop
+        .request(Method::GET, "/api/users/me")
+        .send()
+        .await
+        .unwrap();
+    let laptop_session = laptop.tokens().unwrap().session_id;
+    phone.revoke_session(laptop_session).await.unwrap();
+    assert_eq!(
+        laptop_ws.closed().await,
+        Some(common::ws::close::UNAUTHORIZED)
+    );
+    // ...and leaves the phone's alone.
+    phone_ws.request(&ClientRequest::Ping).await.unwrap();
+    phone.logout().await.unwrap();
+    assert_eq!(
+        phone_ws.closed().await,
+        Some(common::ws::close::UNAUTHORIZED)
+    );
 }

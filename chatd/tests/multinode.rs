@@ -1,6 +1,6 @@
 //! Two chatd nodes on one PostgreSQL and one Redis: one account system, shared limits.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use common::ErrorCode;
 use testkit::{TestServer, fresh_db, password, shared_redis_url, test_config};

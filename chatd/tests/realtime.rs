@@ -2,7 +2,7 @@
 //! and reactions in the gap; removed members stop receiving at once; typing expires by
 //! itself; presence follows connections; and all of it across two nodes on one Redis.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use std::time::Duration;
 
@@ -341,10 +341,29 @@ async fn presence_follows_connections_across_devices() {
         status_of(&mut ada_ws, bob_t.user.id).await["status"],
         "away"
     );
+    // A client that connects now learns the current state in one call.
+    let snapshot: common::api::PresenceList = ada
+        .send(
+            ada.request(Method::POST, "/api/presence")
+                .json(&serde_json::json!({"userIds": [bob_t.user.id]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(snapshot.users[0].status, PresenceStatus::Away);
     drop(bob_laptop);
     let offline = status_of(&mut ada_ws, bob_t.user.id).await;
     assert_eq!(offline["status"], "offline");
     assert!(offline["lastSeenAt"].is_string());
+    let snapshot: common::api::PresenceList = ada
+        .send(
+            ada.request(Method::POST, "/api/presence")
+                .json(&serde_json::json!({"userIds": [bob_t.user.id, UserId::new()]})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(snapshot.users.len(), 1, "strangers are left out");
+    assert_eq!(snapshot.users[0].status, PresenceStatus::Offline);
+    assert!(snapshot.users[0].last_seen_at.is_some());
 }
 
 #[tokio::test]

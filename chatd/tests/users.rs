@@ -1,6 +1,6 @@
 //! Profiles and user search over real HTTP.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
 use common::ErrorCode;
 use common::api::UpdateProfileRequest;

@@ -33,10 +33,10 @@ pub async fn expect(socket: &mut Socket, kind: &str) -> (Envelope, Vec<Envelope>
         }
     })
     .await;
-    match found {
-        Ok(frame) => (frame, skipped),
-        Err(_) => panic!("no {kind} frame within {FRAME_WAIT:?}"),
-    }
+    let Ok(frame) = found else {
+        panic!("no {kind} frame within {FRAME_WAIT:?}")
+    };
+    (frame, skipped)
 }
 
 /// Frames of type `kind` that arrive within `wait` (none expected, usually).

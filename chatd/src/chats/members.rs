@@ -31,7 +31,9 @@ impl ChatService {
         }
         let count = tx::member_count(&mut txn, chat).await?;
         if count as usize + users.len() > common::limits::GROUP_MEMBERS_MAX {
-            return Err(Error::Validation(vec![group_too_large()]));
+            let mut detail = group_too_large();
+            detail.field = "userIds".into();
+            return Err(Error::Validation(vec![detail]));
         }
         let members: Vec<(Uuid, &str)> = users.iter().map(|u| (*u, "member")).collect();
         let events = self

@@ -258,9 +258,12 @@ impl ChatService {
         for (user, role) in members {
             seq += 1;
             tx::upsert_member(txn, chat, *user, role, seq).await?;
-            let Some(profile) = users.get(user).cloned() else {
-                continue;
-            };
+            // Every member row has its user row (a foreign key), so this always finds one;
+            // skipping would leave a hole in the sequence.
+            let profile = users
+                .get(user)
+                .cloned()
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("user {user} vanished")))?;
             let event = ServerEvent::ParticipantJoined(ParticipantJoined {
                 chat_id: chat.into(),
                 seq,

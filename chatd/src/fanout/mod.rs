@@ -64,6 +64,10 @@ pub struct Delivery {
     /// can move their user's delivered watermark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivers: Option<(Uuid, i64, Uuid)>,
+    /// A session that ended (logout, revocation): its connections close with 4001 on every
+    /// node instead of receiving the frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_session: Option<Uuid>,
 }
 
 /// Carries deliveries to every node. Publishing never blocks the caller.

@@ -13,6 +13,7 @@ use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use super::{Bus, Delivery, Registry};
+use crate::store::Store;
 
 /// How many deliveries may wait for the publisher before new ones are dropped (and left to
 /// resync).
@@ -35,27 +36,44 @@ pub struct RedisBus {
     node: Uuid,
     registry: Arc<Registry>,
     outbox: mpsc::Sender<String>,
+    /// Set when a delivery could not even be queued; the publisher then asks every node
+    /// to have its clients resync.
+    overflowed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl RedisBus {
     /// Starts the publisher and the subscriber tasks on `client`, on the channels
     /// `<prefix>events` (deliveries) and `<prefix>admin` (operator notices from `chatctl`).
-    pub fn start(client: redis::Client, prefix: &str, registry: Arc<Registry>) -> Self {
+    pub fn start(
+        client: redis::Client,
+        prefix: &str,
+        registry: Arc<Registry>,
+        store: Store,
+    ) -> Self {
         let node = Uuid::now_v7();
         let channel = format!("{prefix}events");
         let admin = format!("{prefix}admin");
         let (outbox, inbox) = mpsc::channel(PUBLISH_QUEUE);
-        tokio::spawn(publish_loop(client.clone(), channel.clone(), node, inbox));
+        let overflowed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        tokio::spawn(publish_loop(
+            client.clone(),
+            channel.clone(),
+            node,
+            inbox,
+            overflowed.clone(),
+        ));
         tokio::spawn(subscribe_loop(
             client,
             [channel, admin],
             node,
             registry.clone(),
+            store,
         ));
         Self {
             node,
             registry,
             outbox,
+            overflowed,
         }
     }
 }
@@ -72,6 +90,8 @@ impl Bus for RedisBus {
             Ok(text) => {
                 if self.outbox.try_send(text).is_err() {
                     warn!("redis publish queue full: a delivery is left to resync");
+                    self.overflowed
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
                 }
             }
             Err(e) => warn!(error = %e, "cannot serialize a delivery"),
@@ -84,10 +104,14 @@ async fn publish_loop(
     channel: String,
     node: Uuid,
     mut inbox: mpsc::Receiver<String>,
+    overflowed: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut conn = None;
     let mut lost_some = false;
     while let Some(text) = inbox.recv().await {
+        if overflowed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            lost_some = true;
+        }
         loop {
             if conn.is_none() {
                 match client.get_multiplexed_async_connection().await {
@@ -124,12 +148,29 @@ async fn publish_loop(
     }
 }
 
+/// After missed deliveries: memberships are re-read from PostgreSQL (a missed join or
+/// removal must not linger), then every client is told to resync.
+async fn recover(registry: &Registry, store: &Store) {
+    let users = registry.local_users();
+    if !users.is_empty() {
+        match store.memberships_of(&users).await {
+            Ok(memberships) => registry.replace_memberships(&memberships),
+            Err(e) => warn!(error = %e, "memberships not refreshed; clients will resync anyway"),
+        }
+    }
+    registry.ask_everyone_to_resync();
+}
+
 /// An operator notice, e.g. `{"type": "user:disabled", "userId": "..."}`.
 #[derive(Deserialize)]
 #[serde(tag = "type")]
 enum AdminNotice {
     #[serde(rename = "user:disabled", rename_all = "camelCase")]
     UserDisabled { user_id: Uuid },
+    #[serde(rename = "user:deleted", rename_all = "camelCase")]
+    UserDeleted { user_id: Uuid },
+    #[serde(rename = "sessions:revoked", rename_all = "camelCase")]
+    SessionsRevoked { session_ids: Vec<Uuid> },
 }
 
 async fn subscribe_loop(
@@ -137,6 +178,7 @@ async fn subscribe_loop(
     [channel, admin]: [String; 2],
     node: Uuid,
     registry: Arc<Registry>,
+    store: Store,
 ) {
     let mut backoff = Duration::from_millis(100);
     loop {
@@ -148,7 +190,7 @@ async fn subscribe_loop(
                     info!(%channel, "subscribed to the fan-out channel");
                     backoff = Duration::from_millis(100);
                     // Whatever happened while we were away is for clients to resync.
-                    registry.ask_everyone_to_resync();
+                    recover(&registry, &store).await;
                     let mut stream = pubsub.on_message();
                     while let Some(msg) = stream.next().await {
                         let Ok(text) = msg.get_payload::<String>() else {
@@ -156,18 +198,26 @@ async fn subscribe_loop(
                         };
                         if msg.get_channel_name() == admin {
                             match serde_json::from_str::<AdminNotice>(&text) {
-                                Ok(AdminNotice::UserDisabled { user_id }) => registry.kill_user(
+                                Ok(
+                                    AdminNotice::UserDisabled { user_id }
+                                    | AdminNotice::UserDeleted { user_id },
+                                ) => registry.kill_user(
                                     user_id,
                                     common::ws::close::UNAUTHORIZED,
                                     "account disabled",
                                 ),
+                                Ok(AdminNotice::SessionsRevoked { session_ids }) => {
+                                    for session in session_ids {
+                                        registry.kill_session(session);
+                                    }
+                                }
                                 Err(e) => debug!(error = %e, "ignoring an unknown admin notice"),
                             }
                             continue;
                         }
                         match serde_json::from_str::<WireDelivery>(&text) {
                             Ok(wire) if wire.origin == node => {}
-                            Ok(wire) if wire.resync => registry.ask_everyone_to_resync(),
+                            Ok(wire) if wire.resync => recover(&registry, &store).await,
                             Ok(WireDelivery {
                                 delivery: Some(delivery),
                                 ..

@@ -32,6 +32,7 @@ pub enum Outbound {
 #[derive(Debug)]
 struct Conn {
     user: Uuid,
+    session: Uuid,
     tx: mpsc::Sender<Outbound>,
     kill: tokio::sync::watch::Sender<Option<(u16, &'static str)>>,
 }
@@ -72,8 +73,15 @@ impl Registry {
         Arc::new(Self::default())
     }
 
-    /// Adds a connection of `user`, a member of `chats`, with a queue of `capacity`.
-    pub fn register(&self, user: Uuid, chats: &[Uuid], capacity: usize) -> Registration {
+    /// Adds a connection of `user` (on `session`), a member of `chats`, with a queue of
+    /// `capacity`.
+    pub fn register(
+        &self,
+        user: Uuid,
+        session: Uuid,
+        chats: &[Uuid],
+        capacity: usize,
+    ) -> Registration {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(capacity);
         let (kill_tx, kill_rx) = tokio::sync::watch::channel(None);
@@ -89,6 +97,7 @@ impl Registry {
             id,
             Conn {
                 user,
+                session,
                 tx: tx.clone(),
                 kill: kill_tx,
             },
@@ -147,6 +156,10 @@ impl Registry {
 
     /// Hands `delivery` to the connections it targets, applying its membership change.
     pub fn dispatch(&self, delivery: &Delivery) {
+        if let Some(session) = delivery.end_session {
+            self.kill_session(session);
+            return;
+        }
         if let Some(change) = &delivery.membership
             && !change.joined.is_empty()
             && let Ok(mut inner) = self.inner.write()
@@ -251,11 +264,55 @@ impl Registry {
         }
     }
 
-    fn kill(&self, id: ConnId, code: u16, reason: &'static str) {
+    /// Closes the connections of an ended session with 4001.
+    pub fn kill_session(&self, session: Uuid) {
+        let ids: Vec<ConnId> = self
+            .inner
+            .read()
+            .map(|i| {
+                i.conns
+                    .iter()
+                    .filter(|(_, c)| c.session == session)
+                    .map(|(id, _)| *id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for id in ids {
+            self.kill(id, common::ws::close::UNAUTHORIZED, "session ended");
+        }
+    }
+
+    /// Closes one connection with `code`.
+    pub fn kill(&self, id: ConnId, code: u16, reason: &'static str) {
         if let Ok(inner) = self.inner.read()
             && let Some(conn) = inner.conns.get(&id)
         {
             let _ = conn.kill.send(Some((code, reason)));
+        }
+    }
+
+    /// The users connected here.
+    pub fn local_users(&self) -> Vec<Uuid> {
+        self.inner
+            .read()
+            .map(|i| i.by_user.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the chat memberships of the users connected here with `memberships`
+    /// (`(user, chat)` pairs read from PostgreSQL), after deliveries may have been missed.
+    pub fn replace_memberships(&self, memberships: &[(Uuid, Uuid)]) {
+        let Ok(mut inner) = self.inner.write() else {
+            return;
+        };
+        let local: HashSet<Uuid> = inner.by_user.keys().copied().collect();
+        inner.chats.clear();
+        inner.user_chats.clear();
+        for (user, chat) in memberships {
+            if local.contains(user) {
+                inner.chats.entry(*chat).or_default().insert(*user);
+                inner.user_chats.entry(*user).or_default().insert(*chat);
+            }
         }
     }
 
@@ -295,6 +352,7 @@ mod tests {
             frame: Arc::from("{}"),
             membership,
             delivers: None,
+            end_session: None,
         }
     }
 
@@ -302,8 +360,8 @@ mod tests {
     async fn frames_reach_members_and_follow_membership_changes() {
         let registry = Registry::new();
         let (alice, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let mut a = registry.register(alice, &[chat], 8);
-        let mut b = registry.register(bob, &[], 8);
+        let mut a = registry.register(alice, Uuid::now_v7(), &[chat], 8);
+        let mut b = registry.register(bob, Uuid::now_v7(), &[], 8);
 
         registry.dispatch(&delivery(Target::Chat { chat, except: None }, None));
         assert!(a.rx.try_recv().is_ok());
@@ -316,6 +374,7 @@ mod tests {
         };
         registry.dispatch(&delivery(Target::Chat { chat, except: None }, Some(joined)));
         assert!(b.rx.try_recv().is_ok(), "the joiner gets the join event");
+        assert!(a.rx.try_recv().is_ok(), "and so do the members");
 
         let left = MembershipChange {
             chat,
@@ -339,7 +398,7 @@ mod tests {
     async fn a_full_queue_closes_the_connection() {
         let registry = Registry::new();
         let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
-        let conn = registry.register(user, &[chat], 1);
+        let conn = registry.register(user, Uuid::now_v7(), &[chat], 1);
         registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
         assert!(conn.kill.borrow().is_none());
         registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));

@@ -25,6 +25,7 @@ use crate::chats::ChatService;
 use crate::config::Config;
 use crate::error::Error;
 use crate::fanout::Registry;
+use crate::hub::Hub;
 use crate::messages::MessageService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::store::Store;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub typing: Typing,
     /// Delivered receipts.
     pub delivered: DeliveredTracker,
+    /// Publishing to connections.
+    pub hub: Hub,
 }
 
 impl std::fmt::Debug for AppState {

@@ -4,7 +4,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use common::UserId;
-use common::api::{Me, Page, UpdateProfileRequest, User};
+use common::api::{Me, Page, PresenceList, PresenceRequest, UpdateProfileRequest, User};
+use common::ws::UserStatus;
 use serde::Deserialize;
 
 use super::AppState;
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/me", get(me).put(update_me))
         .route("/api/users/search", get(search))
         .route("/api/users/{id}", get(user))
+        .route("/api/presence", axum::routing::post(presence))
 }
 
 async fn me(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<Me>> {
@@ -58,4 +60,31 @@ async fn search(
             .search(&params.q, params.limit, params.cursor.as_deref())
             .await?,
     ))
+}
+
+/// The presence of users the caller shares a chat with (and the caller's own).
+async fn presence(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Json(req): Json<PresenceRequest>,
+) -> Result<axum::Json<PresenceList>> {
+    if req.user_ids.len() > 500 {
+        return Err(crate::error::Error::field("userIds", "at most 500 users"));
+    }
+    let mut visible = state.store.contacts_by_chat(caller.user_id).await?;
+    visible.push(caller.user_id);
+    let mut users = Vec::new();
+    for id in req
+        .user_ids
+        .iter()
+        .filter(|id| visible.contains(&id.as_uuid()))
+    {
+        let (status, last_seen_at) = state.presence.status_of(id.as_uuid()).await;
+        users.push(UserStatus {
+            user_id: *id,
+            status,
+            last_seen_at,
+        });
+    }
+    Ok(axum::Json(PresenceList { users }))
 }

@@ -162,6 +162,17 @@ impl Store {
         .await?)
     }
 
+    /// `(user, chat)` of every live chat these users are in (to rebuild the registry).
+    pub async fn memberships_of(&self, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT m.user_id, m.chat_id FROM chat_members m JOIN chats c ON c.id = m.chat_id \
+             WHERE m.user_id = ANY($1) AND m.left_at IS NULL AND c.deleted_at IS NULL",
+        )
+        .bind(users)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// The role of a current member, or `None` for anyone else.
     pub async fn role_in(&self, chat: Uuid, user: Uuid) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(

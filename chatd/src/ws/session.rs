@@ -21,6 +21,14 @@ use crate::realtime::DeliveredTracker;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often an open connection checks that its session is still live.
+const SESSION_RECHECK: Duration = Duration::from_mins(1);
+
+/// tungstenite refuses a frame over the size limit with a capacity error.
+fn is_too_large(error: &axum::Error) -> bool {
+    let text = error.to_string();
+    text.contains("too long") || text.contains("Space limit")
+}
 
 pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
     let (mut sink, mut stream) = socket.split();
@@ -50,9 +58,12 @@ async fn serve(
             return;
         }
     };
-    let registration = state
-        .registry
-        .register(user, &chats, state.config.ws.queue_capacity);
+    let registration = state.registry.register(
+        user,
+        auth.session_id,
+        &chats,
+        state.config.ws.queue_capacity,
+    );
     let conn = registration.id;
     info!(conn, chats = chats.len(), "connected");
     let heartbeat = Duration::from_secs(state.config.ws.heartbeat_secs);
@@ -66,6 +77,8 @@ async fn serve(
     };
     let tx = registration.tx.clone();
     push(
+        &state,
+        conn,
         &tx,
         frame(
             "hello",
@@ -83,22 +96,42 @@ async fn serve(
         state.delivered.clone(),
         user,
     ));
+    let mut writer_done = false;
+    // Revocation on another node, or a disabled account with no Redis to announce it,
+    // reaches an open socket within this interval.
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.tick().await;
     let idle = heartbeat * 3;
     loop {
         tokio::select! {
-            _ = &mut writer => break,
-            next = tokio::time::timeout(idle, stream.next()) => match next {
-                Err(_) => {
-                    push(&tx, Outbound::Close(close::IDLE_TIMEOUT, "no frames for three heartbeats"));
+            _ = &mut writer => {
+                writer_done = true;
+                break;
+            }
+            _ = recheck.tick() => {
+                if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
+                    push(&state, conn, &tx, Outbound::Close(close::UNAUTHORIZED, "session ended"));
                     break;
                 }
-                Ok(None | Some(Err(_) | Ok(Message::Close(_)))) => break,
+            }
+            next = tokio::time::timeout(idle, stream.next()) => match next {
+                Err(_) => {
+                    push(&state, conn, &tx, Outbound::Close(close::IDLE_TIMEOUT, "no frames for three heartbeats"));
+                    break;
+                }
+                Ok(Some(Err(e))) => {
+                    if is_too_large(&e) {
+                        push(&state, conn, &tx, Outbound::Close(1009, "frame too large"));
+                    }
+                    break;
+                }
+                Ok(None | Some(Ok(Message::Close(_)))) => break,
                 Ok(Some(Ok(Message::Text(text)))) => {
                     handle_text(&state, &auth, conn, text.as_str(), &tx).await;
                 }
                 Ok(Some(Ok(Message::Binary(_)))) => {
                     let error = Error::BadRequest("binary frames are not part of the protocol".into());
-                    push(&tx, error_frame(None, &error));
+                    push(&state, conn, &tx, error_frame(None, &error));
                 }
                 Ok(Some(Ok(_))) => {}
             },
@@ -109,9 +142,12 @@ async fn serve(
     if remaining == 0 {
         state.typing.user_gone(user);
     }
-    // Let the writer flush a final close frame, but never wait on a dead peer for long.
+    // Let the writer flush what is queued (a close frame, say), but never wait on a dead
+    // peer for long.
     drop(tx);
-    let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
+    if !writer_done {
+        let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
+    }
     writer.abort();
     info!(conn, "disconnected");
 }
@@ -126,16 +162,14 @@ async fn handle_text(
     if text.len() > MAX_FRAME_BYTES {
         let error =
             Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));
-        push(tx, error_frame(None, &error));
+        push(state, conn, tx, error_frame(None, &error));
         return;
     }
     let envelope: Envelope = match serde_json::from_str(text) {
         Ok(envelope) => envelope,
         Err(e) => {
-            push(
-                tx,
-                error_frame(None, &Error::BadRequest(format!("malformed JSON: {e}"))),
-            );
+            let error = Error::BadRequest(format!("malformed JSON: {e}"));
+            push(state, conn, tx, error_frame(None, &error));
             return;
         }
     };
@@ -143,10 +177,10 @@ async fn handle_text(
     match dispatch::handle(state, auth, conn, envelope).await {
         Ok(data) => {
             if id.is_some() {
-                push(tx, frame("ack", id, data));
+                push(state, conn, tx, frame("ack", id, data));
             }
         }
-        Err(error) => push(tx, error_frame(id, &error)),
+        Err(error) => push(state, conn, tx, error_frame(id, &error)),
     }
 }
 
@@ -206,6 +240,7 @@ async fn write_loop(
 ) {
     let mut ping = tokio::time::interval(heartbeat);
     ping.tick().await;
+    let mut kill_live = true;
     loop {
         tokio::select! {
             out = rx.recv() => match out {
@@ -223,12 +258,17 @@ async fn write_loop(
                 }
                 None => break,
             },
-            changed = kill.changed() => {
-                let reason = if changed.is_ok() { *kill.borrow() } else { None };
+            changed = kill.changed(), if kill_live => {
+                if changed.is_err() {
+                    // Unregistered: drain what is queued (a final close frame) and end.
+                    kill_live = false;
+                    continue;
+                }
+                let reason = *kill.borrow();
                 if let Some((code, reason)) = reason {
                     let _ = sink.send(close_message(code, reason)).await;
+                    break;
                 }
-                break;
             }
             _ = ping.tick() => {
                 if sink.send(Message::Ping(axum::body::Bytes::default())).await.is_err() {
@@ -247,11 +287,16 @@ fn close_message(code: u16, reason: &'static str) -> Message {
     }))
 }
 
-/// Queues a frame; a full queue means the client is not reading: it is closed by the
-/// registry's slow-consumer rule on the next delivery, so dropping here loses nothing the
-/// client cannot resync.
-fn push(tx: &mpsc::Sender<Outbound>, out: Outbound) {
-    let _ = tx.try_send(out);
+/// Queues a frame. A full queue means the client is not reading: the connection is closed
+/// as a slow consumer (the client reconnects and resyncs) rather than losing an answer.
+fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, out: Outbound) {
+    if tx.try_send(out).is_err() {
+        state.registry.kill(
+            conn,
+            close::SLOW_CONSUMER,
+            "too far behind: reconnect and sync",
+        );
+    }
 }
 
 fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {

@@ -51,9 +51,9 @@ pub struct Chat {
     pub last_seq: i64,
     /// The caller's read watermark.
     pub last_read_seq: i64,
-    /// Messages from others after the read watermark.
+    /// Messages from others after the read watermark, counted up to 1000.
     pub unread_count: i64,
-    /// Unread messages that mention the caller.
+    /// Unread messages that mention the caller (not capped).
     pub mention_count: i64,
     /// The newest message, if any.
     pub last_message: Option<Message>,
@@ -92,7 +92,7 @@ pub struct ChatDetail {
     /// The chat.
     #[serde(flatten)]
     pub chat: Chat,
-    /// Current members, owner first, then admins, then by username.
+    /// Current members, owner first, then admins, then the rest, each by join time.
     pub participants: Vec<Participant>,
 }
 

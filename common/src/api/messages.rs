@@ -17,7 +17,7 @@ pub struct Message {
     pub seq: i64,
     /// The author; absent when the account was deleted.
     pub sender_id: Option<UserId>,
-    /// The author's idempotency key, echoed to the author only.
+    /// The author's idempotency key (lets the author's devices match their pending copy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// The text; absent once deleted.
@@ -81,7 +81,7 @@ pub struct SendResult {
     pub message_id: MessageId,
     /// Its sequence number in the chat.
     pub seq: i64,
-    /// When the server committed it.
+    /// The server's clock when it answered (after the commit).
     #[serde(with = "time::serde::rfc3339")]
     pub server_time: OffsetDateTime,
     /// True when this was a resend of an already stored message.
@@ -115,8 +115,10 @@ pub struct ReactionRequest {
 pub struct MessagePage {
     /// The messages, oldest first.
     pub messages: Vec<Message>,
-    /// Older messages exist (page with `before=<first seq>`).
+    /// Older messages may exist (page with `before=<first seq>`); exact for the latest page
+    /// and `before`/`around` pages, always true on `after` pages.
     pub has_more_before: bool,
-    /// Newer messages exist (page with `after=<last seq>`).
+    /// Newer messages may exist (page with `after=<last seq>`); exact for `after`/`around`
+    /// pages, false for the latest page, always true on `before` pages.
     pub has_more_after: bool,
 }

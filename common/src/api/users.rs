@@ -46,3 +46,20 @@ pub struct Me {
     /// Whether the account is a server administrator.
     pub is_admin: bool,
 }
+
+/// `POST /api/presence`: the presence of these users (at most 500; users who share no chat
+/// with the caller are left out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PresenceRequest {
+    /// The users.
+    pub user_ids: Vec<UserId>,
+}
+
+/// The answer to `POST /api/presence`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceList {
+    /// One entry per visible user, as in `user:status` frames.
+    pub users: Vec<crate::ws::UserStatus>,
+}

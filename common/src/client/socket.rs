@@ -60,7 +60,7 @@ impl Socket {
         let value = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| ClientError::Socket(e.to_string()))?;
         request.headers_mut().insert("authorization", value);
-        let (stream, _) = tokio_tungstenite::connect_async(request)
+        let (stream, _) = tokio_tungstenite::connect_async_with_config(request, None, true)
             .await
             .map_err(|e| ClientError::Socket(e.to_string()))?;
         Self::hello(stream).await
@@ -71,9 +71,10 @@ impl Socket {
         base_url: &str,
         token: &str,
     ) -> Result<(Self, Hello), ClientError> {
-        let (mut stream, _) = tokio_tungstenite::connect_async(ws_url(base_url))
-            .await
-            .map_err(|e| ClientError::Socket(e.to_string()))?;
+        let (mut stream, _) =
+            tokio_tungstenite::connect_async_with_config(ws_url(base_url), None, true)
+                .await
+                .map_err(|e| ClientError::Socket(e.to_string()))?;
         let auth = serde_json::json!({"type": "auth", "id": "auth", "data": {"token": token}});
         stream
             .send(Message::text(auth.to_string()))
@@ -177,6 +178,21 @@ impl SocketWriter {
         }
         self.send_text(&value.to_string()).await?;
         Ok(id)
+    }
+
+    /// Sends `request` with the caller's own frame `id` (which must not collide with the
+    /// numbers [`SocketWriter::send`] uses, so pick a prefix).
+    pub async fn send_with_id(
+        &mut self,
+        request: &ClientRequest,
+        id: &str,
+    ) -> Result<(), ClientError> {
+        let mut value =
+            serde_json::to_value(request).map_err(|e| ClientError::Socket(e.to_string()))?;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("id".into(), serde_json::Value::String(id.to_owned()));
+        }
+        self.send_text(&value.to_string()).await
     }
 
     /// Sends a text frame as is.

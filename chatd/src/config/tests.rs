@@ -100,3 +100,10 @@ fn tls_urls_are_accepted() {
     .unwrap();
     assert!(config.redis.url.is_some());
 }
+
+#[test]
+fn the_example_configuration_parses_and_validates() {
+    let text = include_str!("../../../deploy/chatd.toml");
+    let config: Config = toml::from_str(text).unwrap();
+    config.validate().unwrap();
+}

@@ -54,8 +54,6 @@ pub struct EventRow {
 pub struct NewMessage {
     /// Id.
     pub id: Uuid,
-    /// Its seq.
-    pub seq: i64,
     /// Author.
     pub sender_id: Uuid,
     /// Idempotency key.
@@ -281,6 +279,83 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The send fast path: stores every message of `batch` whose sender is a current member,
+    /// whose `(sender, client id)` is new and whose reply target is in the chat, at the
+    /// chat's next sequence numbers (in batch order), with their `message:new` events and
+    /// `mentions`, in one atomic statement: one round trip. Messages it leaves out are not
+    /// returned; the caller settles them on the checked path. A racing duplicate fails the
+    /// whole statement on the unique index (nothing is stored) and goes there too.
+    pub async fn insert_messages_fast(
+        &self,
+        chat: Uuid,
+        batch: &[NewMessage],
+        mentions: &[(Uuid, Uuid)],
+    ) -> Result<Vec<MessageRow>, StoreError> {
+        let ids: Vec<Uuid> = batch.iter().map(|m| m.id).collect();
+        let senders: Vec<Uuid> = batch.iter().map(|m| m.sender_id).collect();
+        let client_ids: Vec<&str> = batch.iter().map(|m| m.client_id.as_str()).collect();
+        let contents: Vec<&str> = batch.iter().map(|m| m.content.as_str()).collect();
+        let types: Vec<&str> = batch.iter().map(|m| m.content_type.as_str()).collect();
+        let metadata: Vec<&serde_json::Value> = batch.iter().map(|m| &m.metadata).collect();
+        let replies: Vec<Option<Uuid>> = batch.iter().map(|m| m.reply_to_id).collect();
+        let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
+        let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
+        let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
+            "WITH v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
+                          $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
+                        AS v(id, sender_id, client_id, content, content_type, metadata, reply, ord)), \
+                  ok AS (SELECT v.*, row_number() OVER (ORDER BY v.ord) AS n FROM v \
+                         WHERE EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = $1 \
+                                         AND cm.user_id = v.sender_id AND cm.left_at IS NULL) \
+                           AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = v.sender_id \
+                                             AND x.client_id = v.client_id) \
+                           AND (v.reply IS NULL OR EXISTS (SELECT 1 FROM messages r \
+                                  WHERE r.id = v.reply AND r.chat_id = $1))), \
+                  s AS (UPDATE chats SET last_seq = last_seq + (SELECT count(*) FROM ok), \
+                          updated_at = now(), last_message_at = now() \
+                        WHERE id = $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM ok) \
+                        RETURNING last_seq - (SELECT count(*) FROM ok) AS base), \
+                  ins AS (INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, \
+                            content, content_type, metadata, reply_to_id) \
+                          SELECT ok.id, $1, s.base + ok.n, ok.sender_id, ok.client_id, ok.content, \
+                                 ok.content_type, ok.metadata, ok.reply FROM ok, s \
+                          RETURNING {MESSAGE_COLUMNS}), \
+                  ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
+                         SELECT $1, seq, 'message:new', sender_id, id FROM ins), \
+                  mm AS (INSERT INTO message_mentions (message_id, user_id) \
+                         SELECT k.message_id, k.user_id \
+                         FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
+                         WHERE k.message_id IN (SELECT id FROM ins)) \
+             SELECT {MESSAGE_COLUMNS} FROM ins m"
+        ))
+        .bind(chat)
+        .bind(&ids)
+        .bind(&senders)
+        .bind(&client_ids)
+        .bind(&contents)
+        .bind(&types)
+        .bind(&metadata)
+        .bind(&replies)
+        .bind(&mention_messages)
+        .bind(&mention_users)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.sort_by_key(|r| r.seq);
+        Ok(rows)
+    }
+
+    /// Current members of `chat` with these usernames (lower case): `(name, id)`.
+    pub async fn members_named(
+        &self,
+        chat: Uuid,
+        names: &[String],
+    ) -> Result<Vec<(String, Uuid)>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        tx::members_named(&mut conn, chat, names).await
+    }
+}
+
 /// Writes inside a transaction that holds the chat's lock (see `chats::tx::lock_chat`).
 pub mod tx {
     use super::{MESSAGE_COLUMNS, MessageRow, NewMessage, PgConnection, StoreError, Uuid};
@@ -292,9 +367,11 @@ pub mod tx {
         client_ids: &[String],
     ) -> Result<Vec<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages m \
-             JOIN unnest($1::uuid[], $2::text[]) AS k(sender_id, client_id) \
-               ON k.sender_id = m.sender_id AND k.client_id = m.client_id"
+            // One index probe per key (messages_client_id_key): a join against unnest() can
+            // get a plan that scans the whole table, which grows with every message.
+            "SELECT {MESSAGE_COLUMNS} FROM unnest($1::uuid[], $2::text[]) AS k(sender_id, client_id) \
+             CROSS JOIN LATERAL (SELECT * FROM messages x WHERE x.sender_id = k.sender_id \
+               AND x.client_id = k.client_id) m"
         ))
         .bind(senders)
         .bind(client_ids)
@@ -349,57 +426,47 @@ pub mod tx {
         )
     }
 
-    /// Stores a batch of messages and their `message:new` events, and moves the chat's
-    /// activity time. Returns the stored rows in seq order.
+    /// Stores a batch of messages at the chat's next sequence numbers (in batch order), with
+    /// their `message:new` events and the chat's activity time, in one statement (one round
+    /// trip: the send path's latency is mostly round trips). Returns the rows in seq order.
     pub async fn insert_messages(
         conn: &mut PgConnection,
         chat: Uuid,
         batch: &[NewMessage],
     ) -> Result<Vec<MessageRow>, StoreError> {
         let ids: Vec<Uuid> = batch.iter().map(|m| m.id).collect();
-        let seqs: Vec<i64> = batch.iter().map(|m| m.seq).collect();
         let senders: Vec<Uuid> = batch.iter().map(|m| m.sender_id).collect();
         let client_ids: Vec<&str> = batch.iter().map(|m| m.client_id.as_str()).collect();
         let contents: Vec<&str> = batch.iter().map(|m| m.content.as_str()).collect();
         let types: Vec<&str> = batch.iter().map(|m| m.content_type.as_str()).collect();
         let metadata: Vec<&serde_json::Value> = batch.iter().map(|m| &m.metadata).collect();
         let replies: Vec<Option<Uuid>> = batch.iter().map(|m| m.reply_to_id).collect();
-        let rows = sqlx::query_as::<_, MessageRow>(&format!(
-            "INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, content, \
-                                        content_type, metadata, reply_to_id) \
-             SELECT id, $1, seq, sender_id, client_id, content, content_type, metadata, reply \
-             FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], \
-                         $7::text[], $8::jsonb[], $9::uuid[]) \
-               AS v(id, seq, sender_id, client_id, content, content_type, metadata, reply) \
-             RETURNING {MESSAGE_COLUMNS}"
+        let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
+            "WITH s AS (UPDATE chats SET last_seq = last_seq + $9, updated_at = now(), \
+                          last_message_at = now() WHERE id = $1 RETURNING last_seq - $9 AS base), \
+                  v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
+                          $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
+                        AS v(id, sender_id, client_id, content, content_type, metadata, reply, ord)), \
+                  ins AS (INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, \
+                            content, content_type, metadata, reply_to_id) \
+                          SELECT v.id, $1, s.base + v.ord, v.sender_id, v.client_id, v.content, \
+                                 v.content_type, v.metadata, v.reply FROM v, s \
+                          RETURNING {MESSAGE_COLUMNS}), \
+                  ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
+                         SELECT $1, seq, 'message:new', sender_id, id FROM ins) \
+             SELECT {MESSAGE_COLUMNS} FROM ins m"
         ))
         .bind(chat)
         .bind(&ids)
-        .bind(&seqs)
         .bind(&senders)
         .bind(&client_ids)
         .bind(&contents)
         .bind(&types)
         .bind(&metadata)
         .bind(&replies)
-        .fetch_all(&mut *conn)
+        .bind(batch.len() as i64)
+        .fetch_all(conn)
         .await?;
-        sqlx::query(
-            "INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
-             SELECT $1, seq, 'message:new', sender_id, id \
-             FROM unnest($2::uuid[], $3::bigint[], $4::uuid[]) AS v(id, seq, sender_id)",
-        )
-        .bind(chat)
-        .bind(&ids)
-        .bind(&seqs)
-        .bind(&senders)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query("UPDATE chats SET last_message_at = now() WHERE id = $1")
-            .bind(chat)
-            .execute(&mut *conn)
-            .await?;
-        let mut rows = rows;
         rows.sort_by_key(|r| r.seq);
         Ok(rows)
     }

@@ -203,13 +203,21 @@ async fn store_batch(
     chat: Uuid,
     sends: &[ValidSend],
 ) -> Result<Vec<Result<SendResult>>> {
-    let mut wanted: Vec<String> = sends.iter().flat_map(|s| s.mentions.iter().cloned()).collect();
+    let mut wanted: Vec<String> = sends
+        .iter()
+        .flat_map(|s| s.mentions.iter().cloned())
+        .collect();
     wanted.sort();
     wanted.dedup();
     let mentionable: HashMap<String, Uuid> = if wanted.is_empty() {
         HashMap::new()
     } else {
-        inner.store.members_named(chat, &wanted).await?.into_iter().collect()
+        inner
+            .store
+            .members_named(chat, &wanted)
+            .await?
+            .into_iter()
+            .collect()
     };
     let mut mentions = Vec::new();
     let batch: Vec<NewMessage> = sends
@@ -233,7 +241,10 @@ async fn store_batch(
         .insert_messages_fast(chat, &batch, &mentions)
         .await
         .unwrap_or_default();
-    tracing::trace!(micros = db_started.elapsed().as_micros() as u64, "fast path statement");
+    tracing::trace!(
+        micros = db_started.elapsed().as_micros() as u64,
+        "fast path statement"
+    );
     let outcomes: Vec<Outcome> = batch
         .iter()
         .map(|m| match stored.iter().find(|row| row.id == m.id) {

@@ -237,48 +237,28 @@ impl Registry {
 
     /// Closes every connection of `user` (account disabled, all sessions revoked).
     pub fn kill_user(&self, user: Uuid, code: u16, reason: &'static str) {
-        let ids: Vec<ConnId> = self
-            .inner
-            .read()
-            .map(|i| {
-                i.by_user
-                    .get(&user)
-                    .map(|s| s.iter().copied().collect())
-                    .unwrap_or_default()
-            })
-            .unwrap_or_default();
-        for id in ids {
-            self.kill(id, code, reason);
-        }
+        self.kill_where(|c| c.user == user, code, reason);
     }
 
     /// Closes every connection (shutdown).
     pub fn close_all(&self, code: u16, reason: &'static str) {
-        let ids: Vec<ConnId> = self
-            .inner
-            .read()
-            .map(|i| i.conns.keys().copied().collect())
-            .unwrap_or_default();
-        for id in ids {
-            self.kill(id, code, reason);
-        }
+        self.kill_where(|_| true, code, reason);
     }
 
     /// Closes the connections of an ended session with 4001.
     pub fn kill_session(&self, session: Uuid) {
-        let ids: Vec<ConnId> = self
-            .inner
-            .read()
-            .map(|i| {
-                i.conns
-                    .iter()
-                    .filter(|(_, c)| c.session == session)
-                    .map(|(id, _)| *id)
-                    .collect()
-            })
-            .unwrap_or_default();
-        for id in ids {
-            self.kill(id, common::ws::close::UNAUTHORIZED, "session ended");
+        self.kill_where(
+            |c| c.session == session,
+            common::ws::close::UNAUTHORIZED,
+            "session ended",
+        );
+    }
+
+    fn kill_where(&self, matches: impl Fn(&Conn) -> bool, code: u16, reason: &'static str) {
+        if let Ok(inner) = self.inner.read() {
+            for conn in inner.conns.values().filter(|c| matches(c)) {
+                let _ = conn.kill.send(Some((code, reason)));
+            }
         }
     }
 

@@ -68,6 +68,31 @@ pub struct NewMessage {
     pub reply_to_id: Option<Uuid>,
 }
 
+/// A batch of new messages as parallel arrays, for `unnest()`.
+struct Columns<'a> {
+    ids: Vec<Uuid>,
+    senders: Vec<Uuid>,
+    client_ids: Vec<&'a str>,
+    contents: Vec<&'a str>,
+    types: Vec<&'a str>,
+    metadata: Vec<&'a serde_json::Value>,
+    replies: Vec<Option<Uuid>>,
+}
+
+impl<'a> Columns<'a> {
+    fn of(batch: &'a [NewMessage]) -> Self {
+        Self {
+            ids: batch.iter().map(|m| m.id).collect(),
+            senders: batch.iter().map(|m| m.sender_id).collect(),
+            client_ids: batch.iter().map(|m| m.client_id.as_str()).collect(),
+            contents: batch.iter().map(|m| m.content.as_str()).collect(),
+            types: batch.iter().map(|m| m.content_type.as_str()).collect(),
+            metadata: batch.iter().map(|m| &m.metadata).collect(),
+            replies: batch.iter().map(|m| m.reply_to_id).collect(),
+        }
+    }
+}
+
 const MESSAGE_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.content, \
      m.content_type, m.metadata, m.reply_to_id, m.created_at, m.edited_at, m.deleted_at";
 
@@ -292,13 +317,7 @@ impl Store {
         batch: &[NewMessage],
         mentions: &[(Uuid, Uuid)],
     ) -> Result<Vec<MessageRow>, StoreError> {
-        let ids: Vec<Uuid> = batch.iter().map(|m| m.id).collect();
-        let senders: Vec<Uuid> = batch.iter().map(|m| m.sender_id).collect();
-        let client_ids: Vec<&str> = batch.iter().map(|m| m.client_id.as_str()).collect();
-        let contents: Vec<&str> = batch.iter().map(|m| m.content.as_str()).collect();
-        let types: Vec<&str> = batch.iter().map(|m| m.content_type.as_str()).collect();
-        let metadata: Vec<&serde_json::Value> = batch.iter().map(|m| &m.metadata).collect();
-        let replies: Vec<Option<Uuid>> = batch.iter().map(|m| m.reply_to_id).collect();
+        let c = Columns::of(batch);
         let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
         let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
         let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
@@ -330,13 +349,13 @@ impl Store {
              SELECT {MESSAGE_COLUMNS} FROM ins m"
         ))
         .bind(chat)
-        .bind(&ids)
-        .bind(&senders)
-        .bind(&client_ids)
-        .bind(&contents)
-        .bind(&types)
-        .bind(&metadata)
-        .bind(&replies)
+        .bind(&c.ids)
+        .bind(&c.senders)
+        .bind(&c.client_ids)
+        .bind(&c.contents)
+        .bind(&c.types)
+        .bind(&c.metadata)
+        .bind(&c.replies)
         .bind(&mention_messages)
         .bind(&mention_users)
         .fetch_all(&self.pool)
@@ -358,7 +377,7 @@ impl Store {
 
 /// Writes inside a transaction that holds the chat's lock (see `chats::tx::lock_chat`).
 pub mod tx {
-    use super::{MESSAGE_COLUMNS, MessageRow, NewMessage, PgConnection, StoreError, Uuid};
+    use super::{Columns, MESSAGE_COLUMNS, MessageRow, NewMessage, PgConnection, StoreError, Uuid};
 
     /// Messages already stored for these `(sender, client id)` pairs.
     pub async fn by_client_ids(
@@ -434,13 +453,7 @@ pub mod tx {
         chat: Uuid,
         batch: &[NewMessage],
     ) -> Result<Vec<MessageRow>, StoreError> {
-        let ids: Vec<Uuid> = batch.iter().map(|m| m.id).collect();
-        let senders: Vec<Uuid> = batch.iter().map(|m| m.sender_id).collect();
-        let client_ids: Vec<&str> = batch.iter().map(|m| m.client_id.as_str()).collect();
-        let contents: Vec<&str> = batch.iter().map(|m| m.content.as_str()).collect();
-        let types: Vec<&str> = batch.iter().map(|m| m.content_type.as_str()).collect();
-        let metadata: Vec<&serde_json::Value> = batch.iter().map(|m| &m.metadata).collect();
-        let replies: Vec<Option<Uuid>> = batch.iter().map(|m| m.reply_to_id).collect();
+        let c = Columns::of(batch);
         let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
             "WITH s AS (UPDATE chats SET last_seq = last_seq + $9, updated_at = now(), \
                           last_message_at = now() WHERE id = $1 RETURNING last_seq - $9 AS base), \
@@ -457,13 +470,13 @@ pub mod tx {
              SELECT {MESSAGE_COLUMNS} FROM ins m"
         ))
         .bind(chat)
-        .bind(&ids)
-        .bind(&senders)
-        .bind(&client_ids)
-        .bind(&contents)
-        .bind(&types)
-        .bind(&metadata)
-        .bind(&replies)
+        .bind(&c.ids)
+        .bind(&c.senders)
+        .bind(&c.client_ids)
+        .bind(&c.contents)
+        .bind(&c.types)
+        .bind(&c.metadata)
+        .bind(&c.replies)
         .bind(batch.len() as i64)
         .fetch_all(conn)
         .await?;

@@ -24,7 +24,7 @@ pub const BATCH_MAX: usize = 64;
 /// Sends waiting per chat before new ones are refused with 503.
 const QUEUE_MAX: usize = 4096;
 /// How many times the writer yields to let in-flight sends join a batch.
-const GATHER_YIELDS: usize = 4;
+const GATHER_YIELDS: usize = 16;
 /// A chat's writer task ends after this long without sends.
 const IDLE: Duration = Duration::from_secs(30);
 

@@ -402,10 +402,11 @@ async fn store_fresh(
             new_message(id, send)
         })
         .collect();
-    let rows = mtx::insert_messages(txn, chat, &batch).await?;
-    mtx::set_mentions(txn, &mentions, &[]).await?;
-    for (i, row) in fresh.into_iter().zip(rows) {
-        outcomes[i] = Outcome::Stored(Box::new(row), false);
+    let rows = mtx::insert_messages(txn, chat, &batch, &mentions).await?;
+    for (i, message) in fresh.into_iter().zip(&batch) {
+        if let Some(row) = rows.iter().find(|row| row.id == message.id) {
+            outcomes[i] = Outcome::Stored(Box::new(row.clone()), false);
+        }
     }
     Ok(mentions)
 }

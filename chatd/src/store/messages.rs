@@ -317,51 +317,8 @@ impl Store {
         batch: &[NewMessage],
         mentions: &[(Uuid, Uuid)],
     ) -> Result<Vec<MessageRow>, StoreError> {
-        let c = Columns::of(batch);
-        let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
-        let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
-        let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
-            "WITH v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
-                          $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
-                        AS v(id, sender_id, client_id, content, content_type, metadata, reply, ord)), \
-                  ok AS (SELECT v.*, row_number() OVER (ORDER BY v.ord) AS n FROM v \
-                         WHERE EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = $1 \
-                                         AND cm.user_id = v.sender_id AND cm.left_at IS NULL) \
-                           AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = v.sender_id \
-                                             AND x.client_id = v.client_id) \
-                           AND (v.reply IS NULL OR EXISTS (SELECT 1 FROM messages r \
-                                  WHERE r.id = v.reply AND r.chat_id = $1))), \
-                  s AS (UPDATE chats SET last_seq = last_seq + (SELECT count(*) FROM ok), \
-                          updated_at = now(), last_message_at = now() \
-                        WHERE id = $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM ok) \
-                        RETURNING last_seq - (SELECT count(*) FROM ok) AS base), \
-                  ins AS (INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, \
-                            content, content_type, metadata, reply_to_id) \
-                          SELECT ok.id, $1, s.base + ok.n, ok.sender_id, ok.client_id, ok.content, \
-                                 ok.content_type, ok.metadata, ok.reply FROM ok, s \
-                          RETURNING {MESSAGE_COLUMNS}), \
-                  ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
-                         SELECT $1, seq, 'message:new', sender_id, id FROM ins), \
-                  mm AS (INSERT INTO message_mentions (message_id, user_id) \
-                         SELECT k.message_id, k.user_id \
-                         FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
-                         WHERE k.message_id IN (SELECT id FROM ins)) \
-             SELECT {MESSAGE_COLUMNS} FROM ins m"
-        ))
-        .bind(chat)
-        .bind(&c.ids)
-        .bind(&c.senders)
-        .bind(&c.client_ids)
-        .bind(&c.contents)
-        .bind(&c.types)
-        .bind(&c.metadata)
-        .bind(&c.replies)
-        .bind(&mention_messages)
-        .bind(&mention_users)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.sort_by_key(|r| r.seq);
-        Ok(rows)
+        let mut conn = self.pool.acquire().await?;
+        tx::insert_messages(&mut conn, chat, batch, mentions).await
     }
 
     /// Current members of `chat` with these usernames (lower case): `(name, id)`.
@@ -445,28 +402,46 @@ pub mod tx {
         )
     }
 
-    /// Stores a batch of messages at the chat's next sequence numbers (in batch order), with
-    /// their `message:new` events and the chat's activity time, in one statement (one round
-    /// trip: the send path's latency is mostly round trips). Returns the rows in seq order.
+    /// Stores every message of `batch` whose sender is a current member, whose
+    /// `(sender, client id)` is new and whose reply target is in the chat, at the chat's next
+    /// sequence numbers (in batch order), with their `message:new` events and `mentions`, in
+    /// one statement (the send path's latency is mostly round trips). Messages it leaves out
+    /// are not returned. Returns the rows in seq order.
     pub async fn insert_messages(
         conn: &mut PgConnection,
         chat: Uuid,
         batch: &[NewMessage],
+        mentions: &[(Uuid, Uuid)],
     ) -> Result<Vec<MessageRow>, StoreError> {
         let c = Columns::of(batch);
+        let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
+        let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
         let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
-            "WITH s AS (UPDATE chats SET last_seq = last_seq + $9, updated_at = now(), \
-                          last_message_at = now() WHERE id = $1 RETURNING last_seq - $9 AS base), \
-                  v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
+            "WITH v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
                           $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
                         AS v(id, sender_id, client_id, content, content_type, metadata, reply, ord)), \
+                  ok AS (SELECT v.*, row_number() OVER (ORDER BY v.ord) AS n FROM v \
+                         WHERE EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = $1 \
+                                         AND cm.user_id = v.sender_id AND cm.left_at IS NULL) \
+                           AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = v.sender_id \
+                                             AND x.client_id = v.client_id) \
+                           AND (v.reply IS NULL OR EXISTS (SELECT 1 FROM messages r \
+                                  WHERE r.id = v.reply AND r.chat_id = $1))), \
+                  s AS (UPDATE chats SET last_seq = last_seq + (SELECT count(*) FROM ok), \
+                          updated_at = now(), last_message_at = now() \
+                        WHERE id = $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM ok) \
+                        RETURNING last_seq - (SELECT count(*) FROM ok) AS base), \
                   ins AS (INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, \
                             content, content_type, metadata, reply_to_id) \
-                          SELECT v.id, $1, s.base + v.ord, v.sender_id, v.client_id, v.content, \
-                                 v.content_type, v.metadata, v.reply FROM v, s \
+                          SELECT ok.id, $1, s.base + ok.n, ok.sender_id, ok.client_id, ok.content, \
+                                 ok.content_type, ok.metadata, ok.reply FROM ok, s \
                           RETURNING {MESSAGE_COLUMNS}), \
                   ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
-                         SELECT $1, seq, 'message:new', sender_id, id FROM ins) \
+                         SELECT $1, seq, 'message:new', sender_id, id FROM ins), \
+                  mm AS (INSERT INTO message_mentions (message_id, user_id) \
+                         SELECT k.message_id, k.user_id \
+                         FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
+                         WHERE k.message_id IN (SELECT id FROM ins)) \
              SELECT {MESSAGE_COLUMNS} FROM ins m"
         ))
         .bind(chat)
@@ -477,7 +452,8 @@ pub mod tx {
         .bind(&c.types)
         .bind(&c.metadata)
         .bind(&c.replies)
-        .bind(batch.len() as i64)
+        .bind(&mention_messages)
+        .bind(&mention_users)
         .fetch_all(conn)
         .await?;
         rows.sort_by_key(|r| r.seq);

@@ -6,26 +6,15 @@
 use std::time::Duration;
 
 use common::api::{
-    ChatDetail, ChatList, CreateDirectRequest, CreateGroupRequest, EditMessageRequest, Message,
-    MessagePage, SendMessageRequest, SendResult,
+    ChatDetail, ChatList, CreateGroupRequest, EditMessageRequest, Message, MessagePage, SendResult,
 };
-use common::client::{Client, ClientError, Socket};
+use common::client::{Client, Socket};
 use common::ws::{ClientRequest, MessageRef, ReactionData, ReadData, SendData};
 use common::{ChatId, ErrorCode, UserId};
 use reqwest::Method;
+use testkit::chat::{direct, send, text};
 use testkit::ws::{connect, expect, frames_within};
 use testkit::{TestServer, test_config};
-
-async fn direct(a: &Client, b: UserId) -> ChatId {
-    let chat: ChatDetail = a
-        .send(
-            a.request(Method::POST, "/api/chats/direct")
-                .json(&CreateDirectRequest { user_id: b }),
-        )
-        .await
-        .unwrap();
-    chat.chat.id
-}
 
 async fn group(owner: &Client, members: &[UserId]) -> ChatId {
     let req = CreateGroupRequest {
@@ -38,30 +27,6 @@ async fn group(owner: &Client, members: &[UserId]) -> ChatId {
         .await
         .unwrap();
     chat.chat.id
-}
-
-fn text(content: &str, client_id: &str) -> SendMessageRequest {
-    SendMessageRequest {
-        content: content.into(),
-        content_type: None,
-        metadata: None,
-        reply_to_id: None,
-        client_id: client_id.into(),
-    }
-}
-
-async fn post(
-    client: &Client,
-    chat: ChatId,
-    req: &SendMessageRequest,
-) -> Result<SendResult, ClientError> {
-    client
-        .send(
-            client
-                .request(Method::POST, &format!("/api/chats/{chat}/messages"))
-                .json(req),
-        )
-        .await
 }
 
 async fn page(client: &Client, chat: ChatId, query: &str) -> MessagePage {
@@ -88,14 +53,14 @@ async fn a_resend_with_the_same_client_id_returns_the_first_message() {
     let (ada, _) = server.user("ada").await;
     let (_, bob) = server.user("bob").await;
     let chat = direct(&ada, bob.user.id).await;
-    let first = post(&ada, chat, &text("hello", "c-1")).await.unwrap();
+    let first = send(&ada, chat, &text("hello", "c-1")).await.unwrap();
     assert!(!first.duplicate);
-    let again = post(&ada, chat, &text("hello", "c-1")).await.unwrap();
+    let again = send(&ada, chat, &text("hello", "c-1")).await.unwrap();
     assert!(again.duplicate);
     assert_eq!((again.message_id, again.seq), (first.message_id, first.seq));
     // Several resends at once still store it once.
     let race = text("race", "c-2");
-    let (x, y) = tokio::join!(post(&ada, chat, &race), post(&ada, chat, &race));
+    let (x, y) = tokio::join!(send(&ada, chat, &race), send(&ada, chat, &race));
     assert_eq!(x.unwrap().message_id, y.unwrap().message_id);
     let messages = page(&ada, chat, "").await.messages;
     assert_eq!(
@@ -144,7 +109,7 @@ async fn edits_deletes_and_reactions_follow_the_rules_and_reach_members() {
     let (other, other_t) = server.user("ned").await;
     let chat = group(&owner, &[member_t.user.id, other_t.user.id]).await;
     let (mut other_ws, _) = connect(&other).await;
-    let sent = post(&member, chat, &text("first draft", "m-1"))
+    let sent = send(&member, chat, &text("first draft", "m-1"))
         .await
         .unwrap();
     let id = sent.message_id;
@@ -236,12 +201,12 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let (bob, bob_t) = server.user("bob").await;
     let (_, carl_t) = server.user("carl").await;
     let chat = group(&ada, &[bob_t.user.id]).await;
-    let first = post(&ada, chat, &text("question?", "r-1")).await.unwrap();
+    let first = send(&ada, chat, &text("question?", "r-1")).await.unwrap();
     let mut reply = text("@bob see **this**, and @carl is not here", "r-2");
     reply.reply_to_id = Some(first.message_id);
     reply.metadata =
         Some(serde_json::json!({"formatting": [{"start": 9, "end": 17, "style": "bold"}]}));
-    let sent = post(&ada, chat, &reply).await.unwrap();
+    let sent = send(&ada, chat, &reply).await.unwrap();
     assert_eq!(sent.message.reply_to_id, Some(first.message_id));
     assert_eq!(
         sent.message.mentions,
@@ -283,21 +248,21 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let other_chat = direct(&ada, bob_t.user.id).await;
     let mut cross = text("x", "r-3");
     cross.reply_to_id = Some(first.message_id);
-    let err = post(&ada, other_chat, &cross).await.unwrap_err();
+    let err = send(&ada, other_chat, &cross).await.unwrap_err();
     assert_eq!(err.body().unwrap().details[0].field, "replyToId");
     let mut bad_range = text("short", "r-4");
     bad_range.metadata =
         Some(serde_json::json!({"formatting": [{"start": 0, "end": 99, "style": "bold"}]}));
     assert_eq!(
-        post(&ada, chat, &bad_range).await.unwrap_err().status(),
+        send(&ada, chat, &bad_range).await.unwrap_err().status(),
         Some(400)
     );
-    let err = post(&ada, chat, &text(&"x".repeat(10_001), "r-5"))
+    let err = send(&ada, chat, &text(&"x".repeat(10_001), "r-5"))
         .await
         .unwrap_err();
     assert_eq!(err.body().unwrap().details[0].field, "content");
     assert!(
-        post(&ada, chat, &text(&"x".repeat(10_000), "r-6"))
+        send(&ada, chat, &text(&"x".repeat(10_000), "r-6"))
             .await
             .is_ok()
     );
@@ -312,7 +277,7 @@ async fn history_pages_by_sequence_and_around_a_message() {
     let mut sent = Vec::new();
     for i in 0..30 {
         sent.push(
-            post(&ada, chat, &text(&format!("m{i}"), &format!("p-{i}")))
+            send(&ada, chat, &text(&format!("m{i}"), &format!("p-{i}")))
                 .await
                 .unwrap(),
         );
@@ -462,8 +427,8 @@ async fn read_receipts_reach_the_sender_and_never_go_backwards() {
     let (ada, _) = server.user("ada").await;
     let (bob, bob_t) = server.user("bob").await;
     let chat = direct(&ada, bob_t.user.id).await;
-    let first = post(&ada, chat, &text("one", "rr-1")).await.unwrap();
-    let second = post(&ada, chat, &text("two", "rr-2")).await.unwrap();
+    let first = send(&ada, chat, &text("one", "rr-1")).await.unwrap();
+    let second = send(&ada, chat, &text("two", "rr-2")).await.unwrap();
     let (mut ada_ws, _) = connect(&ada).await;
     let (mut bob_ws, _) = connect(&bob).await;
     bob_ws

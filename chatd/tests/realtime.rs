@@ -7,8 +7,7 @@
 use std::time::Duration;
 
 use common::api::{
-    ChatCursor, ChatDetail, CreateDirectRequest, CreateGroupRequest, SendMessageRequest,
-    SendResult, SyncRequest, SyncResponse,
+    ChatCursor, ChatDetail, CreateGroupRequest, SendResult, SyncRequest, SyncResponse,
 };
 use common::client::Client;
 use common::ws::{
@@ -16,37 +15,9 @@ use common::ws::{
 };
 use common::{ChatId, UserId};
 use reqwest::Method;
+use testkit::chat::{direct, post};
 use testkit::ws::{connect, expect, frames_within};
 use testkit::{TestServer, fresh_db, shared_redis_url, test_config};
-
-async fn direct(a: &Client, b: UserId) -> ChatId {
-    let chat: ChatDetail = a
-        .send(
-            a.request(Method::POST, "/api/chats/direct")
-                .json(&CreateDirectRequest { user_id: b }),
-        )
-        .await
-        .unwrap();
-    chat.chat.id
-}
-
-async fn post(client: &Client, chat: ChatId, content: &str, client_id: &str) -> SendResult {
-    let req = SendMessageRequest {
-        content: content.into(),
-        content_type: None,
-        metadata: None,
-        reply_to_id: None,
-        client_id: client_id.into(),
-    };
-    client
-        .send(
-            client
-                .request(Method::POST, &format!("/api/chats/{chat}/messages"))
-                .json(&req),
-        )
-        .await
-        .unwrap()
-}
 
 async fn sync(client: &Client, chat: ChatId, seq: i64, limit: Option<u32>) -> SyncResponse {
     let req = SyncRequest {

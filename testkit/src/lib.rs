@@ -12,6 +12,7 @@
 // Test support fails loudly: a setup that cannot start is a failed test, not an error to handle.
 #![allow(clippy::missing_panics_doc)]
 
+pub mod chat;
 mod postgres;
 mod process;
 mod redis_server;

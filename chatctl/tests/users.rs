@@ -490,6 +490,14 @@ async fn sessions_revoke_reset_role_and_delete() {
     .execute(pool)
     .await
     .unwrap();
+    sqlx::query(
+        "INSERT INTO chat_events (chat_id, seq, kind, actor_id) VALUES ($1, 2, 'chat:updated', $2)",
+    )
+    .bind(chat)
+    .bind(tokens.user.id.0)
+    .execute(pool)
+    .await
+    .unwrap();
     let refused = chatctl(d, &["--database-url", &url, "user", "delete", "dave"], None).await;
     assert_eq!(refused.code, 2, "no --yes and no terminal: {refused:?}");
     let deleted = chatctl(
@@ -522,6 +530,16 @@ async fn sessions_revoke_reset_role_and_delete() {
             .await
             .unwrap();
     assert_eq!(sender, None);
+    let actor: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT actor_id FROM chat_events WHERE chat_id = $1")
+            .bind(chat)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actor, None,
+        "the deleted user is no longer named as an actor"
+    );
     let actions: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE action LIKE 'admin.%' ORDER BY id")
             .fetch_all(pool)

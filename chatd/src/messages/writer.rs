@@ -1,7 +1,9 @@
-//! The send path. Sends to one chat queue for that chat's writer task, which stores up to
-//! [`BATCH_MAX`] of them in one transaction: one row lock, one range of sequence numbers,
-//! one commit. Every sender is answered only after that commit. The batch is what lets one
-//! busy chat go past the single-connection commit rate without giving up commit-before-ack.
+//! The send path. Every chat belongs to one of [`LANES`] lanes (by its id); a lane's writer
+//! task takes the sends queued for any of its chats and stores up to [`BATCH_MAX`] of them
+//! in one statement: one round trip, one range of sequence numbers per chat, one commit.
+//! Every sender is answered only after that commit. Batching is what lets a busy chat, or
+//! many quiet chats together, go past the commit rate of single-message transactions without
+//! giving up commit-before-ack; one lane per chat keeps each chat's sends in order.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,13 +21,16 @@ use crate::store::chats::tx as ctx;
 use crate::store::messages::tx as mtx;
 use crate::store::{MessageRow, NewMessage, Store, StoreError};
 
-/// Most sends stored in one transaction.
-pub const BATCH_MAX: usize = 64;
-/// Sends waiting per chat before new ones are refused with 503.
-const QUEUE_MAX: usize = 4096;
+/// Most sends stored in one statement.
+pub const BATCH_MAX: usize = 128;
+/// Writer tasks. Each holds one database connection while it writes; more lanes than the
+/// database has cores to run them only queue there.
+pub const LANES: usize = 4;
+/// Sends waiting per lane before new ones are refused with 503.
+const QUEUE_MAX: usize = 16_384;
 /// How many times the writer yields to let in-flight sends join a batch.
 const GATHER_YIELDS: usize = 16;
-/// A chat's writer task ends after this long without sends.
+/// A lane's writer task ends after this long without sends.
 const IDLE: Duration = Duration::from_secs(30);
 
 /// A checked send.
@@ -48,18 +53,19 @@ pub struct ValidSend {
 }
 
 struct Pending {
+    chat: Uuid,
     send: ValidSend,
     reply: oneshot::Sender<Result<SendResult>>,
 }
 
-/// The per-chat writer tasks.
+/// The writer lanes.
 #[derive(Clone)]
 pub struct MessageWriter {
     inner: Arc<Inner>,
 }
 
 struct Inner {
-    queues: Mutex<HashMap<Uuid, mpsc::Sender<Pending>>>,
+    queues: Mutex<HashMap<usize, mpsc::Sender<Pending>>>,
     store: Store,
     hub: Hub,
 }
@@ -85,26 +91,28 @@ impl MessageWriter {
     /// Stores `send` in `chat` and answers once it is committed.
     pub async fn send(&self, chat: Uuid, send: ValidSend) -> Result<SendResult> {
         let (reply, answer) = oneshot::channel();
-        self.enqueue(chat, Pending { send, reply })?;
+        self.enqueue(Pending { chat, send, reply })?;
         answer
             .await
             .map_err(|_| Error::Unavailable("the send was interrupted; resend it".into()))?
     }
 
-    fn enqueue(&self, chat: Uuid, pending: Pending) -> Result<()> {
+    fn enqueue(&self, pending: Pending) -> Result<()> {
+        // UUIDv7's low bits are random, so chats spread evenly.
+        let lane = (pending.chat.as_u128() % LANES as u128) as usize;
         let mut queues = self
             .inner
             .queues
             .lock()
             .map_err(|_| Error::Internal(anyhow::anyhow!("writer map poisoned")))?;
-        let queue = queues.entry(chat).or_insert_with(|| {
+        let queue = queues.entry(lane).or_insert_with(|| {
             let (tx, rx) = mpsc::channel(QUEUE_MAX);
-            tokio::spawn(run(self.inner.clone(), chat, rx));
+            tokio::spawn(run(self.inner.clone(), lane, rx));
             tx
         });
         queue.try_send(pending).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => {
-                Error::Unavailable("this chat is receiving more than it can store; retry".into())
+                Error::Unavailable("the server is receiving more than it can store; retry".into())
             }
             mpsc::error::TrySendError::Closed(_) => {
                 Error::Unavailable("the chat's writer stopped; retry".into())
@@ -113,7 +121,7 @@ impl MessageWriter {
     }
 }
 
-async fn run(inner: Arc<Inner>, chat: Uuid, mut rx: mpsc::Receiver<Pending>) {
+async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
     loop {
         let first = match tokio::time::timeout(IDLE, rx.recv()).await {
             Ok(Some(first)) => first,
@@ -125,7 +133,7 @@ async fn run(inner: Arc<Inner>, chat: Uuid, mut rx: mpsc::Receiver<Pending>) {
                     return;
                 };
                 if rx.is_empty() {
-                    queues.remove(&chat);
+                    queues.remove(&lane);
                     return;
                 }
                 continue;
@@ -149,27 +157,32 @@ async fn run(inner: Arc<Inner>, chat: Uuid, mut rx: mpsc::Receiver<Pending>) {
         }
         let started = std::time::Instant::now();
         let size = batch.len();
-        write(&inner, chat, batch).await;
-        tracing::debug!(%chat, size, micros = started.elapsed().as_micros() as u64, "batch stored");
+        write(&inner, batch).await;
+        tracing::debug!(
+            lane,
+            size,
+            micros = started.elapsed().as_micros() as u64,
+            "batch stored"
+        );
     }
 }
 
-async fn write(inner: &Inner, chat: Uuid, batch: Vec<Pending>) {
-    let (sends, replies): (Vec<ValidSend>, Vec<_>) =
-        batch.into_iter().map(|p| (p.send, p.reply)).unzip();
-    let results = match store_batch(inner, chat, &sends).await {
+async fn write(inner: &Inner, batch: Vec<Pending>) {
+    let (sends, replies): (Vec<(Uuid, ValidSend)>, Vec<_>) = batch
+        .into_iter()
+        .map(|p| ((p.chat, p.send), p.reply))
+        .unzip();
+    let results = match store_batch(inner, &sends).await {
         Ok(results) => results,
         Err(e) if sends.len() > 1 => {
             // One bad apple (a client id raced in another chat, say) must not fail the rest.
             warn!(error = %e, size = sends.len(), "batch failed; storing its sends one by one");
             let mut results = Vec::with_capacity(sends.len());
             for send in &sends {
-                results.push(
-                    match store_batch(inner, chat, std::slice::from_ref(send)).await {
-                        Ok(mut one) => one.remove(0),
-                        Err(e) => Err(e),
-                    },
-                );
+                results.push(match store_batch(inner, std::slice::from_ref(send)).await {
+                    Ok(mut one) => one.remove(0),
+                    Err(e) => Err(e),
+                });
             }
             results
         }
@@ -196,41 +209,41 @@ struct Known {
     mentionable: HashMap<String, Uuid>,
 }
 
-/// Stores `sends`: the common case (members sending new messages) in one statement, the rest
-/// (duplicates, refusals, races) on the checked path. One result per send, in order.
+/// Stores `sends` (chat, send): the common case (members sending new messages) in one
+/// statement, the rest (duplicates, refusals, races) on the checked path, chat by chat. One
+/// result per send, in order.
 async fn store_batch(
     inner: &Inner,
-    chat: Uuid,
-    sends: &[ValidSend],
+    sends: &[(Uuid, ValidSend)],
 ) -> Result<Vec<Result<SendResult>>> {
-    let mut wanted: Vec<String> = sends
-        .iter()
-        .flat_map(|s| s.mentions.iter().cloned())
-        .collect();
-    wanted.sort();
-    wanted.dedup();
-    let mentionable: HashMap<String, Uuid> = if wanted.is_empty() {
-        HashMap::new()
-    } else {
-        inner
-            .store
-            .members_named(chat, &wanted)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let mut mentionable: HashMap<(Uuid, String), Uuid> = HashMap::new();
+    for chat in chats_in_order(sends) {
+        let mut wanted: Vec<String> = sends
+            .iter()
+            .filter(|(c, _)| *c == chat)
+            .flat_map(|(_, s)| s.mentions.iter().cloned())
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        wanted.sort();
+        wanted.dedup();
+        for (name, user) in inner.store.members_named(chat, &wanted).await? {
+            mentionable.insert((chat, name), user);
+        }
+    }
     let mut mentions = Vec::new();
     let batch: Vec<NewMessage> = sends
         .iter()
-        .map(|send| {
+        .map(|(chat, send)| {
             let id = Uuid::now_v7();
             mentions.extend(
                 send.mentions
                     .iter()
-                    .filter_map(|n| mentionable.get(n))
+                    .filter_map(|n| mentionable.get(&(*chat, n.clone())))
                     .map(|u| (id, *u)),
             );
-            new_message(id, send)
+            new_message(id, *chat, send)
         })
         .collect();
     // Any failure of the fast path (a racing duplicate, say) stored nothing: settle all on
@@ -238,7 +251,7 @@ async fn store_batch(
     let db_started = std::time::Instant::now();
     let stored = inner
         .store
-        .insert_messages_fast(chat, &batch, &mentions)
+        .insert_messages_fast(&batch, &mentions)
         .await
         .unwrap_or_default();
     tracing::trace!(
@@ -256,22 +269,42 @@ async fn store_batch(
         .filter(|i| matches!(outcomes[*i], Outcome::Fresh))
         .collect();
     // Publish the stored ones first: whatever the checked path stores comes after them.
-    let mut results = respond(inner, chat, outcomes, &mentions).await?;
-    let checked = if leftover.is_empty() {
-        Vec::new()
-    } else {
-        let rest: Vec<ValidSend> = leftover.iter().map(|i| sends[*i].clone()).collect();
-        store_checked(inner, chat, &rest).await?
-    };
-    for (i, result) in leftover.into_iter().zip(checked) {
-        results[i] = result;
+    let mut results = respond(inner, outcomes, &mentions).await?;
+    for chat in chats_in_order(sends) {
+        let mine: Vec<usize> = leftover
+            .iter()
+            .copied()
+            .filter(|i| sends[*i].0 == chat)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let rest: Vec<ValidSend> = mine.iter().map(|i| sends[*i].1.clone()).collect();
+        for (i, result) in mine
+            .into_iter()
+            .zip(store_checked(inner, chat, &rest).await?)
+        {
+            results[i] = result;
+        }
     }
     Ok(results)
 }
 
-fn new_message(id: Uuid, send: &ValidSend) -> NewMessage {
+/// The distinct chats of `sends`, in order of first appearance.
+fn chats_in_order(sends: &[(Uuid, ValidSend)]) -> Vec<Uuid> {
+    let mut chats: Vec<Uuid> = Vec::new();
+    for (chat, _) in sends {
+        if !chats.contains(chat) {
+            chats.push(*chat);
+        }
+    }
+    chats
+}
+
+fn new_message(id: Uuid, chat: Uuid, send: &ValidSend) -> NewMessage {
     NewMessage {
         id,
+        chat_id: chat,
         sender_id: send.sender,
         client_id: send.client_id.clone(),
         content: send.content.clone(),
@@ -299,7 +332,7 @@ async fn store_checked(
     let mut outcomes = classify(chat, sends, &known);
     let mentions = store_fresh(&mut txn, chat, sends, &known, &mut outcomes).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    respond(inner, chat, outcomes, &mentions).await
+    respond(inner, outcomes, &mentions).await
 }
 
 async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> Result<Known> {
@@ -399,10 +432,10 @@ async fn store_fresh(
                     .filter_map(|n| known.mentionable.get(n))
                     .map(|u| (id, *u)),
             );
-            new_message(id, send)
+            new_message(id, chat, send)
         })
         .collect();
-    let rows = mtx::insert_messages(txn, chat, &batch, &mentions).await?;
+    let rows = mtx::insert_messages(txn, &batch, &mentions).await?;
     for (i, message) in fresh.into_iter().zip(&batch) {
         if let Some(row) = rows.iter().find(|row| row.id == message.id) {
             outcomes[i] = Outcome::Stored(Box::new(row.clone()), false);
@@ -414,7 +447,6 @@ async fn store_fresh(
 /// After the commit: publish the new messages in sequence order and answer every send.
 async fn respond(
     inner: &Inner,
-    chat: Uuid,
     outcomes: Vec<Outcome>,
     mentions: &[(Uuid, Uuid)],
 ) -> Result<Vec<Result<SendResult>>> {
@@ -455,6 +487,7 @@ async fn respond(
                     .filter(|m| m.0 == row.id)
                     .map(|m| m.1)
                     .collect();
+                let chat = row.chat_id;
                 let message = to_api(*row, own, Vec::new());
                 let event = common::ws::ServerEvent::MessageNew(common::ws::MessageEvent {
                     chat_id: message.chat_id,

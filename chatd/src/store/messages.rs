@@ -54,6 +54,8 @@ pub struct EventRow {
 pub struct NewMessage {
     /// Id.
     pub id: Uuid,
+    /// The chat it goes to.
+    pub chat_id: Uuid,
     /// Author.
     pub sender_id: Uuid,
     /// Idempotency key.
@@ -70,6 +72,7 @@ pub struct NewMessage {
 
 /// A batch of new messages as parallel arrays, for `unnest()`.
 struct Columns<'a> {
+    chats: Vec<Uuid>,
     ids: Vec<Uuid>,
     senders: Vec<Uuid>,
     client_ids: Vec<&'a str>,
@@ -82,6 +85,7 @@ struct Columns<'a> {
 impl<'a> Columns<'a> {
     fn of(batch: &'a [NewMessage]) -> Self {
         Self {
+            chats: batch.iter().map(|m| m.chat_id).collect(),
             ids: batch.iter().map(|m| m.id).collect(),
             senders: batch.iter().map(|m| m.sender_id).collect(),
             client_ids: batch.iter().map(|m| m.client_id.as_str()).collect(),
@@ -305,20 +309,20 @@ impl Store {
 }
 
 impl Store {
-    /// The send fast path: stores every message of `batch` whose sender is a current member,
-    /// whose `(sender, client id)` is new and whose reply target is in the chat, at the
-    /// chat's next sequence numbers (in batch order), with their `message:new` events and
-    /// `mentions`, in one atomic statement: one round trip. Messages it leaves out are not
-    /// returned; the caller settles them on the checked path. A racing duplicate fails the
-    /// whole statement on the unique index (nothing is stored) and goes there too.
+    /// The send fast path: stores every message of `batch` (any number of chats) whose
+    /// sender is a current member, whose `(sender, client id)` is new and whose reply target
+    /// is in its chat, at its chat's next sequence numbers (in batch order), with their
+    /// `message:new` events and `mentions`, in one atomic statement: one round trip and one
+    /// commit. Messages it leaves out are not returned; the caller settles them on the
+    /// checked path. A racing duplicate fails the whole statement on the unique index
+    /// (nothing is stored) and goes there too.
     pub async fn insert_messages_fast(
         &self,
-        chat: Uuid,
         batch: &[NewMessage],
         mentions: &[(Uuid, Uuid)],
     ) -> Result<Vec<MessageRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
-        tx::insert_messages(&mut conn, chat, batch, mentions).await
+        tx::insert_messages(&mut conn, batch, mentions).await
     }
 
     /// Current members of `chat` with these usernames (lower case): `(name, id)`.
@@ -402,14 +406,17 @@ pub mod tx {
         )
     }
 
-    /// Stores every message of `batch` whose sender is a current member, whose
-    /// `(sender, client id)` is new and whose reply target is in the chat, at the chat's next
-    /// sequence numbers (in batch order), with their `message:new` events and `mentions`, in
-    /// one statement (the send path's latency is mostly round trips). Messages it leaves out
-    /// are not returned. Returns the rows in seq order.
+    /// Stores every message of `batch` (any number of chats) whose sender is a current
+    /// member, whose `(sender, client id)` is new and whose reply target is in its chat, at
+    /// its chat's next sequence numbers (in batch order), with their `message:new` events and
+    /// `mentions`, in one statement (the send path's cost is mostly per statement: round trip,
+    /// plan, commit). Messages it leaves out are not returned. Returns the rows in
+    /// (chat, seq) order.
+    ///
+    /// The chats' rows are locked by the statement's `UPDATE`; the writer sends one chat's
+    /// messages through one lane only, so two of these statements never wait on each other.
     pub async fn insert_messages(
         conn: &mut PgConnection,
-        chat: Uuid,
         batch: &[NewMessage],
         mentions: &[(Uuid, Uuid)],
     ) -> Result<Vec<MessageRow>, StoreError> {
@@ -417,34 +424,38 @@ pub mod tx {
         let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
         let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
         let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
-            "WITH v AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], \
-                          $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
-                        AS v(id, sender_id, client_id, content, content_type, metadata, reply, ord)), \
-                  ok AS (SELECT v.*, row_number() OVER (ORDER BY v.ord) AS n FROM v \
-                         WHERE EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = $1 \
+            "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
+                          $5::text[], $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
+                        AS v(chat_id, id, sender_id, client_id, content, content_type, metadata, \
+                             reply, ord)), \
+                  ok AS (SELECT v.*, row_number() OVER (PARTITION BY v.chat_id ORDER BY v.ord) AS n \
+                         FROM v \
+                         WHERE EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = v.chat_id \
                                          AND cm.user_id = v.sender_id AND cm.left_at IS NULL) \
                            AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.sender_id = v.sender_id \
                                              AND x.client_id = v.client_id) \
                            AND (v.reply IS NULL OR EXISTS (SELECT 1 FROM messages r \
-                                  WHERE r.id = v.reply AND r.chat_id = $1))), \
-                  s AS (UPDATE chats SET last_seq = last_seq + (SELECT count(*) FROM ok), \
+                                  WHERE r.id = v.reply AND r.chat_id = v.chat_id))), \
+                  counts AS (SELECT chat_id, count(*) AS k FROM ok GROUP BY chat_id), \
+                  s AS (UPDATE chats c SET last_seq = c.last_seq + counts.k, \
                           updated_at = now(), last_message_at = now() \
-                        WHERE id = $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM ok) \
-                        RETURNING last_seq - (SELECT count(*) FROM ok) AS base), \
+                        FROM counts WHERE c.id = counts.chat_id AND c.deleted_at IS NULL \
+                        RETURNING c.id AS chat_id, c.last_seq - counts.k AS base), \
                   ins AS (INSERT INTO messages AS m (id, chat_id, seq, sender_id, client_id, \
                             content, content_type, metadata, reply_to_id) \
-                          SELECT ok.id, $1, s.base + ok.n, ok.sender_id, ok.client_id, ok.content, \
-                                 ok.content_type, ok.metadata, ok.reply FROM ok, s \
+                          SELECT ok.id, ok.chat_id, s.base + ok.n, ok.sender_id, ok.client_id, \
+                                 ok.content, ok.content_type, ok.metadata, ok.reply \
+                          FROM ok JOIN s ON s.chat_id = ok.chat_id \
                           RETURNING {MESSAGE_COLUMNS}), \
                   ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
-                         SELECT $1, seq, 'message:new', sender_id, id FROM ins), \
+                         SELECT chat_id, seq, 'message:new', sender_id, id FROM ins), \
                   mm AS (INSERT INTO message_mentions (message_id, user_id) \
                          SELECT k.message_id, k.user_id \
                          FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
                          WHERE k.message_id IN (SELECT id FROM ins)) \
              SELECT {MESSAGE_COLUMNS} FROM ins m"
         ))
-        .bind(chat)
+        .bind(&c.chats)
         .bind(&c.ids)
         .bind(&c.senders)
         .bind(&c.client_ids)
@@ -456,7 +467,7 @@ pub mod tx {
         .bind(&mention_users)
         .fetch_all(conn)
         .await?;
-        rows.sort_by_key(|r| r.seq);
+        rows.sort_by_key(|r| (r.chat_id, r.seq));
         Ok(rows)
     }
 

@@ -388,3 +388,19 @@ fn parse_time(text: &str) -> Result<time::OffsetDateTime, String> {
         .map(|d| d.midnight().assume_utc())
         .map_err(|_| format!("{text:?} is neither RFC 3339 nor YYYY-MM-DD"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn export_times_are_rfc3339_or_utc_dates() {
+        let date = parse_time("2026-11-01").unwrap();
+        assert_eq!(date, time::macros::datetime!(2026-11-01 00:00 UTC));
+        let exact = parse_time("2026-11-01T12:30:00+01:00").unwrap();
+        assert_eq!(exact, time::macros::datetime!(2026-11-01 11:30 UTC));
+        for bad in ["yesterday", "2026-13-01", "2026-11-01 12:00", ""] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
+}

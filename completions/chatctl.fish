@@ -46,6 +46,8 @@ complete -c chatctl -n "__fish_chatctl_needs_command" -s h -l help -d 'Print hel
 complete -c chatctl -n "__fish_chatctl_needs_command" -s V -l version -d 'Print version'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "migrate" -d 'Database migrations: status, run, check'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "group" -d 'Groups and their members, acted as the server\'s operator'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "export" -d 'Exports a chat\'s or a user\'s messages as JSON Lines'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "backup" -d 'Backups: create, verify, restore, list'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
@@ -377,6 +379,252 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "sessions" -d 'Lists the account\'s sessions, revoked ones included'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revokes one session, or all of them with --all'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "create" -d 'Creates a group with an owner and members'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "list" -d 'Lists live groups by name'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "show" -d 'Shows a group with its members and their roles'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "add-member" -d 'Adds members (users already in are skipped)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "remove-member" -d 'Removes a member (not the owner: transfer first, or delete the group)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "set-role" -d 'Makes a member an admin or a plain member'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "rename" -d 'Renames a group and/or changes its slug'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "transfer" -d 'Makes a member the owner; the previous owner becomes an admin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "delete" -d 'Deletes a group for every member'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l owner -d 'The owner' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l member -d 'A member; repeat for more (at most 300 with the owner)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l slug -d 'The slug (3-64 of a-z, 0-9, `-`)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l query -d 'Only groups whose name or slug contains this (any case)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l member -d 'Only groups this user is a member of' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l limit -d 'Page size' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l offset -d 'Groups skipped' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l yes -d 'Do not ask for confirmation'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l name -d 'The new name' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l slug -d 'The new slug; `""` removes it' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l yes -d 'Do not ask for confirmation'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "create" -d 'Creates a group with an owner and members'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "list" -d 'Lists live groups by name'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "show" -d 'Shows a group with its members and their roles'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "add-member" -d 'Adds members (users already in are skipped)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "remove-member" -d 'Removes a member (not the owner: transfer first, or delete the group)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "set-role" -d 'Makes a member an admin or a plain member'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Renames a group and/or changes its slug'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "transfer" -d 'Makes a member the owner; the previous owner becomes an admin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Deletes a group for every member'
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l chat -d 'Every message of this chat (id, or a group\'s slug), by seq' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l user -d 'Every message this user sent (username or id), in any chat, by time' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -s o -l output -d 'Write to this file instead of stdout (`FILE.partial` until complete)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l since -d 'Only messages sent at or after this time (RFC 3339, or a UTC date YYYY-MM-DD)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l until -d 'Only messages sent before this time (RFC 3339, or a UTC date YYYY-MM-DD)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l config -d 'The TOML configuration file' -r -F
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
@@ -555,13 +803,15 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l trust-forwarde
 false\t''"
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "migrate" -d 'Database migrations: status, run, check'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "user" -d 'Accounts and their sessions'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "backup" -d 'Backups: create, verify, restore, list'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user backup stats doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "migrate" -d 'Database migrations: status, run, check'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "group" -d 'Groups and their members, acted as the server\'s operator'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "export" -d 'Exports a chat\'s or a user\'s messages as JSON Lines'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "backup" -d 'Backups: create, verify, restore, list'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Lists every migration, applied or pending'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "run" -d 'Applies the pending migrations'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'
@@ -575,6 +825,15 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "delete" -d 'Deletes an account for good; its messages stay, shown as from a deleted user'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "sessions" -d 'Lists the account\'s sessions, revoked ones included'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke" -d 'Revokes one session, or all of them with --all'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "create" -d 'Creates a group with an owner and members'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "list" -d 'Lists live groups by name'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "show" -d 'Shows a group with its members and their roles'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "add-member" -d 'Adds members (users already in are skipped)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "remove-member" -d 'Removes a member (not the owner: transfer first, or delete the group)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "set-role" -d 'Makes a member an admin or a plain member'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "rename" -d 'Renames a group and/or changes its slug'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "transfer" -d 'Makes a member the owner; the previous owner becomes an admin'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from group" -f -a "delete" -d 'Deletes a group for every member'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "create" -d 'Writes one archive (database dump, attachments, manifest) while chatd keeps serving'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Checks an archive without restoring it: checksums, manifest, readable dump'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Restores an archive into an empty database, then applies pending migrations'

@@ -11,14 +11,15 @@ Exit status:
   1  failure (the reason is on stderr)
   2  usage or configuration error, or a destructive verb run without --yes and no terminal
   3  `migrate check`: migrations are pending
-  4  not found (no such user or session)
+  4  not found (no such user, session, group or chat)
 
 Data goes to stdout (a table, or JSON with --json); diagnostics go to stderr.
 chatctl reads chatd's configuration: --config/CHATD_CONFIG, CHATD_* variables and flags.
 With no database URL it reaches the embedded PostgreSQL of the data directory, which a
 running chatd serves (`backup restore` starts it itself when no chatd runs).";
 
-/// The operator's CLI for chatd: users, migrations, backups, statistics, health checks.
+/// The operator's CLI for chatd: users, groups, exports, migrations, backups, statistics,
+/// health checks.
 #[derive(Debug, Parser)]
 #[command(name = "chatctl", version, about, long_about, after_long_help = EXIT_CODES)]
 pub struct Cli {
@@ -42,6 +43,11 @@ pub enum Command {
     /// Accounts and their sessions.
     #[command(subcommand)]
     User(UserCommand),
+    /// Groups and their members, acted as the server's operator.
+    #[command(subcommand)]
+    Group(GroupCommand),
+    /// Exports a chat's or a user's messages as JSON Lines.
+    Export(ExportArgs),
     /// Backups: create, verify, restore, list.
     #[command(subcommand)]
     Backup(BackupCommand),
@@ -244,4 +250,157 @@ pub struct RestoreArgs {
     /// Restore over a database that already holds data (its objects are replaced).
     #[arg(long)]
     pub force: bool,
+}
+
+/// `chatctl group`. A group is named by its id or its slug, a user by username or id.
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Creates a group with an owner and members.
+    Create {
+        /// The name (1-100 characters).
+        name: String,
+        /// The owner.
+        #[arg(long, value_name = "USER")]
+        owner: String,
+        /// A member; repeat for more (at most 300 with the owner).
+        #[arg(long = "member", value_name = "USER")]
+        members: Vec<String>,
+        /// The slug (3-64 of a-z, 0-9, `-`).
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// Lists live groups by name.
+    List {
+        /// Only groups whose name or slug contains this (any case).
+        #[arg(long, value_name = "TEXT")]
+        query: Option<String>,
+        /// Only groups this user is a member of.
+        #[arg(long, value_name = "USER")]
+        member: Option<String>,
+        /// Page size.
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..=10_000))]
+        limit: i64,
+        /// Groups skipped.
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(i64).range(0..))]
+        offset: i64,
+    },
+    /// Shows a group with its members and their roles.
+    Show {
+        /// The group's id or slug.
+        group: String,
+    },
+    /// Adds members (users already in are skipped).
+    AddMember {
+        /// The group's id or slug.
+        group: String,
+        /// The users.
+        #[arg(required = true, value_name = "USER")]
+        users: Vec<String>,
+    },
+    /// Removes a member (not the owner: transfer first, or delete the group).
+    RemoveMember {
+        /// The group's id or slug.
+        group: String,
+        /// The user.
+        user: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Makes a member an admin or a plain member.
+    SetRole {
+        /// The group's id or slug.
+        group: String,
+        /// The member.
+        user: String,
+        /// The role.
+        role: GroupRole,
+    },
+    /// Renames a group and/or changes its slug.
+    Rename {
+        /// The group's id or slug.
+        group: String,
+        /// The new name.
+        #[arg(long, required_unless_present = "slug")]
+        name: Option<String>,
+        /// The new slug; `""` removes it.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// Makes a member the owner; the previous owner becomes an admin.
+    Transfer {
+        /// The group's id or slug.
+        group: String,
+        /// The new owner (a member).
+        user: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Deletes a group for every member.
+    Delete {
+        /// The group's id or slug.
+        group: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// A role the operator sets with `group set-role` (ownership moves with `group transfer`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupRole {
+    /// Manages members and the name.
+    Admin,
+    /// Plain member.
+    Member,
+}
+
+/// `chatctl export`: one JSON object per message and line, oldest first.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("scope").required(true).args(["chat", "user"])))]
+pub struct ExportArgs {
+    /// Every message of this chat (id, or a group's slug), by seq.
+    #[arg(long, value_name = "ID|SLUG")]
+    pub chat: Option<String>,
+    /// Every message this user sent (username or id), in any chat, by time.
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Write to this file instead of stdout (`FILE.partial` until complete).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only messages sent at or after this time (RFC 3339, or a UTC date YYYY-MM-DD).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub since: Option<time::OffsetDateTime>,
+    /// Only messages sent before this time (RFC 3339, or a UTC date YYYY-MM-DD).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub until: Option<time::OffsetDateTime>,
+}
+
+/// RFC 3339 (`2026-11-01T00:00:00Z`) or a date (`2026-11-01`, midnight UTC).
+fn parse_time(text: &str) -> Result<time::OffsetDateTime, String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Ok(at) = time::OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &date_format)
+        .map(|d| d.midnight().assume_utc())
+        .map_err(|_| format!("{text:?} is neither RFC 3339 nor YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn export_times_are_rfc3339_or_utc_dates() {
+        let date = parse_time("2026-11-01").unwrap();
+        assert_eq!(date, time::macros::datetime!(2026-11-01 00:00 UTC));
+        let exact = parse_time("2026-11-01T12:30:00+01:00").unwrap();
+        assert_eq!(exact, time::macros::datetime!(2026-11-01 11:30 UTC));
+        for bad in ["yesterday", "2026-13-01", "2026-11-01 12:00", ""] {
+            assert!(parse_time(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,6 +1,6 @@
 //! What every verb needs: the configuration, the way to PostgreSQL (an external URL, or the
 //! embedded cluster of the data directory), the PostgreSQL client programs, Redis notices
-//! and audit records.
+//! and deliveries, and audit records.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chatd::config::Config;
 use chatd::embedded_pg::{self, EmbeddedPostgres};
+use chatd::fanout::{Delivery, external_delivery_text};
 use chatd::store::{AuditEntry, Store};
 use serde_json::{Value, json};
 use sqlx::ConnectOptions;
@@ -159,21 +160,45 @@ impl Context {
     /// Publishes `notice` on `<redis.key_prefix>admin` for every chatd node. `Ok(false)`
     /// when no Redis is configured (a single node reads the database on every request).
     pub async fn publish_admin_notice(&self, notice: &Value) -> Result<bool, Failure> {
+        self.publish("admin", &[notice.to_string()]).await
+    }
+
+    /// Publishes fan-out deliveries (made by chatd's services in this process) on
+    /// `<redis.key_prefix>events`, in order, so that every chatd node hands them to its
+    /// connected clients. `Ok(false)` when no Redis is configured.
+    pub async fn publish_deliveries(&self, deliveries: Vec<Delivery>) -> Result<bool, Failure> {
+        if self.config.redis.url.is_none() {
+            return Ok(false);
+        }
+        let origin = uuid::Uuid::now_v7();
+        let texts = deliveries
+            .into_iter()
+            .map(|d| external_delivery_text(origin, d))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::failed(format!("encoding a delivery: {e}")))?;
+        self.publish("events", &texts).await
+    }
+
+    /// `PUBLISH`es `messages` in order on `<redis.key_prefix><suffix>`.
+    async fn publish(&self, suffix: &str, messages: &[String]) -> Result<bool, Failure> {
         let Some(url) = &self.config.redis.url else {
             return Ok(false);
         };
-        let channel = format!("{}admin", self.config.redis.key_prefix);
+        let channel = format!("{}{suffix}", self.config.redis.key_prefix);
         let publish = async {
             let client = redis::Client::open(url.expose())?;
             let mut conn = client.get_multiplexed_async_connection().await?;
-            redis::cmd("PUBLISH")
-                .arg(&channel)
-                .arg(notice.to_string())
-                .query_async::<i64>(&mut conn)
-                .await
+            for message in messages {
+                redis::cmd("PUBLISH")
+                    .arg(&channel)
+                    .arg(message)
+                    .query_async::<i64>(&mut conn)
+                    .await?;
+            }
+            Ok::<_, redis::RedisError>(())
         };
         match tokio::time::timeout(CONNECT_TIMEOUT, publish).await {
-            Ok(Ok(_receivers)) => Ok(true),
+            Ok(Ok(())) => Ok(true),
             Ok(Err(e)) => Err(Failure::failed(format!(
                 "publishing on Redis channel {channel} at {}: {e}",
                 url.redacted()

@@ -7,6 +7,8 @@ mod backup;
 mod bench;
 mod context;
 mod doctor;
+mod export;
+mod group;
 mod migrate;
 mod output;
 mod stats;
@@ -61,6 +63,8 @@ async fn run(ctx: &Context, command: Command) -> output::Outcome {
     match command {
         Command::Migrate(cmd) => migrate::run(ctx, cmd).await,
         Command::User(cmd) => user::run(ctx, cmd).await,
+        Command::Group(cmd) => group::run(ctx, cmd).await,
+        Command::Export(args) => export::run(ctx, args).await,
         Command::Backup(cmd) => backup::run(ctx, cmd).await,
         Command::Stats => stats::run(ctx).await,
         Command::Doctor => doctor::run(ctx).await,

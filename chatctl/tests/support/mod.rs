@@ -122,3 +122,16 @@ async fn admin(sibling: &testkit::TestDb) -> PgConnection {
         .await
         .unwrap()
 }
+
+/// Runs chatctl on the database at `url` (no stdin).
+pub async fn on_db(data_dir: &Path, url: &str, args: &[&str]) -> Run {
+    let mut full = vec!["--database-url", url];
+    full.extend_from_slice(args);
+    chatctl(data_dir, &full, None).await
+}
+
+/// Asserts the exit code, printing the run when it differs.
+#[track_caller]
+pub fn assert_code(run: &Run, code: i32) {
+    assert_eq!(run.code, code, "unexpected exit code: {run:#?}");
+}

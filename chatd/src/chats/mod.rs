@@ -3,6 +3,7 @@
 //! commits before anything is published.
 
 mod members;
+mod operator;
 pub mod view;
 
 use std::collections::HashMap;

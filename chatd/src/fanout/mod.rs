@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use local::LocalBus;
-pub use redis_bus::RedisBus;
+pub use redis_bus::{RedisBus, external_delivery_text};
 pub use registry::{ConnId, Outbound, Registry};
 
 /// Who a frame is for.

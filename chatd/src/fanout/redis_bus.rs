@@ -99,6 +99,16 @@ impl Bus for RedisBus {
     }
 }
 
+/// A delivery made outside any node (by `chatctl`), as the text to `PUBLISH` on
+/// `<prefix>events`: every node, `origin` being none of theirs, hands it to its registry.
+pub fn external_delivery_text(origin: Uuid, delivery: Delivery) -> serde_json::Result<String> {
+    serde_json::to_string(&WireDelivery {
+        origin,
+        resync: false,
+        delivery: Some(delivery),
+    })
+}
+
 async fn publish_loop(
     client: redis::Client,
     channel: String,

@@ -164,6 +164,16 @@ impl Store {
         .await?)
     }
 
+    /// The account with this id.
+    pub async fn admin_user_by_id(&self, id: Uuid) -> Result<Option<AdminUserRow>, StoreError> {
+        Ok(sqlx::query_as::<_, AdminUserRow>(&format!(
+            "SELECT {ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
     /// Disables (and revokes every live session of) or enables an account, in one
     /// transaction. Returns the revoked sessions' ids.
     pub async fn set_user_disabled(
@@ -384,7 +394,7 @@ async fn revoke_all(
 }
 
 /// Escapes `%`, `_` and `\` so that a prefix matches literally in `LIKE`.
-fn escape_like(raw: &str) -> String {
+pub(super) fn escape_like(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -1,8 +1,10 @@
 //! All SQL lives here, one file per aggregate. Nothing else touches the pool.
 
 mod admin;
+mod admin_groups;
 mod audit;
 pub mod chats;
+mod export;
 mod invites;
 pub mod messages;
 mod sessions;
@@ -17,8 +19,10 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 pub use admin::{
     AdminSessionRow, AdminUserRow, AppliedMigration, COUNTED_TABLES, ServerStats, UserFilter,
 };
+pub use admin_groups::{AdminGroupRow, AdminMemberRow, GroupFilter, operator_tx};
 pub use audit::AuditEntry;
 pub use chats::{ChatRow, LockedChat, MemberRow};
+pub use export::{ExportChat, ExportRow, ExportScope};
 pub use messages::{EventRow, MessageRow, NewMessage, PageAnchor};
 pub use sessions::{NewSession, RefreshOutcome, SessionAuth, SessionRow};
 pub use users::{CreateUserError, NewUser, UserRow};

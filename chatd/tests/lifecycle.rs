@@ -211,7 +211,11 @@ async fn readiness_follows_postgres_down_and_back() {
     let pg = PrivatePostgres::start().await;
     let server = TestServer::on(test_config(), pg.options()).await;
     assert_eq!(ready_status(&server.base_url).await.0, 200);
-    server.user("adam").await;
+    let (adam, _) = server.user("adam").await;
+    let (_, bea) = server.user("bea").await;
+    let chat = testkit::chat::direct(&adam, bea.user.id).await;
+    // The send's writer lane now holds a connection that the outage will break.
+    let before = testkit::chat::post(&adam, chat, "before", "c-1").await;
 
     pg.cluster.stop().await.unwrap();
     let last = wait_for_ready_status(&server.base_url, 503).await;
@@ -240,6 +244,9 @@ async fn readiness_follows_postgres_down_and_back() {
     let up = wait_for_ready_status(&server.base_url, 200).await;
     assert_eq!(up.0, 200, "not ready again after PostgreSQL came back");
     server.client().login("adam", password()).await.unwrap();
+    // Sending works at once: nobody sees the writer's broken connection.
+    let after = testkit::chat::post(&adam, chat, "after", "c-2").await;
+    assert_eq!(after.seq, before.seq + 1);
 }
 
 #[tokio::test]

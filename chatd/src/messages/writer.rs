@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::api::SendResult;
+use sqlx::Postgres;
+use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
 use tracing::warn;
 use uuid::Uuid;
@@ -122,6 +124,9 @@ impl MessageWriter {
 }
 
 async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
+    // The lane keeps its connection between batches: taking one from the pool costs a
+    // health-check round trip, which was a large share of a small batch's time.
+    let mut conn: Option<PoolConnection<Postgres>> = None;
     loop {
         let first = match tokio::time::timeout(IDLE, rx.recv()).await {
             Ok(Some(first)) => first,
@@ -157,7 +162,7 @@ async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
         }
         let started = std::time::Instant::now();
         let size = batch.len();
-        write(&inner, batch).await;
+        write(&inner, &mut conn, batch).await;
         tracing::debug!(
             lane,
             size,
@@ -167,22 +172,24 @@ async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
     }
 }
 
-async fn write(inner: &Inner, batch: Vec<Pending>) {
+async fn write(inner: &Inner, conn: &mut Option<PoolConnection<Postgres>>, batch: Vec<Pending>) {
     let (sends, replies): (Vec<(Uuid, ValidSend)>, Vec<_>) = batch
         .into_iter()
         .map(|p| ((p.chat, p.send), p.reply))
         .unzip();
-    let results = match store_batch(inner, &sends).await {
+    let results = match store_batch(inner, conn, &sends).await {
         Ok(results) => results,
         Err(e) if sends.len() > 1 => {
             // One bad apple (a client id raced in another chat, say) must not fail the rest.
             warn!(error = %e, size = sends.len(), "batch failed; storing its sends one by one");
             let mut results = Vec::with_capacity(sends.len());
             for send in &sends {
-                results.push(match store_batch(inner, std::slice::from_ref(send)).await {
-                    Ok(mut one) => one.remove(0),
-                    Err(e) => Err(e),
-                });
+                results.push(
+                    match store_batch(inner, conn, std::slice::from_ref(send)).await {
+                        Ok(mut one) => one.remove(0),
+                        Err(e) => Err(e),
+                    },
+                );
             }
             results
         }
@@ -214,6 +221,7 @@ struct Known {
 /// result per send, in order.
 async fn store_batch(
     inner: &Inner,
+    conn: &mut Option<PoolConnection<Postgres>>,
     sends: &[(Uuid, ValidSend)],
 ) -> Result<Vec<Result<SendResult>>> {
     let mut mentionable: HashMap<(Uuid, String), Uuid> = HashMap::new();
@@ -249,11 +257,7 @@ async fn store_batch(
     // Any failure of the fast path (a racing duplicate, say) stored nothing: settle all on
     // the checked path.
     let db_started = std::time::Instant::now();
-    let stored = inner
-        .store
-        .insert_messages_fast(&batch, &mentions)
-        .await
-        .unwrap_or_default();
+    let stored = insert_fast(inner, conn, &batch, &mentions).await;
     tracing::trace!(
         micros = db_started.elapsed().as_micros() as u64,
         "fast path statement"
@@ -288,6 +292,31 @@ async fn store_batch(
         }
     }
     Ok(results)
+}
+
+/// The fast path's one statement, on the lane's connection. A failure stored nothing (the
+/// statement is atomic): the caller settles those sends on the checked path. The connection
+/// is given up after a failure, since it may be the connection that failed.
+async fn insert_fast(
+    inner: &Inner,
+    held: &mut Option<PoolConnection<Postgres>>,
+    batch: &[NewMessage],
+    mentions: &[(Uuid, Uuid)],
+) -> Vec<MessageRow> {
+    if held.is_none() {
+        *held = inner.store.acquire().await.ok();
+    }
+    let Some(conn) = held.as_mut() else {
+        return Vec::new();
+    };
+    match mtx::insert_messages(conn, batch, mentions).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::debug!(error = %e, "fast path refused the batch");
+            *held = None;
+            Vec::new()
+        }
+    }
 }
 
 /// The distinct chats of `sends`, in order of first appearance.

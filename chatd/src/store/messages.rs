@@ -309,22 +309,6 @@ impl Store {
 }
 
 impl Store {
-    /// The send fast path: stores every message of `batch` (any number of chats) whose
-    /// sender is a current member, whose `(sender, client id)` is new and whose reply target
-    /// is in its chat, at its chat's next sequence numbers (in batch order), with their
-    /// `message:new` events and `mentions`, in one atomic statement: one round trip and one
-    /// commit. Messages it leaves out are not returned; the caller settles them on the
-    /// checked path. A racing duplicate fails the whole statement on the unique index
-    /// (nothing is stored) and goes there too.
-    pub async fn insert_messages_fast(
-        &self,
-        batch: &[NewMessage],
-        mentions: &[(Uuid, Uuid)],
-    ) -> Result<Vec<MessageRow>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        tx::insert_messages(&mut conn, batch, mentions).await
-    }
-
     /// Current members of `chat` with these usernames (lower case): `(name, id)`.
     pub async fn members_named(
         &self,

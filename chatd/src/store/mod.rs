@@ -86,6 +86,12 @@ impl Store {
         Self { pool }
     }
 
+    /// One pooled connection, for a task that runs many statements in a row (a writer
+    /// lane) and keeps it between them.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Postgres>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
     /// The pool, for tests and tools that inspect the database directly.
     pub fn pool(&self) -> &PgPool {
         &self.pool

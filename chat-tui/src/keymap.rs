@@ -144,7 +144,9 @@ impl Key {
             KeyCode::BackTab => KeyCodeOrd::Named("backtab"),
             other => KeyCodeOrd::Named(NAMED.iter().find(|(_, c)| *c == other)?.0),
         };
-        if event.modifiers.contains(KeyModifiers::SHIFT) && !matches!(code, KeyCodeOrd::Char(_)) {
+        if event.modifiers.contains(KeyModifiers::SHIFT)
+            && !matches!(code, KeyCodeOrd::Char(_) | KeyCodeOrd::Named("backtab"))
+        {
             mods |= SHIFT;
         }
         Some(Self { code, mods })

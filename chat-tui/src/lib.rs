@@ -1,7 +1,10 @@
 //! `chat-tui`, the full-screen terminal client for chatd: a pure reducer (`state`), a network
 //! task (`net`), render functions of the state (`ui`), and the terminal loop (`app`).
 
+pub mod app;
+pub mod bench;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod keymap;
 pub mod net;

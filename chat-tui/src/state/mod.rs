@@ -349,5 +349,10 @@ impl AppState {
     }
 }
 
+/// The `/commands`, for the help overlay.
+pub fn slash_names() -> &'static [&'static str] {
+    slash::NAMES
+}
+
 #[cfg(test)]
 mod tests;

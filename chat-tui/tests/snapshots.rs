@@ -24,7 +24,9 @@ fn both(name: &str, state: &AppState) {
 
 fn main_state() -> AppState {
     let mut state = bench::state(5, 30);
-    state.update(Event::Net(NetEvent::Connection(chat_tui::state::ConnState::Connected)));
+    state.update(Event::Net(NetEvent::Connection(
+        chat_tui::state::ConnState::Connected,
+    )));
     state
 }
 
@@ -50,8 +52,17 @@ fn typing_and_receipts() {
     let chat = state.chats[0].id();
     let me = state.my_id().unwrap();
     let other = *state.users.keys().find(|u| **u != me).unwrap();
-    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(Typing { chat_id: chat, user_id: other }))));
-    state.update(Event::Net(NetEvent::Server(ServerEvent::Read(Receipt { chat_id: chat, user_id: other, seq: 28 }))));
+    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(
+        Typing {
+            chat_id: chat,
+            user_id: other,
+        },
+    ))));
+    state.update(Event::Net(NetEvent::Server(ServerEvent::Read(Receipt {
+        chat_id: chat,
+        user_id: other,
+        seq: 28,
+    }))));
     both("typing_receipts", &state);
 }
 
@@ -66,7 +77,9 @@ fn help() {
 fn switcher() {
     let mut state = main_state();
     state.overlay = Some(Overlay::Switcher(Picker::default()));
-    state.update(Event::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('3'))));
+    state.update(Event::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Char('3'),
+    )));
     both("switcher", &state);
 }
 
@@ -79,7 +92,11 @@ fn hostile_text_never_reaches_the_terminal() {
         m.content = Some("\u{1b}]0;owned\u{7}hi \u{1b}[31mred\u{9b}1m \u{202e}txt.exe".into());
     }
     let screen = render(&state, 80, 24);
-    assert!(!screen.chars().any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)));
+    assert!(
+        !screen
+            .chars()
+            .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c))
+    );
     assert!(screen.contains("evilgroup"));
     assert!(screen.contains("hi red txt.exe"));
 }

@@ -448,6 +448,17 @@ pub fn describe(e: &ClientError) -> String {
         ClientError::Transport(t) if t.is_timeout() => {
             "the server did not answer in time".to_owned()
         }
-        other => other.to_string(),
+        other => match other.body() {
+            Some(body) if !body.details.is_empty() => {
+                let details: Vec<String> = body
+                    .details
+                    .iter()
+                    .map(|d| format!("{}: {}", d.field, d.message))
+                    .collect();
+                format!("{} ({})", body.message, details.join("; "))
+            }
+            Some(body) => body.message.clone(),
+            None => other.to_string(),
+        },
     }
 }

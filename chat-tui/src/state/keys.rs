@@ -447,7 +447,7 @@ fn complete(state: &mut AppState) -> bool {
 }
 
 /// Recomputes a picker's rows: chats held, then people found by the server's search.
-fn refilter(state: &AppState, picker: &mut Picker) {
+pub(super) fn refilter(state: &AppState, picker: &mut Picker) {
     let mut scored: Vec<(i64, PickItem)> = state
         .chats
         .iter()

@@ -6,7 +6,7 @@ use common::ws::{SendData, ServerEvent};
 
 use super::chat::{Applied, ChatView, PendingState};
 use super::event::{Command, ConnState, NetEvent};
-use super::{AppState, Focus, Screen, TYPING_TTL_SECS};
+use super::{AppState, Focus, Overlay, Screen, TYPING_TTL_SECS};
 
 pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command>) {
     match event {
@@ -89,7 +89,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                     chat.loaded = true;
                 }
             }
-            if select {
+            if select || state.selected.is_none() {
                 state.open_chat(id, out);
                 state.focus = Focus::Composer;
             }
@@ -161,8 +161,12 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             for user in &users {
                 state.users.insert(user.id, user.clone());
             }
-            if let Some(overlay) = state.overlay.as_mut() {
+            if let Some(mut overlay) = state.overlay.take() {
                 overlay.set_users(users);
+                if let Overlay::Switcher(picker) | Overlay::NewDirect(picker) = &mut overlay {
+                    super::keys::refilter(state, picker);
+                }
+                state.overlay = Some(overlay);
             }
         }
         NetEvent::Presence(list) => {

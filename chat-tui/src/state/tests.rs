@@ -13,11 +13,17 @@ fn key(code: KeyCode) -> Event {
 }
 
 fn type_text(state: &mut AppState, text: &str) -> Vec<Command> {
-    text.chars().flat_map(|c| state.update(key(KeyCode::Char(c)))).collect()
+    text.chars()
+        .flat_map(|c| state.update(key(KeyCode::Char(c))))
+        .collect()
 }
 
 fn msg(state: &AppState, chat: ChatId, seq: i64, sender: UserId, text: &str) -> Message {
-    let mut m = state.chats[0].messages.first().cloned().unwrap_or_else(|| bench::state(1, 1).chats[0].messages[0].clone());
+    let mut m = state.chats[0]
+        .messages
+        .first()
+        .cloned()
+        .unwrap_or_else(|| bench::state(1, 1).chats[0].messages[0].clone());
     m.id = MessageId::new();
     m.chat_id = chat;
     m.seq = seq;
@@ -28,7 +34,11 @@ fn msg(state: &AppState, chat: ChatId, seq: i64, sender: UserId, text: &str) -> 
 }
 
 fn new_event(m: &Message) -> Event {
-    Event::Net(NetEvent::Server(ServerEvent::MessageNew(MessageEvent { chat_id: m.chat_id, seq: m.seq, message: m.clone() })))
+    Event::Net(NetEvent::Server(ServerEvent::MessageNew(MessageEvent {
+        chat_id: m.chat_id,
+        seq: m.seq,
+        message: m.clone(),
+    })))
 }
 
 fn setup() -> (AppState, ChatId, UserId, UserId) {
@@ -47,10 +57,16 @@ fn setup() -> (AppState, ChatId, UserId, UserId) {
 fn drafts_survive_switching_chats() {
     let (mut state, first, ..) = setup();
     type_text(&mut state, "half a thought");
-    state.update(Event::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)));
+    state.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('2'),
+        KeyModifiers::ALT,
+    )));
     assert_ne!(state.selected, Some(first));
     assert!(state.current().unwrap().composer.is_empty());
-    state.update(Event::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT)));
+    state.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('1'),
+        KeyModifiers::ALT,
+    )));
     assert_eq!(state.current().unwrap().composer.text(), "half a thought");
 }
 
@@ -58,10 +74,20 @@ fn drafts_survive_switching_chats() {
 fn sending_is_optimistic_and_the_ack_or_echo_settles_it_once() {
     let (mut state, chat, me, _) = setup();
     let commands = type_text(&mut state, "hi");
-    assert!(commands.iter().any(|c| matches!(c, Command::Typing { start: true, .. })));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Typing { start: true, .. }))
+    );
     let commands = state.update(key(KeyCode::Enter));
-    let Some(Command::Send(data)) = commands.iter().find(|c| matches!(c, Command::Send(_))) else { panic!("{commands:?}") };
-    assert!(commands.iter().any(|c| matches!(c, Command::Typing { start: false, .. })));
+    let Some(Command::Send(data)) = commands.iter().find(|c| matches!(c, Command::Send(_))) else {
+        panic!("{commands:?}")
+    };
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Typing { start: false, .. }))
+    );
     assert_eq!(state.chats[0].pending.len(), 1);
     assert_eq!(state.chats[0].pending[0].state, PendingState::Sending);
     // The echo comes before the ack; then the ack must not add a second copy.
@@ -69,9 +95,25 @@ fn sending_is_optimistic_and_the_ack_or_echo_settles_it_once() {
     stored.client_id = Some(data.client_id.clone());
     state.update(new_event(&stored));
     assert!(state.chats[0].pending.is_empty());
-    let result = SendResult { message_id: stored.id, seq: 5, server_time: stored.created_at, duplicate: false, message: stored.clone() };
-    state.update(Event::Net(NetEvent::SendAcked { client_id: data.client_id.clone(), result: Box::new(result) }));
-    assert_eq!(state.chats[0].messages.iter().filter(|m| m.id == stored.id).count(), 1);
+    let result = SendResult {
+        message_id: stored.id,
+        seq: 5,
+        server_time: stored.created_at,
+        duplicate: false,
+        message: stored.clone(),
+    };
+    state.update(Event::Net(NetEvent::SendAcked {
+        client_id: data.client_id.clone(),
+        result: Box::new(result),
+    }));
+    assert_eq!(
+        state.chats[0]
+            .messages
+            .iter()
+            .filter(|m| m.id == stored.id)
+            .count(),
+        1
+    );
     assert_eq!(state.chats[0].cursor, 5);
 }
 
@@ -81,14 +123,40 @@ fn pending_sends_are_resent_with_the_same_client_id_after_a_reconnect() {
     state.conn = ConnState::Connected;
     type_text(&mut state, "offline words");
     let sent = state.update(key(KeyCode::Enter));
-    let first_id = sent.iter().find_map(|c| if let Command::Send(d) = c { Some(d.client_id.clone()) } else { None }).unwrap();
-    state.update(Event::Net(NetEvent::Connection(ConnState::Reconnecting { in_secs: 1 })));
+    let first_id = sent
+        .iter()
+        .find_map(|c| {
+            if let Command::Send(d) = c {
+                Some(d.client_id.clone())
+            } else {
+                None
+            }
+        })
+        .unwrap();
+    state.update(Event::Net(NetEvent::Connection(ConnState::Reconnecting {
+        in_secs: 1,
+    })));
     let commands = state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
     assert!(matches!(commands[0], Command::Sync(ref cursors) if cursors.len() == 3));
-    let resent: Vec<_> = commands.iter().filter_map(|c| if let Command::Send(d) = c { Some(d.client_id.clone()) } else { None }).collect();
+    let resent: Vec<_> = commands
+        .iter()
+        .filter_map(|c| {
+            if let Command::Send(d) = c {
+                Some(d.client_id.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
     assert_eq!(resent, vec![first_id.clone()]);
-    state.update(Event::Net(NetEvent::SendFailed { client_id: first_id, reason: "too long".into() }));
-    assert!(matches!(state.chats[0].pending[0].state, PendingState::Failed(_)));
+    state.update(Event::Net(NetEvent::SendFailed {
+        client_id: first_id,
+        reason: "too long".into(),
+    }));
+    assert!(matches!(
+        state.chats[0].pending[0].state,
+        PendingState::Failed(_)
+    ));
 }
 
 #[test]
@@ -96,17 +164,53 @@ fn a_gap_asks_for_a_resync_and_the_answer_applies_each_event_once() {
     let (mut state, chat, _, other) = setup();
     let m6 = msg(&state, chat, 6, other, "six");
     let commands = state.update(new_event(&m6));
-    assert_eq!(commands, vec![Command::Sync(vec![common::api::ChatCursor { chat_id: chat, seq: 4 }])]);
+    assert_eq!(
+        commands,
+        vec![Command::Sync(vec![common::api::ChatCursor {
+            chat_id: chat,
+            seq: 4
+        }])]
+    );
     assert_eq!(state.chats[0].messages.len(), 4);
     let m5 = msg(&state, chat, 5, other, "five");
-    let edited = { let mut m = m5.clone(); m.content = Some("five, edited".into()); m.edited_at = Some(m.created_at); m };
+    let edited = {
+        let mut m = m5.clone();
+        m.content = Some("five, edited".into());
+        m.edited_at = Some(m.created_at);
+        m
+    };
     let events = vec![
-        ServerEvent::MessageNew(MessageEvent { chat_id: chat, seq: 5, message: m5.clone() }),
-        ServerEvent::MessageNew(MessageEvent { chat_id: chat, seq: 6, message: m6.clone() }),
-        ServerEvent::MessageEdited(MessageEvent { chat_id: chat, seq: 7, message: edited }),
-        ServerEvent::MessageDeleted(MessageDeleted { chat_id: chat, seq: 8, message_id: m6.id }),
+        ServerEvent::MessageNew(MessageEvent {
+            chat_id: chat,
+            seq: 5,
+            message: m5.clone(),
+        }),
+        ServerEvent::MessageNew(MessageEvent {
+            chat_id: chat,
+            seq: 6,
+            message: m6.clone(),
+        }),
+        ServerEvent::MessageEdited(MessageEvent {
+            chat_id: chat,
+            seq: 7,
+            message: edited,
+        }),
+        ServerEvent::MessageDeleted(MessageDeleted {
+            chat_id: chat,
+            seq: 8,
+            message_id: m6.id,
+        }),
     ];
-    let sync = SyncResponse { chats: vec![ChatSync { chat_id: chat, member: true, events: events.clone(), last_seq: 8, has_more: false, last_read_seq: 4 }] };
+    let sync = SyncResponse {
+        chats: vec![ChatSync {
+            chat_id: chat,
+            member: true,
+            events: events.clone(),
+            last_seq: 8,
+            has_more: false,
+            last_read_seq: 4,
+        }],
+    };
     state.update(Event::Net(NetEvent::Synced(sync.clone())));
     // The same answer again (a late live copy) changes nothing.
     state.update(Event::Net(NetEvent::Synced(sync)));
@@ -114,7 +218,10 @@ fn a_gap_asks_for_a_resync_and_the_answer_applies_each_event_once() {
     let c = &state.chats[0];
     assert_eq!(c.cursor, 8);
     assert_eq!(c.messages.len(), 6);
-    assert_eq!(c.message(m5.id).unwrap().content.as_deref(), Some("five, edited"));
+    assert_eq!(
+        c.message(m5.id).unwrap().content.as_deref(),
+        Some("five, edited")
+    );
     assert!(c.message(m6.id).unwrap().deleted);
 }
 
@@ -131,22 +238,44 @@ fn unread_counts_grow_elsewhere_and_clear_when_read_on_screen() {
     assert!(commands.iter().all(|c| !matches!(c, Command::Read { .. })));
     // Activity moved it to the top; jump there with the next-unread key.
     assert_eq!(state.chats[0].id(), second);
-    let commands = state.update(Event::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::ALT)));
+    let commands = state.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::ALT,
+    )));
     assert_eq!(state.selected, Some(second));
-    assert!(commands.iter().any(|c| matches!(c, Command::LoadChat { .. })));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::LoadChat { .. }))
+    );
     state.chat_mut(second).unwrap().loaded = true;
     let commands = state.update(Event::Tick(state.now));
-    assert!(commands.contains(&Command::Read { chat_id: second, seq: 1 }), "{commands:?}");
+    assert!(
+        commands.contains(&Command::Read {
+            chat_id: second,
+            seq: 1
+        }),
+        "{commands:?}"
+    );
     assert_eq!(state.current().unwrap().chat.unread_count, 0);
 }
 
 #[test]
 fn receipts_and_typing_show_and_expire() {
     let (mut state, chat, _, other) = setup();
-    state.update(Event::Net(NetEvent::Server(ServerEvent::Read(Receipt { chat_id: chat, user_id: other, seq: 4 }))));
+    state.update(Event::Net(NetEvent::Server(ServerEvent::Read(Receipt {
+        chat_id: chat,
+        user_id: other,
+        seq: 4,
+    }))));
     assert_eq!(state.chats[0].ticks(4), (true, true));
     assert_eq!(state.chats[0].ticks(5), (false, false));
-    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(Typing { chat_id: chat, user_id: other }))));
+    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(
+        Typing {
+            chat_id: chat,
+            user_id: other,
+        },
+    ))));
     assert_eq!(state.typing_line(chat).as_deref(), Some("ada is typing…"));
     state.update(Event::Tick(state.now + time::Duration::seconds(7)));
     assert_eq!(state.typing_line(chat), None);
@@ -166,7 +295,11 @@ fn timeline_cursor_moves_with_arrows_and_vim_keys_and_replies() {
     assert_eq!(state.focus, Focus::Composer);
     type_text(&mut state, "yes");
     let commands = state.update(key(KeyCode::Enter));
-    assert!(commands.iter().any(|c| matches!(c, Command::Send(d) if d.reply_to_id == Some(target))));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Send(d) if d.reply_to_id == Some(target)))
+    );
 }
 
 #[test]
@@ -188,10 +321,20 @@ fn slash_commands_and_completion() {
 
 #[test]
 fn login_form_shows_field_errors_from_the_server() {
-    let mut state = AppState::new(crate::keymap::Keymap::default(), crate::config::NotifyRules::default(), time::OffsetDateTime::UNIX_EPOCH);
-    state.update(Event::Net(NetEvent::NeedLogin { server: "http://x".into(), reason: None }));
+    let mut state = AppState::new(
+        crate::keymap::Keymap::default(),
+        crate::config::NotifyRules::default(),
+        time::OffsetDateTime::UNIX_EPOCH,
+    );
+    state.update(Event::Net(NetEvent::NeedLogin {
+        server: "http://x".into(),
+        reason: None,
+    }));
     assert_eq!(state.screen, Screen::Login);
-    state.update(Event::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL)));
+    state.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('r'),
+        KeyModifiers::CONTROL,
+    )));
     state.update(key(KeyCode::Tab));
     type_text(&mut state, "ab");
     for _ in 0..4 {
@@ -202,8 +345,12 @@ fn login_form_shows_field_errors_from_the_server() {
         "code": "VALIDATION_ERROR", "message": "invalid request",
         "details": [{"field": "username", "message": "3-32 characters"}],
         "requestId": "r", "timestamp": "t"
-    })).unwrap();
+    }))
+    .unwrap();
     state.update(Event::Net(NetEvent::LoginFailed(body)));
-    assert_eq!(state.login.error_of(login::Field::Username), Some("3-32 characters"));
+    assert_eq!(
+        state.login.error_of(login::Field::Username),
+        Some("3-32 characters")
+    );
     assert!(!state.login.busy);
 }

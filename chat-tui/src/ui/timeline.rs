@@ -66,6 +66,24 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         item.append(&mut lines);
         lines = item;
     }
+    // Newer items below a selected one fill up to half the rows, so the cursor keeps some
+    // context under it and stays visible.
+    let mut below: Vec<Line<'static>> = Vec::new();
+    let mut next = anchor + 1;
+    while chat.selected.is_some() && next < len && below.len() < rows / 2 {
+        let mut item = if next < chat.messages.len() {
+            message_lines(state, chat, next, width, theme)
+        } else {
+            pending_lines(state, chat, next - chat.messages.len(), width, theme)
+        };
+        for line in &mut item {
+            line.spans.insert(0, Span::raw(" "));
+        }
+        below.append(&mut item);
+        next += 1;
+    }
+    below.truncate(rows / 2);
+    lines.append(&mut below);
     let skip = lines.len().saturating_sub(rows);
     let shown: Vec<Line<'static>> = lines.into_iter().skip(skip).collect();
     let pad = rows.saturating_sub(shown.len());

@@ -1,3 +1,66 @@
-complete -c chat-tui -l server -d 'The server to connect to' -r
-complete -c chat-tui -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c chat-tui -s V -l version -d 'Print version'
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_chat_tui_global_optspecs
+    string join \n server= profile= h/help V/version
+end
+
+function __fish_chat_tui_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_chat_tui_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_chat_tui_using_subcommand
+    set -l cmd (__fish_chat_tui_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -s V -l version -d 'Print version'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "logout" -d 'End the session on the server and forget it here'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "send" -d 'Send a message to a user (direct chat) or a group, then exit'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print the keys table of docs/tui.md, generated from the keymap'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l username -d 'The username (asked for when left out)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l register -d 'Create the account first'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l to -d 'A username (`ada` or `@ada`) for the direct chat with them, or a group\'s slug or id' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "logout" -d 'End the session on the server and forget it here'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "send" -d 'Send a message to a user (direct chat) or a group, then exit'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "keys" -d 'Print the keys table of docs/tui.md, generated from the keymap'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,12 +1,78 @@
 //! The command line of `chat-tui`.
+//!
+//! Exit codes: 0 success; 1 an error (server refused, network, I/O); 2 bad usage (clap);
+//! 3 not logged in (no kept session for the profile).
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
+
+/// Exit code: not logged in.
+pub const EXIT_NOT_LOGGED_IN: i32 = 3;
 
 /// The full-screen terminal client for chatd.
+///
+/// With no subcommand it opens the full-screen client. Exit codes: 0 success, 1 error,
+/// 2 bad usage, 3 not logged in.
 #[derive(Debug, Parser)]
 #[command(name = "chat-tui", version, about, long_about)]
 pub struct Cli {
-    /// The server to connect to.
-    #[arg(long, env = "CHAT_SERVER", default_value = "http://127.0.0.1:7878")]
-    pub server: String,
+    /// The server to connect to (default: the profile's server, else http://127.0.0.1:7878).
+    #[arg(long, env = "CHAT_SERVER", global = true)]
+    pub server: Option<String>,
+    /// The account profile of config.toml to use.
+    #[arg(long, env = "CHAT_PROFILE", global = true)]
+    pub profile: Option<String>,
+    /// What to do; the full-screen client when left out.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands for scripts.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in and keep the session (interactive, or with --username and --password-stdin).
+    Login(LoginArgs),
+    /// End the session on the server and forget it here.
+    Logout,
+    /// Send a message to a user (direct chat) or a group, then exit.
+    Send(SendArgs),
+    /// Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>],
+    /// a group slug, or a username.
+    Open(OpenArgs),
+    /// Measure rendering and memory with generated chats (for docs/benchmarks.md).
+    #[command(hide = true)]
+    Bench,
+    /// Print the keys table of docs/tui.md, generated from the keymap.
+    #[command(hide = true)]
+    Keys,
+}
+
+/// `chat-tui login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The username (asked for when left out).
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Create the account first.
+    #[arg(long)]
+    pub register: bool,
+}
+
+/// `chat-tui send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// A username (`ada` or `@ada`) for the direct chat with them, or a group's slug or id.
+    #[arg(long)]
+    pub to: String,
+    /// The text; read from standard input when left out.
+    pub text: Vec<String>,
+}
+
+/// `chat-tui open`.
+#[derive(Debug, Args)]
+pub struct OpenArgs {
+    /// The link, slug, chat id or username.
+    pub target: String,
 }

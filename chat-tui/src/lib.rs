@@ -1,4 +1,14 @@
-//! `chat-tui`, the full-screen terminal client for chatd, as a library: today only its
-//! command line, so that the man page and completions are generated from the real definition.
+//! `chat-tui`, the full-screen terminal client for chatd: a pure reducer (`state`), a network
+//! task (`net`), render functions of the state (`ui`), and the terminal loop (`app`).
 
+pub mod app;
+pub mod bench;
 pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod keymap;
+pub mod net;
+pub mod sanitize;
+pub mod session;
+pub mod state;
+pub mod ui;

@@ -3,6 +3,7 @@
 //! It keeps the current tokens so callers do not thread them through every call;
 //! `login` stores them, `refresh` rotates them, `logout` forgets them.
 
+mod chats;
 mod socket;
 
 use std::sync::{Arc, RwLock};
@@ -50,6 +51,7 @@ pub enum ClientError {
     Frame(ErrorBody),
 }
 
+pub use chats::PageAt;
 pub use socket::{Socket, SocketReader, SocketWriter};
 
 impl ClientError {

@@ -1,0 +1,217 @@
+//! The terminal loop: one `select!` over terminal events, network events and a tick; the
+//! reducer in the middle; commands out to the network task or carried out here (bell,
+//! notifications, clipboard, `$EDITOR`). The terminal is restored on exit and on panic.
+
+use std::io::Write;
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture, EventStream,
+};
+use crossterm::execute;
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use crate::state::{AppState, Command, Event};
+use crate::ui::{self, Theme};
+
+/// Sets the terminal up (raw mode, alternate screen, mouse, paste, focus) and puts it back
+/// when dropped, also on panic.
+pub struct TerminalGuard;
+
+impl std::fmt::Debug for TerminalGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TerminalGuard")
+    }
+}
+
+impl TerminalGuard {
+    /// Enters the full-screen mode.
+    pub fn enter() -> std::io::Result<Self> {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            hook(info);
+        }));
+        crossterm::terminal::enable_raw_mode()?;
+        execute!(
+            std::io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste,
+            EnableFocusChange
+        )?;
+        Ok(Self)
+    }
+}
+
+fn restore() {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableFocusChange,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// Runs until the user quits.
+pub async fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut AppState,
+    theme: &Theme,
+    net: &mpsc::UnboundedSender<Command>,
+    mut events: mpsc::UnboundedReceiver<Event>,
+    events_tx: mpsc::UnboundedSender<Event>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let size = terminal.size()?;
+    state.update(Event::Resize(size.width, size.height));
+    loop {
+        terminal.draw(|frame| ui::draw(frame, state, theme))?;
+        let event = tokio::select! {
+            Some(Ok(ev)) = input.next() => match ev {
+                crossterm::event::Event::Key(k) => Event::Key(k),
+                crossterm::event::Event::Paste(p) => Event::Paste(p),
+                crossterm::event::Event::Mouse(m) => Event::Mouse(m),
+                crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
+                crossterm::event::Event::FocusGained => Event::Focus(true),
+                crossterm::event::Event::FocusLost => Event::Focus(false),
+            },
+            Some(ev) = events.recv() => ev,
+            _ = tick.tick() => Event::Tick(time::OffsetDateTime::now_utc()),
+        };
+        let mut batch = vec![event];
+        // Drain what is already queued (a burst of messages) before drawing once.
+        while batch.len() < 256 {
+            match events.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(_) => break,
+            }
+        }
+        for event in batch {
+            if !matches!(event, Event::Tick(_)) {
+                state.now = time::OffsetDateTime::now_utc();
+            }
+            for command in state.update(event) {
+                carry_out(command, state, net, &events_tx, terminal)?;
+            }
+        }
+        if state.quit {
+            return Ok(());
+        }
+    }
+}
+
+fn carry_out<B: Backend>(
+    command: Command,
+    state: &mut AppState,
+    net: &mpsc::UnboundedSender<Command>,
+    events: &mpsc::UnboundedSender<Event>,
+    terminal: &mut Terminal<B>,
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    match command {
+        Command::Quit => state.quit = true,
+        Command::Notify {
+            title,
+            body,
+            bell,
+            desktop,
+        } => notify(&title, &body, bell, desktop),
+        Command::Copy(text) => {
+            // OSC 52: the terminal puts it on the clipboard, also over ssh.
+            use base64::Engine;
+            let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+            let _ = write!(std::io::stdout(), "\x1b]52;c;{encoded}\x07");
+            let _ = std::io::stdout().flush();
+        }
+        Command::OpenUrl(url) => {
+            let _ = std::process::Command::new("xdg-open")
+                .arg(url)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn();
+        }
+        Command::ExternalEditor(text) => {
+            let edited = edit_externally(&text)?;
+            terminal.clear()?;
+            let _ = events.send(Event::EditorDone(edited));
+        }
+        other => {
+            let _ = net.send(other);
+        }
+    }
+    Ok(())
+}
+
+/// Bell, and a desktop notification via `notify-send` when installed, else OSC 777 and 9.
+fn notify(title: &str, body: &str, bell: bool, desktop: bool) {
+    let mut out = std::io::stdout();
+    if bell {
+        let _ = out.write_all(b"\x07");
+    }
+    if desktop {
+        let spawned = std::process::Command::new("notify-send")
+            .args(["--app-name=chat-tui", title, body])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok();
+        if !spawned {
+            // Title and body were sanitized by the reducer, so they cannot end the sequence.
+            let _ = write!(
+                out,
+                "\x1b]777;notify;{title};{body}\x07\x1b]9;{title}: {body}\x07"
+            );
+        }
+    }
+    let _ = out.flush();
+}
+
+fn edit_externally(text: &str) -> anyhow::Result<String> {
+    let editor = std::env::var("VISUAL")
+        .or_else(|_| std::env::var("EDITOR"))
+        .unwrap_or_else(|_| "vi".to_owned());
+    let file = tempfile::Builder::new()
+        .prefix("chat-tui-")
+        .suffix(".md")
+        .tempfile()?;
+    std::fs::write(file.path(), text)?;
+    restore();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(file.path())
+        .status();
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        EnableFocusChange
+    )?;
+    match status {
+        Ok(s) if s.success() => Ok(std::fs::read_to_string(file.path())?),
+        _ => Ok(text.to_owned()),
+    }
+}

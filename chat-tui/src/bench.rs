@@ -1,0 +1,161 @@
+//! `chat-tui bench` (hidden): render and memory figures for docs/benchmarks.md, with
+//! generated chats drawn on ratatui's test backend (no terminal, no server).
+
+use std::time::Instant;
+
+use common::api::{Chat, ChatKind, Message, Role, User};
+use common::ids::{ChatId, MessageId, UserId};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::OffsetDateTime;
+
+use crate::config::{Config, NotifyRules};
+use crate::keymap::{Action, Keymap};
+use crate::state::{AppState, ChatView, Focus, Screen};
+use crate::ui::{self, Theme};
+
+/// A logged-in state with `chats` chats, the first holding `messages` messages.
+pub fn state(chats: usize, messages: usize) -> AppState {
+    let now =
+        OffsetDateTime::from_unix_timestamp(1_790_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let mut state = AppState::new(Keymap::default(), NotifyRules::default(), now);
+    let me = user("me");
+    let other = user("ada");
+    state.users.insert(other.id, other.clone());
+    state.users.insert(me.id, me.clone());
+    state.me = Some(me.clone());
+    state.screen = Screen::Main;
+    for i in 0..chats {
+        let chat = Chat {
+            id: ChatId::new(),
+            kind: ChatKind::Group,
+            name: Some(format!("group {i}")),
+            slug: None,
+            peer: None,
+            member_count: 2,
+            role: Role::Member,
+            last_seq: 0,
+            last_read_seq: 0,
+            unread_count: (i % 3) as i64,
+            mention_count: 0,
+            last_message: None,
+            muted_until: None,
+            created_at: now,
+            last_activity_at: now,
+        };
+        state.chats.push(ChatView::new(chat));
+    }
+    if let Some(first) = state.chats.first_mut() {
+        first.loaded = true;
+        for seq in 1..=messages as i64 {
+            let sender = if seq % 2 == 0 { me.id } else { other.id };
+            first
+                .messages
+                .push(message(first.chat.id, seq, sender, now));
+        }
+        first.cursor = messages as i64;
+        first.chat.last_seq = messages as i64;
+        first.chat.last_read_seq = messages as i64;
+        state.selected = Some(first.id());
+    }
+    state.focus = Focus::Timeline;
+    state
+}
+
+fn user(name: &str) -> User {
+    User {
+        id: UserId::new(),
+        username: name.to_owned(),
+        display_name: None,
+        status_message: None,
+        created_at: OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
+fn message(chat_id: ChatId, seq: i64, sender: UserId, now: OffsetDateTime) -> Message {
+    Message {
+        id: MessageId::new(),
+        chat_id,
+        seq,
+        sender_id: Some(sender),
+        client_id: None,
+        content: Some(format!(
+            "message {seq}: the quick brown fox jumps over the lazy dog, *twice*, with 👍🏽 and 世界"
+        )),
+        content_type: "text".into(),
+        metadata: serde_json::json!({}),
+        reply_to_id: None,
+        mentions: Vec::new(),
+        reactions: Vec::new(),
+        created_at: now + time::Duration::seconds(seq),
+        edited_at: None,
+        deleted: false,
+    }
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Prints the figures.
+pub fn run() {
+    let theme = Theme::new(&Config::default(), false, time::UtcOffset::UTC);
+    let start = Instant::now();
+    let mut st = state(200, 0);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).ok();
+    if let Some(t) = terminal.as_mut() {
+        let _ = t.draw(|f| ui::draw(f, &st, &theme));
+    }
+    println!("200 chats: state + first frame {:?}", start.elapsed());
+
+    st = state(1, 10_000);
+    let frames = 500u32;
+    let start = Instant::now();
+    for _ in 0..frames {
+        if let Some(t) = terminal.as_mut() {
+            let _ = t.draw(|f| ui::draw(f, &st, &theme));
+        }
+    }
+    println!(
+        "10,000 messages: {:?} a frame (still)",
+        start.elapsed() / frames
+    );
+    let start = Instant::now();
+    for i in 0..frames {
+        let key = if i < frames / 2 {
+            Action::Up
+        } else {
+            Action::Down
+        };
+        let event = crossterm::event::KeyEvent::from(if key == Action::Up {
+            crossterm::event::KeyCode::Up
+        } else {
+            crossterm::event::KeyCode::Down
+        });
+        st.update(crate::state::Event::Key(event));
+        if let Some(t) = terminal.as_mut() {
+            let _ = t.draw(|f| ui::draw(f, &st, &theme));
+        }
+    }
+    println!(
+        "10,000 messages: {:?} a frame (scrolling, key + draw)",
+        start.elapsed() / frames
+    );
+    drop(st);
+    let before = rss_kib();
+    let st = state(1, 50_000);
+    let after = rss_kib();
+    println!(
+        "50,000 messages: {} MiB resident ({} MiB for the messages)",
+        after / 1024,
+        after.saturating_sub(before) / 1024
+    );
+    drop(st);
+}

@@ -1,0 +1,254 @@
+//! The subcommands for scripts: `login`, `logout`, `send`, and the full-screen start.
+
+use std::io::{BufRead, IsTerminal, Read};
+
+use anyhow::{Context as _, bail};
+use common::api::SendMessageRequest;
+use common::client::Client;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+
+use crate::cli::{Cli, Command, LoginArgs, SendArgs};
+use crate::config::{Config, DEFAULT_SERVER, Dirs};
+use crate::keymap::Keymap;
+use crate::net::{self, Auth};
+use crate::session::SessionFile;
+use crate::state::{AppState, Event};
+use crate::ui::Theme;
+
+/// An error with its documented exit code.
+#[derive(Debug)]
+pub struct Exit(pub i32, pub String);
+
+/// What the command line resolved to.
+#[derive(Debug)]
+pub struct Setup {
+    /// The config.
+    pub config: Config,
+    /// The server to use.
+    pub server: String,
+    /// The profile's session file.
+    pub session: SessionFile,
+    /// The profile's config.
+    pub username: Option<String>,
+}
+
+/// Loads config and picks the profile.
+pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
+    let dirs = Dirs::locate()?;
+    let config = Config::load(&dirs.config)?;
+    let name = config.profile_name(cli.profile.as_deref());
+    let profile = config.profile(&name);
+    let session = SessionFile::new(&dirs.data, &name);
+    let server = cli
+        .server
+        .clone()
+        .or(profile.server)
+        .or_else(|| session.load().map(|s| s.server))
+        .unwrap_or_else(|| DEFAULT_SERVER.to_owned());
+    Ok(Setup {
+        config,
+        server,
+        session,
+        username: profile.username,
+    })
+}
+
+/// Runs the command line; the exit code.
+pub async fn main(cli: Cli) -> anyhow::Result<i32> {
+    let setup = setup(&cli)?;
+    match cli.command {
+        None => tui(setup, None).await,
+        Some(Command::Open(args)) => tui(setup, Some(args.target)).await,
+        Some(Command::Login(args)) => login(&setup, &args).await,
+        Some(Command::Logout) => {
+            match restore(&setup).await {
+                Ok(auth) => auth.logout().await,
+                Err(_) => setup.session.remove()?,
+            }
+            eprintln!("logged out");
+            Ok(0)
+        }
+        Some(Command::Send(args)) => send(&setup, &args).await,
+        Some(Command::Keys) => {
+            print!("{}", Keymap::default().markdown());
+            Ok(0)
+        }
+        Some(Command::Bench) => {
+            crate::bench::run();
+            Ok(0)
+        }
+    }
+}
+
+async fn restore(setup: &Setup) -> anyhow::Result<Auth> {
+    let Some(session) = setup.session.load() else {
+        return Err(anyhow::Error::new(NotLoggedIn));
+    };
+    let client = Client::new(session.server.clone())?;
+    Auth::restore(client, setup.session.clone(), &session)
+        .await
+        .map_err(|e| {
+            if e.status() == Some(401) {
+                let _ = setup.session.remove();
+                anyhow::Error::new(NotLoggedIn)
+            } else {
+                anyhow::anyhow!(net::describe(&e))
+            }
+        })
+}
+
+/// No kept session.
+#[derive(Debug, thiserror::Error)]
+#[error("not logged in: run `chat-tui login`")]
+pub struct NotLoggedIn;
+
+async fn login(setup: &Setup, args: &LoginArgs) -> anyhow::Result<i32> {
+    let username = match args.username.clone().or_else(|| setup.username.clone()) {
+        Some(u) => u,
+        None => {
+            eprint!("username: ");
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            line.trim().to_owned()
+        }
+    };
+    let password = if args.password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\n', '\r']).to_owned()
+    } else {
+        rpassword::prompt_password("password: ")?
+    };
+    let client = Client::new(setup.server.clone())?;
+    if args.register {
+        let req = common::api::RegisterRequest {
+            username: username.clone(),
+            password: password.clone(),
+            password_confirm: password.clone(),
+            display_name: None,
+            invite_code: None,
+        };
+        client
+            .register(&req)
+            .await
+            .map_err(|e| anyhow::anyhow!(net::describe(&e)))?;
+    }
+    let resp = client
+        .login(&username, &password)
+        .await
+        .map_err(|e| anyhow::anyhow!(net::describe(&e)))?;
+    Auth::new(client, setup.session.clone()).keep(&resp);
+    eprintln!("logged in to {} as {}", setup.server, resp.user.username);
+    Ok(0)
+}
+
+async fn send(setup: &Setup, args: &SendArgs) -> anyhow::Result<i32> {
+    let text = if args.text.is_empty() {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        text.trim_end_matches('\n').to_owned()
+    } else {
+        args.text.join(" ")
+    };
+    if text.trim().is_empty() {
+        bail!("nothing to send");
+    }
+    let auth = restore(setup).await?;
+    let to = args.to.as_str();
+    let chat_id = if let Ok(id) = to.parse::<common::ChatId>() {
+        id
+    } else if let Some(user) = net::find_user(&auth, to)
+        .await
+        .map_err(|e| anyhow::anyhow!(net::describe(&e)))?
+    {
+        auth.call(|c| async move { c.create_direct(user.id).await })
+            .await
+            .map_err(|e| anyhow::anyhow!(net::describe(&e)))?
+            .chat
+            .id
+    } else {
+        let slug = to.trim_start_matches('#').to_owned();
+        auth.call(|c| {
+            let slug = slug.clone();
+            async move { c.chat_by_slug(&slug).await }
+        })
+        .await
+        .with_context(|| format!("no user or group {to}"))?
+        .chat
+        .id
+    };
+    let req = SendMessageRequest {
+        content: text,
+        content_type: None,
+        metadata: None,
+        reply_to_id: None,
+        client_id: uuid::Uuid::now_v7().to_string(),
+    };
+    let result = auth
+        .call(|c| {
+            let req = req.clone();
+            async move { c.send_message(chat_id, &req).await }
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!(net::describe(&e)))?;
+    println!("{}", result.message_id);
+    Ok(0)
+}
+
+/// The last UUID in a link, chat id, or `None`.
+fn chat_in_link(target: &str) -> Option<common::ChatId> {
+    let parts: Vec<&str> = target.split('/').collect();
+    parts
+        .iter()
+        .position(|p| *p == "c")
+        .and_then(|i| parts.get(i + 1))
+        .and_then(|id| id.parse().ok())
+        .or_else(|| target.parse().ok())
+}
+
+async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
+    let (keymap, problems) = Keymap::with_overrides(&setup.config.keys);
+    let offset = time::UtcOffset::current_local_offset().unwrap_or(time::UtcOffset::UTC);
+    let theme = Theme::new(
+        &setup.config,
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        offset,
+    );
+    let mut state = AppState::new(keymap, setup.config.notify, time::OffsetDateTime::now_utc());
+    state.login.username = setup.username.clone().unwrap_or_default();
+    if !problems.is_empty() {
+        state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
+    }
+    let (events_tx, events_rx) = mpsc::unbounded_channel();
+    let net = net::spawn(
+        setup.server.clone(),
+        setup.session.clone(),
+        events_tx.clone(),
+    );
+    if let Some(target) = open {
+        let command = match chat_in_link(&target) {
+            Some(chat_id) => crate::state::Command::LoadChat {
+                chat_id,
+                messages: true,
+                select: true,
+            },
+            None => crate::state::Command::StartDirect(target.trim_start_matches('@').to_owned()),
+        };
+        let _ = net.send(command);
+    }
+    let _guard = crate::app::TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    crate::app::run(
+        &mut terminal,
+        &mut state,
+        &theme,
+        &net,
+        events_rx,
+        events_tx,
+    )
+    .await?;
+    let _ = Event::Focus(false);
+    Ok(0)
+}

@@ -1,0 +1,464 @@
+//! The network task: REST calls and the WebSocket, talking to the UI loop only through
+//! channels, so a slow or dead server never blocks typing or scrolling. Every REST call runs
+//! on its own task; results come back as [`NetEvent`]s.
+
+mod auth;
+pub mod socket;
+
+use std::sync::Arc;
+
+use common::api::{
+    ChatDetail, CreateGroupRequest, RegisterRequest, SyncRequest, UpdateChatRequest,
+    UpdateProfileRequest, User,
+};
+use common::client::{Client, ClientError, PageAt};
+use common::ws::{
+    ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData, ReadData,
+};
+use tokio::sync::mpsc;
+
+use crate::session::SessionFile;
+use crate::state::{Command, ConnState, Event, NetEvent};
+pub use auth::Auth;
+
+/// How many messages a chat's first page holds.
+const PAGE: u32 = 50;
+
+/// Starts the network task; commands go in through the returned sender.
+pub fn spawn(
+    server: String,
+    file: SessionFile,
+    events: mpsc::UnboundedSender<Event>,
+) -> mpsc::UnboundedSender<Command> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(run(server, file, rx, events));
+    tx
+}
+
+struct Net {
+    server: String,
+    file: SessionFile,
+    events: mpsc::UnboundedSender<Event>,
+    auth: Option<Arc<Auth>>,
+    ws: Option<mpsc::UnboundedSender<socket::Outgoing>>,
+    next_id: u64,
+}
+
+async fn run(
+    server: String,
+    file: SessionFile,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let mut net = Net {
+        server,
+        file,
+        events,
+        auth: None,
+        ws: None,
+        next_id: 0,
+    };
+    net.start().await;
+    while let Some(command) = commands.recv().await {
+        net.command(command).await;
+    }
+}
+
+impl Net {
+    fn emit(&self, event: NetEvent) {
+        let _ = self.events.send(Event::Net(event));
+    }
+
+    /// Goes straight in with a kept session, else asks for a login.
+    async fn start(&mut self) {
+        let Some(session) = self.file.load() else {
+            self.emit(NetEvent::NeedLogin {
+                server: self.server.clone(),
+                reason: None,
+            });
+            return;
+        };
+        let server = session.server.clone();
+        let client = match Client::new(server.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                return self.emit(NetEvent::NeedLogin {
+                    server,
+                    reason: Some(e.to_string()),
+                });
+            }
+        };
+        match Auth::restore(client, self.file.clone(), &session).await {
+            Ok(auth) => self.logged_in(auth).await,
+            Err(e) => {
+                if e.status() == Some(401) {
+                    let _ = self.file.remove();
+                }
+                self.emit(NetEvent::NeedLogin {
+                    server,
+                    reason: Some(describe(&e)),
+                });
+            }
+        }
+    }
+
+    async fn logged_in(&mut self, auth: Auth) {
+        let auth = Arc::new(auth);
+        match auth.call(|c| async move { c.me().await }).await {
+            Ok(me) => self.emit(NetEvent::LoggedIn(me)),
+            Err(e) => {
+                return self.emit(NetEvent::NeedLogin {
+                    server: self.server.clone(),
+                    reason: Some(describe(&e)),
+                });
+            }
+        }
+        // The chat list first, so the first sync names every chat with its cursor.
+        match auth.call(|c| async move { c.chats().await }).await {
+            Ok(list) => self.emit(NetEvent::Chats(list.chats)),
+            Err(e) => self.emit(NetEvent::Notice(describe(&e))),
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.ws = Some(tx);
+        self.emit(NetEvent::Connection(ConnState::Connecting));
+        tokio::spawn(socket::run(auth.clone(), rx, self.events.clone()));
+        self.auth = Some(auth);
+    }
+
+    fn ws(&mut self, prefix: &str, request: ClientRequest) {
+        self.next_id += 1;
+        let id = if prefix == "send" {
+            match &request {
+                ClientRequest::Send(data) => format!("send:{}", data.client_id),
+                _ => return,
+            }
+        } else {
+            format!("{prefix}:{}", self.next_id)
+        };
+        if let Some(ws) = &self.ws {
+            let _ = ws.send((id, request));
+        }
+    }
+
+    /// Runs a REST call on its own task and reports its result.
+    fn rest<F, Fut>(&self, f: F)
+    where
+        F: FnOnce(Arc<Auth>, mpsc::UnboundedSender<Event>) -> Fut,
+        Fut: std::future::Future<Output = Result<Option<NetEvent>, ClientError>> + Send + 'static,
+    {
+        let Some(auth) = self.auth.clone() else {
+            return;
+        };
+        let events = self.events.clone();
+        let fut = f(auth, events.clone());
+        tokio::spawn(async move {
+            let event = match fut.await {
+                Ok(Some(event)) => event,
+                Ok(None) => return,
+                Err(e) => NetEvent::Notice(describe(&e)),
+            };
+            let _ = events.send(Event::Net(event));
+        });
+    }
+
+    #[allow(clippy::too_many_lines)]
+    async fn command(&mut self, command: Command) {
+        match command {
+            Command::Login {
+                server,
+                username,
+                password,
+            } => self.login(server, username, password).await,
+            Command::Register {
+                server,
+                username,
+                password,
+                password_confirm,
+                display_name,
+            } => {
+                let Ok(client) = Client::new(server.clone()) else {
+                    return;
+                };
+                let req = RegisterRequest {
+                    username: username.clone(),
+                    password: password.clone(),
+                    password_confirm,
+                    display_name,
+                    invite_code: None,
+                };
+                match client.register(&req).await {
+                    Ok(_) => self.login(server, username, password).await,
+                    Err(e) => self.emit(login_failure(&e)),
+                }
+            }
+            Command::LoadChat {
+                chat_id,
+                messages,
+                select,
+            } => self.rest(move |auth, _| async move {
+                let detail = auth.call(|c| async move { c.chat(chat_id).await }).await?;
+                let page = if messages {
+                    Some(
+                        auth.call(|c| async move {
+                            c.messages(chat_id, PageAt::Latest, Some(PAGE)).await
+                        })
+                        .await?,
+                    )
+                } else {
+                    None
+                };
+                Ok(Some(NetEvent::ChatLoaded {
+                    detail,
+                    page,
+                    select,
+                }))
+            }),
+            Command::LoadOlder { chat_id, before } => self.rest(move |auth, _| async move {
+                let page = auth
+                    .call(|c| async move {
+                        c.messages(chat_id, PageAt::Before(before), Some(PAGE))
+                            .await
+                    })
+                    .await?;
+                Ok(Some(NetEvent::Older { chat_id, page }))
+            }),
+            Command::Sync(chats) => self.ws(
+                "sync",
+                ClientRequest::Sync(SyncRequest { chats, limit: None }),
+            ),
+            Command::Send(data) => self.ws("send", ClientRequest::Send(data)),
+            Command::Edit {
+                message_id,
+                content,
+            } => self.ws(
+                "x",
+                ClientRequest::Edit(EditData {
+                    message_id,
+                    content,
+                    metadata: None,
+                }),
+            ),
+            Command::Delete(message_id) => {
+                self.ws("x", ClientRequest::Delete(MessageRef { message_id }))
+            }
+            Command::React {
+                message_id,
+                emoji,
+                add,
+            } => {
+                let data = ReactionData { message_id, emoji };
+                self.ws(
+                    "x",
+                    if add {
+                        ClientRequest::ReactionAdd(data)
+                    } else {
+                        ClientRequest::ReactionRemove(data)
+                    },
+                );
+            }
+            Command::Read { chat_id, seq } => {
+                self.ws("x", ClientRequest::Read(ReadData { chat_id, seq }))
+            }
+            Command::Typing { chat_id, start } => {
+                let r = ChatRef { chat_id };
+                self.ws(
+                    "x",
+                    if start {
+                        ClientRequest::TypingStart(r)
+                    } else {
+                        ClientRequest::TypingStop(r)
+                    },
+                );
+            }
+            Command::Presence(status) => {
+                self.ws("x", ClientRequest::Presence(PresenceData { status }))
+            }
+            Command::StartDirect(username) => self.rest(move |auth, _| async move {
+                let user = find_user(&auth, &username).await?;
+                let Some(user) = user else {
+                    return Ok(Some(NetEvent::Notice(format!("no user {username}"))));
+                };
+                let detail = auth
+                    .call(|c| async move { c.create_direct(user.id).await })
+                    .await?;
+                loaded(&auth, detail).await
+            }),
+            Command::CreateGroup { name, usernames } => self.rest(move |auth, _| async move {
+                let mut ids = Vec::new();
+                for username in &usernames {
+                    match find_user(&auth, username).await? {
+                        Some(u) => ids.push(u.id),
+                        None => return Ok(Some(NetEvent::Notice(format!("no user {username}")))),
+                    }
+                }
+                let req = CreateGroupRequest {
+                    name,
+                    slug: None,
+                    participant_ids: ids,
+                };
+                let detail = auth
+                    .call(|c| {
+                        let req = req.clone();
+                        async move { c.create_group(&req).await }
+                    })
+                    .await?;
+                loaded(&auth, detail).await
+            }),
+            Command::Invite { chat_id, username } => self.rest(move |auth, _| async move {
+                let Some(user) = find_user(&auth, &username).await? else {
+                    return Ok(Some(NetEvent::Notice(format!("no user {username}"))));
+                };
+                auth.call(|c| async move { c.add_participants(chat_id, vec![user.id]).await })
+                    .await?;
+                Ok(Some(NetEvent::Notice(format!("added {username}"))))
+            }),
+            Command::Kick { chat_id, user_id } => self.rest(move |auth, _| async move {
+                auth.call(|c| async move { c.remove_participant(chat_id, user_id).await })
+                    .await?;
+                Ok(None)
+            }),
+            Command::Leave(chat_id) => self.rest(move |auth, _| async move {
+                auth.call(|c| async move { c.leave_chat(chat_id).await })
+                    .await?;
+                Ok(None)
+            }),
+            Command::Rename { chat_id, name } => self.rest(move |auth, _| async move {
+                let req = UpdateChatRequest {
+                    name: Some(name),
+                    slug: None,
+                };
+                auth.call(|c| {
+                    let req = req.clone();
+                    async move { c.update_chat(chat_id, &req).await }
+                })
+                .await?;
+                Ok(None)
+            }),
+            Command::SetProfile {
+                display_name,
+                status_message,
+            } => self.rest(move |auth, _| async move {
+                let req = UpdateProfileRequest {
+                    display_name,
+                    status_message,
+                };
+                let me = auth
+                    .call(|c| {
+                        let req = req.clone();
+                        async move { c.update_me(&req).await }
+                    })
+                    .await?;
+                Ok(Some(NetEvent::LoggedIn(me)))
+            }),
+            Command::SearchUsers(q) => self.rest(move |auth, _| async move {
+                let page = auth
+                    .call(|c| {
+                        let q = q.clone();
+                        async move { c.search_users(&q, Some(20), None).await }
+                    })
+                    .await?;
+                Ok(Some(NetEvent::Users(page.items)))
+            }),
+            Command::LoadPresence(ids) => self.rest(move |auth, _| async move {
+                let list = auth
+                    .call(|c| {
+                        let ids = ids.clone();
+                        async move { c.presence(ids).await }
+                    })
+                    .await?;
+                Ok(Some(NetEvent::Presence(list.users)))
+            }),
+            Command::Logout => {
+                self.ws = None;
+                if let Some(auth) = self.auth.take() {
+                    auth.logout().await;
+                }
+                self.emit(NetEvent::LoggedOut);
+                self.emit(NetEvent::NeedLogin {
+                    server: self.server.clone(),
+                    reason: None,
+                });
+            }
+            Command::Notify { .. }
+            | Command::Copy(_)
+            | Command::OpenUrl(_)
+            | Command::ExternalEditor(_)
+            | Command::Quit => {}
+        }
+    }
+
+    async fn login(&mut self, server: String, username: String, password: String) {
+        let client = match Client::new(server.clone()) {
+            Ok(c) => c,
+            Err(e) => return self.emit(NetEvent::Notice(e.to_string())),
+        };
+        match client.login(&username, &password).await {
+            Ok(resp) => {
+                self.server = server;
+                let auth = Auth::new(client, self.file.clone());
+                auth.keep(&resp);
+                self.logged_in(auth).await;
+            }
+            Err(e) => self.emit(login_failure(&e)),
+        }
+    }
+}
+
+async fn loaded(auth: &Auth, detail: ChatDetail) -> Result<Option<NetEvent>, ClientError> {
+    let chat_id = detail.chat.id;
+    let page = auth
+        .call(|c| async move { c.messages(chat_id, PageAt::Latest, Some(PAGE)).await })
+        .await?;
+    Ok(Some(NetEvent::ChatLoaded {
+        detail,
+        page: Some(page),
+        select: true,
+    }))
+}
+
+/// The user with exactly this username.
+pub async fn find_user(auth: &Auth, username: &str) -> Result<Option<User>, ClientError> {
+    let username = username.trim_start_matches('@').to_lowercase();
+    let page = auth
+        .call(|c| {
+            let q = username.clone();
+            async move { c.search_users(&q, Some(50), None).await }
+        })
+        .await?;
+    Ok(page.items.into_iter().find(|u| u.username == username))
+}
+
+fn login_failure(e: &ClientError) -> NetEvent {
+    match e.body() {
+        Some(body) => NetEvent::LoginFailed(body.clone()),
+        None => NetEvent::LoginFailed(common::ErrorBody {
+            code: common::ErrorCode::ServiceUnavailable,
+            message: describe(e),
+            details: Vec::new(),
+            request_id: String::new(),
+            timestamp: String::new(),
+        }),
+    }
+}
+
+/// A short sentence for the status line.
+pub fn describe(e: &ClientError) -> String {
+    match e {
+        ClientError::Transport(t) if t.is_connect() => "cannot reach the server".to_owned(),
+        ClientError::Transport(t) if t.is_timeout() => {
+            "the server did not answer in time".to_owned()
+        }
+        other => match other.body() {
+            Some(body) if !body.details.is_empty() => {
+                let details: Vec<String> = body
+                    .details
+                    .iter()
+                    .map(|d| format!("{}: {}", d.field, d.message))
+                    .collect();
+                format!("{} ({})", body.message, details.join("; "))
+            }
+            Some(body) => body.message.clone(),
+            None => other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,201 @@
+//! The WebSocket side of the network task: connect, read frames into events, write
+//! requests, and reconnect with exponential backoff and jitter.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::ErrorCode;
+use common::api::{SendResult, SyncResponse};
+use common::client::Socket;
+use common::ws::{ClientRequest, Envelope, ServerEvent, close};
+use rand::Rng;
+use tokio::sync::mpsc;
+
+use super::auth::Auth;
+use crate::state::{ConnState, Event, NetEvent};
+
+/// A frame to write, with its correlation id (`send:<clientId>`, `sync:<n>`, `x:<n>`).
+pub type Outgoing = (String, ClientRequest);
+
+/// The delay before reconnect attempt `attempt`: doubling from 500 ms up to 30 s, with
+/// jitter so that many clients cut off at once do not come back at once.
+pub fn backoff(attempt: u32) -> Duration {
+    let ceiling = 500u64.saturating_mul(1 << attempt.min(6)).min(30_000);
+    let jittered = rand::rng().random_range(ceiling / 2..=ceiling);
+    Duration::from_millis(jittered)
+}
+
+/// Runs until `outgoing` closes: keeps one connection up and pumps frames both ways.
+pub async fn run(
+    auth: Arc<Auth>,
+    mut outgoing: mpsc::UnboundedReceiver<Outgoing>,
+    events: mpsc::UnboundedSender<Event>,
+) {
+    let send = |e: NetEvent| events.send(Event::Net(e)).is_ok();
+    let mut attempt = 0u32;
+    loop {
+        let token = auth.access_token();
+        match Socket::connect(auth.client.base_url(), &token).await {
+            Ok((socket, _hello)) => {
+                attempt = 0;
+                if !send(NetEvent::Connection(ConnState::Connected)) {
+                    return;
+                }
+                let code = pump(socket, &mut outgoing, &events).await;
+                match code {
+                    Pumped::Stop => return,
+                    Pumped::Closed(Some(close::UNAUTHORIZED)) => {
+                        if let Err(e) = auth.refresh_after(&token).await
+                            && e.status() == Some(401)
+                        {
+                            send(NetEvent::LoggedOut);
+                            return;
+                        }
+                    }
+                    Pumped::Closed(_) => {}
+                }
+            }
+            Err(e) => {
+                tracing::info!(error = %e, "websocket connect failed");
+                if e.to_string().contains("401")
+                    && let Err(e) = auth.refresh_after(&token).await
+                    && e.status() == Some(401)
+                {
+                    send(NetEvent::NeedLogin {
+                        server: auth.client.base_url().to_owned(),
+                        reason: Some("session ended; log in again".into()),
+                    });
+                    return;
+                }
+            }
+        }
+        // Frames queued for the dead connection are dropped: the reducer resends what
+        // matters (sends, sync) once connected again.
+        while outgoing.try_recv().is_ok() {}
+        let delay = backoff(attempt);
+        attempt += 1;
+        if !send(NetEvent::Connection(ConnState::Reconnecting {
+            in_secs: delay.as_secs().max(1),
+        })) {
+            return;
+        }
+        tokio::time::sleep(delay).await;
+    }
+}
+
+enum Pumped {
+    Stop,
+    Closed(Option<u16>),
+}
+
+async fn pump(
+    socket: Socket,
+    outgoing: &mut mpsc::UnboundedReceiver<Outgoing>,
+    events: &mpsc::UnboundedSender<Event>,
+) -> Pumped {
+    let (mut writer, mut reader, early) = socket.split();
+    for frame in early {
+        if !forward(frame, events) {
+            return Pumped::Stop;
+        }
+    }
+    loop {
+        tokio::select! {
+            frame = reader.next_frame() => match frame {
+                Ok(Some(frame)) => {
+                    if !forward(frame, events) {
+                        return Pumped::Stop;
+                    }
+                }
+                Ok(None) => return Pumped::Closed(reader.closed().await),
+                Err(e) => {
+                    tracing::info!(error = %e, "websocket read failed");
+                    return Pumped::Closed(None);
+                }
+            },
+            out = outgoing.recv() => match out {
+                Some((id, request)) => {
+                    if let Err(e) = writer.send_with_id(&request, &id).await {
+                        tracing::info!(error = %e, "websocket write failed");
+                        return Pumped::Closed(None);
+                    }
+                }
+                None => {
+                    let _ = writer.close().await;
+                    return Pumped::Stop;
+                }
+            },
+        }
+    }
+}
+
+/// Turns one frame into an event; false once the UI is gone.
+fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
+    let id = frame.id.as_deref().unwrap_or("");
+    let event = match frame.kind.as_str() {
+        "ack" => {
+            if let Some(client_id) = id.strip_prefix("send:") {
+                match serde_json::from_value::<SendResult>(frame.data) {
+                    Ok(result) => Some(NetEvent::SendAcked {
+                        client_id: client_id.to_owned(),
+                        result: Box::new(result),
+                    }),
+                    Err(e) => Some(NetEvent::Notice(format!("bad send ack: {e}"))),
+                }
+            } else if id.starts_with("sync:") {
+                match serde_json::from_value::<SyncResponse>(frame.data) {
+                    Ok(response) => Some(NetEvent::Synced(response)),
+                    Err(e) => Some(NetEvent::Notice(format!("bad sync answer: {e}"))),
+                }
+            } else {
+                None
+            }
+        }
+        "error" => {
+            let (code, message) = frame
+                .error
+                .map_or((ErrorCode::InternalError, "error".to_owned()), |b| {
+                    (b.code, b.message)
+                });
+            let transient = matches!(
+                code,
+                ErrorCode::ServiceUnavailable
+                    | ErrorCode::InternalError
+                    | ErrorCode::RateLimitExceeded
+            );
+            match id.strip_prefix("send:") {
+                Some(_) if transient => None,
+                Some(client_id) => Some(NetEvent::SendFailed {
+                    client_id: client_id.to_owned(),
+                    reason: message,
+                }),
+                None => Some(NetEvent::Notice(message)),
+            }
+        }
+        "sync:required" => Some(NetEvent::SyncRequired),
+        kind => {
+            let value = serde_json::json!({ "type": kind, "data": frame.data });
+            serde_json::from_value::<ServerEvent>(value)
+                .ok()
+                .map(NetEvent::Server)
+        }
+    };
+    match event {
+        Some(event) => events.send(Event::Net(event)).is_ok(),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        for attempt in 0..20 {
+            let d = backoff(attempt).as_millis() as u64;
+            let ceiling = (500u64 << attempt.min(6)).min(30_000);
+            assert!(d >= ceiling / 2 && d <= ceiling, "{attempt}: {d}");
+        }
+    }
+}

@@ -1,0 +1,645 @@
+//! The reducer's half for input: keys through the keymap, text into the composer, overlays,
+//! paste and mouse.
+
+use common::ws::SendData;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::chat::{PendingSend, PendingState};
+use super::composer::Mode;
+use super::event::Command;
+use super::overlay::{EMOJI, Overlay, PickItem, Picker, fuzzy};
+use super::{AppState, Focus, Screen, slash};
+use crate::keymap::{Action, Context};
+
+pub(super) fn key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
+    match state.screen {
+        Screen::Starting => {
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                out.push(Command::Quit);
+            }
+        }
+        Screen::Login => {
+            if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                out.push(Command::Quit);
+            } else if let Some(cmd) = state.login.key(key) {
+                out.push(cmd);
+            }
+        }
+        Screen::Main if state.overlay.is_some() => overlay_key(state, key, out),
+        Screen::Main => main_key(state, key, out),
+    }
+}
+
+fn context(focus: Focus) -> Context {
+    match focus {
+        Focus::ChatList => Context::ChatList,
+        Focus::Timeline => Context::Timeline,
+        Focus::Composer => Context::Composer,
+    }
+}
+
+fn main_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
+    state.notice = None;
+    let action = state.keymap.action(context(state.focus), key);
+    if state.focus == Focus::Composer {
+        // Tab completes when there is something to complete, else moves focus.
+        if action == Some(Action::Complete) && complete(state) {
+            return;
+        }
+        if action.is_none() || action == Some(Action::Complete) {
+            if action.is_none() && composer_edit(state, key, out) {
+                return;
+            }
+            if action == Some(Action::Complete) {
+                return run(state, Action::FocusNext, out);
+            }
+            return;
+        }
+    }
+    if let Some(action) = action {
+        run(state, action, out);
+    }
+}
+
+/// Text editing keys of the composer; true when the key was used.
+fn composer_edit(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let Some(chat) = state.current_mut() else {
+        return false;
+    };
+    let c = &mut chat.composer;
+    let typed = match key.code {
+        KeyCode::Char('w') if ctrl => {
+            c.delete_word();
+            true
+        }
+        KeyCode::Char('a') if ctrl => {
+            c.home();
+            false
+        }
+        KeyCode::Char(ch) if !ctrl && !alt => {
+            c.insert(ch.encode_utf8(&mut [0; 4]));
+            true
+        }
+        KeyCode::Backspace => {
+            c.backspace();
+            true
+        }
+        KeyCode::Delete => {
+            c.delete();
+            true
+        }
+        KeyCode::Left => {
+            c.left();
+            false
+        }
+        KeyCode::Right => {
+            c.right();
+            false
+        }
+        KeyCode::Home => {
+            c.home();
+            false
+        }
+        KeyCode::End => {
+            c.end();
+            false
+        }
+        _ => return false,
+    };
+    if typed && !c.is_empty() && !c.text().starts_with('/') {
+        state.typing(out);
+    }
+    true
+}
+
+fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    let jump = |n: usize| Action::ALL.iter().position(|a| *a == action).map(|p| p - n);
+    match action {
+        Action::Quit => out.push(Command::Quit),
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::QuickSwitcher => {
+            let mut picker = Picker::default();
+            refilter(state, &mut picker);
+            state.overlay = Some(Overlay::Switcher(picker));
+        }
+        Action::NextUnread => {
+            let current = state.selected;
+            let start = state
+                .chats
+                .iter()
+                .position(|c| Some(c.id()) == current)
+                .map_or(0, |i| i + 1);
+            let n = state.chats.len();
+            if let Some(id) = (0..n)
+                .map(|k| &state.chats[(start + k) % n.max(1)])
+                .find(|c| c.chat.unread_count > 0 && Some(c.id()) != current)
+                .map(super::ChatView::id)
+            {
+                state.open_chat(id, out);
+            }
+        }
+        Action::FocusNext | Action::FocusPrev => {
+            let order = [Focus::ChatList, Focus::Timeline, Focus::Composer];
+            let at = order.iter().position(|f| *f == state.focus).unwrap_or(0);
+            let step = if action == Action::FocusNext { 1 } else { 2 };
+            state.focus = order[(at + step) % 3];
+        }
+        Action::ToggleMembers => state.show_members = !state.show_members,
+        Action::Chat1
+        | Action::Chat2
+        | Action::Chat3
+        | Action::Chat4
+        | Action::Chat5
+        | Action::Chat6
+        | Action::Chat7
+        | Action::Chat8
+        | Action::Chat9 => {
+            let first = Action::ALL
+                .iter()
+                .position(|a| *a == Action::Chat1)
+                .unwrap_or(0);
+            if let Some(i) = jump(first)
+                && let Some(id) = state.chats.get(i).map(super::ChatView::id)
+            {
+                state.open_chat(id, out);
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => {
+            move_cursor(state, action, out);
+        }
+        Action::Open => state.focus = Focus::Composer,
+        Action::Compose => state.focus = Focus::Composer,
+        Action::Reply
+        | Action::Edit
+        | Action::Delete
+        | Action::React
+        | Action::Copy
+        | Action::JumpToReply => {
+            message_action(state, action, out);
+        }
+        Action::Send => send(state, out),
+        Action::Newline => {
+            if let Some(chat) = state.current_mut() {
+                chat.composer.insert("\n");
+            }
+        }
+        Action::Complete => {
+            complete(state);
+        }
+        Action::HistoryPrev | Action::HistoryNext => {
+            let Some(chat) = state.current_mut() else {
+                return;
+            };
+            let moved = if action == Action::HistoryPrev {
+                (chat.composer.is_empty() || chat.composer.text() == chat.composer.text())
+                    && chat.composer.history_prev()
+            } else {
+                chat.composer.history_next()
+            };
+            if !moved && action == Action::HistoryPrev {
+                state.focus = Focus::Timeline;
+                move_cursor(state, Action::Up, out);
+            }
+        }
+        Action::Cancel => {
+            if let Some(chat) = state.current_mut()
+                && chat.composer.mode != Mode::New
+            {
+                if matches!(chat.composer.mode, Mode::Edit(_)) {
+                    chat.composer.set_text("");
+                }
+                chat.composer.mode = Mode::New;
+            } else if state.focus == Focus::Composer {
+                state.focus = Focus::Timeline;
+            } else if let Some(chat) = state.current_mut() {
+                chat.selected = None;
+            }
+        }
+        Action::ExternalEditor => {
+            if let Some(chat) = state.current() {
+                out.push(Command::ExternalEditor(chat.composer.text().to_owned()));
+            }
+        }
+    }
+}
+
+fn move_cursor(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    if state.focus == Focus::ChatList {
+        let at = state
+            .selected
+            .and_then(|id| state.chats.iter().position(|c| c.id() == id));
+        let last = state.chats.len().saturating_sub(1);
+        let to = match (action, at) {
+            (Action::Up, Some(i)) => i.saturating_sub(1),
+            (Action::Down, Some(i)) => (i + 1).min(last),
+            (Action::Top, _) | (_, None) => 0,
+            _ => last,
+        };
+        if let Some(id) = state.chats.get(to).map(super::ChatView::id)
+            && Some(id) != state.selected
+        {
+            state.open_chat(id, out);
+        }
+        return;
+    }
+    state.focus = Focus::Timeline;
+    let page = state.page_rows.max(2) / 2;
+    let Some(chat) = state.current_mut() else {
+        return;
+    };
+    let len = chat.items_len();
+    if len == 0 {
+        return;
+    }
+    chat.selected = match (action, chat.selected) {
+        (Action::Up, None) => Some(len - 1),
+        (Action::Up, Some(i)) => Some(i.saturating_sub(1)),
+        (Action::Down, Some(i)) if i + 1 < len => Some(i + 1),
+        (Action::PageUp, None) => Some(len.saturating_sub(page)),
+        (Action::PageUp, Some(i)) => Some(i.saturating_sub(page)),
+        (Action::PageDown, Some(i)) if i + page < len => Some(i + page),
+        (Action::Top, _) => Some(0),
+        _ => None,
+    };
+}
+
+fn selected_message(state: &AppState) -> Option<common::api::Message> {
+    let chat = state.current()?;
+    chat.message_at(chat.selected?).cloned()
+}
+
+fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    let me = state.my_id();
+    // A failed send under the cursor: the reply key retries it.
+    if action == Action::Reply
+        && let Some(chat) = state.current_mut()
+        && let chat_id = chat.id()
+        && let Some(i) = chat
+            .selected
+            .and_then(|i| i.checked_sub(chat.messages.len()))
+        && let Some(p) = chat.pending.get_mut(i)
+    {
+        if matches!(p.state, PendingState::Failed(_)) {
+            p.state = PendingState::Sending;
+            out.push(resend(chat_id, p));
+        }
+        return;
+    }
+    let Some(message) = selected_message(state) else {
+        return;
+    };
+    if message.deleted && action != Action::JumpToReply {
+        return;
+    }
+    let is_admin = state
+        .current()
+        .and_then(|c| me.and_then(|m| c.role_of(m)))
+        .is_some_and(|r| r != common::api::Role::Member);
+    let own = message.sender_id == me && me.is_some();
+    match action {
+        Action::Reply => {
+            if let Some(chat) = state.current_mut() {
+                chat.composer.mode = Mode::Reply(message.id);
+            }
+            state.focus = Focus::Composer;
+        }
+        Action::Edit if own => {
+            if let Some(chat) = state.current_mut() {
+                chat.composer.mode = Mode::Edit(message.id);
+                chat.composer
+                    .set_text(message.content.as_deref().unwrap_or(""));
+            }
+            state.focus = Focus::Composer;
+        }
+        Action::Delete if own || is_admin => {
+            state.overlay = Some(Overlay::ConfirmDelete(message.id))
+        }
+        Action::React => {
+            state.overlay = Some(Overlay::React {
+                message_id: message.id,
+                selected: 0,
+            })
+        }
+        Action::Copy => {
+            out.push(Command::Copy(message.content.unwrap_or_default()));
+            state.notice = Some("copied".into());
+        }
+        Action::JumpToReply => {
+            if let Some(target) = message.reply_to_id
+                && let Some(chat) = state.current_mut()
+            {
+                if let Some(i) = chat.index_of(target) {
+                    chat.selected = Some(i);
+                } else {
+                    state.notice = Some("the replied message is not loaded".into());
+                }
+            }
+        }
+        _ => state.notice = Some("only your own messages".into()),
+    }
+}
+
+fn resend(chat_id: common::ChatId, p: &PendingSend) -> Command {
+    Command::Send(SendData {
+        chat_id,
+        content: p.content.clone(),
+        content_type: None,
+        metadata: None,
+        reply_to_id: p.reply_to,
+        client_id: p.client_id.clone(),
+    })
+}
+
+fn send(state: &mut AppState, out: &mut Vec<Command>) {
+    let now = state.now;
+    let Some(chat) = state.current_mut() else {
+        return;
+    };
+    if chat.composer.text().trim().is_empty() {
+        return;
+    }
+    let chat_id = chat.id();
+    let (text, mode) = chat.composer.take();
+    if text.starts_with('/') && !text.starts_with("//") {
+        slash::run(state, &text, out);
+        return;
+    }
+    let text = text.strip_prefix('/').map_or(text.clone(), |t| {
+        if text.starts_with("//") {
+            t.to_owned()
+        } else {
+            text.clone()
+        }
+    });
+    state.stop_typing(out);
+    match mode {
+        Mode::Edit(message_id) => out.push(Command::Edit {
+            message_id,
+            content: text,
+        }),
+        Mode::New | Mode::Reply(_) => {
+            let pending = PendingSend {
+                client_id: uuid::Uuid::now_v7().to_string(),
+                content: text,
+                reply_to: match mode {
+                    Mode::Reply(id) => Some(id),
+                    _ => None,
+                },
+                state: PendingState::Sending,
+                created_at: now,
+            };
+            out.push(resend(chat_id, &pending));
+            if let Some(chat) = state.chat_mut(chat_id) {
+                chat.pending.push(pending);
+                chat.selected = None;
+            }
+        }
+    }
+}
+
+/// Completes `@user`, `:emoji:` or `/command` before the cursor; false when nothing matched.
+fn complete(state: &mut AppState) -> bool {
+    let users: Vec<String> = state
+        .current()
+        .map(|c| {
+            c.participants
+                .iter()
+                .map(|p| p.user.username.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(chat) = state.current_mut() else {
+        return false;
+    };
+    let (start, word) = chat.composer.current_word();
+    let replacement = if let Some(prefix) = word.strip_prefix('@') {
+        users
+            .iter()
+            .find(|u| u.starts_with(prefix))
+            .map(|u| format!("@{u} "))
+    } else if let Some(prefix) = word.strip_prefix(':') {
+        EMOJI
+            .iter()
+            .find(|(name, _)| name.starts_with(prefix.trim_end_matches(':')))
+            .map(|(_, e)| (*e).to_owned())
+    } else if start == 0 && word.starts_with('/') {
+        slash::NAMES
+            .iter()
+            .find(|n| n.starts_with(word))
+            .map(|n| format!("{n} "))
+    } else {
+        None
+    };
+    match replacement {
+        Some(text) if !word.is_empty() => {
+            chat.composer.replace_word(start, &text);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Recomputes a picker's rows: chats held, then people found by the server's search.
+pub(super) fn refilter(state: &AppState, picker: &mut Picker) {
+    let mut scored: Vec<(i64, PickItem)> = state
+        .chats
+        .iter()
+        .filter_map(|c| {
+            let title = state.title_of(c);
+            fuzzy(&picker.query, &title).map(|s| (s, PickItem::Chat(c.id(), title)))
+        })
+        .collect();
+    let me = state.my_id();
+    for user in &picker.users {
+        let label = match &user.display_name {
+            Some(d) => format!("{d} (@{})", user.username),
+            None => format!("@{}", user.username),
+        };
+        let has_direct = state
+            .chats
+            .iter()
+            .any(|c| c.chat.peer.as_ref().is_some_and(|p| p.id == user.id));
+        if Some(user.id) != me
+            && !has_direct
+            && let Some(s) = fuzzy(&picker.query, &label)
+        {
+            scored.push((s - 1000, PickItem::User(user.id, label)));
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    picker.items = scored.into_iter().map(|(_, item)| item).collect();
+    picker.selected = picker.selected.min(picker.items.len().saturating_sub(1));
+}
+
+fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
+    let Some(mut overlay) = state.overlay.take() else {
+        return;
+    };
+    let close = key.code == KeyCode::Esc
+        || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c'));
+    if close {
+        return;
+    }
+    let keep = match &mut overlay {
+        Overlay::Help { scroll } => match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                *scroll += 1;
+                true
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                *scroll = scroll.saturating_sub(1);
+                true
+            }
+            _ => false,
+        },
+        Overlay::Switcher(picker) | Overlay::NewDirect(picker) => {
+            picker_key(state, picker, key, out)
+        }
+        Overlay::React {
+            message_id,
+            selected,
+        } => match key.code {
+            KeyCode::Left | KeyCode::Char('h') | KeyCode::Up | KeyCode::Char('k') => {
+                *selected = selected.saturating_sub(1);
+                true
+            }
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Down | KeyCode::Char('j') => {
+                *selected = (*selected + 1).min(EMOJI.len() - 1);
+                true
+            }
+            KeyCode::Enter => {
+                let emoji = EMOJI[*selected].1.to_owned();
+                toggle_reaction(state, *message_id, emoji, out);
+                false
+            }
+            _ => true,
+        },
+        Overlay::ConfirmDelete(message_id) => {
+            if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
+                out.push(Command::Delete(*message_id));
+            }
+            false
+        }
+    };
+    if keep {
+        state.overlay = Some(overlay);
+    }
+}
+
+/// Adds the reaction, or removes it when the user already reacted with it.
+pub(super) fn toggle_reaction(
+    state: &AppState,
+    message_id: common::MessageId,
+    emoji: String,
+    out: &mut Vec<Command>,
+) {
+    let me = state.my_id();
+    let mine = state
+        .current()
+        .and_then(|c| c.message(message_id))
+        .is_some_and(|m| {
+            m.reactions
+                .iter()
+                .any(|r| r.emoji == emoji && me.is_some_and(|me| r.user_ids.contains(&me)))
+        });
+    out.push(Command::React {
+        message_id,
+        emoji,
+        add: !mine,
+    });
+}
+
+fn picker_key(
+    state: &mut AppState,
+    picker: &mut Picker,
+    key: &KeyEvent,
+    out: &mut Vec<Command>,
+) -> bool {
+    match key.code {
+        KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
+        KeyCode::Down | KeyCode::Tab => {
+            picker.selected = (picker.selected + 1).min(picker.items.len().saturating_sub(1));
+        }
+        KeyCode::Enter => {
+            match picker.items.get(picker.selected).cloned() {
+                Some(PickItem::Chat(id, _)) => {
+                    state.open_chat(id, out);
+                    state.focus = Focus::Composer;
+                }
+                Some(PickItem::User(id, _)) => {
+                    if let Some(user) = state.users.get(&id) {
+                        out.push(Command::StartDirect(user.username.clone()));
+                    }
+                }
+                None => {}
+            }
+            return false;
+        }
+        KeyCode::Backspace => {
+            picker.query.pop();
+            picker.selected = 0;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            picker.query.push(c);
+            picker.selected = 0;
+            if !picker.query.is_empty() {
+                out.push(Command::SearchUsers(picker.query.clone()));
+            }
+        }
+        _ => {}
+    }
+    refilter(state, picker);
+    true
+}
+
+pub(super) fn paste(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
+    match state.screen {
+        Screen::Login => state.login.paste(text),
+        Screen::Main if state.overlay.is_none() => {
+            state.focus = Focus::Composer;
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
+            if let Some(chat) = state.current_mut() {
+                chat.composer.insert(&text);
+            }
+            state.typing(out);
+        }
+        _ => {}
+    }
+}
+
+pub(super) fn mouse(state: &mut AppState, mouse: MouseEvent, out: &mut Vec<Command>) {
+    if state.screen != Screen::Main || state.overlay.is_some() {
+        return;
+    }
+    match mouse.kind {
+        MouseEventKind::ScrollUp => {
+            state.focus = Focus::Timeline;
+            move_cursor(state, Action::Up, out);
+        }
+        MouseEventKind::ScrollDown => {
+            state.focus = Focus::Timeline;
+            move_cursor(state, Action::Down, out);
+        }
+        MouseEventKind::Down(_) => {
+            // The chat list is the left column; its rows start below the border.
+            let list_width = crate::ui::list_width(state.cols);
+            if mouse.column < list_width {
+                let row = usize::from(mouse.row.saturating_sub(1));
+                if let Some(id) = state.chats.get(row).map(super::ChatView::id) {
+                    state.focus = Focus::ChatList;
+                    state.open_chat(id, out);
+                }
+            } else {
+                state.focus = Focus::Composer;
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,358 @@
+//! The heart of the client: [`AppState`] and the pure reducer [`AppState::update`]
+//! (state + event -> state + commands). No I/O happens here; the terminal loop and the
+//! network task carry out the returned [`Command`]s.
+
+pub mod chat;
+pub mod composer;
+pub mod event;
+mod keys;
+pub mod login;
+mod net;
+pub mod overlay;
+mod slash;
+
+use std::collections::HashMap;
+
+use common::api::User;
+use common::ids::{ChatId, UserId};
+use common::ws::PresenceStatus;
+use time::OffsetDateTime;
+
+pub use chat::{ChatView, PendingSend, PendingState};
+pub use event::{Command, ConnState, Event, NetEvent};
+pub use overlay::Overlay;
+
+use crate::config::NotifyRules;
+use crate::keymap::Keymap;
+use login::LoginForm;
+
+/// Which screen is up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// Restoring a kept session.
+    Starting,
+    /// The login / register form.
+    Login,
+    /// Chats.
+    Main,
+}
+
+/// Which pane has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The chat list.
+    ChatList,
+    /// The timeline's message cursor.
+    Timeline,
+    /// The composer.
+    Composer,
+}
+
+/// How long another user's typing indicator lasts without a repeat.
+const TYPING_TTL_SECS: i64 = 6;
+/// How often `typing:start` is repeated while typing.
+const TYPING_REPEAT_SECS: i64 = 3;
+/// Typing stops after this long without a keystroke.
+const TYPING_IDLE_SECS: i64 = 5;
+
+/// Everything the client shows and knows.
+#[derive(Debug)]
+pub struct AppState {
+    /// The screen.
+    pub screen: Screen,
+    /// The login form.
+    pub login: LoginForm,
+    /// The logged-in user.
+    pub me: Option<User>,
+    /// Connection state.
+    pub conn: ConnState,
+    /// Chats, most recent activity first.
+    pub chats: Vec<ChatView>,
+    /// The open chat.
+    pub selected: Option<ChatId>,
+    /// Keyboard focus.
+    pub focus: Focus,
+    /// The overlay on top, if any.
+    pub overlay: Option<Overlay>,
+    /// Users seen (chat peers, members, search results).
+    pub users: HashMap<UserId, User>,
+    /// Presence of users.
+    pub presence: HashMap<UserId, PresenceStatus>,
+    /// Who is typing where, until when.
+    pub typing: HashMap<ChatId, Vec<(UserId, OffsetDateTime)>>,
+    /// The member panel is shown.
+    pub show_members: bool,
+    /// The last notice for the status line.
+    pub notice: Option<String>,
+    /// The clock.
+    pub now: OffsetDateTime,
+    /// Keys.
+    pub keymap: Keymap,
+    /// Notification rules.
+    pub notify: NotifyRules,
+    /// The terminal has focus (unknown counts as yes).
+    pub terminal_focused: bool,
+    /// Rows of the timeline at the last draw, for paging.
+    pub page_rows: usize,
+    /// Columns of the terminal at the last resize.
+    pub cols: u16,
+    /// The chat being typed in and when `typing:start` was last sent.
+    typing_sent: Option<(ChatId, OffsetDateTime)>,
+    last_keystroke: OffsetDateTime,
+    /// Older history is being loaded for these chats.
+    loading_older: Vec<ChatId>,
+    /// The program should end.
+    pub quit: bool,
+}
+
+impl AppState {
+    /// A fresh state at `now`.
+    pub fn new(keymap: Keymap, notify: NotifyRules, now: OffsetDateTime) -> Self {
+        Self {
+            screen: Screen::Starting,
+            login: LoginForm::default(),
+            me: None,
+            conn: ConnState::Connecting,
+            chats: Vec::new(),
+            selected: None,
+            focus: Focus::Composer,
+            overlay: None,
+            users: HashMap::new(),
+            presence: HashMap::new(),
+            typing: HashMap::new(),
+            show_members: false,
+            notice: None,
+            now,
+            keymap,
+            notify,
+            terminal_focused: true,
+            page_rows: 20,
+            cols: 80,
+            typing_sent: None,
+            last_keystroke: now,
+            loading_older: Vec::new(),
+            quit: false,
+        }
+    }
+
+    /// The reducer: applies `event` and returns what to do about it.
+    pub fn update(&mut self, event: Event) -> Vec<Command> {
+        let mut out = Vec::new();
+        match event {
+            Event::Key(key) => {
+                if key.kind != crossterm::event::KeyEventKind::Release {
+                    self.last_keystroke = self.now;
+                    keys::key(self, &key, &mut out);
+                }
+            }
+            Event::Paste(text) => keys::paste(self, &text, &mut out),
+            Event::Mouse(mouse) => keys::mouse(self, mouse, &mut out),
+            Event::Focus(focused) => self.terminal_focused = focused,
+            Event::Tick(now) => self.tick(now, &mut out),
+            Event::Resize(cols, rows) => {
+                self.cols = cols;
+                self.page_rows = usize::from(rows.saturating_sub(6)).max(1);
+            }
+            Event::EditorDone(text) => {
+                if let Some(chat) = self.current_mut() {
+                    chat.composer.set_text(text.trim_end_matches('\n'));
+                }
+                self.focus = Focus::Composer;
+            }
+            Event::Net(net) => net::apply(self, net, &mut out),
+        }
+        self.after_update(&mut out);
+        out
+    }
+
+    fn tick(&mut self, now: OffsetDateTime, out: &mut Vec<Command>) {
+        self.now = now;
+        for list in self.typing.values_mut() {
+            list.retain(|(_, until)| *until > now);
+        }
+        if let Some((chat_id, _)) = self.typing_sent
+            && (now - self.last_keystroke).whole_seconds() >= TYPING_IDLE_SECS
+        {
+            self.typing_sent = None;
+            out.push(Command::Typing {
+                chat_id,
+                start: false,
+            });
+        }
+    }
+
+    /// Read receipts for what is on screen in the focused chat, and older history when the
+    /// cursor nears the top of what is held.
+    fn after_update(&mut self, out: &mut Vec<Command>) {
+        if self.screen != Screen::Main || !self.terminal_focused || self.overlay.is_some() {
+            return;
+        }
+        let loading = &mut self.loading_older;
+        let Some(chat) = self
+            .selected
+            .and_then(|id| self.chats.iter_mut().find(|c| c.id() == id))
+        else {
+            return;
+        };
+        let visible = match chat.selected {
+            None => chat.newest_message_seq(),
+            Some(i) => chat.message_at(i).map(|m| m.seq),
+        };
+        if let Some(seq) = visible
+            && seq > chat.chat.last_read_seq
+            && chat.loaded
+        {
+            let seq = if chat.selected.is_none() {
+                chat.cursor.max(seq)
+            } else {
+                seq
+            };
+            chat.mark_read(seq);
+            out.push(Command::Read {
+                chat_id: chat.id(),
+                seq,
+            });
+        }
+        if chat.loaded
+            && chat.has_more_before
+            && chat.selected.is_some_and(|i| i < 5)
+            && !loading.contains(&chat.id())
+            && let Some(first) = chat.messages.first()
+        {
+            loading.push(chat.id());
+            out.push(Command::LoadOlder {
+                chat_id: chat.id(),
+                before: first.seq,
+            });
+        }
+    }
+
+    /// The open chat.
+    pub fn current(&self) -> Option<&ChatView> {
+        let id = self.selected?;
+        self.chats.iter().find(|c| c.id() == id)
+    }
+
+    /// The open chat, mutably.
+    pub fn current_mut(&mut self) -> Option<&mut ChatView> {
+        let id = self.selected?;
+        self.chats.iter_mut().find(|c| c.id() == id)
+    }
+
+    /// A chat by id.
+    pub fn chat_mut(&mut self, id: ChatId) -> Option<&mut ChatView> {
+        self.chats.iter_mut().find(|c| c.id() == id)
+    }
+
+    /// The id of the logged-in user.
+    pub fn my_id(&self) -> Option<UserId> {
+        self.me.as_ref().map(|u| u.id)
+    }
+
+    /// A user's shown name: display name, else username, else a short id.
+    pub fn name_of(&self, id: UserId) -> String {
+        match self.users.get(&id) {
+            Some(u) => u.display_name.clone().unwrap_or_else(|| u.username.clone()),
+            None => format!("user-{}", &id.to_string()[..8]),
+        }
+    }
+
+    /// A chat's shown title: the group name or the peer's name.
+    pub fn title_of(&self, chat: &ChatView) -> String {
+        match (&chat.chat.name, &chat.chat.peer) {
+            (Some(name), _) => name.clone(),
+            (None, Some(peer)) => peer
+                .display_name
+                .clone()
+                .unwrap_or_else(|| peer.username.clone()),
+            (None, None) => "(direct chat)".to_owned(),
+        }
+    }
+
+    /// Who is typing in a chat, as the header says it.
+    pub fn typing_line(&self, chat: ChatId) -> Option<String> {
+        let me = self.my_id();
+        let names: Vec<String> = self
+            .typing
+            .get(&chat)?
+            .iter()
+            .filter(|(u, until)| Some(*u) != me && *until > self.now)
+            .map(|(u, _)| self.name_of(*u))
+            .collect();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(format!("{one} is typing…")),
+            [a, b] => Some(format!("{a} and {b} are typing…")),
+            _ => Some("several people are typing…".to_owned()),
+        }
+    }
+
+    /// Opens a chat: loads it on first open, remembers the read point for the
+    /// "new messages" line.
+    pub fn open_chat(&mut self, id: ChatId, out: &mut Vec<Command>) {
+        self.stop_typing(out);
+        self.selected = Some(id);
+        if let Some(chat) = self.chat_mut(id) {
+            chat.selected = None;
+            chat.new_line_after = (chat.chat.unread_count > 0).then_some(chat.chat.last_read_seq);
+            if !chat.loaded {
+                out.push(Command::LoadChat {
+                    chat_id: id,
+                    messages: true,
+                    select: false,
+                });
+            }
+        }
+    }
+
+    /// Sorts the chat list by activity, newest first.
+    pub fn sort_chats(&mut self) {
+        self.chats
+            .sort_by(|a, b| b.chat.last_activity_at.cmp(&a.chat.last_activity_at));
+    }
+
+    /// Sends `typing:start` while typing, at most every few seconds.
+    fn typing(&mut self, out: &mut Vec<Command>) {
+        let Some(chat_id) = self.selected else { return };
+        let due = match self.typing_sent {
+            Some((c, at)) if c == chat_id => (self.now - at).whole_seconds() >= TYPING_REPEAT_SECS,
+            _ => true,
+        };
+        if due {
+            self.stop_typing(out);
+            self.typing_sent = Some((chat_id, self.now));
+            out.push(Command::Typing {
+                chat_id,
+                start: true,
+            });
+        }
+    }
+
+    fn stop_typing(&mut self, out: &mut Vec<Command>) {
+        if let Some((chat_id, _)) = self.typing_sent.take() {
+            out.push(Command::Typing {
+                chat_id,
+                start: false,
+            });
+        }
+    }
+
+    /// The cursors of every chat held, for a resync.
+    pub fn cursors(&self) -> Vec<common::api::ChatCursor> {
+        self.chats
+            .iter()
+            .map(|c| common::api::ChatCursor {
+                chat_id: c.id(),
+                seq: c.cursor,
+            })
+            .collect()
+    }
+}
+
+/// The `/commands`, for the help overlay.
+pub fn slash_names() -> &'static [&'static str] {
+    slash::NAMES
+}
+
+#[cfg(test)]
+mod tests;

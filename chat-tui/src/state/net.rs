@@ -1,0 +1,333 @@
+//! The reducer's half for network events: login results, chat loads, pushed events under
+//! the cursor rule, resync answers, acks of sends, receipts, typing and presence.
+
+use common::api::{ChatCursor, ChatKind};
+use common::ws::{SendData, ServerEvent};
+
+use super::chat::{Applied, ChatView, PendingState};
+use super::event::{Command, ConnState, NetEvent};
+use super::{AppState, Focus, Overlay, Screen, TYPING_TTL_SECS};
+
+pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command>) {
+    match event {
+        NetEvent::NeedLogin { server, reason } => {
+            state.screen = Screen::Login;
+            if state.login.server.is_empty() {
+                state.login.server = server;
+            }
+            state.login.busy = false;
+            state.login.error = reason;
+            state.me = None;
+            state.chats.clear();
+            state.selected = None;
+        }
+        NetEvent::LoggedIn(me) => {
+            state.users.insert(me.user.id, me.user.clone());
+            state.me = Some(me.user);
+            state.login.password.clear();
+            state.login.confirm.clear();
+            state.login.busy = false;
+            state.screen = Screen::Main;
+        }
+        NetEvent::LoginFailed(body) => state.login.failed(&body),
+        NetEvent::Connection(conn) => {
+            let was = state.conn;
+            state.conn = conn;
+            if conn == ConnState::Connected && was != ConnState::Connected {
+                connected(state, out);
+            }
+        }
+        NetEvent::Chats(chats) => {
+            for chat in chats {
+                if let Some(peer) = &chat.peer {
+                    state.users.insert(peer.id, peer.clone());
+                }
+                if let Some(held) = state.chat_mut(chat.id) {
+                    // A list fetched after a reconnect: keep our cursor and messages, take
+                    // the server's counts.
+                    let cursor = held.cursor;
+                    held.chat = chat;
+                    held.cursor = cursor;
+                } else {
+                    state.chats.push(ChatView::new(chat));
+                }
+            }
+            state.sort_chats();
+            if state.selected.is_none()
+                && let Some(first) = state.chats.first().map(ChatView::id)
+            {
+                state.open_chat(first, out);
+            }
+            let peers: Vec<_> = state
+                .chats
+                .iter()
+                .filter_map(|c| c.chat.peer.as_ref().map(|p| p.id))
+                .collect();
+            if !peers.is_empty() {
+                out.push(Command::LoadPresence(peers));
+            }
+        }
+        NetEvent::ChatLoaded {
+            detail,
+            page,
+            select,
+        } => {
+            let me = state.my_id().unwrap_or_default();
+            for p in &detail.participants {
+                state.users.insert(p.user.id, p.user.clone());
+            }
+            let id = detail.chat.id;
+            if state.chat_mut(id).is_none() {
+                state.chats.push(ChatView::new(detail.chat.clone()));
+                state.sort_chats();
+            }
+            if let Some(chat) = state.chat_mut(id) {
+                chat.set_participants(detail.participants, me);
+                if let Some(page) = page {
+                    chat.has_more_before = page.has_more_before;
+                    chat.merge_page(page.messages);
+                    chat.loaded = true;
+                }
+            }
+            if select || state.selected.is_none() {
+                state.open_chat(id, out);
+                state.focus = Focus::Composer;
+            }
+        }
+        NetEvent::Older { chat_id, page } => {
+            state.loading_older.retain(|c| *c != chat_id);
+            if let Some(chat) = state.chat_mut(chat_id) {
+                chat.has_more_before = page.has_more_before;
+                chat.merge_page(page.messages);
+            }
+        }
+        NetEvent::Server(event) => server_event(state, event, out),
+        NetEvent::SyncRequired => out.push(Command::Sync(state.cursors())),
+        NetEvent::Synced(response) => {
+            let me = state.my_id().unwrap_or_default();
+            let mut again = Vec::new();
+            for sync in response.chats {
+                if !sync.member {
+                    drop_chat(state, sync.chat_id);
+                    continue;
+                }
+                let Some(chat) = state.chat_mut(sync.chat_id) else {
+                    out.push(Command::LoadChat {
+                        chat_id: sync.chat_id,
+                        messages: false,
+                        select: false,
+                    });
+                    continue;
+                };
+                let mut gone = false;
+                for event in &sync.events {
+                    gone |= chat.apply(event, me) == Applied::Gone;
+                }
+                chat.mark_read(sync.last_read_seq);
+                if sync.has_more {
+                    again.push(ChatCursor {
+                        chat_id: sync.chat_id,
+                        seq: chat.cursor,
+                    });
+                } else if sync.events.is_empty() && chat.cursor < sync.last_seq {
+                    // Not named by us (or a server that paged differently): take its head.
+                    chat.cursor = sync.last_seq;
+                }
+                if gone {
+                    drop_chat(state, sync.chat_id);
+                }
+            }
+            state.sort_chats();
+            if !again.is_empty() {
+                out.push(Command::Sync(again));
+            }
+        }
+        NetEvent::SendAcked { client_id, result } => {
+            if let Some(chat) = state.chat_mut(result.message.chat_id) {
+                chat.pending.retain(|p| p.client_id != client_id);
+                // The ack does not move the cursor: the message:new (live or by sync)
+                // does, so nothing between is skipped.
+                chat.upsert(result.message);
+            }
+        }
+        NetEvent::SendFailed { client_id, reason } => {
+            for chat in &mut state.chats {
+                if let Some(p) = chat.pending.iter_mut().find(|p| p.client_id == client_id) {
+                    p.state = PendingState::Failed(reason.clone());
+                }
+            }
+        }
+        NetEvent::Users(users) => {
+            for user in &users {
+                state.users.insert(user.id, user.clone());
+            }
+            if let Some(mut overlay) = state.overlay.take() {
+                overlay.set_users(users);
+                if let Overlay::Switcher(picker) | Overlay::NewDirect(picker) = &mut overlay {
+                    super::keys::refilter(state, picker);
+                }
+                state.overlay = Some(overlay);
+            }
+        }
+        NetEvent::Presence(list) => {
+            for status in list {
+                state.presence.insert(status.user_id, status.status);
+            }
+        }
+        NetEvent::Notice(text) => state.notice = Some(text),
+        NetEvent::LoggedOut => {
+            state.screen = Screen::Login;
+            state.me = None;
+            state.chats.clear();
+            state.selected = None;
+            state.overlay = None;
+            state.conn = ConnState::Offline;
+        }
+    }
+}
+
+/// After every (re)connect: resync all chats from their cursors and resend every send
+/// that has no ack, with its first client id.
+fn connected(state: &mut AppState, out: &mut Vec<Command>) {
+    if !state.chats.is_empty() {
+        out.push(Command::Sync(state.cursors()));
+    }
+    for chat in &state.chats {
+        for p in &chat.pending {
+            if p.state == PendingState::Sending {
+                out.push(Command::Send(SendData {
+                    chat_id: chat.id(),
+                    content: p.content.clone(),
+                    content_type: None,
+                    metadata: None,
+                    reply_to_id: p.reply_to,
+                    client_id: p.client_id.clone(),
+                }));
+            }
+        }
+    }
+}
+
+fn drop_chat(state: &mut AppState, id: common::ChatId) {
+    state.chats.retain(|c| c.id() != id);
+    if state.selected == Some(id) {
+        state.selected = state.chats.first().map(ChatView::id);
+    }
+}
+
+fn server_event(state: &mut AppState, event: ServerEvent, out: &mut Vec<Command>) {
+    let me = state.my_id().unwrap_or_default();
+    if let Some((chat_id, _)) = event.seq() {
+        if let ServerEvent::ParticipantJoined(e) = &event {
+            state.users.insert(e.user.id, e.user.clone());
+        }
+        let Some(chat) = state.chat_mut(chat_id) else {
+            // Added to a chat we do not hold: load it.
+            out.push(Command::LoadChat {
+                chat_id,
+                messages: false,
+                select: false,
+            });
+            return;
+        };
+        match chat.apply(&event, me) {
+            Applied::Yes => {
+                if let ServerEvent::MessageNew(e) = &event {
+                    if let Some(sender) = e.message.sender_id {
+                        if let Some(list) = state.typing.get_mut(&chat_id) {
+                            list.retain(|(u, _)| *u != sender);
+                        }
+                    }
+                    notify(state, chat_id, &e.message, out);
+                    state.sort_chats();
+                }
+            }
+            Applied::Old => {}
+            Applied::Gap => {
+                let cursor = chat.cursor;
+                out.push(Command::Sync(vec![ChatCursor {
+                    chat_id,
+                    seq: cursor,
+                }]));
+            }
+            Applied::Gone => drop_chat(state, chat_id),
+        }
+        return;
+    }
+    match event {
+        ServerEvent::Delivered(r) | ServerEvent::Read(r) if r.user_id == me => {
+            if let Some(chat) = state.chat_mut(r.chat_id) {
+                chat.mark_read(r.seq);
+            }
+        }
+        ServerEvent::Delivered(r) => {
+            if let Some(chat) = state.chat_mut(r.chat_id) {
+                chat.receipt(r.user_id, r.seq, false);
+            }
+        }
+        ServerEvent::Read(r) => {
+            if let Some(chat) = state.chat_mut(r.chat_id) {
+                chat.receipt(r.user_id, r.seq, true);
+            }
+        }
+        ServerEvent::TypingStart(t) if t.user_id != me => {
+            let until = state.now + time::Duration::seconds(TYPING_TTL_SECS);
+            let list = state.typing.entry(t.chat_id).or_default();
+            list.retain(|(u, _)| *u != t.user_id);
+            list.push((t.user_id, until));
+        }
+        ServerEvent::TypingStop(t) => {
+            if let Some(list) = state.typing.get_mut(&t.chat_id) {
+                list.retain(|(u, _)| *u != t.user_id);
+            }
+        }
+        ServerEvent::UserStatus(s) => {
+            state.presence.insert(s.user_id, s.status);
+        }
+        _ => {}
+    }
+}
+
+/// Mentions and direct messages outside the focused chat ring and/or notify; muted chats
+/// never do.
+fn notify(
+    state: &AppState,
+    chat_id: common::ChatId,
+    message: &common::api::Message,
+    out: &mut Vec<Command>,
+) {
+    let me = state.my_id();
+    if message.sender_id == me || message.sender_id.is_none() {
+        return;
+    }
+    let focused = state.terminal_focused && state.selected == Some(chat_id);
+    let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id) else {
+        return;
+    };
+    if focused || chat.is_muted(state.now) {
+        return;
+    }
+    let mentioned = me.is_some_and(|me| message.mentions.contains(&me));
+    let direct = chat.chat.kind == ChatKind::Direct;
+    if (mentioned && state.notify.mentions) || (direct && state.notify.direct) {
+        let sender = message
+            .sender_id
+            .map(|s| state.name_of(s))
+            .unwrap_or_default();
+        let title = if direct {
+            sender
+        } else {
+            format!("{sender} in {}", state.title_of(chat))
+        };
+        let body: String = crate::sanitize::line(message.content.as_deref().unwrap_or(""))
+            .chars()
+            .take(200)
+            .collect();
+        out.push(Command::Notify {
+            title: crate::sanitize::line(&title).into_owned(),
+            body,
+            bell: state.notify.bell,
+            desktop: state.notify.desktop,
+        });
+    }
+}

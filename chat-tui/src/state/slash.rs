@@ -1,0 +1,158 @@
+//! `/commands`: everything the keys do, typed in the composer.
+
+use common::ws::PresenceStatus;
+
+use super::composer::Mode;
+use super::event::Command;
+use super::overlay::{EMOJI, Overlay, Picker};
+use super::{AppState, Focus};
+
+/// Every command, for completion and `/help`.
+pub const NAMES: &[&str] = &[
+    "/dm",
+    "/group",
+    "/invite",
+    "/kick",
+    "/leave",
+    "/rename",
+    "/search",
+    "/react",
+    "/edit",
+    "/delete",
+    "/reply",
+    "/status",
+    "/away",
+    "/back",
+    "/mute",
+    "/contacts",
+    "/logout",
+    "/quit",
+    "/help",
+    "/name",
+];
+
+pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
+    let text = text.trim();
+    let (name, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
+    let rest = rest.trim();
+    let chat_id = state.selected;
+    let selected = state
+        .current()
+        .and_then(|c| {
+            c.selected.and_then(|i| c.message_at(i)).or_else(|| {
+                c.messages
+                    .iter()
+                    .rev()
+                    .find(|m| !m.deleted && m.sender_id == state.my_id())
+            })
+        })
+        .map(|m| m.id);
+    let need =
+        |state: &mut AppState, what: &str| state.notice = Some(format!("usage: {name} {what}"));
+    match (name, chat_id) {
+        ("/quit", _) => out.push(Command::Quit),
+        ("/help", _) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        ("/logout", _) => out.push(Command::Logout),
+        ("/dm", _) if rest.is_empty() => {
+            state.overlay = Some(Overlay::NewDirect(Picker::default()));
+        }
+        ("/dm", _) => out.push(Command::StartDirect(
+            rest.trim_start_matches('@').to_owned(),
+        )),
+        ("/group", _) => {
+            let mut words = rest.split_whitespace();
+            match words.next() {
+                Some(name) => out.push(Command::CreateGroup {
+                    name: name.to_owned(),
+                    usernames: words
+                        .map(|w| w.trim_start_matches('@').to_owned())
+                        .collect(),
+                }),
+                None => need(state, "<name> [@user ...]"),
+            }
+        }
+        ("/invite", Some(chat_id)) if !rest.is_empty() => {
+            for username in rest.split_whitespace() {
+                out.push(Command::Invite {
+                    chat_id,
+                    username: username.trim_start_matches('@').to_owned(),
+                });
+            }
+        }
+        ("/kick", Some(chat_id)) if !rest.is_empty() => {
+            let username = rest.trim_start_matches('@');
+            let user = state
+                .current()
+                .and_then(|c| c.participants.iter().find(|p| p.user.username == username))
+                .map(|p| p.user.id);
+            match user {
+                Some(user_id) => out.push(Command::Kick { chat_id, user_id }),
+                None => state.notice = Some(format!("{username} is not a member")),
+            }
+        }
+        ("/leave", Some(chat_id)) => out.push(Command::Leave(chat_id)),
+        ("/rename", Some(chat_id)) if !rest.is_empty() => {
+            out.push(Command::Rename {
+                chat_id,
+                name: rest.to_owned(),
+            });
+        }
+        ("/react", _) if !rest.is_empty() => {
+            let emoji = EMOJI
+                .iter()
+                .find(|(n, _)| *n == rest.trim_matches(':'))
+                .map_or(rest, |(_, e)| e)
+                .to_owned();
+            match selected {
+                Some(message_id) => super::keys::toggle_reaction(state, message_id, emoji, out),
+                None => state.notice = Some("no message to react to".into()),
+            }
+        }
+        ("/edit", _) => {
+            if let Some(id) = selected
+                && let Some(chat) = state.current_mut()
+                && let Some(m) = chat.message(id).cloned()
+            {
+                if rest.is_empty() {
+                    chat.composer.set_text(m.content.as_deref().unwrap_or(""));
+                    chat.composer.mode = Mode::Edit(id);
+                    state.focus = Focus::Composer;
+                } else {
+                    out.push(Command::Edit {
+                        message_id: id,
+                        content: rest.to_owned(),
+                    });
+                }
+            }
+        }
+        ("/delete", _) => {
+            if let Some(id) = selected {
+                state.overlay = Some(Overlay::ConfirmDelete(id));
+            }
+        }
+        ("/reply", _) => {
+            if let Some(id) = selected
+                && let Some(chat) = state.current_mut()
+            {
+                chat.composer.mode = Mode::Reply(id);
+                chat.composer.set_text(rest);
+            }
+        }
+        ("/status", _) => out.push(Command::SetProfile {
+            display_name: None,
+            status_message: Some(rest.to_owned()),
+        }),
+        ("/name", _) => out.push(Command::SetProfile {
+            display_name: Some(rest.to_owned()),
+            status_message: None,
+        }),
+        ("/away", _) => out.push(Command::Presence(PresenceStatus::Away)),
+        ("/back", _) => out.push(Command::Presence(PresenceStatus::Online)),
+        ("/search" | "/mute" | "/contacts", _) => {
+            state.notice = Some(format!("{name}: this server does not offer it yet"));
+        }
+        ("/invite" | "/kick" | "/rename", Some(_)) => need(state, "<name>"),
+        (_, None) if NAMES.contains(&name) => state.notice = Some("open a chat first".into()),
+        _ => state.notice = Some(format!("unknown command {name} (/help lists them)")),
+    }
+}

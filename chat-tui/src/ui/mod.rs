@@ -1,0 +1,334 @@
+//! Render functions of the state: they only read [`AppState`] and draw. The layout fits
+//! 80x24 and grows with the terminal.
+
+mod chat_list;
+mod login;
+mod overlays;
+pub mod text;
+mod timeline;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use time::UtcOffset;
+use time::format_description::OwnedFormatItem;
+
+use crate::sanitize;
+use crate::state::composer::Mode;
+use crate::state::{AppState, ConnState, Focus, Screen};
+use common::ws::PresenceStatus;
+
+/// Width of the chat list for a terminal this wide.
+pub fn list_width(cols: u16) -> u16 {
+    (cols / 4).clamp(18, 32)
+}
+
+/// Colours and formats, decided once at start.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Colours on (off with `NO_COLOR`).
+    pub color: bool,
+    /// Focus and selection colour.
+    pub accent: Color,
+    /// Sender name colours.
+    pub senders: Vec<Color>,
+    /// Timestamp format.
+    pub time_format: OwnedFormatItem,
+    /// The local UTC offset for timestamps.
+    pub offset: UtcOffset,
+}
+
+impl Theme {
+    /// From the config, honouring `NO_COLOR`.
+    pub fn new(config: &crate::config::Config, no_color: bool, offset: UtcOffset) -> Self {
+        let parse = |s: &str| s.replace('-', "").parse::<Color>().ok();
+        let senders: Vec<Color> = config
+            .theme
+            .senders
+            .iter()
+            .filter_map(|s| parse(s))
+            .collect();
+        let time_format = config
+            .time_format
+            .as_deref()
+            .and_then(|f| time::format_description::parse_owned::<2>(f).ok())
+            .unwrap_or_else(default_time_format);
+        Self {
+            color: !no_color,
+            accent: config
+                .theme
+                .accent
+                .as_deref()
+                .and_then(parse)
+                .unwrap_or(Color::Cyan),
+            senders: if senders.is_empty() {
+                vec![
+                    Color::LightBlue,
+                    Color::LightGreen,
+                    Color::LightMagenta,
+                    Color::Yellow,
+                    Color::LightCyan,
+                    Color::LightRed,
+                ]
+            } else {
+                senders
+            },
+            time_format,
+            offset,
+        }
+    }
+
+    /// `style` without colours when they are off.
+    pub fn style(&self, style: Style) -> Style {
+        if self.color {
+            style
+        } else {
+            Style {
+                fg: None,
+                bg: None,
+                ..style
+            }
+        }
+    }
+
+    /// A foreground colour.
+    pub fn fg(&self, color: Color) -> Style {
+        self.style(Style::default().fg(color))
+    }
+
+    /// The colour of a sender, stable per user.
+    pub fn sender(&self, id: common::UserId) -> Style {
+        let n = id
+            .as_uuid()
+            .as_u128()
+            .to_le_bytes()
+            .iter()
+            .fold(0usize, |a, b| {
+                a.wrapping_mul(31).wrapping_add(usize::from(*b))
+            });
+        self.fg(self.senders[n % self.senders.len()])
+            .add_modifier(Modifier::BOLD)
+    }
+
+    /// A timestamp.
+    pub fn time(&self, at: time::OffsetDateTime) -> String {
+        at.to_offset(self.offset)
+            .format(&self.time_format)
+            .unwrap_or_default()
+    }
+}
+
+fn default_time_format() -> OwnedFormatItem {
+    time::format_description::parse_owned::<2>("[hour]:[minute]")
+        .unwrap_or_else(|_| OwnedFormatItem::Compound(Box::new([])))
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
+    match state.screen {
+        Screen::Starting => {
+            let area = frame.area();
+            frame.render_widget(
+                Paragraph::new("Connecting…").centered(),
+                Rect {
+                    y: area.height / 2,
+                    height: 1,
+                    ..area
+                },
+            );
+        }
+        Screen::Login => login::draw(frame, state, theme),
+        Screen::Main => {
+            main(frame, state, theme);
+            overlays::draw(frame, state, theme);
+        }
+    }
+}
+
+fn border(theme: &Theme, focused: bool) -> Block<'static> {
+    let style = if focused {
+        theme.fg(theme.accent)
+    } else {
+        theme.fg(Color::DarkGray)
+    };
+    Block::default().borders(Borders::ALL).border_style(style)
+}
+
+fn main(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
+    let area = frame.area();
+    let [body, status] = Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
+    let list_w = list_width(area.width);
+    let members_w = if state.show_members && area.width >= 60 {
+        24
+    } else {
+        0
+    };
+    let [list, middle, members] = Layout::horizontal([
+        Constraint::Length(list_w),
+        Constraint::Min(20),
+        Constraint::Length(members_w),
+    ])
+    .areas(body);
+    chat_list::draw(frame, list, state, theme);
+    let composer_h = composer_height(state, middle.width);
+    let [header, timeline_area, composer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(composer_h),
+    ])
+    .areas(middle);
+    header_line(frame, header, state, theme);
+    timeline::draw(frame, timeline_area, state, theme);
+    composer_box(frame, composer, state, theme);
+    if members_w > 0 {
+        chat_list::members(frame, members, state, theme);
+    }
+    status_line(frame, status, state, theme);
+}
+
+fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let Some(chat) = state.current() else {
+        frame.render_widget(
+            Paragraph::new(" No chat yet: Ctrl-K to find someone, /dm <user>, /group <name>"),
+            area,
+        );
+        return;
+    };
+    let title = sanitize::line(&state.title_of(chat)).into_owned();
+    let mut spans = vec![Span::styled(
+        format!(" {} ", text::truncate(&title, 30)),
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    if chat.is_direct() {
+        if let Some(peer) = &chat.chat.peer {
+            let presence = state
+                .presence
+                .get(&peer.id)
+                .copied()
+                .unwrap_or(PresenceStatus::Offline);
+            spans.push(Span::styled(
+                format!("{presence:?}").to_lowercase(),
+                theme.fg(Color::DarkGray),
+            ));
+        }
+    } else {
+        spans.push(Span::styled(
+            format!("{} members", chat.chat.member_count),
+            theme.fg(Color::DarkGray),
+        ));
+    }
+    if let Some(typing) = state.typing_line(chat.id()) {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            sanitize::line(&typing).into_owned(),
+            theme.fg(Color::Yellow).add_modifier(Modifier::ITALIC),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn composer_height(state: &AppState, width: u16) -> u16 {
+    let lines = state.current().map_or(1, |c| {
+        c.composer
+            .text()
+            .split('\n')
+            .map(|l| text::width(l) / usize::from(width.saturating_sub(2).max(1)) + 1)
+            .sum::<usize>()
+    });
+    (lines.min(6) as u16) + 2
+}
+
+fn composer_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let focused = state.focus == Focus::Composer && state.overlay.is_none();
+    let Some(chat) = state.current() else {
+        frame.render_widget(border(theme, false), area);
+        return;
+    };
+    let title = match chat.composer.mode {
+        Mode::New => String::new(),
+        Mode::Reply(id) => {
+            let who = chat
+                .message(id)
+                .and_then(|m| m.sender_id)
+                .map(|s| state.name_of(s))
+                .unwrap_or_default();
+            format!(" replying to {} (Esc cancels) ", sanitize::line(&who))
+        }
+        Mode::Edit(_) => " editing (Esc cancels) ".to_owned(),
+    };
+    let block = border(theme, focused).title(title);
+    let inner = block.inner(area);
+    let text = chat.composer.text();
+    let placeholder = text.is_empty() && !focused;
+    let lines: Vec<Line<'_>> = if placeholder {
+        vec![Line::styled(
+            "Press i or Tab to write, F1 for help",
+            theme.fg(Color::DarkGray),
+        )]
+    } else {
+        text.split('\n')
+            .flat_map(|l| {
+                text::wrap(
+                    &[(l.to_owned(), Style::default())],
+                    usize::from(inner.width),
+                    &Span::raw(""),
+                )
+            })
+            .collect()
+    };
+    // Keep the cursor's line in view.
+    let before = &text[..chat.composer.cursor()];
+    let cursor_line = before.split('\n').count().saturating_sub(1);
+    let last_line = before.rsplit('\n').next().unwrap_or("");
+    let col = text::width(last_line);
+    let w = usize::from(inner.width.max(1));
+    let row = cursor_line + col / w;
+    let skip = row.saturating_sub(usize::from(inner.height.saturating_sub(1)));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).scroll((skip as u16, 0)),
+        area,
+    );
+    if focused {
+        frame.set_cursor_position((
+            (inner.x + (col % w) as u16).min(inner.right().saturating_sub(1)),
+            inner.y + (row - skip) as u16,
+        ));
+    }
+}
+
+fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let (dot, text, color) = match state.conn {
+        ConnState::Connected => ("●", "connected".to_owned(), Color::Green),
+        ConnState::Connecting => ("○", "connecting…".to_owned(), Color::Yellow),
+        ConnState::Reconnecting { in_secs } => {
+            ("○", format!("reconnecting in {in_secs}s"), Color::Yellow)
+        }
+        ConnState::Offline => ("○", "offline".to_owned(), Color::Red),
+    };
+    let user = state
+        .me
+        .as_ref()
+        .map(|u| format!(" @{} ", sanitize::line(&u.username)))
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(format!(" {dot} {text} "), theme.fg(color)),
+        Span::styled(user, Style::default().add_modifier(Modifier::BOLD)),
+    ];
+    if let Some(notice) = &state.notice {
+        spans.push(Span::styled(
+            format!(" {}", sanitize::line(notice)),
+            theme.fg(Color::Yellow),
+        ));
+    } else {
+        spans.push(Span::styled(
+            " F1 help · Ctrl-K switch · Tab focus",
+            theme.fg(Color::DarkGray),
+        ));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::from(spans)).style(theme.style(Style::default().bg(Color::Black))),
+        area,
+    );
+}

@@ -1,0 +1,142 @@
+//! Overlays: help (generated from the keymap), quick switcher, new direct chat, emoji
+//! picker, delete confirmation.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::{Theme, border, text};
+use crate::sanitize;
+use crate::state::AppState;
+use crate::state::overlay::{EMOJI, Overlay, Picker};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
+    let Some(overlay) = &state.overlay else {
+        return;
+    };
+    let area = frame.area();
+    match overlay {
+        Overlay::Help { scroll } => {
+            let rect = centered(area, 72, area.height.saturating_sub(2));
+            let block = border(theme, true).title(" Keys (Esc closes, j/k scroll) ");
+            let mut lines = Vec::new();
+            let mut last = None;
+            for (context, keys, action) in state.keymap.describe() {
+                if last != Some(context) {
+                    lines.push(Line::styled(
+                        context.title(),
+                        theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+                    ));
+                    last = Some(context);
+                }
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        format!("  {:<22}", text::truncate(&keys, 22)),
+                        Style::default().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(action.describe()),
+                ]));
+            }
+            lines.push(Line::styled(
+                "Commands",
+                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+            ));
+            lines.push(Line::raw(format!(
+                "  {}",
+                crate::state::slash_names().join(" ")
+            )));
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .scroll((*scroll as u16, 0)),
+                rect,
+            );
+        }
+        Overlay::Switcher(picker) => {
+            picker_box(frame, area, " Jump to (type to filter) ", picker, theme)
+        }
+        Overlay::NewDirect(picker) => {
+            picker_box(frame, area, " New direct chat: type a name ", picker, theme)
+        }
+        Overlay::React { selected, .. } => {
+            let rect = centered(area, 44, 5);
+            let block = border(theme, true).title(" React (←/→, Enter) ");
+            let mut spans = Vec::new();
+            for (i, (_, emoji)) in EMOJI.iter().enumerate() {
+                let style = if i == *selected {
+                    Style::default().add_modifier(Modifier::REVERSED)
+                } else {
+                    Style::default()
+                };
+                spans.push(Span::styled(format!("{emoji}"), style));
+                spans.push(Span::raw(" "));
+            }
+            let name = EMOJI.get(*selected).map_or("", |(n, _)| n);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(vec![
+                    Line::from(spans),
+                    Line::styled(format!(":{name}:"), theme.fg(Color::DarkGray)),
+                ])
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(block),
+                rect,
+            );
+        }
+        Overlay::ConfirmDelete(_) => {
+            let rect = centered(area, 40, 3);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new("Delete this message? (y/n)").block(border(theme, true)),
+                rect,
+            );
+        }
+    }
+}
+
+fn picker_box(frame: &mut Frame<'_>, area: Rect, title: &str, picker: &Picker, theme: &Theme) {
+    let rect = centered(area, 60, 14);
+    let block = border(theme, true).title(title.to_owned());
+    let inner_w = usize::from(block.inner(rect).width);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("> ", theme.fg(theme.accent)),
+        Span::raw(sanitize::line(&picker.query).into_owned()),
+    ])];
+    for (i, item) in picker.items.iter().enumerate().take(10) {
+        let style = if i == picker.selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let kind = match item {
+            crate::state::overlay::PickItem::Chat(..) => "  ",
+            crate::state::overlay::PickItem::User(..) => "+ ",
+        };
+        lines.push(Line::styled(
+            format!(
+                "{kind}{}",
+                text::truncate(&sanitize::line(item.label()), inner_w.saturating_sub(2))
+            ),
+            style,
+        ));
+    }
+    if picker.items.is_empty() {
+        lines.push(Line::styled("no match", theme.fg(Color::DarkGray)));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+}

@@ -1,0 +1,260 @@
+//! The timeline: day separators, the "new messages" line, sender and time, edited and
+//! deleted marks, quoted replies, reactions with counts, ticks on one's own messages, and
+//! pending or failed sends. Only the rows on screen are shaped, so a chat of any length
+//! draws in the same time.
+
+use common::api::Message;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::{Theme, text};
+use crate::sanitize;
+use crate::state::{AppState, ChatView, Focus, PendingState};
+
+pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
+    let focused = state.focus == Focus::Timeline && state.overlay.is_none();
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(if focused {
+            theme.fg(theme.accent)
+        } else {
+            theme.fg(Color::DarkGray)
+        });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(chat) = state.current() else { return };
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    let len = chat.items_len();
+    if len == 0 {
+        let hint = if chat.loaded {
+            "No messages yet. Say hello!"
+        } else {
+            "Loading…"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, theme.fg(Color::DarkGray))),
+            inner,
+        );
+        return;
+    }
+    // The anchor (the selected item, or the newest) sits at the bottom; older items fill
+    // the rows above it.
+    let anchor = chat.selected.unwrap_or(len - 1).min(len - 1);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut index = anchor + 1;
+    while index > 0 && lines.len() < rows {
+        index -= 1;
+        let mut item = if index < chat.messages.len() {
+            message_lines(state, chat, index, width, theme)
+        } else {
+            pending_lines(state, chat, index - chat.messages.len(), width, theme)
+        };
+        if chat.selected == Some(index) {
+            for line in &mut item {
+                line.spans
+                    .insert(0, Span::styled("▌", theme.fg(theme.accent)));
+            }
+        } else {
+            for line in &mut item {
+                line.spans.insert(0, Span::raw(" "));
+            }
+        }
+        item.append(&mut lines);
+        lines = item;
+    }
+    // Newer items below a selected one fill up to half the rows, so the cursor keeps some
+    // context under it and stays visible.
+    let mut below: Vec<Line<'static>> = Vec::new();
+    let mut next = anchor + 1;
+    while chat.selected.is_some() && next < len && below.len() < rows / 2 {
+        let mut item = if next < chat.messages.len() {
+            message_lines(state, chat, next, width, theme)
+        } else {
+            pending_lines(state, chat, next - chat.messages.len(), width, theme)
+        };
+        for line in &mut item {
+            line.spans.insert(0, Span::raw(" "));
+        }
+        below.append(&mut item);
+        next += 1;
+    }
+    below.truncate(rows / 2);
+    lines.append(&mut below);
+    let skip = lines.len().saturating_sub(rows);
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(skip).collect();
+    let pad = rows.saturating_sub(shown.len());
+    let area = Rect {
+        y: inner.y + pad as u16,
+        height: inner.height - pad as u16,
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(shown), area);
+}
+
+fn message_lines(
+    state: &AppState,
+    chat: &ChatView,
+    index: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let m = &chat.messages[index];
+    let width = width.saturating_sub(1);
+    let mut out = Vec::new();
+    let local = m.created_at.to_offset(theme.offset);
+    let prev = index.checked_sub(1).and_then(|i| chat.messages.get(i));
+    if prev.is_none_or(|p| p.created_at.to_offset(theme.offset).date() != local.date()) {
+        let day = format!(" {} {} {} ", local.weekday(), local.day(), local.month());
+        let side = width.saturating_sub(day.len()) / 2;
+        out.push(Line::styled(
+            format!("{}{day}{}", "─".repeat(side), "─".repeat(side)),
+            theme.fg(Color::DarkGray),
+        ));
+    }
+    if let Some(after) = chat.new_line_after
+        && m.seq > after
+        && prev.is_none_or(|p| p.seq <= after)
+    {
+        let label = " new messages ";
+        let side = width.saturating_sub(label.len()) / 2;
+        out.push(Line::styled(
+            format!("{}{label}{}", "─".repeat(side), "─".repeat(side)),
+            theme.fg(Color::LightRed),
+        ));
+    }
+    let sender = m
+        .sender_id
+        .map_or_else(|| "deleted user".to_owned(), |s| state.name_of(s));
+    let mut header = vec![
+        Span::styled(
+            format!("{} ", theme.time(m.created_at)),
+            theme.fg(Color::DarkGray),
+        ),
+        Span::styled(
+            text::truncate(&sanitize::line(&sender), 24),
+            m.sender_id.map_or(Style::default(), |s| theme.sender(s)),
+        ),
+    ];
+    if m.edited_at.is_some() && !m.deleted {
+        header.push(Span::styled(" (edited)", theme.fg(Color::DarkGray)));
+    }
+    if m.sender_id.is_some() && m.sender_id == state.my_id() && !m.deleted {
+        let (delivered, read) = chat.ticks(m.seq);
+        header.push(match (delivered, read) {
+            (_, true) => Span::styled(" ✓✓ read", theme.fg(theme.accent)),
+            (true, false) => Span::styled(" ✓✓", theme.fg(Color::DarkGray)),
+            _ => Span::styled(" ✓", theme.fg(Color::DarkGray)),
+        });
+    }
+    out.push(Line::from(header));
+    if let Some(reply) = m.reply_to_id {
+        let quoted = chat.message(reply).map_or_else(
+            || "(earlier message)".to_owned(),
+            |q| {
+                let who = q.sender_id.map(|s| state.name_of(s)).unwrap_or_default();
+                let what = if q.deleted {
+                    "(deleted)".to_owned()
+                } else {
+                    q.content.clone().unwrap_or_default()
+                };
+                format!("{who}: {}", what.lines().next().unwrap_or(""))
+            },
+        );
+        let quoted = text::truncate(&sanitize::line(&quoted), width.saturating_sub(4));
+        out.push(Line::from(vec![
+            Span::styled("  ┃ ", theme.fg(Color::DarkGray)),
+            Span::styled(
+                quoted,
+                theme.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+            ),
+        ]));
+    }
+    if m.deleted {
+        out.push(Line::styled(
+            "  (message deleted)",
+            theme.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+        ));
+    } else {
+        body(&mut out, m, width, theme);
+    }
+    if !m.reactions.is_empty() {
+        let me = state.my_id();
+        let mut spans = vec![Span::raw("  ")];
+        for r in &m.reactions {
+            let mine = me.is_some_and(|me| r.user_ids.contains(&me));
+            let style = if mine {
+                theme.fg(theme.accent)
+            } else {
+                Style::default()
+            };
+            spans.push(Span::styled(
+                format!("{} {} ", sanitize::line(&r.emoji), r.user_ids.len()),
+                style,
+            ));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}
+
+fn body(out: &mut Vec<Line<'static>>, m: &Message, width: usize, _theme: &Theme) {
+    let content = sanitize::block(m.content.as_deref().unwrap_or(""));
+    let indent = Span::raw("  ");
+    for line in content.split('\n') {
+        let runs = text::inline(line, Style::default());
+        if runs.is_empty() {
+            out.push(Line::from(indent.clone()));
+        } else {
+            out.extend(text::wrap(&runs, width, &indent));
+        }
+    }
+}
+
+fn pending_lines(
+    state: &AppState,
+    chat: &ChatView,
+    index: usize,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let Some(p) = chat.pending.get(index) else {
+        return Vec::new();
+    };
+    let me = state
+        .me
+        .as_ref()
+        .map(|u| u.display_name.clone().unwrap_or_else(|| u.username.clone()))
+        .unwrap_or_default();
+    let status = match &p.state {
+        PendingState::Sending => Span::styled(" ⏳ sending", theme.fg(Color::DarkGray)),
+        PendingState::Failed(why) => Span::styled(
+            format!(" ✗ failed: {} (r retries)", sanitize::line(why)),
+            theme.fg(Color::Red),
+        ),
+    };
+    let mut out = vec![Line::from(vec![
+        Span::styled(
+            format!("{} ", theme.time(p.created_at)),
+            theme.fg(Color::DarkGray),
+        ),
+        Span::styled(
+            sanitize::line(&me).into_owned(),
+            state
+                .my_id()
+                .map_or(Style::default(), |id| theme.sender(id)),
+        ),
+        status,
+    ])];
+    for line in sanitize::block(&p.content).split('\n') {
+        out.extend(text::wrap(
+            &text::inline(line, theme.fg(Color::Gray)),
+            width.saturating_sub(1),
+            &Span::raw("  "),
+        ));
+    }
+    out
+}

@@ -5,7 +5,9 @@ mod audit;
 pub mod chats;
 mod invites;
 pub mod messages;
+pub mod notifications;
 mod sessions;
+pub mod social;
 mod users;
 
 use std::time::Duration;

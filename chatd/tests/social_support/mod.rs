@@ -46,7 +46,12 @@ pub fn code<T: std::fmt::Debug>(result: Result<T, ClientError>) -> ErrorCode {
 }
 
 /// A group of the caller with `members`, with an optional slug.
-pub async fn group(client: &Client, name: &str, slug: Option<&str>, members: &[UserId]) -> ChatDetail {
+pub async fn group(
+    client: &Client,
+    name: &str,
+    slug: Option<&str>,
+    members: &[UserId],
+) -> ChatDetail {
     let req = CreateGroupRequest {
         name: name.into(),
         slug: slug.map(Into::into),
@@ -78,7 +83,12 @@ pub fn user_event_kinds(answer: &SyncResponse) -> Vec<String> {
         .unwrap()
         .events
         .iter()
-        .map(|e| serde_json::to_value(e).unwrap()["type"].as_str().unwrap().to_owned())
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect()
 }
 

@@ -22,6 +22,9 @@ pub enum Error {
     /// Authenticated but not allowed.
     #[error("{0}")]
     Forbidden(&'static str),
+    /// A block separates the caller and the other user.
+    #[error("{0}")]
+    Blocked(&'static str),
     /// No such thing, or one the caller may not see.
     #[error("{0}")]
     NotFound(&'static str),
@@ -60,6 +63,7 @@ impl Error {
             Self::Validation(_) | Self::BadRequest(_) => ErrorCode::ValidationError,
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
             Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Blocked(_) => ErrorCode::Blocked,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,

@@ -7,7 +7,7 @@ use common::ws::ServerEvent;
 use tracing::warn;
 use uuid::Uuid;
 
-use crate::fanout::{Delivery, MembershipChange, SharedBus, Target};
+use crate::fanout::{Actor, BlockChange, Delivery, MembershipChange, SharedBus, Target};
 
 /// The services' handle on fan-out.
 #[derive(Clone, Debug)]
@@ -21,21 +21,37 @@ impl Hub {
         Self { bus }
     }
 
-    /// To every member of `chat`, applying `membership` on every node.
+    /// To every member of `chat`, applying `membership` on every node. A message event is
+    /// replaced by `message:hidden` for members who blocked its sender.
     pub fn to_chat(&self, chat: Uuid, event: &ServerEvent, membership: Option<MembershipChange>) {
         let delivers = match event {
             ServerEvent::MessageNew(e) => e.message.sender_id.map(|s| (chat, e.seq, s.as_uuid())),
             _ => None,
         };
+        let actor = match event {
+            ServerEvent::MessageNew(e) | ServerEvent::MessageEdited(e) => {
+                e.message.sender_id.map(|sender| Actor {
+                    user: sender.as_uuid(),
+                    mutual: false,
+                    placeholder: Some((chat, e.seq, e.message.id.as_uuid())),
+                })
+            }
+            _ => None,
+        };
         self.publish(
             Target::Chat { chat, except: None },
             event,
-            membership,
-            delivers,
+            Extras {
+                membership,
+                delivers,
+                actor,
+                block: None,
+            },
         );
     }
 
-    /// To every member of `chat` but `except`.
+    /// To every member of `chat` but `except` (the typist), and not between users a block
+    /// separates.
     pub fn to_chat_except(&self, chat: Uuid, except: Uuid, event: &ServerEvent) {
         self.publish(
             Target::Chat {
@@ -43,17 +59,53 @@ impl Hub {
                 except: Some(except),
             },
             event,
-            None,
-            None,
+            Extras {
+                actor: Some(Actor {
+                    user: except,
+                    mutual: true,
+                    placeholder: None,
+                }),
+                ..Extras::default()
+            },
         );
     }
 
-    /// To every connection of `users`.
+    /// To every connection of `users`. A `user:status` does not pass between users a block
+    /// separates.
     pub fn to_users(&self, users: Vec<Uuid>, event: &ServerEvent) {
         if users.is_empty() {
             return;
         }
-        self.publish(Target::Users { users }, event, None, None);
+        let actor = match event {
+            ServerEvent::UserStatus(status) => Some(Actor {
+                user: status.user_id.as_uuid(),
+                mutual: true,
+                placeholder: None,
+            }),
+            _ => None,
+        };
+        self.publish(
+            Target::Users { users },
+            event,
+            Extras {
+                actor,
+                ..Extras::default()
+            },
+        );
+    }
+
+    /// To the blocker's own connections, with the block applied on every node first.
+    pub fn block_changed(&self, change: BlockChange, event: &ServerEvent) {
+        self.publish(
+            Target::Users {
+                users: vec![change.blocker],
+            },
+            event,
+            Extras {
+                block: Some(change),
+                ..Extras::default()
+            },
+        );
     }
 
     /// Closes the connections of an ended session, on every node.
@@ -64,25 +116,32 @@ impl Hub {
             membership: None,
             delivers: None,
             end_session: Some(session),
+            actor: None,
+            block: None,
         });
     }
 
-    fn publish(
-        &self,
-        target: Target,
-        event: &ServerEvent,
-        membership: Option<MembershipChange>,
-        delivers: Option<(Uuid, i64, Uuid)>,
-    ) {
+    fn publish(&self, target: Target, event: &ServerEvent, extras: Extras) {
         match serde_json::to_string(event) {
             Ok(text) => self.bus.publish(Delivery {
                 target,
                 frame: Arc::from(text),
-                membership,
-                delivers,
+                membership: extras.membership,
+                delivers: extras.delivers,
                 end_session: None,
+                actor: extras.actor,
+                block: extras.block,
             }),
             Err(e) => warn!(error = %e, "cannot serialize an event"),
         }
     }
+}
+
+/// What a delivery carries besides its frame and audience.
+#[derive(Default)]
+struct Extras {
+    membership: Option<MembershipChange>,
+    delivers: Option<(Uuid, i64, Uuid)>,
+    actor: Option<Actor>,
+    block: Option<BlockChange>,
 }

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod ratelimit;
 pub mod realtime;
 pub mod server;
+pub mod social;
 pub mod store;
 pub mod sync;
 pub mod telemetry;

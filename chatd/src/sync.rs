@@ -3,11 +3,14 @@
 
 use std::collections::HashMap;
 
-use common::api::{ChatSync, SyncRequest, SyncResponse};
-use common::ws::{MessageEvent, ServerEvent};
+use std::collections::HashSet;
+
+use common::api::{ChatSync, SyncRequest, SyncResponse, UserSync};
+use common::ws::{MessageEvent, MessageHidden, ServerEvent};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::fanout::BlockCache;
 use crate::messages::view::hydrate;
 use crate::store::{EventRow, Store};
 
@@ -19,12 +22,23 @@ const LIMIT_MAX: u32 = 1000;
 #[derive(Clone, Debug)]
 pub struct SyncService {
     store: Store,
+    blocks: BlockCache,
 }
 
 impl SyncService {
     /// Builds the service.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            blocks: BlockCache::default(),
+        }
+    }
+
+    /// Messages of users the caller blocked come as `message:hidden` (see `blocks`).
+    #[must_use]
+    pub fn with_blocks(mut self, blocks: BlockCache) -> Self {
+        self.blocks = blocks;
+        self
     }
 
     /// Every chat of the caller, with the events after each named cursor.
@@ -45,6 +59,11 @@ impl SyncService {
             .map(|c| (c.chat_id.as_uuid(), c.seq))
             .collect();
         let chats = self.store.chats_of(caller).await?;
+        let hidden = if req.include_blocked {
+            HashSet::new()
+        } else {
+            self.blocks.blocked_by(caller)
+        };
         let mut out = Vec::with_capacity(chats.len());
         for chat in &chats {
             let Some(&cursor) = cursors.get(&chat.id) else {
@@ -67,7 +86,7 @@ impl SyncService {
             out.push(ChatSync {
                 chat_id: chat.id.into(),
                 member: true,
-                events: self.events(chat.id, rows).await?,
+                events: self.events(chat.id, rows, &hidden).await?,
                 last_seq: chat.last_seq,
                 has_more,
                 last_read_seq: chat.last_read_seq,
@@ -85,11 +104,50 @@ impl SyncService {
                 });
             }
         }
-        Ok(SyncResponse { chats: out })
+        Ok(SyncResponse {
+            chats: out,
+            user: Some(self.user_events(caller, req.user_seq, limit).await?),
+        })
+    }
+
+    /// The caller's own events after `cursor` (none without one), and the newest seq.
+    async fn user_events(&self, caller: Uuid, cursor: Option<i64>, limit: u32) -> Result<UserSync> {
+        let last_seq = self.store.user_last_seq(caller).await?;
+        let Some(cursor) = cursor else {
+            return Ok(UserSync {
+                events: Vec::new(),
+                last_seq,
+                has_more: false,
+            });
+        };
+        let mut rows = self
+            .store
+            .user_events_after(caller, cursor, i64::from(limit) + 1)
+            .await?;
+        let has_more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        let events = rows
+            .into_iter()
+            .map(|row| {
+                serde_json::from_value(row.payload).map_err(|e| {
+                    Error::Internal(anyhow::anyhow!("stored user event {}: {e}", row.seq))
+                })
+            })
+            .collect::<Result<Vec<ServerEvent>>>()?;
+        Ok(UserSync {
+            events,
+            last_seq,
+            has_more,
+        })
     }
 
     /// Stored events to wire events; message events carry the message as it is now.
-    async fn events(&self, chat: Uuid, rows: Vec<EventRow>) -> Result<Vec<ServerEvent>> {
+    async fn events(
+        &self,
+        chat: Uuid,
+        rows: Vec<EventRow>,
+        hidden: &HashSet<Uuid>,
+    ) -> Result<Vec<ServerEvent>> {
         let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
         let messages: HashMap<Uuid, common::api::Message> = if ids.is_empty() {
             HashMap::new()
@@ -102,10 +160,21 @@ impl SyncService {
         };
         let mut events = Vec::with_capacity(rows.len());
         for row in rows {
-            let event = match (
-                row.kind.as_str(),
-                row.message_id.and_then(|id| messages.get(&id)),
-            ) {
+            let message = row.message_id.and_then(|id| messages.get(&id));
+            if let Some(message) = message
+                && matches!(row.kind.as_str(), "message:new" | "message:edited")
+                && message
+                    .sender_id
+                    .is_some_and(|s| hidden.contains(&s.as_uuid()))
+            {
+                events.push(ServerEvent::MessageHidden(MessageHidden {
+                    chat_id: chat.into(),
+                    seq: row.seq,
+                    message_id: message.id,
+                }));
+                continue;
+            }
+            let event = match (row.kind.as_str(), message) {
                 ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
                     chat_id: chat.into(),
                     seq: row.seq,

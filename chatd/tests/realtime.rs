@@ -23,6 +23,7 @@ async fn sync(client: &Client, chat: ChatId, seq: i64, limit: Option<u32>) -> Sy
     let req = SyncRequest {
         chats: vec![ChatCursor { chat_id: chat, seq }],
         limit,
+        ..SyncRequest::default()
     };
     client
         .send(client.request(Method::POST, "/api/sync").json(&req))
@@ -146,6 +147,7 @@ async fn the_sync_frame_answers_like_rest_and_a_restart_loses_nothing() {
                 seq: 0,
             }],
             limit: None,
+            ..SyncRequest::default()
         }))
         .await
         .unwrap();

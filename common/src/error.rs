@@ -12,6 +12,9 @@ pub enum ErrorCode {
     Unauthorized,
     /// 403: authenticated, but not allowed.
     Forbidden,
+    /// 403: the other user blocked the caller, or the caller blocked them (a direct chat,
+    /// a message into it, a contact request).
+    Blocked,
     /// 404: no such resource, or one the caller may not see.
     NotFound,
     /// 409: the request conflicts with existing state (a taken username, say).
@@ -32,7 +35,7 @@ impl ErrorCode {
         match self {
             Self::ValidationError => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::Blocked => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -48,6 +51,7 @@ impl ErrorCode {
             Self::ValidationError => "VALIDATION_ERROR",
             Self::Unauthorized => "UNAUTHORIZED",
             Self::Forbidden => "FORBIDDEN",
+            Self::Blocked => "BLOCKED",
             Self::NotFound => "NOT_FOUND",
             Self::Conflict => "CONFLICT",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -137,6 +141,7 @@ mod tests {
             (ErrorCode::ValidationError, 400),
             (ErrorCode::Unauthorized, 401),
             (ErrorCode::Forbidden, 403),
+            (ErrorCode::Blocked, 403),
             (ErrorCode::NotFound, 404),
             (ErrorCode::Conflict, 409),
             (ErrorCode::PayloadTooLarge, 413),

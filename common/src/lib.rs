@@ -7,6 +7,7 @@ pub mod api;
 pub mod error;
 pub mod ids;
 pub mod limits;
+pub mod links;
 pub mod ws;
 
 #[cfg(feature = "client")]

@@ -7,6 +7,7 @@ use time::OffsetDateTime;
 
 use crate::api::chats::Role;
 use crate::api::messages::{Message, SendMessageRequest};
+use crate::api::social::{Contact, Notification};
 use crate::api::sync::SyncRequest;
 use crate::api::users::User;
 use crate::error::ErrorBody;
@@ -253,6 +254,28 @@ pub enum ServerEvent {
     /// A user's presence changed.
     #[serde(rename = "user:status")]
     UserStatus(UserStatus),
+    /// Stands in for a message (new or edited) whose sender the recipient blocked: the seq
+    /// is taken, the content is not shown (numbered).
+    #[serde(rename = "message:hidden")]
+    MessageHidden(MessageHidden),
+    /// A contact request arrived, or one the user sent from another device (user event).
+    #[serde(rename = "contact:request")]
+    ContactRequest(ContactEvent),
+    /// A contact request was accepted, by either side (user event).
+    #[serde(rename = "contact:accepted")]
+    ContactAccepted(ContactEvent),
+    /// A request was declined or cancelled, or a contact removed (user event).
+    #[serde(rename = "contact:removed")]
+    ContactRemoved(ContactRemoved),
+    /// The user blocked or unblocked someone, on any of their devices (user event).
+    #[serde(rename = "block:updated")]
+    BlockUpdated(BlockUpdated),
+    /// A new notification for the user (user event).
+    #[serde(rename = "notification:new")]
+    NotificationNew(NotificationEvent),
+    /// Notifications were marked read on some device (user event).
+    #[serde(rename = "notification:read")]
+    NotificationRead(NotificationRead),
 }
 
 impl ServerEvent {
@@ -265,9 +288,111 @@ impl ServerEvent {
             Self::ParticipantJoined(e) => Some((e.chat_id, e.seq)),
             Self::ParticipantLeft(e) => Some((e.chat_id, e.seq)),
             Self::ChatUpdated(e) => Some((e.chat_id, e.seq)),
+            Self::MessageHidden(e) => Some((e.chat_id, e.seq)),
             _ => None,
         }
     }
+
+    /// The `userSeq` of a user event (numbered per user, recovered by `sync` with `userSeq`).
+    pub fn user_seq(&self) -> Option<i64> {
+        match self {
+            Self::ContactRequest(e) | Self::ContactAccepted(e) => Some(e.user_seq),
+            Self::ContactRemoved(e) => Some(e.user_seq),
+            Self::BlockUpdated(e) => Some(e.user_seq),
+            Self::NotificationNew(e) => Some(e.user_seq),
+            Self::NotificationRead(e) => Some(e.user_seq),
+            _ => None,
+        }
+    }
+}
+
+/// `message:hidden`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageHidden {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// The hidden message.
+    pub message_id: MessageId,
+}
+
+/// `contact:request` / `contact:accepted`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactEvent {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// The request or contact, as the recipient sees it.
+    pub contact: Contact,
+}
+
+/// Why a request or contact is gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContactRemovedReason {
+    /// The addressee declined the request.
+    Declined,
+    /// The requester cancelled it.
+    Cancelled,
+    /// One side removed the contact.
+    Removed,
+    /// One side blocked the other (told to the blocker's devices only).
+    Blocked,
+}
+
+/// `contact:removed`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactRemoved {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// The request or contact.
+    pub contact_id: uuid::Uuid,
+    /// The other user.
+    pub user_id: UserId,
+    /// Why.
+    pub reason: ContactRemovedReason,
+}
+
+/// `block:updated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockUpdated {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// The user blocked or unblocked.
+    pub user_id: UserId,
+    /// Blocked now.
+    pub blocked: bool,
+}
+
+/// `notification:new`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationEvent {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// The notification.
+    pub notification: Notification,
+}
+
+/// `notification:read`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotificationRead {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// These were marked read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<uuid::Uuid>,
+    /// Everything up to this id was marked read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<uuid::Uuid>,
+    /// Everything was marked read.
+    #[serde(default)]
+    pub all: bool,
 }
 
 /// `message:new` / `message:edited`.

@@ -41,6 +41,7 @@ impl ChatService {
             .await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.publish_joined(chat, events);
+        self.added(chat, caller, users);
         Ok(())
     }
 

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::hub::Hub;
 use crate::messages::view::hydrate;
+use crate::social::SocialHooks;
 use crate::store::chats::tx::{self, CreateChatError};
 use crate::store::{ChatRow, LockedChat, Store, StoreError};
 
@@ -29,12 +30,32 @@ const NAME_MAX: usize = 100;
 pub struct ChatService {
     store: Store,
     hub: Hub,
+    social: Option<SocialHooks>,
 }
 
 impl ChatService {
     /// Builds the service.
     pub fn new(store: Store, hub: Hub) -> Self {
-        Self { store, hub }
+        Self {
+            store,
+            hub,
+            social: None,
+        }
+    }
+
+    /// Adds the block and contact checks of direct chats and the notifications of
+    /// group invitations.
+    #[must_use]
+    pub fn with_social(mut self, social: SocialHooks) -> Self {
+        self.social = Some(social);
+        self
+    }
+
+    /// Tells the social side who `actor` added to `chat`.
+    fn added(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
+        if let Some(social) = &self.social {
+            social.added_to_group(chat, actor, users);
+        }
     }
 
     /// The caller's chats, most recent activity first, with last messages and peers.
@@ -114,6 +135,9 @@ impl ChatService {
     pub async fn direct(&self, caller: Uuid, other: Uuid) -> Result<ChatDetail> {
         if caller == other {
             return Err(Error::field("userId", "a direct chat needs another user"));
+        }
+        if let Some(social) = &self.social {
+            social.check_direct(caller, other).await?;
         }
         let (lo, hi) = if caller < other {
             (caller, other)
@@ -204,6 +228,7 @@ impl ChatService {
             .await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.publish_joined(chat, events);
+        self.added(chat, caller, others);
         self.get(caller, chat).await
     }
 

@@ -2,6 +2,7 @@
 //! flags. Loading reads and validates; it writes nothing.
 
 mod secret;
+mod social;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::ConfigArgs;
 pub use secret::Secret;
+pub use social::{ContactsConfig, PushConfig, link_host};
 
 /// Why a configuration was refused. The message always names the key.
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +69,10 @@ pub struct Config {
     pub http: HttpConfig,
     /// WebSocket connections.
     pub ws: WsConfig,
+    /// Contacts.
+    pub contacts: ContactsConfig,
+    /// Push notifications.
+    pub push: PushConfig,
 }
 
 /// `[ws]`.
@@ -215,6 +221,9 @@ pub struct HttpConfig {
     pub request_timeout_secs: u64,
     /// On shutdown, in-flight requests get this long to finish.
     pub shutdown_grace_secs: u64,
+    /// The address users reach the server at, e.g. `https://chat.example.com`; deep links
+    /// name its host. Unset: the `Host` of the request.
+    pub public_url: Option<String>,
 }
 
 impl Default for Config {
@@ -230,6 +239,8 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             http: HttpConfig::default(),
             ws: WsConfig::default(),
+            contacts: ContactsConfig::default(),
+            push: PushConfig::default(),
         }
     }
 }
@@ -295,6 +306,7 @@ impl Default for HttpConfig {
             trust_forwarded_for: false,
             request_timeout_secs: 30,
             shutdown_grace_secs: 10,
+            public_url: None,
         }
     }
 }
@@ -470,6 +482,7 @@ impl Config {
         if self.http.request_timeout_secs == 0 {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }
+        social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! Live fan-out is only the fast path: a frame lost here (a node restart, a dropped pub/sub
 //! message, a slow consumer cut off) is recovered by the client's resync from PostgreSQL.
 
+mod blocks;
 mod local;
 mod redis_bus;
 mod registry;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use blocks::{Actor, BlockCache, BlockChange};
 pub use local::LocalBus;
 pub use redis_bus::{RedisBus, external_delivery_text};
 pub use registry::{ConnId, Outbound, Registry};
@@ -68,6 +70,12 @@ pub struct Delivery {
     /// node instead of receiving the frame.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_session: Option<Uuid>,
+    /// Whose activity the frame shows: it is kept from the users blocks separate them from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<Actor>,
+    /// A block or unblock, applied to every node's [`BlockCache`] before the frame goes out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<BlockChange>,
 }
 
 /// Carries deliveries to every node. Publishing never blocks the caller.

@@ -168,6 +168,11 @@ async fn recover(registry: &Registry, store: &Store) {
             Err(e) => warn!(error = %e, "memberships not refreshed; clients will resync anyway"),
         }
     }
+    // Blocks changed meanwhile arrived with deliveries this node may have missed.
+    match store.all_blocks().await {
+        Ok(pairs) => registry.blocks().replace(&pairs),
+        Err(e) => warn!(error = %e, "blocks not refreshed"),
+    }
     registry.ask_everyone_to_resync();
 }
 

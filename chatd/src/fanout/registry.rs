@@ -10,7 +10,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::{Delivery, Target};
+use super::{BlockCache, Delivery, Target};
 
 /// Identifies a connection on this node.
 pub type ConnId = u64;
@@ -52,6 +52,7 @@ struct Inner {
 pub struct Registry {
     inner: RwLock<Inner>,
     next_id: AtomicU64,
+    blocks: BlockCache,
 }
 
 /// A registered connection: its id, queue and kill switch.
@@ -142,6 +143,11 @@ impl Registry {
         remaining
     }
 
+    /// The blocks this node applies to fan-out (a handle on the same cache).
+    pub fn blocks(&self) -> BlockCache {
+        self.blocks.clone()
+    }
+
     /// How many connections this node holds.
     pub fn connection_count(&self) -> usize {
         self.inner.read().map_or(0, |i| i.conns.len())
@@ -175,6 +181,13 @@ impl Registry {
                 }
             }
         }
+        if let Some(change) = delivery.block {
+            self.blocks.apply(change);
+        }
+        let hidden = delivery
+            .actor
+            .map(|actor| (self.blocks.hidden_from(&actor), actor.placeholder));
+        let mut placeholder: Option<Utf8Bytes> = None;
         let mut slow = Vec::new();
         let text = Utf8Bytes::from(delivery.frame.to_string());
         if let Ok(inner) = self.inner.read() {
@@ -195,16 +208,26 @@ impl Registry {
                 let Some(conns) = inner.by_user.get(&user) else {
                     continue;
                 };
-                let receipt = delivery
+                let mut receipt = delivery
                     .delivers
                     .filter(|(_, _, sender)| *sender != user)
                     .map(|(chat, seq, _)| (chat, seq));
+                let mut frame_text = &text;
+                if let Some((users, stand_in)) = &hidden
+                    && users.contains(&user)
+                {
+                    let Some(stand_in) = stand_in else {
+                        continue;
+                    };
+                    frame_text = placeholder.get_or_insert_with(|| hidden_frame(*stand_in));
+                    receipt = None;
+                }
                 for id in conns {
                     let Some(conn) = inner.conns.get(id) else {
                         continue;
                     };
                     let frame = Outbound::Frame {
-                        text: text.clone(),
+                        text: frame_text.clone(),
                         delivers: receipt,
                     };
                     if conn.tx.try_send(frame).is_err() {
@@ -321,6 +344,16 @@ impl Registry {
     }
 }
 
+/// The `message:hidden` frame that stands in for a message of a blocked sender.
+fn hidden_frame((chat, seq, message): (Uuid, i64, Uuid)) -> Utf8Bytes {
+    let event = common::ws::ServerEvent::MessageHidden(common::ws::MessageHidden {
+        chat_id: chat.into(),
+        seq,
+        message_id: message.into(),
+    });
+    Utf8Bytes::from(serde_json::to_string(&event).unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,6 +366,8 @@ mod tests {
             membership,
             delivers: None,
             end_session: None,
+            actor: None,
+            block: None,
         }
     }
 

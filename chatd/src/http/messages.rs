@@ -30,6 +30,8 @@ struct PageParams {
     limit: Option<u32>,
     before: Option<i64>,
     after: Option<i64>,
+    #[serde(default, rename = "includeBlocked")]
+    include_blocked: bool,
     around: Option<MessageId>,
 }
 
@@ -44,6 +46,7 @@ async fn page(
         before: params.before,
         after: params.after,
         around: params.around.map(|id| id.as_uuid()),
+        include_blocked: params.include_blocked,
     };
     Ok(axum::Json(
         state

@@ -3,11 +3,14 @@
 mod admin;
 mod auth;
 mod chats;
+mod contacts;
 pub mod context;
 mod error;
 pub mod extract;
 mod health;
+mod links;
 mod messages;
+mod notifications;
 mod sync;
 mod users;
 
@@ -28,6 +31,7 @@ use crate::fanout::Registry;
 use crate::hub::Hub;
 use crate::messages::MessageService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
+use crate::social::{ContactService, LinkService, NotificationService, PushService};
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -61,6 +65,14 @@ pub struct AppState {
     pub delivered: DeliveredTracker,
     /// Publishing to connections.
     pub hub: Hub,
+    /// Contacts and blocks.
+    pub contacts: ContactService,
+    /// Notifications, mutes, do-not-disturb.
+    pub notifications: NotificationService,
+    /// Push devices.
+    pub push: PushService,
+    /// Deep links.
+    pub links: LinkService,
 }
 
 impl std::fmt::Debug for AppState {
@@ -79,6 +91,9 @@ pub fn router(state: AppState) -> Router {
         .merge(chats::router())
         .merge(messages::router())
         .merge(sync::router())
+        .merge(contacts::router())
+        .merge(notifications::router())
+        .merge(links::router())
         .merge(crate::ws::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)

@@ -72,6 +72,9 @@ async fn presence(
         return Err(crate::error::Error::field("userIds", "at most 500 users"));
     }
     let mut visible = state.store.contacts_by_chat(caller.user_id).await?;
+    // Presence does not pass a block, in either direction.
+    let blocks = state.registry.blocks();
+    visible.retain(|u| !blocks.blocks(caller.user_id, *u) && !blocks.blocks(*u, caller.user_id));
     visible.push(caller.user_id);
     let mut users = Vec::new();
     for id in req

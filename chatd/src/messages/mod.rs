@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::chats::log_event;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
+use crate::social::SocialHooks;
 use crate::store::messages::tx as mtx;
 use crate::store::{PageAnchor, Store, StoreError};
 pub use writer::{BATCH_MAX, MessageWriter, ValidSend};
@@ -28,6 +29,7 @@ pub struct MessageService {
     hub: Hub,
     writer: MessageWriter,
     send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    social: Option<SocialHooks>,
 }
 
 impl std::fmt::Debug for MessageService {
@@ -47,6 +49,8 @@ pub struct PageQuery {
     pub after: Option<i64>,
     /// Centered on this message.
     pub around: Option<Uuid>,
+    /// Keep the messages of users the caller blocked (left out by default).
+    pub include_blocked: bool,
 }
 
 impl MessageService {
@@ -59,7 +63,15 @@ impl MessageService {
             store,
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
+            social: None,
         }
+    }
+
+    /// Adds the block checks and the notifications of mentions and replies.
+    #[must_use]
+    pub fn with_social(mut self, social: SocialHooks) -> Self {
+        self.social = Some(social);
+        self
     }
 
     /// Sends a message; answers after it is committed. A resend with the same `clientId`
@@ -105,7 +117,14 @@ impl MessageService {
             reply_to_id: req.reply_to_id.map(|id| id.as_uuid()),
             client_id: req.client_id,
         };
-        self.writer.send(chat, send).await
+        if let Some(social) = &self.social {
+            social.check_send(caller, chat).await?;
+        }
+        let result = self.writer.send(chat, send).await?;
+        if let Some(social) = &self.social {
+            social.message_stored(&result);
+        }
+        Ok(result)
     }
 
     /// Edits one's own message.
@@ -320,6 +339,16 @@ impl MessageService {
             }
         };
         let has_before = has_before && rows.first().is_some_and(|m| m.seq > 1);
+        let mut rows = rows;
+        if !query.include_blocked
+            && let Some(social) = &self.social
+        {
+            // A page may come out shorter than `limit`; `hasMore*` still say what is there.
+            let hidden = social.blocked_by(caller);
+            if !hidden.is_empty() {
+                rows.retain(|m| m.sender_id.is_none_or(|s| !hidden.contains(&s)));
+            }
+        }
         Ok(MessagePage {
             messages: view::hydrate(&self.store, rows).await?,
             has_more_before: has_before,

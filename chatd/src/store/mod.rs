@@ -7,7 +7,9 @@ pub mod chats;
 mod export;
 mod invites;
 pub mod messages;
+pub mod notifications;
 mod sessions;
+pub mod social;
 mod users;
 
 use std::time::Duration;

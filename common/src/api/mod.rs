@@ -4,6 +4,7 @@ pub mod auth;
 pub mod chats;
 pub mod health;
 pub mod messages;
+pub mod social;
 pub mod sync;
 pub mod users;
 
@@ -11,6 +12,7 @@ pub use auth::*;
 pub use chats::*;
 pub use health::*;
 pub use messages::*;
+pub use social::*;
 pub use sync::*;
 pub use users::*;
 

@@ -26,6 +26,15 @@ pub struct SyncRequest {
     /// ask again from the last returned seq.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// The last `userSeq` the client holds of its own user events (contacts, blocks,
+    /// notifications); the answer's `user` carries the events after it. Left out: the
+    /// answer carries only the newest `userSeq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_seq: Option<i64>,
+    /// Return the messages of users the caller blocked as they are, instead of
+    /// `message:hidden` stand-ins.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub include_blocked: bool,
 }
 
 /// What a client missed in one chat.
@@ -53,4 +62,20 @@ pub struct ChatSync {
 pub struct SyncResponse {
     /// One entry per chat.
     pub chats: Vec<ChatSync>,
+    /// The caller's own user events after `userSeq`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserSync>,
+}
+
+/// What a client missed of its user's own events (contact requests and answers, blocks,
+/// notifications), numbered per user by `userSeq`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSync {
+    /// The events after the cursor, in order, each exactly once.
+    pub events: Vec<ServerEvent>,
+    /// The user's newest `userSeq` now.
+    pub last_seq: i64,
+    /// More events follow the last one returned.
+    pub has_more: bool,
 }

@@ -1,0 +1,109 @@
+//! `[contacts]` and `[push]`: the social side's settings (file only).
+
+use serde::{Deserialize, Serialize};
+
+use super::ConfigError;
+
+/// `[contacts]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ContactsConfig {
+    /// Direct chats only between accepted contacts (existing direct chats stay readable).
+    pub direct_chats_require_contact: bool,
+    /// Most pending contact requests one user may have sent; more get 429.
+    pub max_pending_outgoing: u32,
+}
+
+impl Default for ContactsConfig {
+    fn default() -> Self {
+        Self {
+            direct_chats_require_contact: false,
+            max_pending_outgoing: 100,
+        }
+    }
+}
+
+/// `[push]`: HTTP POSTs to users' push endpoints (ntfy, UnifiedPush) for notifications of
+/// users with no live connection.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushConfig {
+    /// Send pushes at all.
+    pub enabled: bool,
+    /// Put the message text into pushes (mentions and replies); off: only who and where.
+    pub include_text: bool,
+    /// Each POST may take this long.
+    pub timeout_secs: u64,
+    /// Attempts after the first failed one, waiting `backoff_ms`, doubled each time.
+    pub retries: u32,
+    /// The first wait before a retry, in milliseconds.
+    pub backoff_ms: u64,
+    /// Allow `http://` endpoints (otherwise only `https://`), e.g. a distributor on the LAN.
+    pub allow_http: bool,
+    /// Most push devices per user.
+    pub max_devices_per_user: u32,
+}
+
+impl Default for PushConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            include_text: false,
+            timeout_secs: 5,
+            retries: 3,
+            backoff_ms: 1000,
+            allow_http: false,
+            max_devices_per_user: 10,
+        }
+    }
+}
+
+/// Checks `[contacts]`, `[push]` and `http.public_url`.
+pub fn validate(
+    contacts: &ContactsConfig,
+    push: &PushConfig,
+    public_url: Option<&str>,
+) -> Result<(), ConfigError> {
+    let invalid = |key, message: &str| {
+        Err(ConfigError::Invalid {
+            key,
+            env: "-",
+            message: message.to_owned(),
+        })
+    };
+    if contacts.max_pending_outgoing == 0 {
+        return invalid("contacts.max_pending_outgoing", "must be > 0");
+    }
+    if push.timeout_secs == 0 {
+        return invalid("push.timeout_secs", "must be > 0");
+    }
+    if push.retries > 10 {
+        return invalid("push.retries", "must be at most 10");
+    }
+    if push.max_devices_per_user == 0 {
+        return invalid("push.max_devices_per_user", "must be > 0");
+    }
+    if let Some(url) = public_url {
+        let parsed = url::Url::parse(url);
+        let ok = parsed.as_ref().is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        });
+        if !ok {
+            return invalid(
+                "http.public_url",
+                "must be an http:// or https:// URL with a host, e.g. https://chat.example.com",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The host (and port) links name: from `http.public_url`, else the request's `Host`.
+pub fn link_host(public_url: Option<&str>) -> Option<String> {
+    let url = url::Url::parse(public_url?).ok()?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
+}

@@ -1,0 +1,77 @@
+//! `/api/links/resolve`, `/api/chats/{id}/link`, `/api/messages/{id}/link`: deep links.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::routing::get;
+use common::api::ResolvedLink;
+use common::{ChatId, MessageId};
+use serde::Deserialize;
+
+use super::AppState;
+use super::extract::{Path, Query};
+use crate::auth::AuthUser;
+use crate::error::Result;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/links/resolve", get(resolve))
+        .route("/api/chats/{id}/link", get(chat_link))
+        .route("/api/messages/{id}/link", get(message_link))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResolveParams {
+    url: String,
+}
+
+/// The `Host` the request came to, for links when `http.public_url` is unset.
+fn request_host(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    Query(params): Query<ResolveParams>,
+) -> Result<axum::Json<ResolvedLink>> {
+    Ok(axum::Json(
+        state
+            .links
+            .resolve(caller.user_id, &params.url, request_host(&headers))
+            .await?,
+    ))
+}
+
+async fn chat_link(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    Path(chat): Path<ChatId>,
+) -> Result<axum::Json<ResolvedLink>> {
+    Ok(axum::Json(
+        state
+            .links
+            .chat_link(caller.user_id, chat.as_uuid(), request_host(&headers))
+            .await?,
+    ))
+}
+
+async fn message_link(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    headers: HeaderMap,
+    Path(message): Path<MessageId>,
+) -> Result<axum::Json<ResolvedLink>> {
+    Ok(axum::Json(
+        state
+            .links
+            .message_link(caller.user_id, message.as_uuid(), request_host(&headers))
+            .await?,
+    ))
+}

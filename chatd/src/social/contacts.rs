@@ -1,0 +1,425 @@
+//! Contacts and blocks. A contact starts as a request (its id stays the contact's id),
+//! which the addressee accepts or declines and the requester may cancel; a request to
+//! someone who already asked you accepts theirs. Blocks are one-directional; blocking
+//! removes the contact and any request between the pair.
+
+use std::collections::HashMap;
+
+use common::api::{
+    Block, BlockList, Contact, ContactList, ContactRequest, ContactStatus, NotificationKind,
+    PendingContacts, User,
+};
+use common::ws::{BlockUpdated, ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::events::Outbox;
+use super::notify::{self, NotificationService};
+use crate::config::ContactsConfig;
+use crate::error::{Error, Result};
+use crate::fanout::BlockChange;
+use crate::hub::Hub;
+use crate::store::notifications::NewNotification;
+use crate::store::social::{ContactRow, tx};
+use crate::store::{Store, StoreError};
+
+const NOTE_MAX: usize = 500;
+const NO_REQUEST: Error = Error::NotFound("no such contact request");
+
+/// Contacts and blocks, for REST.
+#[derive(Clone, Debug)]
+pub struct ContactService {
+    store: Store,
+    hub: Hub,
+    notifications: NotificationService,
+    max_pending: i64,
+}
+
+impl ContactService {
+    /// Builds the service.
+    pub fn new(
+        store: Store,
+        hub: Hub,
+        notifications: NotificationService,
+        config: &ContactsConfig,
+    ) -> Self {
+        Self {
+            store,
+            hub,
+            notifications,
+            max_pending: i64::from(config.max_pending_outgoing),
+        }
+    }
+
+    /// The caller's accepted contacts, by username.
+    pub async fn list(&self, caller: Uuid) -> Result<ContactList> {
+        let rows = self.store.contacts_of(caller).await?;
+        let mut contacts = self.views(caller, &rows).await?;
+        contacts.sort_by(|a, b| a.user.username.cmp(&b.user.username));
+        Ok(ContactList { contacts })
+    }
+
+    /// Pending requests from and to the caller.
+    pub async fn pending(&self, caller: Uuid) -> Result<PendingContacts> {
+        let rows = self.store.pending_contacts_of(caller).await?;
+        let (outgoing, incoming) = self
+            .views(caller, &rows)
+            .await?
+            .into_iter()
+            .partition(|c| c.outgoing);
+        Ok(PendingContacts { incoming, outgoing })
+    }
+
+    /// Asks `req.user_id` to become a contact. `true` with a new request; `false` when the
+    /// answer is an existing request of the caller or their reverse request, now accepted.
+    pub async fn request(&self, caller: Uuid, req: &ContactRequest) -> Result<(Contact, bool)> {
+        let other = req.user_id.as_uuid();
+        if other == caller {
+            return Err(Error::field("userId", "you cannot add yourself"));
+        }
+        let note = req
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty());
+        if note.is_some_and(|m| m.chars().count() > NOTE_MAX) {
+            return Err(Error::field(
+                "message",
+                format!("at most {NOTE_MAX} characters"),
+            ));
+        }
+        let (caller_blocks, other_blocks) = self.store.blocks_between(caller, other).await?;
+        if other_blocks {
+            return Err(Error::Blocked("this user blocked you"));
+        }
+        if caller_blocks {
+            return Err(Error::Blocked("you blocked this user; unblock them first"));
+        }
+        let mut txn = self.store.begin().await?;
+        if !tx::active_user(&mut txn, other).await? {
+            return Err(Error::NotFound("no such user"));
+        }
+        let mut outbox = Outbox::default();
+        let existing = tx::contact_between(&mut txn, caller, other).await?;
+        let (row, created) = match existing {
+            Some(row) if row.status == "accepted" => {
+                return Err(Error::Conflict("you are contacts already"));
+            }
+            Some(row) if row.status == "pending" && row.requester_id == caller => (row, false),
+            Some(row) if row.status == "pending" => {
+                let row = self.accept_in(&mut txn, &mut outbox, &row).await?;
+                (row, false)
+            }
+            stale => {
+                // A declined request is forgotten when either side asks again.
+                if let Some(row) = stale {
+                    tx::delete_contact(&mut txn, row.id).await?;
+                }
+                if tx::outgoing_pending(&mut txn, caller).await? >= self.max_pending {
+                    return Err(Error::Conflict(
+                        "too many pending contact requests; cancel some or wait for answers \
+                         (contacts.max_pending_outgoing)",
+                    ));
+                }
+                let row = tx::insert_request(&mut txn, Uuid::now_v7(), caller, other, note)
+                    .await
+                    .map_err(|e| match e {
+                        tx::InsertContactError::Exists => {
+                            Error::Conflict("a request between you was just made; reload")
+                        }
+                        tx::InsertContactError::Store(e) => e.into(),
+                    })?;
+                let users = self.users(&[caller, other]).await?;
+                for side in [caller, other] {
+                    let contact = view(side, &row, &users)?;
+                    outbox
+                        .record(&mut txn, side, |user_seq| {
+                            ServerEvent::ContactRequest(ContactEvent { user_seq, contact })
+                        })
+                        .await?;
+                }
+                notify::create(
+                    &mut txn,
+                    &mut outbox,
+                    &contact_notification(other, caller, row.id, NotificationKind::ContactRequest),
+                )
+                .await?;
+                (row, true)
+            }
+        };
+        txn.commit().await.map_err(StoreError::from)?;
+        self.notifications.publish(&mut outbox);
+        let users = self.users(&[caller, other]).await?;
+        Ok((view(caller, &row, &users)?, created))
+    }
+
+    /// The addressee accepts a pending request.
+    pub async fn accept(&self, caller: Uuid, id: Uuid) -> Result<Contact> {
+        let mut txn = self.store.begin().await?;
+        let row = tx::contact_for(&mut txn, id, caller)
+            .await?
+            .filter(|r| r.status == "pending")
+            .ok_or(NO_REQUEST)?;
+        if row.addressee_id != caller {
+            return Err(Error::Forbidden("only the addressee can accept a request"));
+        }
+        let mut outbox = Outbox::default();
+        let row = self.accept_in(&mut txn, &mut outbox, &row).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.notifications.publish(&mut outbox);
+        let users = self.users(&[row.requester_id, row.addressee_id]).await?;
+        view(caller, &row, &users)
+    }
+
+    /// The addressee declines a pending request.
+    pub async fn decline(&self, caller: Uuid, id: Uuid) -> Result<()> {
+        self.end(caller, id, |row, caller| {
+            (row.status == "pending" && row.addressee_id == caller)
+                .then_some(ContactRemovedReason::Declined)
+        })
+        .await
+    }
+
+    /// The requester cancels a pending request.
+    pub async fn cancel(&self, caller: Uuid, id: Uuid) -> Result<()> {
+        self.end(caller, id, |row, caller| {
+            (row.status == "pending" && row.requester_id == caller)
+                .then_some(ContactRemovedReason::Cancelled)
+        })
+        .await
+    }
+
+    /// Removes a contact; on a pending request it cancels (requester) or declines.
+    pub async fn remove(&self, caller: Uuid, id: Uuid) -> Result<()> {
+        self.end(caller, id, |row, caller| match row.status.as_str() {
+            "accepted" => Some(ContactRemovedReason::Removed),
+            "pending" if row.requester_id == caller => Some(ContactRemovedReason::Cancelled),
+            "pending" => Some(ContactRemovedReason::Declined),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The users the caller blocked.
+    pub async fn blocks(&self, caller: Uuid) -> Result<BlockList> {
+        let rows = self.store.blocks_of(caller).await?;
+        let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
+        let users = self.users(&ids).await?;
+        Ok(BlockList {
+            blocks: rows
+                .into_iter()
+                .filter_map(|(id, created_at)| {
+                    users.get(&id).map(|user| Block {
+                        user: user.clone(),
+                        created_at,
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    /// Blocks `other` (again: nothing changes). Ends the contact and any request between
+    /// the two.
+    pub async fn block(&self, caller: Uuid, other: Uuid) -> Result<()> {
+        self.set_block(caller, other, true).await
+    }
+
+    /// Unblocks `other` (not blocked: nothing changes).
+    pub async fn unblock(&self, caller: Uuid, other: Uuid) -> Result<()> {
+        self.set_block(caller, other, false).await
+    }
+
+    async fn set_block(&self, caller: Uuid, other: Uuid, active: bool) -> Result<()> {
+        if other == caller {
+            return Err(Error::field("userId", "you cannot block yourself"));
+        }
+        let mut txn = self.store.begin().await?;
+        if self.store.user_by_id(other).await?.is_none() {
+            return Err(Error::NotFound("no such user"));
+        }
+        let changed = if active {
+            tx::insert_block(&mut txn, caller, other).await?
+        } else {
+            tx::delete_block(&mut txn, caller, other).await?
+        };
+        if !changed {
+            return Ok(());
+        }
+        let mut outbox = Outbox::default();
+        if active && let Some(row) = tx::contact_between(&mut txn, caller, other).await? {
+            tx::delete_contact(&mut txn, row.id).await?;
+            // The blocked side learns that the contact or request is gone, not why.
+            for (side, reason) in [
+                (caller, ContactRemovedReason::Blocked),
+                (other, removal_seen_by_other(&row, other)),
+            ] {
+                let peer = row.other(side);
+                outbox
+                    .record(&mut txn, side, |user_seq| {
+                        ServerEvent::ContactRemoved(ContactRemoved {
+                            user_seq,
+                            contact_id: row.id,
+                            user_id: peer.into(),
+                            reason,
+                        })
+                    })
+                    .await?;
+            }
+        }
+        let block_event = super::events::record(&mut txn, caller, |user_seq| {
+            ServerEvent::BlockUpdated(BlockUpdated {
+                user_seq,
+                user_id: other.into(),
+                blocked: active,
+            })
+        })
+        .await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.hub.block_changed(
+            BlockChange {
+                blocker: caller,
+                blocked: other,
+                active,
+            },
+            &block_event,
+        );
+        self.notifications.publish(&mut outbox);
+        Ok(())
+    }
+
+    /// Accepts `row` inside `txn`: both sides get `contact:accepted`, the requester a
+    /// notification.
+    async fn accept_in(
+        &self,
+        txn: &mut PgConnection,
+        outbox: &mut Outbox,
+        row: &ContactRow,
+    ) -> Result<ContactRow> {
+        let row = tx::answer(txn, row.id, "accepted").await?;
+        let users = self.users(&[row.requester_id, row.addressee_id]).await?;
+        for side in [row.requester_id, row.addressee_id] {
+            let contact = view(side, &row, &users)?;
+            outbox
+                .record(txn, side, |user_seq| {
+                    ServerEvent::ContactAccepted(ContactEvent { user_seq, contact })
+                })
+                .await?;
+        }
+        notify::create(
+            txn,
+            outbox,
+            &contact_notification(
+                row.requester_id,
+                row.addressee_id,
+                row.id,
+                NotificationKind::ContactAccepted,
+            ),
+        )
+        .await?;
+        Ok(row)
+    }
+
+    /// Ends request or contact `id` when `rule` gives a reason for the caller; both sides
+    /// get `contact:removed`.
+    async fn end(
+        &self,
+        caller: Uuid,
+        id: Uuid,
+        rule: impl Fn(&ContactRow, Uuid) -> Option<ContactRemovedReason>,
+    ) -> Result<()> {
+        let mut txn = self.store.begin().await?;
+        let row = tx::contact_for(&mut txn, id, caller)
+            .await?
+            .ok_or(NO_REQUEST)?;
+        let Some(reason) = rule(&row, caller) else {
+            return Err(NO_REQUEST);
+        };
+        if reason == ContactRemovedReason::Declined {
+            tx::answer(&mut txn, row.id, "declined").await?;
+        } else {
+            tx::delete_contact(&mut txn, row.id).await?;
+        }
+        let mut outbox = Outbox::default();
+        for side in [row.requester_id, row.addressee_id] {
+            let peer = row.other(side);
+            outbox
+                .record(&mut txn, side, |user_seq| {
+                    ServerEvent::ContactRemoved(ContactRemoved {
+                        user_seq,
+                        contact_id: row.id,
+                        user_id: peer.into(),
+                        reason,
+                    })
+                })
+                .await?;
+        }
+        txn.commit().await.map_err(StoreError::from)?;
+        self.notifications.publish(&mut outbox);
+        Ok(())
+    }
+
+    async fn views(&self, caller: Uuid, rows: &[ContactRow]) -> Result<Vec<Contact>> {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.other(caller)).collect();
+        let users = self.users(&ids).await?;
+        rows.iter().map(|row| view(caller, row, &users)).collect()
+    }
+
+    async fn users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>> {
+        Ok(self
+            .store
+            .users_by_ids(ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.to_api()))
+            .collect())
+    }
+}
+
+/// What the blocked side is told about the end of a contact or request.
+fn removal_seen_by_other(row: &ContactRow, other: Uuid) -> ContactRemovedReason {
+    match (row.status.as_str(), row.requester_id == other) {
+        ("pending", true) => ContactRemovedReason::Declined,
+        ("pending", false) => ContactRemovedReason::Cancelled,
+        _ => ContactRemovedReason::Removed,
+    }
+}
+
+fn contact_notification(
+    user: Uuid,
+    actor: Uuid,
+    contact: Uuid,
+    kind: NotificationKind,
+) -> NewNotification {
+    NewNotification {
+        user_id: user,
+        kind: kind.as_str(),
+        actor_id: Some(actor),
+        chat_id: None,
+        message_id: None,
+        contact_id: Some(contact),
+        silent: false,
+    }
+}
+
+/// `row` as `side` sees it.
+fn view(side: Uuid, row: &ContactRow, users: &HashMap<Uuid, User>) -> Result<Contact> {
+    let user = users
+        .get(&row.other(side))
+        .cloned()
+        .ok_or(Error::NotFound("no such user"))?;
+    Ok(Contact {
+        id: row.id,
+        user,
+        status: if row.status == "accepted" {
+            ContactStatus::Accepted
+        } else {
+            ContactStatus::Pending
+        },
+        outgoing: row.requester_id == side,
+        message: row.message.clone(),
+        created_at: row.created_at,
+        accepted_at: (row.status == "accepted")
+            .then_some(row.responded_at)
+            .flatten(),
+    })
+}

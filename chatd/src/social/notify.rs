@@ -1,0 +1,355 @@
+//! Notifications: mentions, replies, contact requests and answers, group invitations; the
+//! list with read state, mute per chat and do-not-disturb.
+//!
+//! Notifications about messages are made off the send path: the send hands the stored
+//! message to [`Notifier`], a bounded queue that one background task drains. Contact and
+//! group notifications are written in the transaction of their change (or, for groups,
+//! through the same queue). A muted chat or do-not-disturb does not drop a notification:
+//! it is stored `silent`, listed and synced, and never pushed.
+
+use common::api::{
+    FOREVER, MarkNotificationsRead, Message, Notification, NotificationKind, NotificationPage,
+    NotificationSettings, NotificationsMarked, Silence, SilenceRequest,
+};
+use common::ws::{NotificationEvent, NotificationRead, ServerEvent};
+use time::OffsetDateTime;
+use tokio::sync::mpsc;
+use tracing::warn;
+use uuid::Uuid;
+
+use super::events::Outbox;
+use super::push::PushService;
+use crate::error::{Error, Result};
+use crate::fanout::BlockCache;
+use crate::hub::Hub;
+use crate::store::notifications::{
+    MarkRead, NewNotification, NotificationRow, insert_notification,
+};
+use crate::store::{Store, StoreError};
+
+/// Jobs waiting for the notification task before new ones wait in a task of their own.
+const QUEUE: usize = 4096;
+const PAGE_DEFAULT: u32 = 50;
+const PAGE_MAX: u32 = 100;
+const MARK_IDS_MAX: usize = 500;
+
+/// Notification operations, for REST and for the background task.
+#[derive(Clone, Debug)]
+pub struct NotificationService {
+    store: Store,
+    hub: Hub,
+    push: PushService,
+    blocks: BlockCache,
+}
+
+impl NotificationService {
+    /// Builds the service.
+    pub fn new(store: Store, hub: Hub, push: PushService, blocks: BlockCache) -> Self {
+        Self {
+            store,
+            hub,
+            push,
+            blocks,
+        }
+    }
+
+    /// A page of the caller's notifications, newest first.
+    pub async fn list(
+        &self,
+        caller: Uuid,
+        unread_only: bool,
+        before: Option<Uuid>,
+        limit: Option<u32>,
+    ) -> Result<NotificationPage> {
+        let limit = limit.unwrap_or(PAGE_DEFAULT);
+        if !(1..=PAGE_MAX).contains(&limit) {
+            return Err(Error::field(
+                "limit",
+                format!("must be between 1 and {PAGE_MAX}"),
+            ));
+        }
+        let mut rows = self
+            .store
+            .notifications_page(caller, unread_only, before, i64::from(limit) + 1)
+            .await?;
+        let has_more = rows.len() > limit as usize;
+        rows.truncate(limit as usize);
+        Ok(NotificationPage {
+            notifications: rows.iter().map(to_api).collect(),
+            has_more,
+            unread_count: self.store.unread_notifications(caller).await?,
+        })
+    }
+
+    /// Marks notifications read and tells the caller's other devices.
+    pub async fn mark_read(
+        &self,
+        caller: Uuid,
+        req: &MarkNotificationsRead,
+    ) -> Result<NotificationsMarked> {
+        if req.ids.len() > MARK_IDS_MAX {
+            return Err(Error::field(
+                "ids",
+                format!("at most {MARK_IDS_MAX} ids at once"),
+            ));
+        }
+        if !req.ids.is_empty() && req.up_to.is_some() {
+            return Err(Error::field("upTo", "use ids or upTo, not both"));
+        }
+        let which = match (req.ids.is_empty(), req.up_to) {
+            (false, _) => MarkRead::Ids(req.ids.clone()),
+            (true, Some(id)) => MarkRead::UpTo(id),
+            (true, None) => MarkRead::All,
+        };
+        let mut txn = self.store.begin().await?;
+        let marked = self
+            .store
+            .mark_notifications_read(&mut txn, caller, &which)
+            .await?;
+        let mut outbox = Outbox::default();
+        if marked > 0 {
+            outbox
+                .record(&mut txn, caller, |user_seq| {
+                    ServerEvent::NotificationRead(NotificationRead {
+                        user_seq,
+                        ids: req.ids.clone(),
+                        up_to: req.up_to,
+                        all: matches!(which, MarkRead::All),
+                    })
+                })
+                .await?;
+        }
+        txn.commit().await.map_err(StoreError::from)?;
+        self.publish(&mut outbox);
+        Ok(NotificationsMarked {
+            marked,
+            unread_count: self.store.unread_notifications(caller).await?,
+        })
+    }
+
+    /// The caller's notification settings.
+    pub async fn settings(&self, caller: Uuid) -> Result<NotificationSettings> {
+        Ok(NotificationSettings {
+            dnd: Silence::from_until(self.store.dnd_of(caller).await?),
+        })
+    }
+
+    /// Sets (`Some`) or ends (`None`) the caller's do-not-disturb.
+    pub async fn set_dnd(&self, caller: Uuid, req: Option<&SilenceRequest>) -> Result<Silence> {
+        let until = req.map(until_of).transpose()?;
+        self.store.set_dnd(caller, until).await?;
+        Ok(Silence::from_until(until))
+    }
+
+    /// Mutes (`Some`) or unmutes (`None`) a chat for the caller.
+    pub async fn set_mute(
+        &self,
+        caller: Uuid,
+        chat: Uuid,
+        req: Option<&SilenceRequest>,
+    ) -> Result<Silence> {
+        let until = req.map(until_of).transpose()?;
+        if !self.store.set_mute(chat, caller, until).await? {
+            return Err(Error::NotFound("no such chat"));
+        }
+        Ok(Silence::from_until(until))
+    }
+
+    /// Publishes the user events of a committed transaction and pushes its notifications.
+    pub fn publish(&self, outbox: &mut Outbox) {
+        for (user, event) in outbox.drain() {
+            if let ServerEvent::NotificationNew(e) = &event
+                && !e.notification.silent
+            {
+                self.push.notify(user, e.notification.clone(), None);
+            }
+            self.hub.to_users(vec![user], &event);
+        }
+    }
+
+    async fn on_message(&self, message: Message) -> Result<()> {
+        let Some(sender) = message.sender_id.map(|s| s.as_uuid()) else {
+            return Ok(());
+        };
+        let mut targets: Vec<(Uuid, NotificationKind)> = message
+            .mentions
+            .iter()
+            .map(|u| (u.as_uuid(), NotificationKind::Mention))
+            .filter(|(u, _)| *u != sender)
+            .collect();
+        if let Some(reply) = message.reply_to_id
+            && let Some(author) = self.store.sender_of(reply.as_uuid()).await?
+            && author != sender
+            && !targets.iter().any(|(u, _)| *u == author)
+        {
+            targets.push((author, NotificationKind::Reply));
+        }
+        targets.retain(|(user, _)| !self.blocks.blocks(*user, sender));
+        for (user, kind) in targets {
+            let new = NewNotification {
+                user_id: user,
+                kind: kind.as_str(),
+                actor_id: Some(sender),
+                chat_id: Some(message.chat_id.as_uuid()),
+                message_id: Some(message.id.as_uuid()),
+                contact_id: None,
+                silent: false,
+            };
+            self.notify_one(&new, message.content.clone()).await?;
+        }
+        Ok(())
+    }
+
+    async fn on_group_invite(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) -> Result<()> {
+        for user in users {
+            if user == actor || self.blocks.blocks(user, actor) {
+                continue;
+            }
+            let new = NewNotification {
+                user_id: user,
+                kind: NotificationKind::GroupInvite.as_str(),
+                actor_id: Some(actor),
+                chat_id: Some(chat),
+                message_id: None,
+                contact_id: None,
+                silent: false,
+            };
+            self.notify_one(&new, None).await?;
+        }
+        Ok(())
+    }
+
+    async fn notify_one(&self, new: &NewNotification, text: Option<String>) -> Result<()> {
+        let mut txn = self.store.begin().await?;
+        let mut outbox = Outbox::default();
+        let notification = create(&mut txn, &mut outbox, new).await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        for (user, event) in outbox.drain() {
+            self.hub.to_users(vec![user], &event);
+        }
+        if !notification.silent {
+            self.push.notify(new.user_id, notification, text);
+        }
+        Ok(())
+    }
+}
+
+/// Stores a notification and its `notification:new` user event in `txn`.
+pub async fn create(
+    txn: &mut sqlx::PgConnection,
+    outbox: &mut Outbox,
+    new: &NewNotification,
+) -> Result<Notification> {
+    let row = insert_notification(txn, new).await?;
+    let notification = to_api(&row);
+    let event_copy = notification.clone();
+    outbox
+        .record(txn, new.user_id, |user_seq| {
+            ServerEvent::NotificationNew(NotificationEvent {
+                user_seq,
+                notification: event_copy,
+            })
+        })
+        .await?;
+    Ok(notification)
+}
+
+/// The API form of a row.
+pub fn to_api(row: &NotificationRow) -> Notification {
+    Notification {
+        id: row.id,
+        kind: NotificationKind::from_name(&row.kind).unwrap_or(NotificationKind::Mention),
+        actor_id: row.actor_id.map(Into::into),
+        chat_id: row.chat_id.map(Into::into),
+        message_id: row.message_id.map(Into::into),
+        contact_id: row.contact_id,
+        silent: row.silent,
+        created_at: row.created_at,
+        read_at: row.read_at,
+    }
+}
+
+fn until_of(req: &SilenceRequest) -> Result<OffsetDateTime> {
+    match (req.until, req.forever) {
+        (Some(_), true) => Err(Error::field("until", "use until or forever, not both")),
+        (None, false) => Err(Error::field(
+            "until",
+            "give until (RFC 3339) or forever: true",
+        )),
+        (None, true) => Ok(FOREVER),
+        (Some(until), false) if until <= OffsetDateTime::now_utc() => {
+            Err(Error::field("until", "must be in the future"))
+        }
+        (Some(until), false) => Ok(until.min(FOREVER)),
+    }
+}
+
+enum Job {
+    Message(Box<Message>),
+    GroupInvite {
+        chat: Uuid,
+        actor: Uuid,
+        users: Vec<Uuid>,
+    },
+}
+
+/// The queue in front of the notification task. Handing it a job never blocks: a full
+/// queue parks the job in a task of its own (memory grows under a sustained overload
+/// rather than a notification being dropped). Jobs still queued when the server stops are
+/// lost; the messages and their mentions are stored regardless.
+#[derive(Clone, Debug)]
+pub struct Notifier {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Notifier {
+    /// Starts the task that turns jobs into notifications with `service`.
+    pub fn start(service: NotificationService) -> Self {
+        let (tx, mut rx) = mpsc::channel::<Job>(QUEUE);
+        tokio::spawn(async move {
+            while let Some(job) = rx.recv().await {
+                let result = match job {
+                    Job::Message(message) => service.on_message(*message).await,
+                    Job::GroupInvite { chat, actor, users } => {
+                        service.on_group_invite(chat, actor, users).await
+                    }
+                };
+                if let Err(e) = result {
+                    warn!(error = %e, "notifications not created");
+                }
+            }
+        });
+        Self { tx }
+    }
+
+    /// A stored message: its mentions and reply become notifications.
+    pub fn message(&self, message: &Message) {
+        if message.mentions.is_empty() && message.reply_to_id.is_none() {
+            return;
+        }
+        self.submit(Job::Message(Box::new(message.clone())));
+    }
+
+    /// Users added to a group by `actor`.
+    pub fn group_invite(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
+        if !users.is_empty() {
+            self.submit(Job::GroupInvite { chat, actor, users });
+        }
+    }
+
+    fn submit(&self, job: Job) {
+        match self.tx.try_send(job) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(job)) => {
+                warn!("notification queue full; the job waits in a task of its own");
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(job).await;
+                });
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => {
+                warn!("notification task stopped; a notification is lost");
+            }
+        }
+    }
+}

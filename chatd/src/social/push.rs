@@ -1,0 +1,243 @@
+//! The push hook: for a user with no live connection on any node, each notification is
+//! POSTed as JSON to every push endpoint the user registered (an ntfy topic, a UnifiedPush
+//! distributor). It runs in background tasks, retried with a doubling backoff, so nothing
+//! waits on an endpoint; at most [`CONCURRENT`] POSTs run at once on a node.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::api::{Notification, NotificationKind, PushDevice, PushDeviceList, PushPayload};
+use common::links::{ChatLink, ChatTarget};
+use common::ws::PresenceStatus;
+use tokio::sync::Semaphore;
+use tracing::{debug, warn};
+use uuid::Uuid;
+
+use crate::config::{PushConfig, link_host};
+use crate::error::{Error, Result};
+use crate::realtime::Presence;
+use crate::store::Store;
+use crate::store::notifications::PushDeviceRow;
+
+/// POSTs in flight at once on a node.
+const CONCURRENT: usize = 64;
+const ENDPOINT_MAX: usize = 2048;
+const NAME_MAX: usize = 100;
+
+/// Push devices and deliveries.
+#[derive(Clone, Debug)]
+pub struct PushService {
+    store: Store,
+    presence: Presence,
+    config: Arc<PushConfig>,
+    link_host: Option<String>,
+    http: reqwest::Client,
+    permits: Arc<Semaphore>,
+}
+
+impl PushService {
+    /// Builds the service; `public_url` names the host of the links in pushes.
+    pub fn new(
+        store: Store,
+        presence: Presence,
+        config: PushConfig,
+        public_url: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(config.timeout_secs))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("chatd/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            store,
+            presence,
+            config: Arc::new(config),
+            link_host: link_host(public_url),
+            http,
+            permits: Arc::new(Semaphore::new(CONCURRENT)),
+        })
+    }
+
+    /// The caller's devices.
+    pub async fn devices(&self, caller: Uuid) -> Result<PushDeviceList> {
+        Ok(PushDeviceList {
+            devices: self
+                .store
+                .push_devices_of(caller)
+                .await?
+                .iter()
+                .map(device)
+                .collect(),
+        })
+    }
+
+    /// Registers an endpoint (again: the existing device).
+    pub async fn register(
+        &self,
+        caller: Uuid,
+        endpoint: &str,
+        name: Option<&str>,
+    ) -> Result<PushDevice> {
+        let endpoint = endpoint.trim();
+        let allowed = match url::Url::parse(endpoint) {
+            Ok(url) if url.host_str().is_none_or(str::is_empty) => false,
+            Ok(url) => {
+                url.scheme() == "https" || (self.config.allow_http && url.scheme() == "http")
+            }
+            Err(_) => false,
+        };
+        if !allowed || endpoint.len() > ENDPOINT_MAX {
+            let schemes = if self.config.allow_http {
+                "an https:// or http://"
+            } else {
+                "an https://"
+            };
+            return Err(Error::field(
+                "endpoint",
+                format!("must be {schemes} URL of at most {ENDPOINT_MAX} characters"),
+            ));
+        }
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        if name.is_some_and(|n| n.chars().count() > NAME_MAX || n.chars().any(char::is_control)) {
+            return Err(Error::field(
+                "name",
+                format!("at most {NAME_MAX} characters, no control characters"),
+            ));
+        }
+        let row = self
+            .store
+            .add_push_device(
+                Uuid::now_v7(),
+                caller,
+                endpoint,
+                name,
+                i64::from(self.config.max_devices_per_user),
+            )
+            .await?
+            .ok_or(Error::Conflict(
+                "too many push devices; remove one first (push.max_devices_per_user)",
+            ))?;
+        Ok(device(&row))
+    }
+
+    /// Removes one of the caller's devices.
+    pub async fn remove(&self, caller: Uuid, id: Uuid) -> Result<()> {
+        if self.store.delete_push_device(caller, id).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound("no such push device"))
+        }
+    }
+
+    /// Pushes `notification` to `user`'s devices if push is on and the user has no live
+    /// connection anywhere. Returns at once; the work runs in a task.
+    pub fn notify(&self, user: Uuid, notification: Notification, text: Option<String>) {
+        if !self.config.enabled {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = this.deliver(user, notification, text).await {
+                warn!(error = %e, %user, "push not sent");
+            }
+        });
+    }
+
+    async fn deliver(
+        &self,
+        user: Uuid,
+        notification: Notification,
+        text: Option<String>,
+    ) -> Result<()> {
+        if self.presence.status_of(user).await.0 != PresenceStatus::Offline {
+            return Ok(());
+        }
+        let devices = self.store.push_devices_of(user).await?;
+        if devices.is_empty() {
+            return Ok(());
+        }
+        let actor = match notification.actor_id {
+            Some(actor) => self.store.user_by_id(actor.as_uuid()).await?,
+            None => None,
+        };
+        let who = actor.map_or_else(|| "someone".to_owned(), |a| a.username);
+        let text = if self.config.include_text {
+            match (text, notification.message_id) {
+                (Some(text), _) => Some(text),
+                (None, Some(message)) => self.store.content_of(message.as_uuid()).await?,
+                (None, None) => None,
+            }
+        } else {
+            None
+        };
+        let link = match (&self.link_host, notification.chat_id) {
+            (Some(host), Some(chat)) => Some(
+                match notification.message_id {
+                    Some(message) => ChatLink::message(host, ChatTarget::Id(chat), message),
+                    None => ChatLink::chat(host, ChatTarget::Id(chat)),
+                }
+                .to_app_url(),
+            ),
+            _ => None,
+        };
+        let payload = Arc::new(PushPayload {
+            kind: "notification".into(),
+            title: title(notification.kind, &who),
+            text,
+            notification,
+            link,
+        });
+        for device in devices {
+            let this = self.clone();
+            let payload = payload.clone();
+            tokio::spawn(async move { this.post_with_retries(&device, &payload).await });
+        }
+        Ok(())
+    }
+
+    async fn post_with_retries(&self, device: &PushDeviceRow, payload: &PushPayload) {
+        let mut wait = Duration::from_millis(self.config.backoff_ms);
+        for attempt in 0..=self.config.retries {
+            if attempt > 0 {
+                tokio::time::sleep(wait).await;
+                wait = wait.saturating_mul(2);
+            }
+            let Ok(_permit) = self.permits.acquire().await else {
+                return;
+            };
+            match self.http.post(&device.endpoint).json(payload).send().await {
+                Ok(response) if response.status().is_success() => {
+                    let _ = self.store.push_outcome(device.id, true).await;
+                    return;
+                }
+                Ok(response) => {
+                    debug!(status = %response.status(), device = %device.id, attempt, "push refused");
+                }
+                Err(e) => debug!(error = %e, device = %device.id, attempt, "push failed"),
+            }
+        }
+        warn!(device = %device.id, "push failed after every retry");
+        let _ = self.store.push_outcome(device.id, false).await;
+    }
+}
+
+fn title(kind: NotificationKind, who: &str) -> String {
+    match kind {
+        NotificationKind::Mention => format!("{who} mentioned you"),
+        NotificationKind::Reply => format!("{who} replied to you"),
+        NotificationKind::ContactRequest => format!("{who} wants to add you as a contact"),
+        NotificationKind::ContactAccepted => format!("{who} accepted your contact request"),
+        NotificationKind::GroupInvite => format!("{who} added you to a group"),
+    }
+}
+
+fn device(row: &PushDeviceRow) -> PushDevice {
+    PushDevice {
+        id: row.id,
+        endpoint: row.endpoint.clone(),
+        name: row.name.clone(),
+        created_at: row.created_at,
+        last_success_at: row.last_success_at,
+        failures: row.failures,
+    }
+}

@@ -224,7 +224,12 @@ impl Net {
             }),
             Command::Sync(chats) => self.ws(
                 "sync",
-                ClientRequest::Sync(SyncRequest { chats, limit: None }),
+                ClientRequest::Sync(SyncRequest {
+                    chats,
+                    limit: None,
+                    user_seq: None,
+                    include_blocked: false,
+                }),
             ),
             Command::Send(data) => self.ws("send", ClientRequest::Send(data)),
             Command::Edit {

@@ -210,6 +210,7 @@ fn a_gap_asks_for_a_resync_and_the_answer_applies_each_event_once() {
             has_more: false,
             last_read_seq: 4,
         }],
+        user: None,
     };
     state.update(Event::Net(NetEvent::Synced(sync.clone())));
     // The same answer again (a late live copy) changes nothing.

@@ -169,6 +169,13 @@ async fn notifications_missed_while_offline_come_back_with_sync() {
     let (ada, _) = server.user("ada").await;
     let (bob, bob_t) = server.user("bob").await;
     let chat = group(&ada, "Team", None, &[bob_t.user.id]).await.chat.id;
+    // The invitation's notification is made off the request path: the cursor is taken after it.
+    assert!(
+        testkit::eventually(std::time::Duration::from_secs(10), || async {
+            list(&bob, "").await.notifications.len() == 1
+        })
+        .await
+    );
     let held = sync_user(&bob, 0).await.user.unwrap().last_seq;
     post(&ada, chat, "@bob while you were away", "a-1").await;
     // The notification is made off the send path: wait for it to be there.
@@ -191,6 +198,14 @@ async fn a_muted_chat_or_do_not_disturb_makes_notifications_silent() {
     let (ada, _) = server.user("ada").await;
     let (bob, bob_t) = server.user("bob").await;
     let chat = group(&ada, "Team", None, &[bob_t.user.id]).await.chat.id;
+    // The group invitation's notification is made off the request path: let it land before
+    // connecting, so the next live notification is the mention's.
+    assert!(
+        testkit::eventually(std::time::Duration::from_secs(10), || async {
+            list(&bob, "").await.notifications.len() == 1
+        })
+        .await
+    );
     let (mut bob_ws, _) = connect(&bob).await;
 
     let muted: Silence = call(
@@ -297,6 +312,14 @@ async fn a_blocked_sender_makes_no_notification() {
         )
         .await,
         204
+    );
+    // The invitation's notification is made off the request path: let it land first, so the
+    // next live one is a mention's.
+    assert!(
+        testkit::eventually(std::time::Duration::from_secs(10), || async {
+            list(&ada, "").await.notifications.len() == 1
+        })
+        .await
     );
     let (mut ada_ws, _) = connect(&ada).await;
     post(&bob, chat, "@ada hey", "b-1").await;

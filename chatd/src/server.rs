@@ -21,9 +21,11 @@ use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
 use crate::fanout::{LocalBus, RedisBus, Registry, SharedBus};
 use crate::http::{self, AppState};
 use crate::hub::Hub;
+use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
+use crate::search::{Indexer, SearchService};
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -95,7 +97,17 @@ impl Server {
                 .clone()
                 .map(|conn| (conn, config.redis.key_prefix.clone())),
         );
+        let media = MediaService::new(
+            store.clone(),
+            BlobStore::from_config(&config.attachments, &config.data_dir)?,
+            config.attachments.clone(),
+        );
+        media.start_cleanup();
+        let indexer = Indexer::new(store.clone());
+        indexer.start(Duration::from_millis(config.search.index_interval_ms));
         let state = AppState {
+            search: SearchService::new(store.clone(), indexer),
+            media,
             users: UserService::new(store.clone()),
             chats: ChatService::new(store.clone(), hub.clone()),
             messages: MessageService::new(
@@ -103,7 +115,8 @@ impl Server {
                 hub.clone(),
                 config.limits.messages_per_sec,
                 config.limits.messages_burst,
-            ),
+            )
+            .with_max_attachments(config.attachments.max_per_message),
             sync: SyncService::new(store.clone()),
             typing: Typing::start(hub.clone()),
             delivered: DeliveredTracker::start(store.clone(), hub.clone()),

@@ -255,6 +255,7 @@ async fn typing_starts_stops_and_expires_by_itself() {
             metadata: None,
             reply_to_id: None,
             client_id: "t-1".into(),
+            attachment_ids: Vec::new(),
         }))
         .await
         .unwrap();
@@ -365,6 +366,7 @@ async fn two_nodes_exchange_messages_receipts_typing_and_presence() {
                 metadata: None,
                 reply_to_id: None,
                 client_id: "n-1".into(),
+                attachment_ids: Vec::new(),
             }))
             .await
             .unwrap(),

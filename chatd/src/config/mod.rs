@@ -1,6 +1,7 @@
 //! The server's configuration: defaults < TOML file (`--config`) < `CHATD_*` environment <
 //! flags. Loading reads and validates; it writes nothing.
 
+mod media;
 mod secret;
 
 use std::net::SocketAddr;
@@ -10,6 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::ConfigArgs;
+pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
 pub use secret::Secret;
 
 /// Why a configuration was refused. The message always names the key.
@@ -67,6 +69,10 @@ pub struct Config {
     pub http: HttpConfig,
     /// WebSocket connections.
     pub ws: WsConfig,
+    /// Image attachments.
+    pub attachments: AttachmentsConfig,
+    /// Full-text search.
+    pub search: SearchConfig,
 }
 
 /// `[ws]`.
@@ -230,6 +236,8 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             http: HttpConfig::default(),
             ws: WsConfig::default(),
+            attachments: AttachmentsConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -467,6 +475,10 @@ impl Config {
             return invalid("auth.max_concurrent_hashes", "-", "must be > 0");
         }
         self.validate_limits()?;
+        self.attachments.validate()?;
+        if self.search.index_interval_ms == 0 {
+            return invalid("search.index_interval_ms", "-", "must be > 0");
+        }
         if self.http.request_timeout_secs == 0 {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }

@@ -1,6 +1,7 @@
 //! The REST API: one router per resource, merged here, with the shared layers applied once.
 
 mod admin;
+mod attachments;
 mod auth;
 mod chats;
 pub mod context;
@@ -8,6 +9,7 @@ mod error;
 pub mod extract;
 mod health;
 mod messages;
+mod search;
 mod sync;
 mod users;
 
@@ -26,8 +28,10 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::fanout::Registry;
 use crate::hub::Hub;
+use crate::media::MediaService;
 use crate::messages::MessageService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
+use crate::search::SearchService;
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -61,6 +65,10 @@ pub struct AppState {
     pub delivered: DeliveredTracker,
     /// Publishing to connections.
     pub hub: Hub,
+    /// Image attachments.
+    pub media: MediaService,
+    /// Full-text search.
+    pub search: SearchService,
 }
 
 impl std::fmt::Debug for AppState {
@@ -77,7 +85,9 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(admin::router())
         .merge(chats::router())
+        .merge(search::router())
         .merge(messages::router())
+        .merge(attachments::router(state.config.attachments.max_bytes))
         .merge(sync::router())
         .merge(crate::ws::router())
         .fallback(unknown_route)

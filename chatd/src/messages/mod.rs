@@ -28,6 +28,7 @@ pub struct MessageService {
     hub: Hub,
     writer: MessageWriter,
     send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    max_attachments: usize,
 }
 
 impl std::fmt::Debug for MessageService {
@@ -59,7 +60,15 @@ impl MessageService {
             store,
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
+            max_attachments: 5,
         }
+    }
+
+    /// Allows at most `n` attachments per message (default 5).
+    #[must_use]
+    pub fn with_max_attachments(mut self, n: usize) -> Self {
+        self.max_attachments = n;
+        self
     }
 
     /// Sends a message; answers after it is committed. A resend with the same `clientId`
@@ -84,7 +93,14 @@ impl MessageService {
                 problems.push(d);
             }
         };
-        keep(rules::check_content(&req.content));
+        // An image may be sent without a caption.
+        if req.attachment_ids.is_empty() || !req.content.is_empty() {
+            keep(rules::check_content(&req.content));
+        }
+        keep(rules::check_attachment_ids(
+            &req.attachment_ids,
+            self.max_attachments,
+        ));
         keep(rules::check_client_id(&req.client_id));
         let content_type = rules::check_content_type(req.content_type.as_deref());
         let metadata = rules::check_metadata(req.metadata.as_ref(), &req.content);
@@ -104,6 +120,11 @@ impl MessageService {
             metadata,
             reply_to_id: req.reply_to_id.map(|id| id.as_uuid()),
             client_id: req.client_id,
+            attachments: req
+                .attachment_ids
+                .iter()
+                .map(common::AttachmentId::as_uuid)
+                .collect(),
         };
         self.writer.send(chat, send).await
     }
@@ -181,6 +202,7 @@ impl MessageService {
         }
         let chat = row.chat_id;
         mtx::soft_delete(&mut txn, message).await?;
+        crate::store::attachments::tx::delete_for_message(&mut txn, message).await?;
         let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
         let event = ServerEvent::MessageDeleted(MessageDeleted {
             chat_id: chat.into(),

@@ -1,10 +1,12 @@
 //! All SQL lives here, one file per aggregate. Nothing else touches the pool.
 
 mod admin;
+pub mod attachments;
 mod audit;
 pub mod chats;
 mod invites;
 pub mod messages;
+pub mod search;
 mod sessions;
 mod users;
 

@@ -260,3 +260,45 @@ pub mod tx {
         Ok(())
     }
 }
+
+impl Store {
+    /// For `chatctl bench --search`: appends `per_chat` messages to each of `chats`, each of
+    /// `words_per_message` words drawn at random from `vocabulary` (repeat a word to make it
+    /// more common), by a random one of `authors`, with their `message:new` events, in one
+    /// statement per chat. Bulk SQL: a million messages take minutes, not hours.
+    pub async fn bench_fill_chat(
+        &self,
+        chat: Uuid,
+        authors: &[Uuid],
+        per_chat: i64,
+        words_per_message: i32,
+        vocabulary: &[String],
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            // The seq range is taken by the UPDATE the inserts read from, as on the send path.
+            "WITH s AS (UPDATE chats SET last_seq = last_seq + $3, last_message_at = now() \
+                        WHERE id = $1 RETURNING last_seq - $3 AS base), \
+                  gen AS (SELECT g AS n, gen_random_uuid() AS id, \
+                            ($2::uuid[])[1 + floor(random() * array_length($2, 1))::int] AS sender, \
+                            w.content \
+                          FROM generate_series(1, $3) g CROSS JOIN LATERAL ( \
+                            SELECT string_agg(($5::text[])[1 + floor(random() \
+                                     * array_length($5, 1))::int], ' ') AS content \
+                            FROM generate_series(1, $4) WHERE g > 0) w), \
+                  ins AS (INSERT INTO messages (id, chat_id, seq, sender_id, client_id, content, created_at) \
+                          SELECT gen.id, $1, s.base + gen.n, gen.sender, 'bench-' || gen.id, \
+                                 gen.content, now() - make_interval(secs => ($3 - gen.n)::double precision) \
+                          FROM gen, s RETURNING id, seq, sender_id) \
+             INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
+             SELECT $1, seq, 'message:new', sender_id, id FROM ins",
+        )
+        .bind(chat)
+        .bind(authors)
+        .bind(per_chat)
+        .bind(words_per_message)
+        .bind(vocabulary)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -784,6 +784,10 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l duration -d 'S
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l size -d 'Message size in bytes' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l connect-concurrency -d 'Connections opened at once while connecting' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server-pid -d 'chatd\'s process id, to report its CPU and memory (same machine only)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-messages -d 'Search mode: messages to fill (spread evenly over the groups)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-chats -d 'Search mode: groups to fill' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-member-of -d 'Search mode: groups the searching user is a member of' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-queries -d 'Search mode: queries to time (one at a time)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l config -d 'The TOML configuration file' -r -F
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
@@ -801,6 +805,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l access-token-t
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search -d 'Search instead: fill messages over groups through the store, index them, and measure `GET /api/messages/search` for a user in some of the groups'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "migrate" -d 'Database migrations: status, run, check'

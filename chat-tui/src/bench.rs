@@ -87,6 +87,7 @@ fn message(chat_id: ChatId, seq: i64, sender: UserId, now: OffsetDateTime) -> Me
         reply_to_id: None,
         mentions: Vec::new(),
         reactions: Vec::new(),
+        attachments: Vec::new(),
         created_at: now + time::Duration::seconds(seq),
         edited_at: None,
         deleted: false,

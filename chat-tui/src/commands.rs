@@ -185,6 +185,7 @@ async fn send(setup: &Setup, args: &SendArgs) -> anyhow::Result<i32> {
         metadata: None,
         reply_to_id: None,
         client_id: uuid::Uuid::now_v7().to_string(),
+        attachment_ids: Vec::new(),
     };
     let result = auth
         .call(|c| {

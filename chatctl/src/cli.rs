@@ -100,6 +100,22 @@ pub struct BenchArgs {
     /// chatd's process id, to report its CPU and memory (same machine only).
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Search instead: fill messages over groups through the store, index them, and
+    /// measure `GET /api/messages/search` for a user in some of the groups.
+    #[arg(long)]
+    pub search: bool,
+    /// Search mode: messages to fill (spread evenly over the groups).
+    #[arg(long, default_value_t = 1_000_000)]
+    pub search_messages: usize,
+    /// Search mode: groups to fill.
+    #[arg(long, default_value_t = 1000)]
+    pub search_chats: usize,
+    /// Search mode: groups the searching user is a member of.
+    #[arg(long, default_value_t = 50)]
+    pub search_member_of: usize,
+    /// Search mode: queries to time (one at a time).
+    #[arg(long, default_value_t = 500)]
+    pub search_queries: usize,
 }
 
 /// `chatctl migrate`.

@@ -21,12 +21,14 @@ use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
 use crate::fanout::{LocalBus, RedisBus, Registry, SharedBus};
 use crate::http::{self, AppState};
 use crate::hub::Hub;
+use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::social::{
     ContactService, LinkService, NotificationService, Notifier, PushService, SocialHooks,
 };
+use crate::search::{Indexer, SearchService};
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -115,7 +117,17 @@ impl Server {
             config.contacts.direct_chats_require_contact,
             Notifier::start(notifications.clone()),
         );
+        let media = MediaService::new(
+            store.clone(),
+            BlobStore::from_config(&config.attachments, &config.data_dir)?,
+            config.attachments.clone(),
+        );
+        media.start_cleanup();
+        let indexer = Indexer::new(store.clone());
+        indexer.start(Duration::from_millis(config.search.index_interval_ms));
         let state = AppState {
+            search: SearchService::new(store.clone(), indexer),
+            media,
             users: UserService::new(store.clone()),
             chats: ChatService::new(store.clone(), hub.clone()).with_social(social.clone()),
             messages: MessageService::new(
@@ -124,7 +136,8 @@ impl Server {
                 config.limits.messages_per_sec,
                 config.limits.messages_burst,
             )
-            .with_social(social),
+            .with_social(social)
+            .with_max_attachments(config.attachments.max_per_message),
             sync: SyncService::new(store.clone()).with_blocks(blocks),
             contacts: ContactService::new(
                 store.clone(),

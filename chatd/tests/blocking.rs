@@ -60,6 +60,7 @@ async fn a_blocked_user_cannot_message_open_a_direct_chat_or_ask_the_blocker() {
             metadata: None,
             reply_to_id: None,
             client_id: "b-3".into(),
+            attachment_ids: Vec::new(),
         }))
         .await
         .unwrap_err();

@@ -44,6 +44,7 @@ fn ws_send(chat: ChatId, content: &str, client_id: &str) -> ClientRequest {
         metadata: None,
         reply_to_id: None,
         client_id: client_id.into(),
+        attachment_ids: Vec::new(),
     })
 }
 

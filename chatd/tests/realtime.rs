@@ -257,6 +257,7 @@ async fn typing_starts_stops_and_expires_by_itself() {
             metadata: None,
             reply_to_id: None,
             client_id: "t-1".into(),
+            attachment_ids: Vec::new(),
         }))
         .await
         .unwrap();
@@ -367,6 +368,7 @@ async fn two_nodes_exchange_messages_receipts_typing_and_presence() {
                 metadata: None,
                 reply_to_id: None,
                 client_id: "n-1".into(),
+                attachment_ids: Vec::new(),
             }))
             .await
             .unwrap(),

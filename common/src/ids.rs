@@ -69,6 +69,10 @@ id_type!(
     /// Identifies a message.
     MessageId
 );
+id_type!(
+    /// Identifies an uploaded file.
+    AttachmentId
+);
 
 #[cfg(test)]
 mod tests {

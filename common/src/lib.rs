@@ -14,7 +14,7 @@ pub mod ws;
 pub mod client;
 
 pub use error::{ErrorBody, ErrorCode, ErrorDetail, ErrorResponse};
-pub use ids::{ChatId, MessageId, SessionId, UserId};
+pub use ids::{AttachmentId, ChatId, MessageId, SessionId, UserId};
 
 /// The version of the suite, shared by every binary so that mismatches are visible.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

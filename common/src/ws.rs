@@ -123,6 +123,9 @@ pub struct SendData {
     pub reply_to_id: Option<MessageId>,
     /// See [`SendMessageRequest::client_id`].
     pub client_id: String,
+    /// See [`SendMessageRequest::attachment_ids`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_ids: Vec<crate::ids::AttachmentId>,
 }
 
 impl SendData {
@@ -136,6 +139,7 @@ impl SendData {
                 metadata: self.metadata,
                 reply_to_id: self.reply_to_id,
                 client_id: self.client_id,
+                attachment_ids: self.attachment_ids,
             },
         )
     }

@@ -26,6 +26,7 @@ pub fn text(content: &str, client_id: &str) -> SendMessageRequest {
         metadata: None,
         reply_to_id: None,
         client_id: client_id.into(),
+        attachment_ids: Vec::new(),
     }
 }
 

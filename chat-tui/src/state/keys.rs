@@ -354,6 +354,7 @@ fn resend(chat_id: common::ChatId, p: &PendingSend) -> Command {
         metadata: None,
         reply_to_id: p.reply_to,
         client_id: p.client_id.clone(),
+        attachment_ids: Vec::new(),
     })
 }
 

@@ -202,6 +202,7 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
                     metadata: None,
                     reply_to_id: p.reply_to,
                     client_id: p.client_id.clone(),
+                    attachment_ids: Vec::new(),
                 }));
             }
         }

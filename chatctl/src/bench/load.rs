@@ -293,6 +293,7 @@ async fn send_one(
         metadata: None,
         reply_to_id: None,
         client_id: format!("b{number}"),
+        attachment_ids: Vec::new(),
     });
     let mut writer = shared.writers[sender].lock().await;
     let _ = writer.send_with_id(&request, &format!("b{number}")).await;

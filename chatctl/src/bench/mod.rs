@@ -9,6 +9,7 @@
 
 mod load;
 mod report;
+mod search;
 mod setup;
 
 use std::time::Duration;
@@ -19,6 +20,9 @@ use crate::output::{Failure, Outcome};
 
 /// Runs one benchmark and prints its report.
 pub async fn run(ctx: &Context, args: BenchArgs) -> Outcome {
+    if args.search {
+        return search::run(ctx, &args).await;
+    }
     raise_fd_limit();
     let plan = setup::prepare(ctx, &args).await?;
     eprintln!(

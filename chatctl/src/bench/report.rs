@@ -30,7 +30,7 @@ pub struct Percentiles {
 }
 
 impl Percentiles {
-    fn of(values: &[u64]) -> Option<Self> {
+    pub(super) fn of(values: &[u64]) -> Option<Self> {
         if values.is_empty() {
             return None;
         }

@@ -1,6 +1,7 @@
 //! The server's configuration: defaults < TOML file (`--config`) < `CHATD_*` environment <
 //! flags. Loading reads and validates; it writes nothing.
 
+mod media;
 mod secret;
 mod social;
 
@@ -11,6 +12,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::cli::ConfigArgs;
+pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
 pub use secret::Secret;
 pub use social::{ContactsConfig, PushConfig, link_host};
 
@@ -73,6 +75,10 @@ pub struct Config {
     pub contacts: ContactsConfig,
     /// Push notifications.
     pub push: PushConfig,
+    /// Image attachments.
+    pub attachments: AttachmentsConfig,
+    /// Full-text search.
+    pub search: SearchConfig,
 }
 
 /// `[ws]`.
@@ -241,6 +247,8 @@ impl Default for Config {
             ws: WsConfig::default(),
             contacts: ContactsConfig::default(),
             push: PushConfig::default(),
+            attachments: AttachmentsConfig::default(),
+            search: SearchConfig::default(),
         }
     }
 }
@@ -479,6 +487,10 @@ impl Config {
             return invalid("auth.max_concurrent_hashes", "-", "must be > 0");
         }
         self.validate_limits()?;
+        self.attachments.validate()?;
+        if self.search.index_interval_ms == 0 {
+            return invalid("search.index_interval_ms", "-", "must be > 0");
+        }
         if self.http.request_timeout_secs == 0 {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }

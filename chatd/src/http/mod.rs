@@ -1,6 +1,7 @@
 //! The REST API: one router per resource, merged here, with the shared layers applied once.
 
 mod admin;
+mod attachments;
 mod auth;
 mod chats;
 mod contacts;
@@ -11,6 +12,7 @@ mod health;
 mod links;
 mod messages;
 mod notifications;
+mod search;
 mod sync;
 mod users;
 
@@ -29,9 +31,11 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::fanout::Registry;
 use crate::hub::Hub;
+use crate::media::MediaService;
 use crate::messages::MessageService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::social::{ContactService, LinkService, NotificationService, PushService};
+use crate::search::SearchService;
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -73,6 +77,10 @@ pub struct AppState {
     pub push: PushService,
     /// Deep links.
     pub links: LinkService,
+    /// Image attachments.
+    pub media: MediaService,
+    /// Full-text search.
+    pub search: SearchService,
 }
 
 impl std::fmt::Debug for AppState {
@@ -89,7 +97,9 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(admin::router())
         .merge(chats::router())
+        .merge(search::router())
         .merge(messages::router())
+        .merge(attachments::router(state.config.attachments.max_bytes))
         .merge(sync::router())
         .merge(contacts::router())
         .merge(notifications::router())

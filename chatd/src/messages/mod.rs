@@ -30,6 +30,7 @@ pub struct MessageService {
     writer: MessageWriter,
     send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
     social: Option<SocialHooks>,
+    max_attachments: usize,
 }
 
 impl std::fmt::Debug for MessageService {
@@ -64,6 +65,7 @@ impl MessageService {
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
             social: None,
+            max_attachments: 5,
         }
     }
 
@@ -71,6 +73,13 @@ impl MessageService {
     #[must_use]
     pub fn with_social(mut self, social: SocialHooks) -> Self {
         self.social = Some(social);
+        self
+    }
+
+    /// Allows at most `n` attachments per message (default 5).
+    #[must_use]
+    pub fn with_max_attachments(mut self, n: usize) -> Self {
+        self.max_attachments = n;
         self
     }
 
@@ -96,7 +105,14 @@ impl MessageService {
                 problems.push(d);
             }
         };
-        keep(rules::check_content(&req.content));
+        // An image may be sent without a caption.
+        if req.attachment_ids.is_empty() || !req.content.is_empty() {
+            keep(rules::check_content(&req.content));
+        }
+        keep(rules::check_attachment_ids(
+            &req.attachment_ids,
+            self.max_attachments,
+        ));
         keep(rules::check_client_id(&req.client_id));
         let content_type = rules::check_content_type(req.content_type.as_deref());
         let metadata = rules::check_metadata(req.metadata.as_ref(), &req.content);
@@ -116,6 +132,11 @@ impl MessageService {
             metadata,
             reply_to_id: req.reply_to_id.map(|id| id.as_uuid()),
             client_id: req.client_id,
+            attachments: req
+                .attachment_ids
+                .iter()
+                .map(common::AttachmentId::as_uuid)
+                .collect(),
         };
         if let Some(social) = &self.social {
             social.check_send(caller, chat).await?;
@@ -200,6 +221,7 @@ impl MessageService {
         }
         let chat = row.chat_id;
         mtx::soft_delete(&mut txn, message).await?;
+        crate::store::attachments::tx::delete_for_message(&mut txn, message).await?;
         let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
         let event = ServerEvent::MessageDeleted(MessageDeleted {
             chat_id: chat.into(),

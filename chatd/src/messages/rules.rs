@@ -108,6 +108,23 @@ pub fn check_client_id(client_id: &str) -> Result<(), ErrorDetail> {
     Ok(())
 }
 
+/// Attachment ids: at most `max`, none twice.
+pub fn check_attachment_ids(ids: &[common::AttachmentId], max: usize) -> Result<(), ErrorDetail> {
+    if ids.len() > max {
+        return Err(ErrorDetail::new(
+            "attachmentIds",
+            format!("at most {max} attachments per message"),
+        ));
+    }
+    if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
+        return Err(ErrorDetail::new(
+            "attachmentIds",
+            "names an attachment twice",
+        ));
+    }
+    Ok(())
+}
+
 /// Emoji: 1-32 bytes, no whitespace or control characters.
 pub fn check_emoji(emoji: &str) -> Result<(), ErrorDetail> {
     if emoji.is_empty()

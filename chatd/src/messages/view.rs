@@ -2,10 +2,11 @@
 
 use std::collections::HashMap;
 
-use common::api::{Message, Reaction};
+use common::api::{Attachment, Message, Reaction};
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::store::attachments::AttachmentRow;
 use crate::store::{MessageRow, Store};
 
 /// Rows to API messages, loading mentions and reactions in two queries.
@@ -15,11 +16,16 @@ pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message
         .filter(|r| r.deleted_at.is_none())
         .map(|r| r.id)
         .collect();
-    let (mentions, reactions) = if ids.is_empty() {
-        (Vec::new(), Vec::new())
+    let (mentions, reactions, attachments) = if ids.is_empty() {
+        (Vec::new(), Vec::new(), Vec::new())
     } else {
-        tokio::try_join!(store.mentions_of(&ids), store.reactions_of(&ids))?
+        tokio::try_join!(
+            store.mentions_of(&ids),
+            store.reactions_of(&ids),
+            store.attachments_of(&ids)
+        )?
     };
+    let mut attachments_by = attachments_by_message(&attachments);
     let mut mentions_by: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for (message, user) in mentions {
         mentions_by.entry(message).or_default().push(user);
@@ -40,9 +46,27 @@ pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message
         .map(|row| {
             let mentions = mentions_by.remove(&row.id).unwrap_or_default();
             let reactions = reactions_by.remove(&row.id).unwrap_or_default();
-            to_api(row, mentions, reactions)
+            let attachments = attachments_by.remove(&row.id).unwrap_or_default();
+            let mut message = to_api(row, mentions, reactions);
+            if !message.deleted {
+                message.attachments = attachments;
+            }
+            message
         })
         .collect())
+}
+
+/// API attachments grouped by message, in their order.
+pub fn attachments_by_message(rows: &[AttachmentRow]) -> HashMap<Uuid, Vec<Attachment>> {
+    let mut by: HashMap<Uuid, Vec<Attachment>> = HashMap::new();
+    for row in rows {
+        if let Some(message) = row.message_id {
+            by.entry(message)
+                .or_default()
+                .push(crate::media::to_api(row));
+        }
+    }
+    by
 }
 
 /// One row to an API message.
@@ -71,5 +95,6 @@ pub fn to_api(row: MessageRow, mentions: Vec<Uuid>, reactions: Vec<Reaction>) ->
         created_at: row.created_at,
         edited_at: row.edited_at,
         deleted,
+        attachments: Vec::new(),
     }
 }

@@ -52,6 +52,8 @@ pub struct ValidSend {
     pub client_id: String,
     /// `@names` in the content.
     pub mentions: Vec<String>,
+    /// Uploads to attach, in order (checked on the checked path only).
+    pub attachments: Vec<Uuid>,
 }
 
 struct Pending {
@@ -214,6 +216,8 @@ struct Known {
     existing: Vec<MessageRow>,
     valid_replies: Vec<Uuid>,
     mentionable: HashMap<String, Uuid>,
+    /// `(attachment, uploader)` of named uploads still free to attach.
+    attachable: Vec<(Uuid, Uuid)>,
 }
 
 /// Stores `sends` (chat, send): the common case (members sending new messages) in one
@@ -257,7 +261,12 @@ async fn store_batch(
     // Any failure of the fast path (a racing duplicate, say) stored nothing: settle all on
     // the checked path.
     let db_started = std::time::Instant::now();
-    let stored = insert_fast(inner, conn, &batch, &mentions).await;
+    // Attachments are claimed under the chat's lock: such batches take the checked path.
+    let stored = if sends.iter().any(|(_, s)| !s.attachments.is_empty()) {
+        Vec::new()
+    } else {
+        insert_fast(inner, conn, &batch, &mentions).await
+    };
     tracing::trace!(
         micros = db_started.elapsed().as_micros() as u64,
         "fast path statement"
@@ -273,7 +282,7 @@ async fn store_batch(
         .filter(|i| matches!(outcomes[*i], Outcome::Fresh))
         .collect();
     // Publish the stored ones first: whatever the checked path stores comes after them.
-    let mut results = respond(inner, outcomes, &mentions).await?;
+    let mut results = respond(inner, outcomes, &mentions, &HashMap::new()).await?;
     for chat in chats_in_order(sends) {
         let mine: Vec<usize> = leftover
             .iter()
@@ -360,8 +369,9 @@ async fn store_checked(
     let known = load(&mut txn, chat, sends).await?;
     let mut outcomes = classify(chat, sends, &known);
     let mentions = store_fresh(&mut txn, chat, sends, &known, &mut outcomes).await?;
+    let attached = attach_stored(&mut txn, sends, &outcomes).await?;
     txn.commit().await.map_err(StoreError::from)?;
-    respond(inner, outcomes, &mentions).await
+    respond(inner, outcomes, &mentions, &attached).await
 }
 
 async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> Result<Known> {
@@ -392,12 +402,50 @@ async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> 
             .into_iter()
             .collect()
     };
+    let named: Vec<Uuid> = sends
+        .iter()
+        .flat_map(|s| s.attachments.iter().copied())
+        .collect();
+    let attachable = if named.is_empty() {
+        Vec::new()
+    } else {
+        crate::store::attachments::tx::lock_unattached(txn, &named).await?
+    };
     Ok(Known {
         members,
         existing,
         valid_replies,
         mentionable,
+        attachable,
     })
+}
+
+/// Links the attachments of the sends stored just now; their API views by message.
+async fn attach_stored(
+    txn: &mut sqlx::PgConnection,
+    sends: &[ValidSend],
+    outcomes: &[Outcome],
+) -> Result<HashMap<Uuid, Vec<common::api::Attachment>>> {
+    let links: Vec<(Uuid, Uuid, i16)> = sends
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(send, outcome)| match outcome {
+            Outcome::Stored(row, false) => Some((row.id, &send.attachments)),
+            _ => None,
+        })
+        .flat_map(|(message, ids)| {
+            ids.iter()
+                .enumerate()
+                .map(move |(i, id)| (message, *id, i as i16))
+        })
+        .collect();
+    if links.is_empty() {
+        return Ok(HashMap::new());
+    }
+    crate::store::attachments::tx::attach(txn, &links).await?;
+    let messages: Vec<Uuid> = links.iter().map(|l| l.0).collect();
+    let rows = crate::store::attachments::tx::attachments_of(txn, &messages).await?;
+    Ok(super::view::attachments_by_message(&rows))
 }
 
 fn classify(chat: Uuid, sends: &[ValidSend], known: &Known) -> Vec<Outcome> {
@@ -428,11 +476,25 @@ fn classify(chat: Uuid, sends: &[ValidSend], known: &Known) -> Vec<Outcome> {
                 .is_some_and(|r| !known.valid_replies.contains(&r))
             {
                 Outcome::Refused(Error::field("replyToId", "must be a message of this chat"))
+            } else if !attachable(sends, i, known) {
+                Outcome::Refused(Error::field(
+                    "attachmentIds",
+                    "must be your own uploads that are not attached to a message yet",
+                ))
             } else {
                 Outcome::Fresh
             }
         })
         .collect()
+}
+
+/// The attachments of send `i` are its sender's, free, and not claimed earlier in the batch.
+fn attachable(sends: &[ValidSend], i: usize, known: &Known) -> bool {
+    let send = &sends[i];
+    send.attachments.iter().all(|a| {
+        known.attachable.contains(&(*a, send.sender))
+            && !sends[..i].iter().any(|s| s.attachments.contains(a))
+    })
 }
 
 /// Stores the fresh sends at consecutive sequence numbers; returns their mentions.
@@ -478,6 +540,7 @@ async fn respond(
     inner: &Inner,
     outcomes: Vec<Outcome>,
     mentions: &[(Uuid, Uuid)],
+    attachments: &HashMap<Uuid, Vec<common::api::Attachment>>,
 ) -> Result<Vec<Result<SendResult>>> {
     let duplicates: Vec<MessageRow> = outcomes
         .iter()
@@ -517,7 +580,9 @@ async fn respond(
                     .map(|m| m.1)
                     .collect();
                 let chat = row.chat_id;
-                let message = to_api(*row, own, Vec::new());
+                let attached = attachments.get(&row.id).cloned().unwrap_or_default();
+                let mut message = to_api(*row, own, Vec::new());
+                message.attachments = attached;
                 let event = common::ws::ServerEvent::MessageNew(common::ws::MessageEvent {
                     chat_id: message.chat_id,
                     seq: message.seq,

@@ -2,12 +2,14 @@
 
 mod admin;
 mod admin_groups;
+pub mod attachments;
 mod audit;
 pub mod chats;
 mod export;
 mod invites;
 pub mod messages;
 pub mod notifications;
+pub mod search;
 mod sessions;
 pub mod social;
 mod users;

@@ -40,6 +40,9 @@ pub struct Message {
     pub edited_at: Option<OffsetDateTime>,
     /// Deleted: content, mentions and reactions are gone.
     pub deleted: bool,
+    /// Attached images, in the order they were named on send.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<super::Attachment>,
 }
 
 /// The reactions with one emoji on a message.
@@ -71,6 +74,9 @@ pub struct SendMessageRequest {
     /// The client's own id for this send (1-64 characters): a resend with the same id
     /// returns the first result and never stores twice.
     pub client_id: String,
+    /// Up to 5 of the sender's own uploads not yet attached to a message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_ids: Vec<crate::ids::AttachmentId>,
 }
 
 /// The answer to a send, on REST and in the `ack` of `message:send`.

@@ -1,18 +1,22 @@
 //! REST request and response bodies. JSON is camelCase; requests reject unknown fields.
 
+pub mod attachments;
 pub mod auth;
 pub mod chats;
 pub mod health;
 pub mod messages;
 pub mod social;
+pub mod search;
 pub mod sync;
 pub mod users;
 
+pub use attachments::*;
 pub use auth::*;
 pub use chats::*;
 pub use health::*;
 pub use messages::*;
 pub use social::*;
+pub use search::*;
 pub use sync::*;
 pub use users::*;
 

@@ -1,0 +1,126 @@
+//! `/api/attachments`: upload (multipart), download, thumbnail, delete.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use common::AttachmentId;
+use common::api::Attachment;
+
+use super::AppState;
+use super::extract::Path;
+use crate::auth::AuthUser;
+use crate::error::{Error, Result};
+use crate::media::{Download, upload_too_large};
+
+/// Room for the multipart framing around the file.
+const MULTIPART_OVERHEAD: usize = 64 * 1024;
+
+pub fn router(max_bytes: u64) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/attachments/upload",
+            post(upload).layer(DefaultBodyLimit::max(
+                usize::try_from(max_bytes).unwrap_or(usize::MAX) + MULTIPART_OVERHEAD,
+            )),
+        )
+        .route("/api/attachments/{id}", get(download).delete(remove))
+        .route("/api/attachments/{id}/thumbnail", get(thumbnail))
+}
+
+/// The first part named `file` is the upload; its bytes are read up to the limit.
+async fn upload(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    mut form: Multipart,
+) -> Result<(StatusCode, axum::Json<Attachment>)> {
+    let max = state.media.config().max_bytes;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            upload_too_large(max)
+        } else {
+            Error::BadRequest(format!("malformed multipart body: {}", e.body_text()))
+        }
+    };
+    while let Some(mut field) = form.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("image").to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if (bytes.len() + chunk.len()) as u64 > max {
+                return Err(upload_too_large(max));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let attachment = state.media.upload(caller.user_id, &name, bytes).await?;
+        return Ok((StatusCode::CREATED, axum::Json(attachment)));
+    }
+    Err(Error::field(
+        "file",
+        "a multipart part named `file` is required",
+    ))
+}
+
+async fn download(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<AttachmentId>,
+) -> Result<Response> {
+    let file = state
+        .media
+        .download(caller.user_id, id.as_uuid(), false)
+        .await?;
+    Ok(file_response(file))
+}
+
+async fn thumbnail(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<AttachmentId>,
+) -> Result<Response> {
+    let file = state
+        .media
+        .download(caller.user_id, id.as_uuid(), true)
+        .await?;
+    Ok(file_response(file))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Path(id): Path<AttachmentId>,
+) -> Result<StatusCode> {
+    state.media.delete(caller.user_id, id.as_uuid()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn file_response(file: Download) -> Response {
+    // The name is for "save as" only; RFC 5987 encoding keeps any character safe.
+    let encoded: String = file
+        .file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, file.mime),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename*=UTF-8''{encoded}"),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
+        ],
+        file.bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,50 @@
+//! `GET /api/messages/search`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use common::api::SearchResults;
+use common::{ChatId, UserId};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::extract::Query;
+use crate::auth::AuthUser;
+use crate::error::Result;
+use crate::search::SearchRequest;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/messages/search", get(search))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SearchParams {
+    q: String,
+    chat_id: Option<ChatId>,
+    from: Option<UserId>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    before: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    after: Option<OffsetDateTime>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    caller: AuthUser,
+    Query(p): Query<SearchParams>,
+) -> Result<axum::Json<SearchResults>> {
+    let req = SearchRequest {
+        q: p.q,
+        chat: p.chat_id.map(|c| c.as_uuid()),
+        from: p.from.map(|u| u.as_uuid()),
+        before: p.before,
+        after: p.after,
+        limit: p.limit,
+        cursor: p.cursor,
+    };
+    Ok(axum::Json(state.search.search(caller.user_id, req).await?))
+}

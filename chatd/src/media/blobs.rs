@@ -1,0 +1,86 @@
+//! Where attachment files live: one interface ([`object_store`]) over the local filesystem
+//! (`<data_dir>/attachments`, written to a temporary file and renamed into place, so a file
+//! is whole or absent) and S3-compatible object storage.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use bytes::Bytes;
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as Key;
+use object_store::{ObjectStore, PutPayload};
+
+use crate::config::{AttachmentsConfig, Secret, StorageKind};
+
+/// Attachment file storage. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct BlobStore {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl BlobStore {
+    /// The configured storage; local storage lives under `data_dir/attachments`.
+    pub fn from_config(config: &AttachmentsConfig, data_dir: &Path) -> anyhow::Result<Self> {
+        let inner: Arc<dyn ObjectStore> = match config.storage {
+            StorageKind::Local => {
+                let root = data_dir.join("attachments");
+                std::fs::create_dir_all(&root)
+                    .with_context(|| format!("creating {}", root.display()))?;
+                Arc::new(
+                    LocalFileSystem::new_with_prefix(&root)
+                        .with_context(|| format!("opening {}", root.display()))?
+                        // Deleting a file also removes its emptied fan-out directory.
+                        .with_automatic_cleanup(true),
+                )
+            }
+            StorageKind::S3 => {
+                let s3 = &config.s3;
+                let mut builder = AmazonS3Builder::new()
+                    .with_bucket_name(&s3.bucket)
+                    .with_region(&s3.region)
+                    .with_virtual_hosted_style_request(!s3.path_style);
+                if let Some(endpoint) = &s3.endpoint {
+                    builder = builder
+                        .with_endpoint(endpoint)
+                        .with_allow_http(endpoint.starts_with("http://"));
+                }
+                if let (Some(key), Some(secret)) = (&s3.access_key, &s3.secret_key) {
+                    builder = builder
+                        .with_access_key_id(key.expose())
+                        .with_secret_access_key(Secret::expose(secret));
+                }
+                Arc::new(builder.build().context("attachments.s3")?)
+            }
+        };
+        Ok(Self { inner })
+    }
+
+    /// Stores `bytes` under `key`, replacing nothing (keys are fresh ids).
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.inner
+            .put(&Key::from(key), PutPayload::from(Bytes::from(bytes)))
+            .await
+            .with_context(|| format!("storing attachment file {key}"))?;
+        Ok(())
+    }
+
+    /// The bytes under `key`.
+    pub async fn get(&self, key: &str) -> anyhow::Result<Bytes> {
+        let found = self
+            .inner
+            .get(&Key::from(key))
+            .await
+            .with_context(|| format!("reading attachment file {key}"))?;
+        Ok(found.bytes().await?)
+    }
+
+    /// Removes `key`; an absent key is not an error.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self.inner.delete(&Key::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("deleting attachment file {key}")),
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! Checking and cleaning an uploaded image: the format comes from its bytes, its size is read
+//! from its header and refused before any pixel is decoded, decoding is bounded in memory,
+//! and what is stored is a re-encoding: no EXIF (camera, GPS location), XMP, comments or
+//! trailing data survive, and the EXIF orientation is applied to the pixels first. A
+//! thumbnail is made from the same decoded pixels.
+
+use std::io::Cursor;
+
+use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::codecs::webp::WebPEncoder;
+use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// Thumbnails fit in this square.
+pub const THUMBNAIL_EDGE: u32 = 320;
+/// Memory a decoder may take beyond the pixels themselves.
+const DECODER_OVERHEAD: u64 = 64 * 1024 * 1024;
+
+/// An accepted image, ready to store.
+#[derive(Debug)]
+pub struct CleanImage {
+    /// `image/png`, `image/jpeg`, `image/gif` or `image/webp`.
+    pub mime: &'static str,
+    /// The re-encoded file.
+    pub bytes: Vec<u8>,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// The thumbnail and its type.
+    pub thumbnail: (Vec<u8>, &'static str),
+}
+
+/// Why an image is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImageRejection {
+    /// Not one of the four formats, whatever its name or declared type says.
+    #[error("not a PNG, JPEG, GIF or WebP image (the type is read from the file's bytes)")]
+    NotAnImage,
+    /// More pixels than allowed (a decompression bomb, or just too large).
+    #[error("the image is {width}x{height} pixels; at most {max} pixels are accepted")]
+    TooManyPixels {
+        /// Claimed width.
+        width: u32,
+        /// Claimed height.
+        height: u32,
+        /// The limit.
+        max: u64,
+    },
+    /// Broken or hostile data, or decoding would need more memory than allowed.
+    #[error("the {format} image cannot be decoded: {reason}")]
+    Undecodable {
+        /// The format its bytes claim.
+        format: &'static str,
+        /// The decoder's reason.
+        reason: String,
+    },
+}
+
+fn mime_of(format: ImageFormat) -> Option<&'static str> {
+    match format {
+        ImageFormat::Png => Some("image/png"),
+        ImageFormat::Jpeg => Some("image/jpeg"),
+        ImageFormat::Gif => Some("image/gif"),
+        ImageFormat::WebP => Some("image/webp"),
+        _ => None,
+    }
+}
+
+/// Checks, decodes (within `max_pixels`) and re-encodes `bytes`. CPU-heavy: run it on a
+/// blocking thread.
+pub fn clean(bytes: &[u8], max_pixels: u64) -> Result<CleanImage, ImageRejection> {
+    let format = image::guess_format(bytes).map_err(|_| ImageRejection::NotAnImage)?;
+    let mime = mime_of(format).ok_or(ImageRejection::NotAnImage)?;
+    let undecodable = |e: image::ImageError| ImageRejection::Undecodable {
+        format: format.extensions_str().first().copied().unwrap_or("image"),
+        reason: e.to_string(),
+    };
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(max_pixels.saturating_mul(4) + DECODER_OVERHEAD);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits.clone());
+    let mut decoder = reader.into_decoder().map_err(undecodable)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > max_pixels || width == 0 || height == 0 {
+        return Err(ImageRejection::TooManyPixels {
+            width,
+            height,
+            max: max_pixels,
+        });
+    }
+    let orientation = decoder.orientation().map_err(undecodable)?;
+    let (bytes_out, first) = if format == ImageFormat::Gif {
+        drop(decoder);
+        reencode_gif(bytes, max_pixels, limits).map_err(undecodable)?
+    } else {
+        let mut pixels = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+        pixels.apply_orientation(orientation);
+        (encode(&pixels, format).map_err(undecodable)?, pixels)
+    };
+    let thumb = first.thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE);
+    let thumbnail = if format == ImageFormat::Jpeg {
+        (
+            encode(&thumb, ImageFormat::Jpeg).map_err(undecodable)?,
+            "image/jpeg",
+        )
+    } else {
+        (
+            encode(&thumb, ImageFormat::Png).map_err(undecodable)?,
+            "image/png",
+        )
+    };
+    Ok(CleanImage {
+        mime,
+        bytes: bytes_out,
+        width: first.width(),
+        height: first.height(),
+        thumbnail,
+    })
+}
+
+/// One still image in `format` with nothing but its pixels.
+fn encode(pixels: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        ImageFormat::Jpeg => {
+            // JPEG has no alpha channel.
+            let rgb = DynamicImage::ImageRgb8(pixels.to_rgb8());
+            rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 90))?;
+        }
+        ImageFormat::WebP => {
+            let rgba = DynamicImage::ImageRgba8(pixels.to_rgba8());
+            rgba.write_with_encoder(WebPEncoder::new_lossless(&mut out))?;
+        }
+        _ => pixels.write_with_encoder(PngEncoder::new(&mut out))?,
+    }
+    Ok(out)
+}
+
+/// A GIF keeps its animation: every frame is re-encoded, with the pixels of all frames
+/// together bounded by `max_pixels` times 4 (animations are usually small).
+fn reencode_gif(
+    bytes: &[u8],
+    max_pixels: u64,
+    limits: Limits,
+) -> image::ImageResult<(Vec<u8>, DynamicImage)> {
+    let mut decoder = GifDecoder::new(Cursor::new(bytes))?;
+    decoder.set_limits(limits)?;
+    let mut frames = Vec::new();
+    let mut total: u64 = 0;
+    for frame in decoder.into_frames() {
+        let frame = frame?;
+        let buffer = frame.buffer();
+        total += u64::from(buffer.width()) * u64::from(buffer.height());
+        if total > max_pixels.saturating_mul(4) {
+            return Err(image::ImageError::Limits(
+                image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError),
+            ));
+        }
+        frames.push(frame);
+    }
+    let first = frames
+        .first()
+        .map(|f| DynamicImage::ImageRgba8(f.buffer().clone()))
+        .ok_or_else(|| {
+            image::ImageError::Limits(image::error::LimitError::from_kind(
+                image::error::LimitErrorKind::DimensionError,
+            ))
+        })?;
+    let mut out = Vec::new();
+    {
+        let mut encoder = GifEncoder::new(&mut out);
+        if frames.len() > 1 {
+            encoder.set_repeat(Repeat::Infinite)?;
+        }
+        encoder.encode_frames(frames)?;
+    }
+    Ok((out, first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let img = DynamicImage::new_rgb8(width, height);
+        encode(&img, ImageFormat::Png).unwrap()
+    }
+
+    #[test]
+    fn the_four_formats_are_accepted_and_thumbnailed() {
+        let img = DynamicImage::new_rgba8(640, 480);
+        for format in [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::Gif,
+            ImageFormat::WebP,
+        ] {
+            let bytes = if format == ImageFormat::Gif {
+                let mut out = Vec::new();
+                img.write_to(&mut Cursor::new(&mut out), ImageFormat::Gif)
+                    .unwrap();
+                out
+            } else {
+                encode(&img, format).unwrap()
+            };
+            let clean = clean(&bytes, 1_000_000).unwrap();
+            assert_eq!(clean.mime, mime_of(format).unwrap());
+            assert_eq!((clean.width, clean.height), (640, 480));
+            let thumb = image::load_from_memory(&clean.thumbnail.0).unwrap();
+            assert_eq!((thumb.width(), thumb.height()), (320, 240));
+        }
+    }
+
+    #[test]
+    fn text_is_not_an_image_and_size_is_checked_before_decoding() {
+        assert!(matches!(
+            clean(b"GIF87 not really", 100),
+            Err(ImageRejection::NotAnImage | ImageRejection::Undecodable { .. })
+        ));
+        assert!(matches!(
+            clean(b"hello world", 100),
+            Err(ImageRejection::NotAnImage)
+        ));
+        assert!(matches!(
+            clean(&png(20, 20), 100),
+            Err(ImageRejection::TooManyPixels {
+                width: 20,
+                height: 20,
+                max: 100
+            })
+        ));
+    }
+}

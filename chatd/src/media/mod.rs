@@ -1,0 +1,280 @@
+//! Image attachments: upload (checked, cleaned, thumbnailed once), download with an access
+//! check, delete, and the cleanup of uploads never attached to a message.
+
+pub mod blobs;
+pub mod image;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::api::Attachment;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+use tracing::{debug, warn};
+use uuid::Uuid;
+
+pub use self::blobs::BlobStore;
+use self::image::{CleanImage, ImageRejection};
+use crate::config::AttachmentsConfig;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::attachments::{AttachmentRow, NewAttachment};
+
+/// Longest file name kept (characters); longer ones are cut.
+const FILE_NAME_MAX: usize = 255;
+/// How often uploads that were never attached are looked for.
+const CLEANUP_EVERY: Duration = Duration::from_mins(10);
+
+/// A file to send back.
+#[derive(Debug)]
+pub struct Download {
+    /// The bytes.
+    pub bytes: Bytes,
+    /// Its type.
+    pub mime: String,
+    /// The uploaded name.
+    pub file_name: String,
+}
+
+/// Attachment operations. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct MediaService {
+    store: Store,
+    blobs: BlobStore,
+    config: Arc<AttachmentsConfig>,
+    decodes: Arc<Semaphore>,
+}
+
+impl MediaService {
+    /// The service over `store` and `blobs`.
+    pub fn new(store: Store, blobs: BlobStore, config: AttachmentsConfig) -> Self {
+        Self {
+            decodes: Arc::new(Semaphore::new(config.max_concurrent_decodes)),
+            config: Arc::new(config),
+            store,
+            blobs,
+        }
+    }
+
+    /// The limits in force.
+    pub fn config(&self) -> &AttachmentsConfig {
+        &self.config
+    }
+
+    /// Checks, cleans and stores an uploaded image; nothing is stored when it is refused.
+    pub async fn upload(
+        &self,
+        caller: Uuid,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment> {
+        if bytes.len() as u64 > self.config.max_bytes {
+            return Err(too_large(self.config.max_bytes));
+        }
+        let file_name = clean_file_name(file_name);
+        let clean = {
+            let _permit = self
+                .decodes
+                .acquire()
+                .await
+                .map_err(|e| Error::Internal(e.into()))?;
+            let max_pixels = self.config.max_pixels;
+            tokio::task::spawn_blocking(move || image::clean(&bytes, max_pixels))
+                .await
+                .map_err(|e| Error::Internal(e.into()))?
+        }
+        .map_err(|e| match e {
+            ImageRejection::TooManyPixels { .. } => Error::PayloadTooLarge(e.to_string()),
+            other => Error::field("file", other.to_string()),
+        })?;
+        let row = self.store_files(caller, &file_name, clean).await?;
+        Ok(to_api(&row))
+    }
+
+    async fn store_files(
+        &self,
+        caller: Uuid,
+        file_name: &str,
+        clean: CleanImage,
+    ) -> Result<AttachmentRow> {
+        let id = Uuid::now_v7();
+        let key = storage_key(id);
+        let thumb_ext = if clean.thumbnail.1 == "image/jpeg" {
+            "jpg"
+        } else {
+            "png"
+        };
+        let thumb_key = format!("{key}.thumb.{thumb_ext}");
+        let new = NewAttachment {
+            id,
+            uploader_id: caller,
+            file_name: file_name.to_owned(),
+            content_type: clean.mime.to_owned(),
+            size_bytes: clean.bytes.len() as i64,
+            width: clean.width as i32,
+            height: clean.height as i32,
+            sha256: Sha256::digest(&clean.bytes).to_vec(),
+            storage_key: key.clone(),
+            thumbnail_key: thumb_key.clone(),
+        };
+        self.blobs.put(&key, clean.bytes).await?;
+        let stored = async {
+            self.blobs.put(&thumb_key, clean.thumbnail.0).await?;
+            Ok::<_, Error>(self.store.insert_attachment(&new).await?)
+        }
+        .await;
+        if stored.is_err() {
+            // Nothing half-written: the row is absent, so the files go too.
+            for k in [&key, &thumb_key] {
+                if let Err(e) = self.blobs.delete(k).await {
+                    warn!(error = %e, "removing the files of a failed upload");
+                }
+            }
+        }
+        stored
+    }
+
+    /// The file (or its thumbnail) if the caller may see it; otherwise not found.
+    pub async fn download(&self, caller: Uuid, id: Uuid, thumbnail: bool) -> Result<Download> {
+        let row = self
+            .store
+            .attachment_for(caller, id)
+            .await?
+            .ok_or(NOT_FOUND)?;
+        let (key, mime) = if thumbnail {
+            let key = row.thumbnail_key.clone().ok_or(NOT_FOUND)?;
+            let mime = if Path::new(&key).extension().is_some_and(|e| e == "jpg") {
+                "image/jpeg"
+            } else {
+                "image/png"
+            };
+            (key, mime.to_owned())
+        } else {
+            (row.storage_key.clone(), row.content_type.clone())
+        };
+        Ok(Download {
+            bytes: self.blobs.get(&key).await?,
+            mime,
+            file_name: row.file_name,
+        })
+    }
+
+    /// Deletes the caller's upload that is not attached yet (an attached one goes with its
+    /// message).
+    pub async fn delete(&self, caller: Uuid, id: Uuid) -> Result<()> {
+        let row = self
+            .store
+            .mark_attachment_deleted(caller, id)
+            .await?
+            .ok_or(NOT_FOUND)?;
+        if row.message_id.is_some() {
+            return Err(Error::Conflict(
+                "the attachment is part of a message; delete the message instead",
+            ));
+        }
+        self.remove_files(&row).await
+    }
+
+    async fn remove_files(&self, row: &AttachmentRow) -> Result<()> {
+        self.blobs.delete(&row.storage_key).await?;
+        if let Some(thumb) = &row.thumbnail_key {
+            self.blobs.delete(thumb).await?;
+        }
+        self.store.delete_attachment_row(row.id).await?;
+        Ok(())
+    }
+
+    /// One cleanup round: uploads never attached within the configured time, and the files
+    /// of deleted attachments (deleted messages). Returns how many were removed.
+    pub async fn clean_up(&self) -> Result<usize> {
+        let rows = self
+            .store
+            .attachments_to_clean(self.config.unattached_ttl_hours as i64, 500)
+            .await?;
+        let mut removed = 0;
+        for row in &rows {
+            match self.remove_files(row).await {
+                Ok(()) => removed += 1,
+                Err(e) => warn!(error = %e, attachment = %row.id, "attachment cleanup failed"),
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Runs [`Self::clean_up`] every ten minutes.
+    pub fn start_cleanup(&self) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match this.clean_up().await {
+                    Ok(n) if n > 0 => debug!(removed = n, "attachments cleaned up"),
+                    Ok(_) => {}
+                    Err(e) => warn!(error = %e, "attachment cleanup failed"),
+                }
+                tokio::time::sleep(CLEANUP_EVERY).await;
+            }
+        });
+    }
+}
+
+const NOT_FOUND: Error = Error::NotFound("no such attachment");
+
+fn too_large(max: u64) -> Error {
+    Error::PayloadTooLarge(format!("an attachment may be at most {max} bytes"))
+}
+
+/// Files fan out over 256 directories by the id's last byte (the first ones are a clock).
+fn storage_key(id: Uuid) -> String {
+    let simple = id.simple().to_string();
+    format!("{}/{simple}", &simple[simple.len() - 2..])
+}
+
+/// The name as shown to others: no path, no control characters, bounded.
+fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(FILE_NAME_MAX)
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() {
+        "image".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
+}
+
+/// A row as the API shows it.
+pub fn to_api(row: &AttachmentRow) -> Attachment {
+    Attachment {
+        id: row.id.into(),
+        name: row.file_name.clone(),
+        mime: row.content_type.clone(),
+        size: row.size_bytes as u64,
+        width: row.width.unwrap_or(0) as u32,
+        height: row.height.unwrap_or(0) as u32,
+        thumbnail: row.thumbnail_key.is_some(),
+        created_at: row.created_at,
+    }
+}
+
+/// The error for an upload over the limit, for the HTTP layer's streaming read.
+pub fn upload_too_large(max: u64) -> Error {
+    too_large(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_paths_and_control_characters() {
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name("C:\\x\\cat.png"), "cat.png");
+        assert_eq!(clean_file_name("a\u{1b}[2Jb.png"), "a[2Jb.png");
+        assert_eq!(clean_file_name(""), "image");
+    }
+}

@@ -1,0 +1,114 @@
+//! The background indexer: keeps `message_search` in step with each chat's event log, off
+//! the send path. A send costs nothing for search; the indexer reads the events after each
+//! chat's watermark (new, edited and deleted messages), tokenizes in Rust and writes the
+//! index in batches. A search first catches up the searcher's own chats, so the lag is only
+//! ever visible to nobody: it bounds how much work a search may do inline instead.
+
+use std::time::Duration;
+
+use tracing::{debug, warn};
+use uuid::Uuid;
+
+use super::tokens::tsvector_literal;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::search::tx;
+
+/// Chats one background round indexes.
+const CHATS_PER_ROUND: i64 = 32;
+/// Events of one chat one round indexes; a longer backlog takes several rounds.
+const EVENTS_PER_CHAT: i64 = 2000;
+
+/// The indexer handle. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Indexer {
+    store: Store,
+}
+
+impl Indexer {
+    /// An indexer over `store`.
+    pub fn new(store: Store) -> Self {
+        Self { store }
+    }
+
+    /// Runs rounds every `interval` (at once again while a backlog remains) until the task
+    /// is dropped with the runtime.
+    pub fn start(&self, interval: Duration) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match this.round().await {
+                    Ok(true) => continue,
+                    Ok(false) => {}
+                    Err(e) => warn!(error = %e, "search indexing failed; retrying"),
+                }
+                tokio::time::sleep(interval).await;
+            }
+        });
+    }
+
+    /// One background round; true when it found work (there may be more).
+    pub async fn round(&self) -> Result<bool> {
+        let chats = self
+            .store
+            .search_lagging_chats(None, CHATS_PER_ROUND)
+            .await?;
+        if chats.is_empty() {
+            return Ok(false);
+        }
+        self.index(&chats, true).await?;
+        Ok(true)
+    }
+
+    /// Brings the index of `chats` up to their last committed event (waiting for another
+    /// indexer that holds one), up to [`EVENTS_PER_CHAT`] each.
+    pub async fn catch_up(&self, chats: &[Uuid]) -> Result<()> {
+        let lagging = self
+            .store
+            .search_lagging_chats(Some(chats), i64::MAX)
+            .await?;
+        if lagging.is_empty() {
+            return Ok(());
+        }
+        self.index(&lagging, false).await
+    }
+
+    async fn index(&self, chats: &[Uuid], skip_locked: bool) -> Result<()> {
+        let mut txn = self.store.begin().await?;
+        let windows: Vec<(Uuid, i64, i64)> = tx::lock_windows(&mut txn, chats, skip_locked)
+            .await?
+            .into_iter()
+            .filter(|w| w.last_seq > w.indexed_seq)
+            .map(|w| {
+                (
+                    w.chat_id,
+                    w.indexed_seq,
+                    w.last_seq.min(w.indexed_seq + EVENTS_PER_CHAT),
+                )
+            })
+            .collect();
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let (touched, sources) = tx::touched_messages(&mut txn, &windows).await?;
+        let docs = tokio::task::spawn_blocking(move || {
+            let docs: Vec<String> = sources
+                .iter()
+                .map(|s| tsvector_literal(s.content.as_deref().unwrap_or("")))
+                .collect();
+            (sources, docs)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.into()))?;
+        let (sources, docs) = docs;
+        tx::write_docs(&mut txn, &touched, &sources, &docs).await?;
+        tx::advance(&mut txn, &windows).await?;
+        txn.commit().await.map_err(crate::store::StoreError::from)?;
+        debug!(
+            chats = windows.len(),
+            messages = touched.len(),
+            "search index updated"
+        );
+        Ok(())
+    }
+}

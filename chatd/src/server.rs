@@ -24,9 +24,6 @@ use crate::hub::Hub;
 use crate::messages::MessageService;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
-use crate::social::{
-    ContactService, LinkService, NotificationService, Notifier, PushService, SocialHooks,
-};
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::users::UserService;
@@ -100,41 +97,22 @@ impl Server {
                 .clone()
                 .map(|conn| (conn, config.redis.key_prefix.clone())),
         );
-        let public_url = config.http.public_url.as_deref();
-        let push = PushService::new(
-            store.clone(),
-            presence.clone(),
-            config.push.clone(),
-            public_url,
-        )?;
-        let notifications =
-            NotificationService::new(store.clone(), hub.clone(), push.clone(), blocks.clone());
-        let social = SocialHooks::new(
-            store.clone(),
-            blocks.clone(),
-            config.contacts.direct_chats_require_contact,
-            Notifier::start(notifications.clone()),
-        );
+        let social = crate::social::assemble(&store, &hub, &presence, &blocks, &config)?;
         let state = AppState {
             users: UserService::new(store.clone()),
-            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.clone()),
+            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks.clone()),
             messages: MessageService::new(
                 store.clone(),
                 hub.clone(),
                 config.limits.messages_per_sec,
                 config.limits.messages_burst,
             )
-            .with_social(social),
+            .with_social(social.hooks),
             sync: SyncService::new(store.clone()).with_blocks(blocks),
-            contacts: ContactService::new(
-                store.clone(),
-                hub.clone(),
-                notifications.clone(),
-                &config.contacts,
-            ),
-            links: LinkService::new(store.clone(), public_url),
-            notifications,
-            push,
+            contacts: social.contacts,
+            links: social.links,
+            notifications: social.notifications,
+            push: social.push,
             typing: Typing::start(hub.clone()),
             delivered: DeliveredTracker::start(store.clone(), hub.clone()),
             hub,

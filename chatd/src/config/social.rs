@@ -23,7 +23,7 @@ impl Default for ContactsConfig {
     }
 }
 
-/// `[push]`: HTTP POSTs to users' push endpoints (ntfy, UnifiedPush) for notifications of
+/// `[push]`: HTTP POSTs to users' push endpoints (ntfy, `UnifiedPush`) for notifications of
 /// users with no live connection.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

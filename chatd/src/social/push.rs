@@ -1,5 +1,5 @@
 //! The push hook: for a user with no live connection on any node, each notification is
-//! POSTed as JSON to every push endpoint the user registered (an ntfy topic, a UnifiedPush
+//! posted as JSON to every push endpoint the user registered (an ntfy topic, a `UnifiedPush`
 //! distributor). It runs in background tasks, retried with a doubling backoff, so nothing
 //! waits on an endpoint; at most [`CONCURRENT`] POSTs run at once on a node.
 

@@ -255,7 +255,7 @@ pub struct NotificationSettings {
     pub dnd: Silence,
 }
 
-/// `POST /api/push/devices`: a push endpoint (an ntfy topic URL, a UnifiedPush endpoint).
+/// `POST /api/push/devices`: a push endpoint (an ntfy topic URL, a `UnifiedPush` endpoint).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterPushDevice {

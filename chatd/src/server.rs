@@ -25,9 +25,6 @@ use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
-use crate::social::{
-    ContactService, LinkService, NotificationService, Notifier, PushService, SocialHooks,
-};
 use crate::search::{Indexer, SearchService};
 use crate::store::Store;
 use crate::sync::SyncService;
@@ -102,21 +99,7 @@ impl Server {
                 .clone()
                 .map(|conn| (conn, config.redis.key_prefix.clone())),
         );
-        let public_url = config.http.public_url.as_deref();
-        let push = PushService::new(
-            store.clone(),
-            presence.clone(),
-            config.push.clone(),
-            public_url,
-        )?;
-        let notifications =
-            NotificationService::new(store.clone(), hub.clone(), push.clone(), blocks.clone());
-        let social = SocialHooks::new(
-            store.clone(),
-            blocks.clone(),
-            config.contacts.direct_chats_require_contact,
-            Notifier::start(notifications.clone()),
-        );
+        let social = crate::social::assemble(&store, &hub, &presence, &blocks, &config)?;
         let media = MediaService::new(
             store.clone(),
             BlobStore::from_config(&config.attachments, &config.data_dir)?,
@@ -129,25 +112,20 @@ impl Server {
             search: SearchService::new(store.clone(), indexer),
             media,
             users: UserService::new(store.clone()),
-            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.clone()),
+            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks.clone()),
             messages: MessageService::new(
                 store.clone(),
                 hub.clone(),
                 config.limits.messages_per_sec,
                 config.limits.messages_burst,
             )
-            .with_social(social)
+            .with_social(social.hooks)
             .with_max_attachments(config.attachments.max_per_message),
             sync: SyncService::new(store.clone()).with_blocks(blocks),
-            contacts: ContactService::new(
-                store.clone(),
-                hub.clone(),
-                notifications.clone(),
-                &config.contacts,
-            ),
-            links: LinkService::new(store.clone(), public_url),
-            notifications,
-            push,
+            contacts: social.contacts,
+            links: social.links,
+            notifications: social.notifications,
+            push: social.push,
             typing: Typing::start(hub.clone()),
             delivered: DeliveredTracker::start(store.clone(), hub.clone()),
             hub,

@@ -415,3 +415,43 @@ async fn blocking_ends_the_contact_and_pending_requests() {
         404
     );
 }
+
+#[tokio::test]
+async fn a_block_made_on_one_node_holds_on_the_other() {
+    let db = testkit::fresh_db().await;
+    let mut config = testkit::test_config();
+    config.redis.url = Some(chatd::config::Secret::new(
+        testkit::shared_redis_url().await,
+    ));
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+    let (ada, ada_t) = node_a.user("ada").await;
+    let (bob_on_a, bob_t) = node_a.user("bob").await;
+    let (cyd, cyd_t) = node_a.user("cyd").await;
+    let ada_on_b = node_b.client();
+    ada_on_b.login("ada", testkit::password()).await.unwrap();
+    let bob_on_b = node_b.client();
+    bob_on_b.login("bob", testkit::password()).await.unwrap();
+    let dm = direct(&ada, bob_t.user.id).await;
+    let team = group(&cyd, "Team", None, &[ada_t.user.id, bob_t.user.id])
+        .await
+        .chat
+        .id;
+    let (mut ada_b_ws, _) = connect(&ada_on_b).await;
+
+    block(&ada, bob_t.user.id).await;
+    // Node B applies the block before it delivers the block's event to Ada's socket there.
+    expect(&mut ada_b_ws, "block:updated").await;
+    assert_eq!(
+        code(send(&bob_on_b, dm, &text("via b", "b-1")).await),
+        ErrorCode::Blocked
+    );
+    let hidden = post(&bob_on_a, team, "from node a", "b-2").await;
+    post(&cyd, team, "marker", "c-1").await;
+    let (stand_in, skipped) = expect(&mut ada_b_ws, "message:hidden").await;
+    assert_eq!(stand_in.data["messageId"], hidden.message_id.to_string());
+    assert!(skipped.iter().all(|f| f.kind != "message:new"));
+    let (next, _) = expect(&mut ada_b_ws, "message:new").await;
+    assert_eq!(next.data["message"]["content"], "marker");
+    let _ = cyd_t;
+}

@@ -129,8 +129,9 @@ async fn an_offline_user_is_pushed_without_text_and_a_connected_one_is_not() {
     assert_eq!(push.kind, "notification");
     assert_eq!(push.title, "ada mentioned you");
     assert_eq!(push.text, None, "no text unless push.include_text");
-    assert_eq!(push.notification.message_id, Some(sent.message_id));
-    assert_eq!(push.notification.actor_id, Some(ada_t.user.id));
+    let notification = push.notification.clone().unwrap();
+    assert_eq!(notification.message_id, Some(sent.message_id));
+    assert_eq!(notification.actor_id, Some(ada_t.user.id));
     assert_eq!(
         push.link.as_deref(),
         Some(format!("chat://chat.example.com/c/{chat}/m/{}", sent.message_id).as_str())
@@ -180,6 +181,17 @@ async fn a_failed_push_is_retried_and_text_is_sent_when_configured() {
     post(&ada, chat, "@bob the numbers are in", "a-1").await;
     let push = next_push(&mut receiver).await;
     assert_eq!(push.text.as_deref(), Some("@bob the numbers are in"));
+
+    // A direct message to an offline user is pushed too.
+    let dm = testkit::chat::direct(&ada, bob_t.user.id).await;
+    let sent = post(&ada, dm, "ping", "a-2").await;
+    let push = next_push(&mut receiver).await;
+    assert_eq!(push.kind, "message");
+    assert_eq!(push.title, "ada sent you a message");
+    assert_eq!(push.text.as_deref(), Some("ping"));
+    let message = push.message.unwrap();
+    assert_eq!((message.chat_id, message.message_id), (dm, sent.message_id));
+    assert!(push.notification.is_none());
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ impl Default for ContactsConfig {
     }
 }
 
-/// `[push]`: HTTP POSTs to users' push endpoints (ntfy, UnifiedPush) for notifications of
+/// `[push]`: HTTP POSTs to users' push endpoints (ntfy, `UnifiedPush`) for notifications of
 /// users with no live connection.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -106,4 +106,55 @@ pub fn link_host(public_url: Option<&str>) -> Option<String> {
         Some(port) => format!("{host}:{port}"),
         None => host.to_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let key_of =
+            |contacts: &ContactsConfig, push: &PushConfig, url: Option<&str>| match validate(
+                contacts, push, url,
+            ) {
+                Err(ConfigError::Invalid { key, .. }) => key,
+                other => panic!("{other:?}"),
+            };
+        let (contacts, push) = (ContactsConfig::default(), PushConfig::default());
+        assert!(validate(&contacts, &push, Some("https://chat.example.com:8443")).is_ok());
+        for url in ["chat.example.com", "ftp://x", "https://"] {
+            assert_eq!(
+                key_of(&contacts, &push, Some(url)),
+                "http.public_url",
+                "{url}"
+            );
+        }
+        let none_pending = ContactsConfig {
+            max_pending_outgoing: 0,
+            ..ContactsConfig::default()
+        };
+        assert_eq!(
+            key_of(&none_pending, &push, None),
+            "contacts.max_pending_outgoing"
+        );
+        let many_retries = PushConfig {
+            retries: 11,
+            ..PushConfig::default()
+        };
+        assert_eq!(key_of(&contacts, &many_retries, None), "push.retries");
+    }
+
+    #[test]
+    fn links_name_the_public_host_and_port() {
+        assert_eq!(
+            link_host(Some("https://chat.example.com/")).as_deref(),
+            Some("chat.example.com")
+        );
+        assert_eq!(
+            link_host(Some("http://10.0.0.1:8080")).as_deref(),
+            Some("10.0.0.1:8080")
+        );
+        assert_eq!(link_host(None), None);
+    }
 }

@@ -121,13 +121,11 @@ impl BlockCache {
             .unwrap_or_default()
     }
 
-    /// Whether `blocker` blocked `blocked`.
-    pub fn blocks(&self, blocker: Uuid, blocked: Uuid) -> bool {
-        self.pairs.read().is_ok_and(|p| {
-            p.blocked
-                .get(&blocker)
-                .is_some_and(|set| set.contains(&blocked))
-        })
+    /// Whether `by` blocked `target`.
+    pub fn blocks(&self, by: Uuid, target: Uuid) -> bool {
+        self.pairs
+            .read()
+            .is_ok_and(|p| p.blocked.get(&by).is_some_and(|set| set.contains(&target)))
     }
 
     /// The users from whom `actor`'s frame is hidden: those who blocked the actor, and with

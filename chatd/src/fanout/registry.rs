@@ -409,6 +409,64 @@ mod tests {
         assert!(b.rx.try_recv().is_err(), "then nothing more");
     }
 
+    fn text_of(out: Outbound) -> String {
+        match out {
+            Outbound::Frame { text, .. } => text.as_str().to_owned(),
+            Outbound::Close(..) => String::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
+        use crate::fanout::{Actor, BlockChange};
+        let registry = Registry::new();
+        let (ada, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let mut a = registry.register(ada, Uuid::now_v7(), &[chat], 8);
+        let mut b = registry.register(bob, Uuid::now_v7(), &[chat], 8);
+        let mut block = delivery(Target::Users { users: vec![ada] }, None);
+        block.block = Some(BlockChange {
+            blocker: ada,
+            blocked: bob,
+            active: true,
+        });
+        registry.dispatch(&block);
+        assert!(a.rx.try_recv().is_ok(), "the blocker's devices are told");
+
+        let message = Uuid::now_v7();
+        let mut from_bob = delivery(Target::Chat { chat, except: None }, None);
+        from_bob.actor = Some(Actor {
+            user: bob,
+            mutual: false,
+            placeholder: Some((chat, 7, message)),
+        });
+        registry.dispatch(&from_bob);
+        let stand_in = text_of(a.rx.try_recv().unwrap());
+        assert!(stand_in.contains("message:hidden") && stand_in.contains(&message.to_string()));
+        assert_eq!(
+            text_of(b.rx.try_recv().unwrap()),
+            "{}",
+            "the sender's own copy"
+        );
+
+        let mut ada_typing = delivery(
+            Target::Chat {
+                chat,
+                except: Some(ada),
+            },
+            None,
+        );
+        ada_typing.actor = Some(Actor {
+            user: ada,
+            mutual: true,
+            placeholder: None,
+        });
+        registry.dispatch(&ada_typing);
+        assert!(
+            b.rx.try_recv().is_err(),
+            "the blocked user does not see the blocker type"
+        );
+    }
+
     #[tokio::test]
     async fn a_full_queue_closes_the_connection() {
         let registry = Registry::new();

@@ -16,9 +16,64 @@ pub use links::LinkService;
 pub use notify::{NotificationService, Notifier};
 pub use push::PushService;
 
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::fanout::BlockCache;
+use crate::hub::Hub;
+use crate::realtime::Presence;
 use crate::store::Store;
+
+/// The social services of a server, built together.
+#[derive(Debug)]
+pub struct SocialParts {
+    /// For the chat and message services.
+    pub hooks: SocialHooks,
+    /// Contacts and blocks.
+    pub contacts: ContactService,
+    /// Notifications.
+    pub notifications: NotificationService,
+    /// Push devices and deliveries.
+    pub push: PushService,
+    /// Deep links.
+    pub links: LinkService,
+}
+
+/// Builds the social services and starts the notification task.
+pub fn assemble(
+    store: &Store,
+    hub: &Hub,
+    presence: &Presence,
+    blocks: &BlockCache,
+    config: &Config,
+) -> anyhow::Result<SocialParts> {
+    let public_url = config.http.public_url.as_deref();
+    let push = PushService::new(
+        store.clone(),
+        presence.clone(),
+        config.push.clone(),
+        public_url,
+    )?;
+    let notifications =
+        NotificationService::new(store.clone(), hub.clone(), push.clone(), blocks.clone());
+    let hooks = SocialHooks::new(
+        store.clone(),
+        blocks.clone(),
+        config.contacts.direct_chats_require_contact,
+        Notifier::start(notifications.clone()),
+    );
+    Ok(SocialParts {
+        hooks,
+        contacts: ContactService::new(
+            store.clone(),
+            hub.clone(),
+            notifications.clone(),
+            &config.contacts,
+        ),
+        links: LinkService::new(store.clone(), public_url),
+        notifications,
+        push,
+    })
+}
 
 /// The checks and notifications that chats and messages need from the social side.
 #[derive(Clone, Debug)]

@@ -185,6 +185,15 @@ impl NotificationService {
             targets.push((author, NotificationKind::Reply));
         }
         targets.retain(|(user, _)| !self.blocks.blocks(*user, sender));
+        let chat = message.chat_id.as_uuid();
+        if self.push.enabled()
+            && let Some(peer) = self.store.direct_peer(chat, sender).await?
+            && !targets.iter().any(|(u, _)| *u == peer)
+            && !self.blocks.blocks(peer, sender)
+            && !self.store.silenced(peer, Some(chat)).await?
+        {
+            self.push.notify_message(peer, &message);
+        }
         for (user, kind) in targets {
             let new = NewNotification {
                 user_id: user,
@@ -300,11 +309,14 @@ enum Job {
 #[derive(Clone, Debug)]
 pub struct Notifier {
     tx: mpsc::Sender<Job>,
+    /// Every message is a job (for direct-message pushes), not only mentions and replies.
+    every_message: bool,
 }
 
 impl Notifier {
     /// Starts the task that turns jobs into notifications with `service`.
     pub fn start(service: NotificationService) -> Self {
+        let every_message = service.push.enabled();
         let (tx, mut rx) = mpsc::channel::<Job>(QUEUE);
         tokio::spawn(async move {
             while let Some(job) = rx.recv().await {
@@ -319,12 +331,13 @@ impl Notifier {
                 }
             }
         });
-        Self { tx }
+        Self { tx, every_message }
     }
 
-    /// A stored message: its mentions and reply become notifications.
+    /// A stored message: its mentions and reply become notifications; with push on, a
+    /// direct message is pushed to an offline peer.
     pub fn message(&self, message: &Message) {
-        if message.mentions.is_empty() && message.reply_to_id.is_none() {
+        if !self.every_message && message.mentions.is_empty() && message.reply_to_id.is_none() {
             return;
         }
         self.submit(Job::Message(Box::new(message.clone())));

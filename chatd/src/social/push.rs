@@ -1,12 +1,14 @@
 //! The push hook: for a user with no live connection on any node, each notification is
-//! POSTed as JSON to every push endpoint the user registered (an ntfy topic, a UnifiedPush
+//! posted as JSON to every push endpoint the user registered (an ntfy topic, a `UnifiedPush`
 //! distributor). It runs in background tasks, retried with a doubling backoff, so nothing
 //! waits on an endpoint; at most [`CONCURRENT`] POSTs run at once on a node.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::api::{Notification, NotificationKind, PushDevice, PushDeviceList, PushPayload};
+use common::api::{
+    Message, Notification, NotificationKind, PushDevice, PushDeviceList, PushPayload, PushedMessage,
+};
 use common::links::{ChatLink, ChatTarget};
 use common::ws::PresenceStatus;
 use tokio::sync::Semaphore;
@@ -129,6 +131,96 @@ impl PushService {
         }
     }
 
+    /// Whether pushes are sent at all.
+    pub fn enabled(&self) -> bool {
+        self.config.enabled
+    }
+
+    /// Pushes a direct message to `user` (its other member) when offline everywhere.
+    pub fn notify_message(&self, user: Uuid, message: &Message) {
+        let Some(sender) = message.sender_id else {
+            return;
+        };
+        if !self.config.enabled {
+            return;
+        }
+        let pushed = PushedMessage {
+            chat_id: message.chat_id,
+            message_id: message.id,
+            sender_id: sender,
+        };
+        let text = message.content.clone();
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = this.deliver_message(user, pushed, text).await {
+                warn!(error = %e, %user, "push not sent");
+            }
+        });
+    }
+
+    async fn deliver_message(
+        &self,
+        user: Uuid,
+        pushed: PushedMessage,
+        text: Option<String>,
+    ) -> Result<()> {
+        let Some(devices) = self.offline_devices(user).await? else {
+            return Ok(());
+        };
+        let who = self.username(Some(pushed.sender_id.as_uuid())).await?;
+        let payload = PushPayload {
+            kind: "message".into(),
+            title: format!("{who} sent you a message"),
+            text: text.filter(|_| self.config.include_text),
+            notification: None,
+            message: Some(pushed),
+            link: self.link(Some(pushed.chat_id), Some(pushed.message_id)),
+        };
+        self.post_all(devices, payload);
+        Ok(())
+    }
+
+    /// The user's devices, if the user is offline everywhere and has any.
+    async fn offline_devices(&self, user: Uuid) -> Result<Option<Vec<PushDeviceRow>>> {
+        if self.presence.status_of(user).await.0 != PresenceStatus::Offline {
+            return Ok(None);
+        }
+        let devices = self.store.push_devices_of(user).await?;
+        Ok((!devices.is_empty()).then_some(devices))
+    }
+
+    async fn username(&self, user: Option<Uuid>) -> Result<String> {
+        let row = match user {
+            Some(user) => self.store.user_by_id(user).await?,
+            None => None,
+        };
+        Ok(row.map_or_else(|| "someone".to_owned(), |u| u.username))
+    }
+
+    fn link(
+        &self,
+        chat: Option<common::ChatId>,
+        message: Option<common::MessageId>,
+    ) -> Option<String> {
+        let (host, chat) = (self.link_host.as_ref()?, chat?);
+        Some(
+            match message {
+                Some(message) => ChatLink::message(host, ChatTarget::Id(chat), message),
+                None => ChatLink::chat(host, ChatTarget::Id(chat)),
+            }
+            .to_app_url(),
+        )
+    }
+
+    fn post_all(&self, devices: Vec<PushDeviceRow>, payload: PushPayload) {
+        let payload = Arc::new(payload);
+        for device in devices {
+            let this = self.clone();
+            let payload = payload.clone();
+            tokio::spawn(async move { this.post_with_retries(&device, &payload).await });
+        }
+    }
+
     /// Pushes `notification` to `user`'s devices if push is on and the user has no live
     /// connection anywhere. Returns at once; the work runs in a task.
     pub fn notify(&self, user: Uuid, notification: Notification, text: Option<String>) {
@@ -149,18 +241,12 @@ impl PushService {
         notification: Notification,
         text: Option<String>,
     ) -> Result<()> {
-        if self.presence.status_of(user).await.0 != PresenceStatus::Offline {
+        let Some(devices) = self.offline_devices(user).await? else {
             return Ok(());
-        }
-        let devices = self.store.push_devices_of(user).await?;
-        if devices.is_empty() {
-            return Ok(());
-        }
-        let actor = match notification.actor_id {
-            Some(actor) => self.store.user_by_id(actor.as_uuid()).await?,
-            None => None,
         };
-        let who = actor.map_or_else(|| "someone".to_owned(), |a| a.username);
+        let who = self
+            .username(notification.actor_id.map(|a| a.as_uuid()))
+            .await?;
         let text = if self.config.include_text {
             match (text, notification.message_id) {
                 (Some(text), _) => Some(text),
@@ -170,28 +256,15 @@ impl PushService {
         } else {
             None
         };
-        let link = match (&self.link_host, notification.chat_id) {
-            (Some(host), Some(chat)) => Some(
-                match notification.message_id {
-                    Some(message) => ChatLink::message(host, ChatTarget::Id(chat), message),
-                    None => ChatLink::chat(host, ChatTarget::Id(chat)),
-                }
-                .to_app_url(),
-            ),
-            _ => None,
-        };
-        let payload = Arc::new(PushPayload {
+        let payload = PushPayload {
             kind: "notification".into(),
             title: title(notification.kind, &who),
             text,
-            notification,
-            link,
-        });
-        for device in devices {
-            let this = self.clone();
-            let payload = payload.clone();
-            tokio::spawn(async move { this.post_with_retries(&device, &payload).await });
-        }
+            link: self.link(notification.chat_id, notification.message_id),
+            notification: Some(notification),
+            message: None,
+        };
+        self.post_all(devices, payload);
         Ok(())
     }
 

@@ -123,6 +123,20 @@ impl Store {
         )
     }
 
+    /// The other member of `chat` if it is a direct chat of `sender`.
+    pub async fn direct_peer(&self, chat: Uuid, sender: Uuid) -> Result<Option<Uuid>, StoreError> {
+        Ok(sqlx::query_scalar::<_, Option<Uuid>>(
+            "SELECT CASE WHEN direct_user_lo = $2 THEN direct_user_hi ELSE direct_user_lo END \
+             FROM chats WHERE id = $1 AND kind = 'direct' AND deleted_at IS NULL \
+               AND $2 IN (direct_user_lo, direct_user_hi)",
+        )
+        .bind(chat)
+        .bind(sender)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten())
+    }
+
     /// The text of message `message`, unless deleted.
     pub async fn content_of(&self, message: Uuid) -> Result<Option<String>, StoreError> {
         Ok(

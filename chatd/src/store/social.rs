@@ -286,15 +286,15 @@ pub mod tx {
     /// Adds a block; false if it existed.
     pub async fn insert_block(
         conn: &mut PgConnection,
-        blocker: Uuid,
-        blocked: Uuid,
+        by: Uuid,
+        target: Uuid,
     ) -> Result<bool, StoreError> {
         Ok(sqlx::query(
             "INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) \
              ON CONFLICT DO NOTHING",
         )
-        .bind(blocker)
-        .bind(blocked)
+        .bind(by)
+        .bind(target)
         .execute(conn)
         .await?
         .rows_affected()
@@ -304,13 +304,13 @@ pub mod tx {
     /// Removes a block; false if there was none.
     pub async fn delete_block(
         conn: &mut PgConnection,
-        blocker: Uuid,
-        blocked: Uuid,
+        by: Uuid,
+        target: Uuid,
     ) -> Result<bool, StoreError> {
         Ok(
             sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
-                .bind(blocker)
-                .bind(blocked)
+                .bind(by)
+                .bind(target)
                 .execute(conn)
                 .await?
                 .rows_affected()

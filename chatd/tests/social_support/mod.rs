@@ -40,7 +40,7 @@ pub async fn status(
 /// The error code of a failed call.
 pub fn code<T: std::fmt::Debug>(result: Result<T, ClientError>) -> ErrorCode {
     match result {
-        Err(e) => e.body().map(|b| b.code).unwrap_or_else(|| panic!("{e}")),
+        Err(e) => e.body().map_or_else(|| panic!("{e}"), |b| b.code),
         Ok(v) => panic!("expected an error, got {v:?}"),
     }
 }

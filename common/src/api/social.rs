@@ -299,7 +299,8 @@ pub struct PushDeviceList {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PushPayload {
-    /// Always `notification`.
+    /// `notification` (a mention, reply, contact request or answer, group invitation) or
+    /// `message` (a message in a direct chat).
     #[serde(rename = "type")]
     pub kind: String,
     /// A short line for a person, e.g. `ada mentioned you`.
@@ -307,11 +308,27 @@ pub struct PushPayload {
     /// The message text, only when the server has `push.include_text` on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// The notification.
-    pub notification: Notification,
-    /// A deep link to open, when there is a chat.
+    /// The notification, for `notification`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<Notification>,
+    /// The message, for `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<PushedMessage>,
+    /// A deep link to open, when there is a chat and `http.public_url` is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+}
+
+/// The message a `message` push is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushedMessage {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// The message.
+    pub message_id: MessageId,
+    /// Its sender.
+    pub sender_id: UserId,
 }
 
 /// `GET /api/links/resolve`, `GET /api/chats/{id}/link`, `GET /api/messages/{id}/link`.

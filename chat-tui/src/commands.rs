@@ -105,14 +105,13 @@ async fn restore(setup: &Setup) -> anyhow::Result<Auth> {
 pub struct NotLoggedIn;
 
 async fn login(setup: &Setup, args: &LoginArgs) -> anyhow::Result<i32> {
-    let username = match args.username.clone().or_else(|| setup.username.clone()) {
-        Some(u) => u,
-        None => {
-            eprint!("username: ");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim().to_owned()
-        }
+    let username = if let Some(u) = args.username.clone().or_else(|| setup.username.clone()) {
+        u
+    } else {
+        eprint!("username: ");
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim().to_owned()
     };
     let password = if args.password_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();

@@ -2,7 +2,7 @@
 //! overlay and the key table of docs/tui.md all come from this one table.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -172,17 +172,16 @@ impl Key {
             }
         }
         let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCodeOrd::Char(c.to_ascii_lowercase_if(mods & CTRL != 0)),
-            _ => {
-                let lower = rest.to_ascii_lowercase();
-                if lower == "space" {
-                    KeyCodeOrd::Char(' ')
-                } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse().ok()) {
-                    KeyCodeOrd::F(n)
-                } else {
-                    KeyCodeOrd::Named(NAMED.iter().find(|(name, _)| *name == lower)?.0)
-                }
+        let code = if let (Some(c), None) = (chars.next(), chars.next()) {
+            KeyCodeOrd::Char(c.to_ascii_lowercase_if(mods & CTRL != 0))
+        } else {
+            let lower = rest.to_ascii_lowercase();
+            if lower == "space" {
+                KeyCodeOrd::Char(' ')
+            } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse().ok()) {
+                KeyCodeOrd::F(n)
+            } else {
+                KeyCodeOrd::Named(NAMED.iter().find(|(name, _)| *name == lower)?.0)
             }
         };
         if mods & SHIFT != 0 && code == KeyCodeOrd::Named("tab") {
@@ -388,13 +387,14 @@ impl Keymap {
     pub fn markdown(&self) -> String {
         let mut out = String::from("| Where | Keys | Action |\n|---|---|---|\n");
         for (context, keys, action) in self.describe() {
-            out.push_str(&format!(
-                "| {} | `{}` | {} (`{}`) |\n",
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} (`{}`) |",
                 context.title(),
                 keys.replace(", ", "`, `"),
                 action.describe(),
                 action.name()
-            ));
+            );
         }
         out
     }

@@ -208,8 +208,8 @@ impl Net {
                     None
                 };
                 Ok(Some(NetEvent::ChatLoaded {
-                    detail,
-                    page,
+                    detail: Box::new(detail),
+                    page: page.map(Box::new),
                     select,
                 }))
             }),
@@ -239,7 +239,7 @@ impl Net {
                 }),
             ),
             Command::Delete(message_id) => {
-                self.ws("x", ClientRequest::Delete(MessageRef { message_id }))
+                self.ws("x", ClientRequest::Delete(MessageRef { message_id }));
             }
             Command::React {
                 message_id,
@@ -257,7 +257,7 @@ impl Net {
                 );
             }
             Command::Read { chat_id, seq } => {
-                self.ws("x", ClientRequest::Read(ReadData { chat_id, seq }))
+                self.ws("x", ClientRequest::Read(ReadData { chat_id, seq }));
             }
             Command::Typing { chat_id, start } => {
                 let r = ChatRef { chat_id };
@@ -271,7 +271,7 @@ impl Net {
                 );
             }
             Command::Presence(status) => {
-                self.ws("x", ClientRequest::Presence(PresenceData { status }))
+                self.ws("x", ClientRequest::Presence(PresenceData { status }));
             }
             Command::StartDirect(username) => self.rest(move |auth, _| async move {
                 let user = find_user(&auth, &username).await?;
@@ -410,8 +410,8 @@ async fn loaded(auth: &Auth, detail: ChatDetail) -> Result<Option<NetEvent>, Cli
         .call(|c| async move { c.messages(chat_id, PageAt::Latest, Some(PAGE)).await })
         .await?;
     Ok(Some(NetEvent::ChatLoaded {
-        detail,
-        page: Some(page),
+        detail: Box::new(detail),
+        page: Some(Box::new(page)),
         select: true,
     }))
 }

@@ -113,17 +113,14 @@ async fn pump(
                     return Pumped::Closed(None);
                 }
             },
-            out = outgoing.recv() => match out {
-                Some((id, request)) => {
-                    if let Err(e) = writer.send_with_id(&request, &id).await {
-                        tracing::info!(error = %e, "websocket write failed");
-                        return Pumped::Closed(None);
-                    }
+            out = outgoing.recv() => if let Some((id, request)) = out {
+                if let Err(e) = writer.send_with_id(&request, &id).await {
+                    tracing::info!(error = %e, "websocket write failed");
+                    return Pumped::Closed(None);
                 }
-                None => {
-                    let _ = writer.close().await;
-                    return Pumped::Stop;
-                }
+            } else {
+                let _ = writer.close().await;
+                return Pumped::Stop;
             },
         }
     }

@@ -47,7 +47,7 @@ impl Composer {
 
     /// Replaces the draft, cursor at the end.
     pub fn set_text(&mut self, text: &str) {
-        self.text = text.to_owned();
+        text.clone_into(&mut self.text);
         self.cursor = self.text.len();
     }
 

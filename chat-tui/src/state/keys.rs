@@ -114,6 +114,7 @@ fn composer_edit(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) -
     true
 }
 
+#[allow(clippy::too_many_lines)] // one arm per action reads best as one table
 fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
     let jump = |n: usize| Action::ALL.iter().position(|a| *a == action).map(|p| p - n);
     match action {
@@ -174,8 +175,7 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         | Action::PageDown => {
             move_cursor(state, action, out);
         }
-        Action::Open => state.focus = Focus::Composer,
-        Action::Compose => state.focus = Focus::Composer,
+        Action::Open | Action::Compose => state.focus = Focus::Composer,
         Action::Reply
         | Action::Edit
         | Action::Delete
@@ -319,13 +319,13 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
             state.focus = Focus::Composer;
         }
         Action::Delete if own || is_admin => {
-            state.overlay = Some(Overlay::ConfirmDelete(message.id))
+            state.overlay = Some(Overlay::ConfirmDelete(message.id));
         }
         Action::React => {
             state.overlay = Some(Overlay::React {
                 message_id: message.id,
                 selected: 0,
-            })
+            });
         }
         Action::Copy => {
             out.push(Command::Copy(message.content.unwrap_or_default()));
@@ -473,7 +473,7 @@ pub(super) fn refilter(state: &AppState, picker: &mut Picker) {
             scored.push((s - 1000, PickItem::User(user.id, label)));
         }
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     picker.items = scored.into_iter().map(|(_, item)| item).collect();
     picker.selected = picker.selected.min(picker.items.len().saturating_sub(1));
 }
@@ -506,11 +506,11 @@ fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
             message_id,
             selected,
         } => match key.code {
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::Up | KeyCode::Char('k') => {
+            KeyCode::Left | KeyCode::Char('h' | 'k') | KeyCode::Up => {
                 *selected = selected.saturating_sub(1);
                 true
             }
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Down | KeyCode::Char('j') => {
+            KeyCode::Right | KeyCode::Char('l' | 'j') | KeyCode::Down => {
                 *selected = (*selected + 1).min(EMOJI.len() - 1);
                 true
             }

@@ -308,7 +308,7 @@ impl AppState {
     /// Sorts the chat list by activity, newest first.
     pub fn sort_chats(&mut self) {
         self.chats
-            .sort_by(|a, b| b.chat.last_activity_at.cmp(&a.chat.last_activity_at));
+            .sort_by_key(|c| std::cmp::Reverse(c.chat.last_activity_at));
     }
 
     /// Sends `typing:start` while typing, at most every few seconds.

@@ -8,6 +8,7 @@ use super::chat::{Applied, ChatView, PendingState};
 use super::event::{Command, ConnState, NetEvent};
 use super::{AppState, Focus, Overlay, Screen, TYPING_TTL_SECS};
 
+#[allow(clippy::too_many_lines)] // one arm per network event reads best as one table
 pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command>) {
     match event {
         NetEvent::NeedLogin { server, reason } => {
@@ -83,7 +84,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             }
             if let Some(chat) = state.chat_mut(id) {
                 chat.set_participants(detail.participants, me);
-                if let Some(page) = page {
+                if let Some(page) = page.map(|p| *p) {
                     chat.has_more_before = page.has_more_before;
                     chat.merge_page(page.messages);
                     chat.loaded = true;
@@ -101,7 +102,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 chat.merge_page(page.messages);
             }
         }
-        NetEvent::Server(event) => server_event(state, event, out),
+        NetEvent::Server(event) => server_event(state, &event, out),
         NetEvent::SyncRequired => out.push(Command::Sync(state.cursors())),
         NetEvent::Synced(response) => {
             let me = state.my_id().unwrap_or_default();
@@ -215,7 +216,7 @@ fn drop_chat(state: &mut AppState, id: common::ChatId) {
     }
 }
 
-fn server_event(state: &mut AppState, event: ServerEvent, out: &mut Vec<Command>) {
+fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command>) {
     let me = state.my_id().unwrap_or_default();
     if let Some((chat_id, _)) = event.seq() {
         if let ServerEvent::ParticipantJoined(e) = &event {
@@ -230,13 +231,13 @@ fn server_event(state: &mut AppState, event: ServerEvent, out: &mut Vec<Command>
             });
             return;
         };
-        match chat.apply(&event, me) {
+        match chat.apply(event, me) {
             Applied::Yes => {
-                if let ServerEvent::MessageNew(e) = &event {
-                    if let Some(sender) = e.message.sender_id {
-                        if let Some(list) = state.typing.get_mut(&chat_id) {
-                            list.retain(|(u, _)| *u != sender);
-                        }
+                if let ServerEvent::MessageNew(e) = event {
+                    if let Some(sender) = e.message.sender_id
+                        && let Some(list) = state.typing.get_mut(&chat_id)
+                    {
+                        list.retain(|(u, _)| *u != sender);
                     }
                     notify(state, chat_id, &e.message, out);
                     state.sort_chats();

@@ -31,6 +31,7 @@ pub const NAMES: &[&str] = &[
     "/name",
 ];
 
+#[allow(clippy::too_many_lines)] // one arm per command reads best as one table
 pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
     let text = text.trim();
     let (name, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));

@@ -67,10 +67,10 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
         }
         Overlay::Switcher(picker) => {
-            picker_box(frame, area, " Jump to (type to filter) ", picker, theme)
+            picker_box(frame, area, " Jump to (type to filter) ", picker, theme);
         }
         Overlay::NewDirect(picker) => {
-            picker_box(frame, area, " New direct chat: type a name ", picker, theme)
+            picker_box(frame, area, " New direct chat: type a name ", picker, theme);
         }
         Overlay::React { selected, .. } => {
             let rect = centered(area, 44, 5);
@@ -82,7 +82,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
                 } else {
                     Style::default()
                 };
-                spans.push(Span::styled(format!("{emoji}"), style));
+                spans.push(Span::styled(emoji.to_string(), style));
                 spans.push(Span::raw(" "));
             }
             let name = EMOJI.get(*selected).map_or("", |(n, _)| n);

@@ -76,6 +76,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Some(Command::Bench) => {
+            crate::bench::startup(&setup).await?;
             crate::bench::run();
             Ok(0)
         }

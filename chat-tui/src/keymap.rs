@@ -83,6 +83,7 @@ actions! {
     React "react" "React to the selected message",
     Copy "copy" "Copy the selected message's text",
     JumpToReply "jump-to-reply" "Jump to the message this one replies to",
+    OpenLink "open-link" "Open the first link of the selected message",
     Send "send" "Send the message",
     Newline "newline" "Insert a line break",
     Complete "complete" "Complete @mention, :emoji: or /command",
@@ -285,6 +286,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Timeline, "+", Action::React),
     (Context::Timeline, "y", Action::Copy),
     (Context::Timeline, "J", Action::JumpToReply),
+    (Context::Timeline, "o", Action::OpenLink),
     (Context::Timeline, "?", Action::Help),
     (Context::Timeline, "q", Action::Quit),
     (Context::Composer, "enter", Action::Send),
@@ -492,5 +494,18 @@ mod tests {
         }
         assert!(table.contains("`Ctrl-K`"));
         assert!(table.contains("`Alt-Enter`"));
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    #[test]
+    fn the_key_table_in_docs_is_current() {
+        let doc = include_str!("../../docs/tui.md");
+        let table = super::Keymap::default().markdown();
+        assert!(
+            doc.contains(&table),
+            "docs/tui.md is stale: replace its key table with the output of `chat-tui keys`"
+        );
     }
 }

@@ -40,6 +40,11 @@ impl Composer {
         self.cursor
     }
 
+    /// Showing a sent message from the history.
+    pub fn is_browsing(&self) -> bool {
+        self.history_at.is_some()
+    }
+
     /// Nothing written.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()

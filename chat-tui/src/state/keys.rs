@@ -181,7 +181,8 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         | Action::Delete
         | Action::React
         | Action::Copy
-        | Action::JumpToReply => {
+        | Action::JumpToReply
+        | Action::OpenLink => {
             message_action(state, action, out);
         }
         Action::Send => send(state, out),
@@ -198,7 +199,7 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 return;
             };
             let moved = if action == Action::HistoryPrev {
-                (chat.composer.is_empty() || chat.composer.text() == chat.composer.text())
+                (chat.composer.is_empty() || chat.composer.is_browsing())
                     && chat.composer.history_prev()
             } else {
                 chat.composer.history_next()
@@ -330,6 +331,16 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
         Action::Copy => {
             out.push(Command::Copy(message.content.unwrap_or_default()));
             state.notice = Some("copied".into());
+        }
+        Action::OpenLink => {
+            let content = message.content.unwrap_or_default();
+            match content
+                .split_whitespace()
+                .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+            {
+                Some(url) => out.push(Command::OpenUrl(crate::sanitize::line(url).into_owned())),
+                None => state.notice = Some("no link in this message".into()),
+            }
         }
         Action::JumpToReply => {
             if let Some(target) = message.reply_to_id

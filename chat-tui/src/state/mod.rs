@@ -54,9 +54,12 @@ const TYPING_TTL_SECS: i64 = 6;
 const TYPING_REPEAT_SECS: i64 = 3;
 /// Typing stops after this long without a keystroke.
 const TYPING_IDLE_SECS: i64 = 5;
+/// The user counts as away after this long without a key.
+const AWAY_AFTER_SECS: i64 = 600;
 
 /// Everything the client shows and knows.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent flags of the screen, not a state machine
 pub struct AppState {
     /// The screen.
     pub screen: Screen,
@@ -101,6 +104,8 @@ pub struct AppState {
     last_keystroke: OffsetDateTime,
     /// Older history is being loaded for these chats.
     loading_older: Vec<ChatId>,
+    /// Presence was set to away for idleness.
+    idle_away: bool,
     /// The program should end.
     pub quit: bool,
 }
@@ -131,6 +136,7 @@ impl AppState {
             typing_sent: None,
             last_keystroke: now,
             loading_older: Vec::new(),
+            idle_away: false,
             quit: false,
         }
     }
@@ -142,6 +148,10 @@ impl AppState {
             Event::Key(key) => {
                 if key.kind != crossterm::event::KeyEventKind::Release {
                     self.last_keystroke = self.now;
+                    if self.idle_away {
+                        self.idle_away = false;
+                        out.push(Command::Presence(PresenceStatus::Online));
+                    }
                     keys::key(self, &key, &mut out);
                 }
             }
@@ -169,6 +179,13 @@ impl AppState {
         self.now = now;
         for list in self.typing.values_mut() {
             list.retain(|(_, until)| *until > now);
+        }
+        if !self.idle_away
+            && self.screen == Screen::Main
+            && (now - self.last_keystroke).whole_seconds() >= AWAY_AFTER_SECS
+        {
+            self.idle_away = true;
+            out.push(Command::Presence(PresenceStatus::Away));
         }
         if let Some((chat_id, _)) = self.typing_sent
             && (now - self.last_keystroke).whole_seconds() >= TYPING_IDLE_SECS

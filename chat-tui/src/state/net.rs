@@ -78,6 +78,15 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 state.users.insert(p.user.id, p.user.clone());
             }
             let id = detail.chat.id;
+            let members: Vec<_> = detail
+                .participants
+                .iter()
+                .map(|p| p.user.id)
+                .filter(|u| !state.presence.contains_key(u))
+                .collect();
+            if !members.is_empty() {
+                out.push(Command::LoadPresence(members));
+            }
             if state.chat_mut(id).is_none() {
                 state.chats.push(ChatView::new(detail.chat.clone()));
                 state.sort_chats();

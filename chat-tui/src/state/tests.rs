@@ -354,3 +354,21 @@ fn login_form_shows_field_errors_from_the_server() {
     );
     assert!(!state.login.busy);
 }
+
+#[test]
+fn idle_users_go_away_and_come_back_with_a_key() {
+    let (mut state, ..) = setup();
+    let later = state.now + time::Duration::minutes(11);
+    assert!(
+        state
+            .update(Event::Tick(later))
+            .contains(&Command::Presence(common::ws::PresenceStatus::Away))
+    );
+    assert!(
+        !state
+            .update(Event::Tick(later))
+            .contains(&Command::Presence(common::ws::PresenceStatus::Away))
+    );
+    let commands = state.update(key(KeyCode::Char('x')));
+    assert!(commands.contains(&Command::Presence(common::ws::PresenceStatus::Online)));
+}

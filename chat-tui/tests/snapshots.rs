@@ -100,3 +100,23 @@ fn hostile_text_never_reaches_the_terminal() {
     assert!(screen.contains("evilgroup"));
     assert!(screen.contains("hi red txt.exe"));
 }
+
+#[test]
+fn group_settings() {
+    let mut state = main_state();
+    let me = state.me.clone().unwrap();
+    let chat = &mut state.chats[0];
+    chat.participants = vec![common::api::Participant {
+        user: me,
+        role: common::api::Role::Owner,
+        joined_at: time::OffsetDateTime::UNIX_EPOCH,
+        last_read_seq: 0,
+        last_delivered_seq: 0,
+    }];
+    state.update(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::ALT,
+    )));
+    assert!(matches!(state.overlay, Some(Overlay::Form(_))));
+    both("group_settings", &state);
+}

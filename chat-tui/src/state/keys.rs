@@ -8,7 +8,7 @@ use super::chat::{PendingSend, PendingState};
 use super::composer::Mode;
 use super::event::Command;
 use super::overlay::{EMOJI, Overlay, PickItem, Picker, fuzzy};
-use super::{AppState, Focus, Screen, slash};
+use super::{AppState, Focus, Screen, forms, slash};
 use crate::keymap::{Action, Context};
 
 pub(super) fn key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
@@ -148,6 +148,10 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
             state.focus = order[(at + step) % 3];
         }
         Action::ToggleMembers => state.show_members = !state.show_members,
+        Action::NewDirect => state.overlay = Some(Overlay::NewDirect(Picker::default())),
+        Action::NewGroup | Action::GroupSettings | Action::Profile => {
+            state.overlay = forms::open(state, action);
+        }
         Action::Chat1
         | Action::Chat2
         | Action::Chat3
@@ -532,6 +536,7 @@ fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
             }
             _ => true,
         },
+        Overlay::Form(form) => forms::key(state, form, key, out),
         Overlay::ConfirmDelete(message_id) => {
             if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
                 out.push(Command::Delete(*message_id));

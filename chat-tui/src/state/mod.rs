@@ -5,6 +5,7 @@
 pub mod chat;
 pub mod composer;
 pub mod event;
+mod forms;
 mod keys;
 pub mod login;
 mod net;

@@ -28,6 +28,8 @@ pub const NAMES: &[&str] = &[
     "/logout",
     "/quit",
     "/help",
+    "/profile",
+    "/settings",
     "/name",
 ];
 
@@ -60,6 +62,15 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/dm", _) => out.push(Command::StartDirect(
             rest.trim_start_matches('@').to_owned(),
         )),
+        ("/group", _) if rest.is_empty() => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::NewGroup);
+        }
+        ("/profile", _) => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
+        }
+        ("/settings", Some(_)) => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::GroupSettings);
+        }
         ("/group", _) => {
             let mut words = rest.split_whitespace();
             match words.next() {

@@ -12,9 +12,7 @@ use common::api::{
     UpdateProfileRequest, User,
 };
 use common::client::{Client, ClientError, PageAt};
-use common::ws::{
-    ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData, ReadData,
-};
+use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData};
 use tokio::sync::mpsc;
 
 use crate::session::SessionFile;
@@ -256,9 +254,12 @@ impl Net {
                     },
                 );
             }
-            Command::Read { chat_id, seq } => {
-                self.ws("x", ClientRequest::Read(ReadData { chat_id, seq }));
-            }
+            // Over REST, so that a read while the socket is down is not lost.
+            Command::Read { chat_id, seq } => self.rest(move |auth, _| async move {
+                auth.call(|c| async move { c.mark_read(chat_id, seq).await })
+                    .await?;
+                Ok(None)
+            }),
             Command::Typing { chat_id, start } => {
                 let r = ChatRef { chat_id };
                 self.ws(

@@ -34,6 +34,10 @@ pub async fn run(
     let send = |e: NetEvent| events.send(Event::Net(e)).is_ok();
     let mut attempt = 0u32;
     loop {
+        // Logged out (the network task dropped the sender): stop reconnecting.
+        if outgoing.is_closed() {
+            return;
+        }
         let token = auth.access_token();
         match Socket::connect(auth.client.base_url(), &token).await {
             Ok((socket, _hello)) => {

@@ -103,6 +103,8 @@ pub struct AppState {
     /// The chat being typed in and when `typing:start` was last sent.
     typing_sent: Option<(ChatId, OffsetDateTime)>,
     last_keystroke: OffsetDateTime,
+    /// Drafts kept from the last run, put into their chats as they arrive.
+    pub restored_drafts: HashMap<ChatId, String>,
     /// Older history is being loaded for these chats.
     loading_older: Vec<ChatId>,
     /// Presence was set to away for idleness.
@@ -136,6 +138,7 @@ impl AppState {
             cols: 80,
             typing_sent: None,
             last_keystroke: now,
+            restored_drafts: HashMap::new(),
             loading_older: Vec::new(),
             idle_away: false,
             quit: false,
@@ -353,6 +356,23 @@ impl AppState {
                 start: false,
             });
         }
+    }
+
+    /// Every unsent draft, by chat (for keeping them over a restart).
+    pub fn drafts(&self) -> HashMap<ChatId, String> {
+        let mut drafts: HashMap<ChatId, String> = self
+            .restored_drafts
+            .iter()
+            .filter(|(id, _)| !self.chats.iter().any(|c| c.id() == **id))
+            .map(|(id, text)| (*id, text.clone()))
+            .collect();
+        for chat in &self.chats {
+            if !chat.composer.text().trim().is_empty() && chat.composer.mode == composer::Mode::New
+            {
+                drafts.insert(chat.id(), chat.composer.text().to_owned());
+            }
+        }
+        drafts
     }
 
     /// The cursors of every chat held, for a resync.

@@ -50,7 +50,11 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                     held.chat = chat;
                     held.cursor = cursor;
                 } else {
-                    state.chats.push(ChatView::new(chat));
+                    let mut view = ChatView::new(chat);
+                    if let Some(draft) = state.restored_drafts.remove(&view.id()) {
+                        view.composer.set_text(&draft);
+                    }
+                    state.chats.push(view);
                 }
             }
             state.sort_chats();

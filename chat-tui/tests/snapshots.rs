@@ -120,3 +120,32 @@ fn group_settings() {
     assert!(matches!(state.overlay, Some(Overlay::Form(_))));
     both("group_settings", &state);
 }
+
+#[test]
+fn no_color_draws_no_colour() {
+    let mut state = main_state();
+    let chat = state.chats[0].id();
+    let other = *state
+        .users
+        .keys()
+        .find(|u| Some(**u) != state.my_id())
+        .unwrap();
+    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(
+        Typing {
+            chat_id: chat,
+            user_id: other,
+        },
+    ))));
+    state.show_members = true;
+    let theme = Theme::new(&Config::default(), true, time::UtcOffset::UTC);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &theme)).unwrap();
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.fg == ratatui::style::Color::Reset
+                && cell.bg == ratatui::style::Color::Reset)
+    );
+}

@@ -10,6 +10,7 @@ mod keys;
 pub mod login;
 mod net;
 pub mod overlay;
+mod pickers;
 mod slash;
 
 use std::collections::HashMap;

@@ -178,7 +178,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             if let Some(mut overlay) = state.overlay.take() {
                 overlay.set_users(users);
                 if let Overlay::Switcher(picker) | Overlay::NewDirect(picker) = &mut overlay {
-                    super::keys::refilter(state, picker);
+                    super::pickers::refilter(state, picker);
                 }
                 state.overlay = Some(overlay);
             }

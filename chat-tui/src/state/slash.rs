@@ -116,7 +116,7 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
                 .map_or(rest, |(_, e)| e)
                 .to_owned();
             match selected {
-                Some(message_id) => super::keys::toggle_reaction(state, message_id, emoji, out),
+                Some(message_id) => super::pickers::toggle_reaction(state, message_id, emoji, out),
                 None => state.notice = Some("no message to react to".into()),
             }
         }

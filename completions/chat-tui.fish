@@ -24,7 +24,7 @@ function __fish_chat_tui_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c chat-tui -n "__fish_chat_tui_needs_command" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -s V -l version -d 'Print version'
@@ -36,25 +36,25 @@ complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "bench" -d 'Measur
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print the keys table of docs/tui.md, generated from the keymap'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l username -d 'The username (asked for when left out)' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l register -d 'Create the account first'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l to -d 'A username (`ada` or `@ada`) for the direct chat with them, or a group\'s slug or id' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else http://127.0.0.1:7878)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'

@@ -15,7 +15,7 @@ pub const EXIT_NOT_LOGGED_IN: i32 = 3;
 #[derive(Debug, Parser)]
 #[command(name = "chat-tui", version, about, long_about)]
 pub struct Cli {
-    /// The server to connect to (default: the profile's server, else http://127.0.0.1:7878).
+    /// The server to connect to (default: the profile's server, else <http://127.0.0.1:7878>).
     #[arg(long, env = "CHAT_SERVER", global = true)]
     pub server: Option<String>,
     /// The account profile of config.toml to use.

@@ -14,7 +14,7 @@ use crate::config::{Config, DEFAULT_SERVER, Dirs};
 use crate::keymap::Keymap;
 use crate::net::{self, Auth};
 use crate::session::SessionFile;
-use crate::state::{AppState, Event};
+use crate::state::AppState;
 use crate::ui::Theme;
 
 /// An error with its documented exit code.
@@ -30,6 +30,8 @@ pub struct Setup {
     pub server: String,
     /// The profile's session file.
     pub session: SessionFile,
+    /// The profile's kept drafts.
+    pub drafts: crate::drafts::DraftsFile,
     /// The profile's config.
     pub username: Option<String>,
 }
@@ -41,6 +43,7 @@ pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
     let name = config.profile_name(cli.profile.as_deref());
     let profile = config.profile(&name);
     let session = SessionFile::new(&dirs.data, &name);
+    let drafts = crate::drafts::DraftsFile::new(&dirs.data, &name);
     let server = cli
         .server
         .clone()
@@ -51,6 +54,7 @@ pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
         config,
         server,
         session,
+        drafts,
         username: profile.username,
     })
 }
@@ -76,6 +80,7 @@ pub async fn main(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Some(Command::Bench) => {
+            crate::bench::startup(&setup).await?;
             crate::bench::run();
             Ok(0)
         }
@@ -105,14 +110,13 @@ async fn restore(setup: &Setup) -> anyhow::Result<Auth> {
 pub struct NotLoggedIn;
 
 async fn login(setup: &Setup, args: &LoginArgs) -> anyhow::Result<i32> {
-    let username = match args.username.clone().or_else(|| setup.username.clone()) {
-        Some(u) => u,
-        None => {
-            eprint!("username: ");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            line.trim().to_owned()
-        }
+    let username = if let Some(u) = args.username.clone().or_else(|| setup.username.clone()) {
+        u
+    } else {
+        eprint!("username: ");
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim().to_owned()
     };
     let password = if args.password_stdin || !std::io::stdin().is_terminal() {
         let mut line = String::new();
@@ -222,6 +226,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     if !problems.is_empty() {
         state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
     }
+    state.restored_drafts = setup.drafts.load();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let net = net::spawn(
         setup.server.clone(),
@@ -241,7 +246,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     }
     let _guard = crate::app::TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    crate::app::run(
+    let result = crate::app::run(
         &mut terminal,
         &mut state,
         &theme,
@@ -249,7 +254,10 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         events_rx,
         events_tx,
     )
-    .await?;
-    let _ = Event::Focus(false);
+    .await;
+    if let Err(e) = setup.drafts.save(&state.drafts()) {
+        tracing::warn!(error = %e, "could not keep the drafts");
+    }
+    result?;
     Ok(0)
 }

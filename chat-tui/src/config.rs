@@ -38,6 +38,7 @@ pub struct Profile {
 }
 
 /// Notification rules. Muted chats never notify.
+#[allow(clippy::struct_excessive_bools)] // independent switches, as written in config.toml
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotifyRules {

@@ -2,7 +2,7 @@
 //! overlay and the key table of docs/tui.md all come from this one table.
 
 use std::collections::BTreeMap;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -60,6 +60,10 @@ actions! {
     FocusNext "focus-next" "Move focus to the next pane",
     FocusPrev "focus-prev" "Move focus to the previous pane",
     ToggleMembers "toggle-members" "Show or hide the member list",
+    NewDirect "new-direct" "Start a direct chat",
+    NewGroup "new-group" "Create a group",
+    GroupSettings "group-settings" "Group settings: rename, invite, members",
+    Profile "profile" "Your display name and status message",
     Chat1 "chat-1" "Jump to chat 1",
     Chat2 "chat-2" "Jump to chat 2",
     Chat3 "chat-3" "Jump to chat 3",
@@ -83,6 +87,7 @@ actions! {
     React "react" "React to the selected message",
     Copy "copy" "Copy the selected message's text",
     JumpToReply "jump-to-reply" "Jump to the message this one replies to",
+    OpenLink "open-link" "Open the first link of the selected message",
     Send "send" "Send the message",
     Newline "newline" "Insert a line break",
     Complete "complete" "Complete @mention, :emoji: or /command",
@@ -172,17 +177,16 @@ impl Key {
             }
         }
         let mut chars = rest.chars();
-        let code = match (chars.next(), chars.next()) {
-            (Some(c), None) => KeyCodeOrd::Char(c.to_ascii_lowercase_if(mods & CTRL != 0)),
-            _ => {
-                let lower = rest.to_ascii_lowercase();
-                if lower == "space" {
-                    KeyCodeOrd::Char(' ')
-                } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse().ok()) {
-                    KeyCodeOrd::F(n)
-                } else {
-                    KeyCodeOrd::Named(NAMED.iter().find(|(name, _)| *name == lower)?.0)
-                }
+        let code = if let (Some(c), None) = (chars.next(), chars.next()) {
+            KeyCodeOrd::Char(c.to_ascii_lowercase_if(mods & CTRL != 0))
+        } else {
+            let lower = rest.to_ascii_lowercase();
+            if lower == "space" {
+                KeyCodeOrd::Char(' ')
+            } else if let Some(n) = lower.strip_prefix('f').and_then(|n| n.parse().ok()) {
+                KeyCodeOrd::F(n)
+            } else {
+                KeyCodeOrd::Named(NAMED.iter().find(|(name, _)| *name == lower)?.0)
             }
         };
         if mods & SHIFT != 0 && code == KeyCodeOrd::Named("tab") {
@@ -244,6 +248,10 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "tab", Action::FocusNext),
     (Context::Global, "shift-tab", Action::FocusPrev),
     (Context::Global, "alt-m", Action::ToggleMembers),
+    (Context::Global, "alt-d", Action::NewDirect),
+    (Context::Global, "alt-g", Action::NewGroup),
+    (Context::Global, "alt-s", Action::GroupSettings),
+    (Context::Global, "alt-p", Action::Profile),
     (Context::Global, "alt-1", Action::Chat1),
     (Context::Global, "alt-2", Action::Chat2),
     (Context::Global, "alt-3", Action::Chat3),
@@ -286,6 +294,7 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Timeline, "+", Action::React),
     (Context::Timeline, "y", Action::Copy),
     (Context::Timeline, "J", Action::JumpToReply),
+    (Context::Timeline, "o", Action::OpenLink),
     (Context::Timeline, "?", Action::Help),
     (Context::Timeline, "q", Action::Quit),
     (Context::Composer, "enter", Action::Send),
@@ -388,13 +397,14 @@ impl Keymap {
     pub fn markdown(&self) -> String {
         let mut out = String::from("| Where | Keys | Action |\n|---|---|---|\n");
         for (context, keys, action) in self.describe() {
-            out.push_str(&format!(
-                "| {} | `{}` | {} (`{}`) |\n",
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} (`{}`) |",
                 context.title(),
                 keys.replace(", ", "`, `"),
                 action.describe(),
                 action.name()
-            ));
+            );
         }
         out
     }
@@ -492,5 +502,18 @@ mod tests {
         }
         assert!(table.contains("`Ctrl-K`"));
         assert!(table.contains("`Alt-Enter`"));
+    }
+}
+
+#[cfg(test)]
+mod docs_tests {
+    #[test]
+    fn the_key_table_in_docs_is_current() {
+        let doc = include_str!("../../docs/tui.md");
+        let table = super::Keymap::default().markdown();
+        assert!(
+            doc.contains(&table),
+            "docs/tui.md is stale: replace its key table with the output of `chat-tui keys`"
+        );
     }
 }

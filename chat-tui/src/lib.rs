@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod drafts;
 pub mod keymap;
 pub mod net;
 pub mod sanitize;

@@ -100,3 +100,52 @@ fn hostile_text_never_reaches_the_terminal() {
     assert!(screen.contains("evilgroup"));
     assert!(screen.contains("hi red txt.exe"));
 }
+
+#[test]
+fn group_settings() {
+    let mut state = main_state();
+    let me = state.me.clone().unwrap();
+    let chat = &mut state.chats[0];
+    chat.participants = vec![common::api::Participant {
+        user: me,
+        role: common::api::Role::Owner,
+        joined_at: time::OffsetDateTime::UNIX_EPOCH,
+        last_read_seq: 0,
+        last_delivered_seq: 0,
+    }];
+    state.update(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::ALT,
+    )));
+    assert!(matches!(state.overlay, Some(Overlay::Form(_))));
+    both("group_settings", &state);
+}
+
+#[test]
+fn no_color_draws_no_colour() {
+    let mut state = main_state();
+    let chat = state.chats[0].id();
+    let other = *state
+        .users
+        .keys()
+        .find(|u| Some(**u) != state.my_id())
+        .unwrap();
+    state.update(Event::Net(NetEvent::Server(ServerEvent::TypingStart(
+        Typing {
+            chat_id: chat,
+            user_id: other,
+        },
+    ))));
+    state.show_members = true;
+    let theme = Theme::new(&Config::default(), true, time::UtcOffset::UTC);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &theme)).unwrap();
+    let buffer = terminal.backend().buffer();
+    assert!(
+        buffer
+            .content()
+            .iter()
+            .all(|cell| cell.fg == ratatui::style::Color::Reset
+                && cell.bg == ratatui::style::Color::Reset)
+    );
+}

@@ -12,9 +12,7 @@ use common::api::{
     UpdateProfileRequest, User,
 };
 use common::client::{Client, ClientError, PageAt};
-use common::ws::{
-    ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData, ReadData,
-};
+use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData};
 use tokio::sync::mpsc;
 
 use crate::session::SessionFile;
@@ -208,8 +206,8 @@ impl Net {
                     None
                 };
                 Ok(Some(NetEvent::ChatLoaded {
-                    detail,
-                    page,
+                    detail: Box::new(detail),
+                    page: page.map(Box::new),
                     select,
                 }))
             }),
@@ -244,7 +242,7 @@ impl Net {
                 }),
             ),
             Command::Delete(message_id) => {
-                self.ws("x", ClientRequest::Delete(MessageRef { message_id }))
+                self.ws("x", ClientRequest::Delete(MessageRef { message_id }));
             }
             Command::React {
                 message_id,
@@ -261,9 +259,12 @@ impl Net {
                     },
                 );
             }
-            Command::Read { chat_id, seq } => {
-                self.ws("x", ClientRequest::Read(ReadData { chat_id, seq }))
-            }
+            // Over REST, so that a read while the socket is down is not lost.
+            Command::Read { chat_id, seq } => self.rest(move |auth, _| async move {
+                auth.call(|c| async move { c.mark_read(chat_id, seq).await })
+                    .await?;
+                Ok(None)
+            }),
             Command::Typing { chat_id, start } => {
                 let r = ChatRef { chat_id };
                 self.ws(
@@ -276,7 +277,7 @@ impl Net {
                 );
             }
             Command::Presence(status) => {
-                self.ws("x", ClientRequest::Presence(PresenceData { status }))
+                self.ws("x", ClientRequest::Presence(PresenceData { status }));
             }
             Command::StartDirect(username) => self.rest(move |auth, _| async move {
                 let user = find_user(&auth, &username).await?;
@@ -415,8 +416,8 @@ async fn loaded(auth: &Auth, detail: ChatDetail) -> Result<Option<NetEvent>, Cli
         .call(|c| async move { c.messages(chat_id, PageAt::Latest, Some(PAGE)).await })
         .await?;
     Ok(Some(NetEvent::ChatLoaded {
-        detail,
-        page: Some(page),
+        detail: Box::new(detail),
+        page: Some(Box::new(page)),
         select: true,
     }))
 }

@@ -34,6 +34,10 @@ pub async fn run(
     let send = |e: NetEvent| events.send(Event::Net(e)).is_ok();
     let mut attempt = 0u32;
     loop {
+        // Logged out (the network task dropped the sender): stop reconnecting.
+        if outgoing.is_closed() {
+            return;
+        }
         let token = auth.access_token();
         match Socket::connect(auth.client.base_url(), &token).await {
             Ok((socket, _hello)) => {
@@ -113,17 +117,14 @@ async fn pump(
                     return Pumped::Closed(None);
                 }
             },
-            out = outgoing.recv() => match out {
-                Some((id, request)) => {
-                    if let Err(e) = writer.send_with_id(&request, &id).await {
-                        tracing::info!(error = %e, "websocket write failed");
-                        return Pumped::Closed(None);
-                    }
+            out = outgoing.recv() => if let Some((id, request)) = out {
+                if let Err(e) = writer.send_with_id(&request, &id).await {
+                    tracing::info!(error = %e, "websocket write failed");
+                    return Pumped::Closed(None);
                 }
-                None => {
-                    let _ = writer.close().await;
-                    return Pumped::Stop;
-                }
+            } else {
+                let _ = writer.close().await;
+                return Pumped::Stop;
             },
         }
     }

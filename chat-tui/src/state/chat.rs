@@ -195,17 +195,17 @@ impl ChatView {
                     remove_reaction(&mut m.reactions, &e.emoji, e.user_id);
                 }
             }
-            ServerEvent::ParticipantJoined(e) => {
-                if !self.participants.iter().any(|p| p.user.id == e.user.id) {
-                    self.participants.push(Participant {
-                        user: e.user.clone(),
-                        role: e.role,
-                        joined_at: e.user.created_at,
-                        last_read_seq: 0,
-                        last_delivered_seq: 0,
-                    });
-                    self.chat.member_count += 1;
-                }
+            ServerEvent::ParticipantJoined(e)
+                if !self.participants.iter().any(|p| p.user.id == e.user.id) =>
+            {
+                self.participants.push(Participant {
+                    user: e.user.clone(),
+                    role: e.role,
+                    joined_at: e.user.created_at,
+                    last_read_seq: 0,
+                    last_delivered_seq: 0,
+                });
+                self.chat.member_count += 1;
             }
             ServerEvent::ParticipantLeft(e) => {
                 if e.user_id == me {

@@ -40,6 +40,11 @@ impl Composer {
         self.cursor
     }
 
+    /// Showing a sent message from the history.
+    pub fn is_browsing(&self) -> bool {
+        self.history_at.is_some()
+    }
+
     /// Nothing written.
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
@@ -47,7 +52,7 @@ impl Composer {
 
     /// Replaces the draft, cursor at the end.
     pub fn set_text(&mut self, text: &str) {
-        self.text = text.to_owned();
+        text.clone_into(&mut self.text);
         self.cursor = self.text.len();
     }
 

@@ -9,6 +9,8 @@ use crossterm::event::{KeyEvent, MouseEvent};
 use time::OffsetDateTime;
 
 /// An input of the reducer.
+// Events pass one at a time through a channel; their size does not add up anywhere.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Event {
     /// A key press.
@@ -66,9 +68,9 @@ pub enum NetEvent {
     /// One chat with its members and, when asked for, its newest messages.
     ChatLoaded {
         /// The chat.
-        detail: ChatDetail,
+        detail: Box<ChatDetail>,
         /// Its latest page.
-        page: Option<MessagePage>,
+        page: Option<Box<MessagePage>>,
         /// Open it (a new direct chat, a deep link).
         select: bool,
     },

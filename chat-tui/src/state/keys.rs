@@ -1,5 +1,5 @@
-//! The reducer's half for input: keys through the keymap, text into the composer, overlays,
-//! paste and mouse.
+//! The reducer's half for input: keys through the keymap, text into the composer, message
+//! actions, paste and mouse. Overlays and completion live in `pickers`.
 
 use common::ws::SendData;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
@@ -7,8 +7,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKi
 use super::chat::{PendingSend, PendingState};
 use super::composer::Mode;
 use super::event::Command;
-use super::overlay::{EMOJI, Overlay, PickItem, Picker, fuzzy};
-use super::{AppState, Focus, Screen, slash};
+use super::overlay::{Overlay, Picker};
+use super::pickers::{complete, overlay_key, refilter};
+use super::{AppState, Focus, Screen, forms, slash};
 use crate::keymap::{Action, Context};
 
 pub(super) fn key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
@@ -114,6 +115,7 @@ fn composer_edit(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) -
     true
 }
 
+#[allow(clippy::too_many_lines)] // one arm per action reads best as one table
 fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
     let jump = |n: usize| Action::ALL.iter().position(|a| *a == action).map(|p| p - n);
     match action {
@@ -147,6 +149,10 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
             state.focus = order[(at + step) % 3];
         }
         Action::ToggleMembers => state.show_members = !state.show_members,
+        Action::NewDirect => state.overlay = Some(Overlay::NewDirect(Picker::default())),
+        Action::NewGroup | Action::GroupSettings | Action::Profile => {
+            state.overlay = forms::open(state, action);
+        }
         Action::Chat1
         | Action::Chat2
         | Action::Chat3
@@ -174,14 +180,14 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         | Action::PageDown => {
             move_cursor(state, action, out);
         }
-        Action::Open => state.focus = Focus::Composer,
-        Action::Compose => state.focus = Focus::Composer,
+        Action::Open | Action::Compose => state.focus = Focus::Composer,
         Action::Reply
         | Action::Edit
         | Action::Delete
         | Action::React
         | Action::Copy
-        | Action::JumpToReply => {
+        | Action::JumpToReply
+        | Action::OpenLink => {
             message_action(state, action, out);
         }
         Action::Send => send(state, out),
@@ -198,7 +204,7 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 return;
             };
             let moved = if action == Action::HistoryPrev {
-                (chat.composer.is_empty() || chat.composer.text() == chat.composer.text())
+                (chat.composer.is_empty() || chat.composer.is_browsing())
                     && chat.composer.history_prev()
             } else {
                 chat.composer.history_next()
@@ -319,17 +325,27 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
             state.focus = Focus::Composer;
         }
         Action::Delete if own || is_admin => {
-            state.overlay = Some(Overlay::ConfirmDelete(message.id))
+            state.overlay = Some(Overlay::ConfirmDelete(message.id));
         }
         Action::React => {
             state.overlay = Some(Overlay::React {
                 message_id: message.id,
                 selected: 0,
-            })
+            });
         }
         Action::Copy => {
             out.push(Command::Copy(message.content.unwrap_or_default()));
             state.notice = Some("copied".into());
+        }
+        Action::OpenLink => {
+            let content = message.content.unwrap_or_default();
+            match content
+                .split_whitespace()
+                .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+            {
+                Some(url) => out.push(Command::OpenUrl(crate::sanitize::line(url).into_owned())),
+                None => state.notice = Some("no link in this message".into()),
+            }
         }
         Action::JumpToReply => {
             if let Some(target) = message.reply_to_id
@@ -403,201 +419,6 @@ fn send(state: &mut AppState, out: &mut Vec<Command>) {
             }
         }
     }
-}
-
-/// Completes `@user`, `:emoji:` or `/command` before the cursor; false when nothing matched.
-fn complete(state: &mut AppState) -> bool {
-    let users: Vec<String> = state
-        .current()
-        .map(|c| {
-            c.participants
-                .iter()
-                .map(|p| p.user.username.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(chat) = state.current_mut() else {
-        return false;
-    };
-    let (start, word) = chat.composer.current_word();
-    let replacement = if let Some(prefix) = word.strip_prefix('@') {
-        users
-            .iter()
-            .find(|u| u.starts_with(prefix))
-            .map(|u| format!("@{u} "))
-    } else if let Some(prefix) = word.strip_prefix(':') {
-        EMOJI
-            .iter()
-            .find(|(name, _)| name.starts_with(prefix.trim_end_matches(':')))
-            .map(|(_, e)| (*e).to_owned())
-    } else if start == 0 && word.starts_with('/') {
-        slash::NAMES
-            .iter()
-            .find(|n| n.starts_with(word))
-            .map(|n| format!("{n} "))
-    } else {
-        None
-    };
-    match replacement {
-        Some(text) if !word.is_empty() => {
-            chat.composer.replace_word(start, &text);
-            true
-        }
-        _ => false,
-    }
-}
-
-/// Recomputes a picker's rows: chats held, then people found by the server's search.
-pub(super) fn refilter(state: &AppState, picker: &mut Picker) {
-    let mut scored: Vec<(i64, PickItem)> = state
-        .chats
-        .iter()
-        .filter_map(|c| {
-            let title = state.title_of(c);
-            fuzzy(&picker.query, &title).map(|s| (s, PickItem::Chat(c.id(), title)))
-        })
-        .collect();
-    let me = state.my_id();
-    for user in &picker.users {
-        let label = match &user.display_name {
-            Some(d) => format!("{d} (@{})", user.username),
-            None => format!("@{}", user.username),
-        };
-        let has_direct = state
-            .chats
-            .iter()
-            .any(|c| c.chat.peer.as_ref().is_some_and(|p| p.id == user.id));
-        if Some(user.id) != me
-            && !has_direct
-            && let Some(s) = fuzzy(&picker.query, &label)
-        {
-            scored.push((s - 1000, PickItem::User(user.id, label)));
-        }
-    }
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
-    picker.items = scored.into_iter().map(|(_, item)| item).collect();
-    picker.selected = picker.selected.min(picker.items.len().saturating_sub(1));
-}
-
-fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
-    let Some(mut overlay) = state.overlay.take() else {
-        return;
-    };
-    let close = key.code == KeyCode::Esc
-        || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c'));
-    if close {
-        return;
-    }
-    let keep = match &mut overlay {
-        Overlay::Help { scroll } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                *scroll += 1;
-                true
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                *scroll = scroll.saturating_sub(1);
-                true
-            }
-            _ => false,
-        },
-        Overlay::Switcher(picker) | Overlay::NewDirect(picker) => {
-            picker_key(state, picker, key, out)
-        }
-        Overlay::React {
-            message_id,
-            selected,
-        } => match key.code {
-            KeyCode::Left | KeyCode::Char('h') | KeyCode::Up | KeyCode::Char('k') => {
-                *selected = selected.saturating_sub(1);
-                true
-            }
-            KeyCode::Right | KeyCode::Char('l') | KeyCode::Down | KeyCode::Char('j') => {
-                *selected = (*selected + 1).min(EMOJI.len() - 1);
-                true
-            }
-            KeyCode::Enter => {
-                let emoji = EMOJI[*selected].1.to_owned();
-                toggle_reaction(state, *message_id, emoji, out);
-                false
-            }
-            _ => true,
-        },
-        Overlay::ConfirmDelete(message_id) => {
-            if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
-                out.push(Command::Delete(*message_id));
-            }
-            false
-        }
-    };
-    if keep {
-        state.overlay = Some(overlay);
-    }
-}
-
-/// Adds the reaction, or removes it when the user already reacted with it.
-pub(super) fn toggle_reaction(
-    state: &AppState,
-    message_id: common::MessageId,
-    emoji: String,
-    out: &mut Vec<Command>,
-) {
-    let me = state.my_id();
-    let mine = state
-        .current()
-        .and_then(|c| c.message(message_id))
-        .is_some_and(|m| {
-            m.reactions
-                .iter()
-                .any(|r| r.emoji == emoji && me.is_some_and(|me| r.user_ids.contains(&me)))
-        });
-    out.push(Command::React {
-        message_id,
-        emoji,
-        add: !mine,
-    });
-}
-
-fn picker_key(
-    state: &mut AppState,
-    picker: &mut Picker,
-    key: &KeyEvent,
-    out: &mut Vec<Command>,
-) -> bool {
-    match key.code {
-        KeyCode::Up => picker.selected = picker.selected.saturating_sub(1),
-        KeyCode::Down | KeyCode::Tab => {
-            picker.selected = (picker.selected + 1).min(picker.items.len().saturating_sub(1));
-        }
-        KeyCode::Enter => {
-            match picker.items.get(picker.selected).cloned() {
-                Some(PickItem::Chat(id, _)) => {
-                    state.open_chat(id, out);
-                    state.focus = Focus::Composer;
-                }
-                Some(PickItem::User(id, _)) => {
-                    if let Some(user) = state.users.get(&id) {
-                        out.push(Command::StartDirect(user.username.clone()));
-                    }
-                }
-                None => {}
-            }
-            return false;
-        }
-        KeyCode::Backspace => {
-            picker.query.pop();
-            picker.selected = 0;
-        }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-            picker.query.push(c);
-            picker.selected = 0;
-            if !picker.query.is_empty() {
-                out.push(Command::SearchUsers(picker.query.clone()));
-            }
-        }
-        _ => {}
-    }
-    refilter(state, picker);
-    true
 }
 
 pub(super) fn paste(state: &mut AppState, text: &str, out: &mut Vec<Command>) {

@@ -5,10 +5,12 @@
 pub mod chat;
 pub mod composer;
 pub mod event;
+mod forms;
 mod keys;
 pub mod login;
 mod net;
 pub mod overlay;
+mod pickers;
 mod slash;
 
 use std::collections::HashMap;
@@ -54,9 +56,12 @@ const TYPING_TTL_SECS: i64 = 6;
 const TYPING_REPEAT_SECS: i64 = 3;
 /// Typing stops after this long without a keystroke.
 const TYPING_IDLE_SECS: i64 = 5;
+/// The user counts as away after this long without a key.
+const AWAY_AFTER_SECS: i64 = 600;
 
 /// Everything the client shows and knows.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent flags of the screen, not a state machine
 pub struct AppState {
     /// The screen.
     pub screen: Screen,
@@ -99,8 +104,12 @@ pub struct AppState {
     /// The chat being typed in and when `typing:start` was last sent.
     typing_sent: Option<(ChatId, OffsetDateTime)>,
     last_keystroke: OffsetDateTime,
+    /// Drafts kept from the last run, put into their chats as they arrive.
+    pub restored_drafts: HashMap<ChatId, String>,
     /// Older history is being loaded for these chats.
     loading_older: Vec<ChatId>,
+    /// Presence was set to away for idleness.
+    idle_away: bool,
     /// The program should end.
     pub quit: bool,
 }
@@ -130,7 +139,9 @@ impl AppState {
             cols: 80,
             typing_sent: None,
             last_keystroke: now,
+            restored_drafts: HashMap::new(),
             loading_older: Vec::new(),
+            idle_away: false,
             quit: false,
         }
     }
@@ -142,6 +153,10 @@ impl AppState {
             Event::Key(key) => {
                 if key.kind != crossterm::event::KeyEventKind::Release {
                     self.last_keystroke = self.now;
+                    if self.idle_away {
+                        self.idle_away = false;
+                        out.push(Command::Presence(PresenceStatus::Online));
+                    }
                     keys::key(self, &key, &mut out);
                 }
             }
@@ -169,6 +184,13 @@ impl AppState {
         self.now = now;
         for list in self.typing.values_mut() {
             list.retain(|(_, until)| *until > now);
+        }
+        if !self.idle_away
+            && self.screen == Screen::Main
+            && (now - self.last_keystroke).whole_seconds() >= AWAY_AFTER_SECS
+        {
+            self.idle_away = true;
+            out.push(Command::Presence(PresenceStatus::Away));
         }
         if let Some((chat_id, _)) = self.typing_sent
             && (now - self.last_keystroke).whole_seconds() >= TYPING_IDLE_SECS
@@ -308,7 +330,7 @@ impl AppState {
     /// Sorts the chat list by activity, newest first.
     pub fn sort_chats(&mut self) {
         self.chats
-            .sort_by(|a, b| b.chat.last_activity_at.cmp(&a.chat.last_activity_at));
+            .sort_by_key(|c| std::cmp::Reverse(c.chat.last_activity_at));
     }
 
     /// Sends `typing:start` while typing, at most every few seconds.
@@ -335,6 +357,23 @@ impl AppState {
                 start: false,
             });
         }
+    }
+
+    /// Every unsent draft, by chat (for keeping them over a restart).
+    pub fn drafts(&self) -> HashMap<ChatId, String> {
+        let mut drafts: HashMap<ChatId, String> = self
+            .restored_drafts
+            .iter()
+            .filter(|(id, _)| !self.chats.iter().any(|c| c.id() == **id))
+            .map(|(id, text)| (*id, text.clone()))
+            .collect();
+        for chat in &self.chats {
+            if !chat.composer.text().trim().is_empty() && chat.composer.mode == composer::Mode::New
+            {
+                drafts.insert(chat.id(), chat.composer.text().to_owned());
+            }
+        }
+        drafts
     }
 
     /// The cursors of every chat held, for a resync.

@@ -8,6 +8,7 @@ use super::chat::{Applied, ChatView, PendingState};
 use super::event::{Command, ConnState, NetEvent};
 use super::{AppState, Focus, Overlay, Screen, TYPING_TTL_SECS};
 
+#[allow(clippy::too_many_lines)] // one arm per network event reads best as one table
 pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command>) {
     match event {
         NetEvent::NeedLogin { server, reason } => {
@@ -49,7 +50,11 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                     held.chat = chat;
                     held.cursor = cursor;
                 } else {
-                    state.chats.push(ChatView::new(chat));
+                    let mut view = ChatView::new(chat);
+                    if let Some(draft) = state.restored_drafts.remove(&view.id()) {
+                        view.composer.set_text(&draft);
+                    }
+                    state.chats.push(view);
                 }
             }
             state.sort_chats();
@@ -77,13 +82,22 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 state.users.insert(p.user.id, p.user.clone());
             }
             let id = detail.chat.id;
+            let members: Vec<_> = detail
+                .participants
+                .iter()
+                .map(|p| p.user.id)
+                .filter(|u| !state.presence.contains_key(u))
+                .collect();
+            if !members.is_empty() {
+                out.push(Command::LoadPresence(members));
+            }
             if state.chat_mut(id).is_none() {
                 state.chats.push(ChatView::new(detail.chat.clone()));
                 state.sort_chats();
             }
             if let Some(chat) = state.chat_mut(id) {
                 chat.set_participants(detail.participants, me);
-                if let Some(page) = page {
+                if let Some(page) = page.map(|p| *p) {
                     chat.has_more_before = page.has_more_before;
                     chat.merge_page(page.messages);
                     chat.loaded = true;
@@ -101,7 +115,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 chat.merge_page(page.messages);
             }
         }
-        NetEvent::Server(event) => server_event(state, event, out),
+        NetEvent::Server(event) => server_event(state, &event, out),
         NetEvent::SyncRequired => out.push(Command::Sync(state.cursors())),
         NetEvent::Synced(response) => {
             let me = state.my_id().unwrap_or_default();
@@ -164,7 +178,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             if let Some(mut overlay) = state.overlay.take() {
                 overlay.set_users(users);
                 if let Overlay::Switcher(picker) | Overlay::NewDirect(picker) = &mut overlay {
-                    super::keys::refilter(state, picker);
+                    super::pickers::refilter(state, picker);
                 }
                 state.overlay = Some(overlay);
             }
@@ -216,7 +230,7 @@ fn drop_chat(state: &mut AppState, id: common::ChatId) {
     }
 }
 
-fn server_event(state: &mut AppState, event: ServerEvent, out: &mut Vec<Command>) {
+fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command>) {
     let me = state.my_id().unwrap_or_default();
     if let Some((chat_id, _)) = event.seq() {
         if let ServerEvent::ParticipantJoined(e) = &event {
@@ -231,13 +245,13 @@ fn server_event(state: &mut AppState, event: ServerEvent, out: &mut Vec<Command>
             });
             return;
         };
-        match chat.apply(&event, me) {
+        match chat.apply(event, me) {
             Applied::Yes => {
-                if let ServerEvent::MessageNew(e) = &event {
-                    if let Some(sender) = e.message.sender_id {
-                        if let Some(list) = state.typing.get_mut(&chat_id) {
-                            list.retain(|(u, _)| *u != sender);
-                        }
+                if let ServerEvent::MessageNew(e) = event {
+                    if let Some(sender) = e.message.sender_id
+                        && let Some(list) = state.typing.get_mut(&chat_id)
+                    {
+                        list.retain(|(u, _)| *u != sender);
                     }
                     notify(state, chat_id, &e.message, out);
                     state.sort_chats();

@@ -25,6 +25,55 @@ pub enum Overlay {
     },
     /// Confirm a deletion.
     ConfirmDelete(MessageId),
+    /// A small form: profile, new group, group settings.
+    Form(Form),
+}
+
+/// What a form is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKind {
+    /// Display name and status message.
+    Profile,
+    /// Name and members of a new group.
+    NewGroup,
+    /// Rename a group, invite people (members and roles are listed below the fields).
+    GroupSettings(ChatId),
+}
+
+/// A form of labelled one-line fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    /// Its purpose.
+    pub kind: FormKind,
+    /// Labels and values.
+    pub fields: Vec<(&'static str, String)>,
+    /// The focused field.
+    pub focus: usize,
+}
+
+impl Form {
+    /// A form with these fields.
+    pub fn new(kind: FormKind, fields: Vec<(&'static str, String)>) -> Self {
+        Self {
+            kind,
+            fields,
+            focus: 0,
+        }
+    }
+
+    /// The title.
+    pub fn title(&self) -> &'static str {
+        match self.kind {
+            FormKind::Profile => " Profile ",
+            FormKind::NewGroup => " New group ",
+            FormKind::GroupSettings(_) => " Group settings ",
+        }
+    }
+
+    /// A field's value.
+    pub fn value(&self, i: usize) -> &str {
+        self.fields.get(i).map_or("", |(_, v)| v.as_str())
+    }
 }
 
 /// One row of a picker.

@@ -28,9 +28,12 @@ pub const NAMES: &[&str] = &[
     "/logout",
     "/quit",
     "/help",
+    "/profile",
+    "/settings",
     "/name",
 ];
 
+#[allow(clippy::too_many_lines)] // one arm per command reads best as one table
 pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
     let text = text.trim();
     let (name, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
@@ -59,6 +62,15 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/dm", _) => out.push(Command::StartDirect(
             rest.trim_start_matches('@').to_owned(),
         )),
+        ("/group", _) if rest.is_empty() => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::NewGroup);
+        }
+        ("/profile", _) => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
+        }
+        ("/settings", Some(_)) => {
+            state.overlay = super::forms::open(state, crate::keymap::Action::GroupSettings);
+        }
         ("/group", _) => {
             let mut words = rest.split_whitespace();
             match words.next() {
@@ -104,7 +116,7 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
                 .map_or(rest, |(_, e)| e)
                 .to_owned();
             match selected {
-                Some(message_id) => super::keys::toggle_reaction(state, message_id, emoji, out),
+                Some(message_id) => super::pickers::toggle_reaction(state, message_id, emoji, out),
                 None => state.notice = Some("no message to react to".into()),
             }
         }

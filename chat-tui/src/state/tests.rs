@@ -355,3 +355,49 @@ fn login_form_shows_field_errors_from_the_server() {
     );
     assert!(!state.login.busy);
 }
+
+#[test]
+fn idle_users_go_away_and_come_back_with_a_key() {
+    let (mut state, ..) = setup();
+    let later = state.now + time::Duration::minutes(11);
+    assert!(
+        state
+            .update(Event::Tick(later))
+            .contains(&Command::Presence(common::ws::PresenceStatus::Away))
+    );
+    assert!(
+        !state
+            .update(Event::Tick(later))
+            .contains(&Command::Presence(common::ws::PresenceStatus::Away))
+    );
+    let commands = state.update(key(KeyCode::Char('x')));
+    assert!(commands.contains(&Command::Presence(common::ws::PresenceStatus::Online)));
+}
+
+#[test]
+fn drafts_are_restored_into_their_chats_and_collected_on_exit() {
+    let (state, chat, ..) = setup();
+    let list: Vec<common::api::Chat> = state.chats.iter().map(|c| c.chat.clone()).collect();
+    let mut fresh = AppState::new(
+        crate::keymap::Keymap::default(),
+        crate::config::NotifyRules::default(),
+        state.now,
+    );
+    fresh.me = state.me.clone();
+    fresh.screen = Screen::Main;
+    let gone = ChatId::new();
+    fresh.restored_drafts = [
+        (chat, "to be continued".to_owned()),
+        (gone, "elsewhere".to_owned()),
+    ]
+    .into();
+    fresh.update(Event::Net(NetEvent::Chats(list)));
+    let view = fresh.chats.iter().find(|c| c.id() == chat).unwrap();
+    assert_eq!(view.composer.text(), "to be continued");
+    let drafts = fresh.drafts();
+    assert_eq!(
+        drafts.get(&chat).map(String::as_str),
+        Some("to be continued")
+    );
+    assert_eq!(drafts.get(&gone).map(String::as_str), Some("elsewhere"));
+}

@@ -55,11 +55,12 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
             }
             if chat.chat.unread_count > 0 {
                 let n = chat.chat.unread_count;
-                badge.push_str(&if n >= 1000 {
-                    " 999+".to_owned()
+                if n >= 1000 {
+                    badge.push_str(" 999+");
                 } else {
-                    format!(" {n}")
-                });
+                    badge.push(' ');
+                    badge.push_str(&n.to_string());
+                }
             }
             let title = sanitize::line(&state.title_of(chat)).into_owned();
             let room = width.saturating_sub(2 + badge.len());

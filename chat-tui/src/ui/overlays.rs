@@ -10,7 +10,7 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{Theme, border, text};
 use crate::sanitize;
 use crate::state::AppState;
-use crate::state::overlay::{EMOJI, Overlay, Picker};
+use crate::state::overlay::{EMOJI, Form, FormKind, Overlay, Picker};
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
@@ -67,10 +67,10 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
         }
         Overlay::Switcher(picker) => {
-            picker_box(frame, area, " Jump to (type to filter) ", picker, theme)
+            picker_box(frame, area, " Jump to (type to filter) ", picker, theme);
         }
         Overlay::NewDirect(picker) => {
-            picker_box(frame, area, " New direct chat: type a name ", picker, theme)
+            picker_box(frame, area, " New direct chat: type a name ", picker, theme);
         }
         Overlay::React { selected, .. } => {
             let rect = centered(area, 44, 5);
@@ -82,7 +82,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
                 } else {
                     Style::default()
                 };
-                spans.push(Span::styled(format!("{emoji}"), style));
+                spans.push(Span::styled(emoji.to_string(), style));
                 spans.push(Span::raw(" "));
             }
             let name = EMOJI.get(*selected).map_or("", |(n, _)| n);
@@ -97,6 +97,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
                 rect,
             );
         }
+        Overlay::Form(form) => form_box(frame, area, state, form, theme),
         Overlay::ConfirmDelete(_) => {
             let rect = centered(area, 40, 3);
             frame.render_widget(Clear, rect);
@@ -139,4 +140,63 @@ fn picker_box(frame: &mut Frame<'_>, area: Rect, title: &str, picker: &Picker, t
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, theme: &Theme) {
+    let rect = centered(area, 60, area.height.saturating_sub(4).min(20));
+    let block = border(theme, true).title(form.title());
+    let inner = block.inner(rect);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, (label, value)) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let style = if focused {
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(*label, style));
+        let shown = sanitize::line(value).into_owned();
+        if focused {
+            cursor = Some((
+                inner.x + 2 + text::width(&shown) as u16,
+                inner.y + lines.len() as u16,
+            ));
+        }
+        lines.push(Line::from(vec![Span::raw("> "), Span::raw(shown)]));
+    }
+    lines.push(Line::styled(
+        "Enter saves · Tab moves · Esc cancels",
+        theme.fg(Color::DarkGray),
+    ));
+    if let FormKind::GroupSettings(chat_id) = form.kind
+        && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
+    {
+        lines.push(Line::styled(
+            format!(
+                "Members ({}) · /kick @user · /leave",
+                chat.chat.member_count
+            ),
+            theme.fg(theme.accent),
+        ));
+        for p in &chat.participants {
+            let role = match p.role {
+                common::api::Role::Owner => "owner",
+                common::api::Role::Admin => "admin",
+                common::api::Role::Member => "member",
+            };
+            let name = sanitize::line(p.user.display_name.as_deref().unwrap_or(&p.user.username))
+                .into_owned();
+            lines.push(Line::raw(format!(
+                "  {} @{} · {role}",
+                text::truncate(&name, 24),
+                sanitize::line(&p.user.username)
+            )));
+        }
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some((x, y)) = cursor {
+        frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
+    }
 }

@@ -51,9 +51,12 @@ struct SearchReport {
     latency_ms: Option<Percentiles>,
 }
 
-/// A vocabulary of 2,000 made-up words plus a few common ones (repeated to be common).
+/// A vocabulary of 1,728 made-up words (three syllables of twelve) plus a few common ones
+/// (repeated to be common).
 fn vocabulary() -> Vec<String> {
-    let syllables = ["ka", "le", "vo", "ri", "ma", "to", "se", "va", "du", "ni", "pe", "lo"];
+    let syllables = [
+        "ka", "le", "vo", "ri", "ma", "to", "se", "va", "du", "ni", "pe", "lo",
+    ];
     let mut words = Vec::new();
     'outer: for a in syllables {
         for b in syllables {
@@ -164,7 +167,10 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
             "search bench: {} messages in {} chats, searcher in {}",
             report.messages, report.chats, report.member_of
         );
-        println!("fill {:.0} s, index {:.0} s", report.fill_secs, report.index_secs);
+        println!(
+            "fill {:.0} s, index {:.0} s",
+            report.fill_secs, report.index_secs
+        );
         if let Some(p) = &report.latency_ms {
             println!(
                 "{} queries, {:.1} results each: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",

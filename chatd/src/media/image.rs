@@ -99,7 +99,12 @@ pub fn clean(bytes: &[u8], max_pixels: u64) -> Result<CleanImage, ImageRejection
         pixels.apply_orientation(orientation);
         (encode(&pixels, format).map_err(undecodable)?, pixels)
     };
-    let thumb = first.thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE);
+    // Small images are their own thumbnail: never scaled up.
+    let thumb = if first.width() <= THUMBNAIL_EDGE && first.height() <= THUMBNAIL_EDGE {
+        first.clone()
+    } else {
+        first.thumbnail(THUMBNAIL_EDGE, THUMBNAIL_EDGE)
+    };
     let thumbnail = if format == ImageFormat::Jpeg {
         (
             encode(&thumb, ImageFormat::Jpeg).map_err(undecodable)?,
@@ -211,6 +216,13 @@ mod tests {
             let thumb = image::load_from_memory(&clean.thumbnail.0).unwrap();
             assert_eq!((thumb.width(), thumb.height()), (320, 240));
         }
+    }
+
+    #[test]
+    fn small_images_are_not_scaled_up_for_their_thumbnail() {
+        let clean = clean(&png(100, 50), 1_000_000).unwrap();
+        let thumb = image::load_from_memory(&clean.thumbnail.0).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (100, 50));
     }
 
     #[test]

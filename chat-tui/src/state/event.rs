@@ -48,6 +48,9 @@ pub enum ConnState {
 }
 
 /// What the network task reports.
+// Most events are server events; boxing them would allocate for each of the many frames
+// that pass through the channel, to shrink the few that are not.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum NetEvent {
     /// The server has no usable session: show the login screen.

@@ -5,8 +5,8 @@ pub mod auth;
 pub mod chats;
 pub mod health;
 pub mod messages;
-pub mod social;
 pub mod search;
+pub mod social;
 pub mod sync;
 pub mod users;
 
@@ -15,8 +15,8 @@ pub use auth::*;
 pub use chats::*;
 pub use health::*;
 pub use messages::*;
-pub use social::*;
 pub use search::*;
+pub use social::*;
 pub use sync::*;
 pub use users::*;
 

@@ -3,10 +3,11 @@
 //! start, so quitting never loses what was being written.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::ChatId;
+
+use crate::private_file;
 
 /// The drafts file of one profile.
 #[derive(Clone, Debug)]
@@ -17,18 +18,8 @@ pub struct DraftsFile {
 impl DraftsFile {
     /// Next to the profile's session file.
     pub fn new(data_dir: &Path, profile: &str) -> Self {
-        let name: String = profile
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
         Self {
-            path: data_dir.join(format!("{name}.drafts.json")),
+            path: private_file::path_for(data_dir, profile, ".drafts.json"),
         }
     }
 
@@ -43,23 +34,9 @@ impl DraftsFile {
     /// Keeps these drafts (removes the file when there are none).
     pub fn save(&self, drafts: &HashMap<ChatId, String>) -> std::io::Result<()> {
         if drafts.is_empty() {
-            return match std::fs::remove_file(&self.path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            };
+            return private_file::remove(&self.path);
         }
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = self.path.with_extension("json.tmp");
-        let _ = std::fs::remove_file(&tmp);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        file.write_all(serde_json::to_string(drafts)?.as_bytes())?;
-        std::fs::rename(&tmp, &self.path)
+        private_file::write(&self.path, serde_json::to_string(drafts)?.as_bytes())
     }
 }
 

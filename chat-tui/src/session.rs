@@ -1,11 +1,12 @@
 //! The kept session: the refresh token of a profile, in `<data dir>/<profile>.session.json`
 //! with mode 0600, so the next start goes straight in. Logging out removes the file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::{SessionId, UserId};
 use serde::{Deserialize, Serialize};
+
+use crate::private_file;
 
 /// What is kept between runs.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,18 +42,8 @@ pub struct SessionFile {
 impl SessionFile {
     /// The session file of `profile` under `data_dir`.
     pub fn new(data_dir: &Path, profile: &str) -> Self {
-        let name: String = profile
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
         Self {
-            path: data_dir.join(format!("{name}.session.json")),
+            path: private_file::path_for(data_dir, profile, ".session.json"),
         }
     }
 
@@ -70,27 +61,12 @@ impl SessionFile {
     /// Writes the session: to a fresh 0600 file first, then renamed over the old one, so a
     /// crash never leaves half a token and no other user can ever read it.
     pub fn save(&self, session: &Session) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = self.path.with_extension("json.tmp");
-        let _ = std::fs::remove_file(&tmp);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
-        file.write_all(serde_json::to_string(session)?.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, &self.path)
+        private_file::write(&self.path, serde_json::to_string(session)?.as_bytes())
     }
 
     /// Forgets the session.
     pub fn remove(&self) -> std::io::Result<()> {
-        match std::fs::remove_file(&self.path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        private_file::remove(&self.path)
     }
 }
 

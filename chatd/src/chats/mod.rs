@@ -33,6 +33,35 @@ pub struct ChatService {
     social: Option<SocialHooks>,
 }
 
+/// The checked parts of a new group owned by `owner`: its name, its slug, and the other
+/// members (each once, the owner left out), or every problem at once.
+fn checked_group(
+    owner: Uuid,
+    req: &CreateGroupRequest,
+) -> Result<(Option<String>, Option<String>, Vec<Uuid>)> {
+    let mut problems = Vec::new();
+    let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
+    let slug = match req.slug.as_deref().map(check_slug) {
+        Some(Ok(slug)) => slug,
+        Some(Err(d)) => {
+            problems.push(d);
+            None
+        }
+        None => None,
+    };
+    let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
+    others.sort();
+    others.dedup();
+    others.retain(|id| *id != owner);
+    if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
+        problems.push(group_too_large());
+    }
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    Ok((name, slug, others))
+}
+
 impl ChatService {
     /// Builds the service.
     pub fn new(store: Store, hub: Hub) -> Self {
@@ -181,26 +210,7 @@ impl ChatService {
 
     /// A new group with the caller as owner.
     pub async fn create_group(&self, caller: Uuid, req: &CreateGroupRequest) -> Result<ChatDetail> {
-        let mut problems = Vec::new();
-        let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
-        let slug = match req.slug.as_deref().map(check_slug) {
-            Some(Ok(slug)) => slug,
-            Some(Err(d)) => {
-                problems.push(d);
-                None
-            }
-            None => None,
-        };
-        let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
-        others.sort();
-        others.dedup();
-        others.retain(|id| *id != caller);
-        if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
-            problems.push(group_too_large());
-        }
-        if !problems.is_empty() {
-            return Err(Error::Validation(problems));
-        }
+        let (name, slug, others) = checked_group(caller, req)?;
         let mut txn = self.store.begin().await?;
         let found = tx::existing_users(&mut txn, &others).await?;
         if found.len() != others.len() {

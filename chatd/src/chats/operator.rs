@@ -4,13 +4,16 @@
 //! events carry no actor (`chat_events.actor_id` NULL, `addedBy` absent; the audit log
 //! names the operator), and the owner changes only by a transfer, as for members.
 
+use common::ErrorDetail;
 use common::api::{CreateGroupRequest, Role};
 use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, RoleChange, ServerEvent};
-use common::{ErrorDetail, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{ChatService, NOT_FOUND, check_name, check_slug, group_too_large, log_event, taken};
+use super::{
+    ChatService, NOT_FOUND, check_name, check_slug, checked_group, group_too_large, log_event,
+    taken,
+};
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::store::chats::tx;
@@ -25,26 +28,7 @@ impl ChatService {
         owner: Uuid,
         req: &CreateGroupRequest,
     ) -> Result<Uuid> {
-        let mut problems = Vec::new();
-        let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
-        let slug = match req.slug.as_deref().map(check_slug) {
-            Some(Ok(slug)) => slug,
-            Some(Err(d)) => {
-                problems.push(d);
-                None
-            }
-            None => None,
-        };
-        let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
-        others.sort();
-        others.dedup();
-        others.retain(|id| *id != owner);
-        if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
-            problems.push(group_too_large());
-        }
-        if !problems.is_empty() {
-            return Err(Error::Validation(problems));
-        }
+        let (name, slug, others) = checked_group(owner, req)?;
         let mut txn = self.store.begin().await?;
         let mut everyone = others.clone();
         everyone.push(owner);

@@ -47,7 +47,13 @@ impl Indexer {
         });
     }
 
-    /// One background round; true when it found work (there may be more).
+    /// One background round; true when it stopped at a limit (a backlog remains).
+    ///
+    /// A round that took everything there was waits for the next interval rather than
+    /// looping: under a steady stream of sends, looping at once would index a handful of
+    /// messages per transaction, hundreds of times a second, on the cores the send path
+    /// needs. Waiting makes rounds fewer and larger, and costs searches nothing, since a
+    /// search catches up its own chats first.
     pub async fn round(&self) -> Result<bool> {
         let chats = self
             .store
@@ -56,8 +62,9 @@ impl Indexer {
         if chats.is_empty() {
             return Ok(false);
         }
-        self.index(&chats, true).await?;
-        Ok(true)
+        let saturated_chats = chats.len() as i64 == CHATS_PER_ROUND;
+        let saturated_events = self.index(&chats, true).await?;
+        Ok(saturated_chats || saturated_events)
     }
 
     /// Brings the index of `chats` up to their last committed event (waiting for another
@@ -70,13 +77,17 @@ impl Indexer {
         if lagging.is_empty() {
             return Ok(());
         }
-        self.index(&lagging, false).await
+        self.index(&lagging, false).await.map(|_| ())
     }
 
-    async fn index(&self, chats: &[Uuid], skip_locked: bool) -> Result<()> {
+    /// Indexes `chats` up to [`EVENTS_PER_CHAT`] each; true when some chat had more.
+    async fn index(&self, chats: &[Uuid], skip_locked: bool) -> Result<bool> {
         let mut txn = self.store.begin().await?;
-        let windows: Vec<(Uuid, i64, i64)> = tx::lock_windows(&mut txn, chats, skip_locked)
-            .await?
+        let locked = tx::lock_windows(&mut txn, chats, skip_locked).await?;
+        let more = locked
+            .iter()
+            .any(|w| w.last_seq > w.indexed_seq + EVENTS_PER_CHAT);
+        let windows: Vec<(Uuid, i64, i64)> = locked
             .into_iter()
             .filter(|w| w.last_seq > w.indexed_seq)
             .map(|w| {
@@ -88,7 +99,7 @@ impl Indexer {
             })
             .collect();
         if windows.is_empty() {
-            return Ok(());
+            return Ok(more);
         }
         let (touched, sources) = tx::touched_messages(&mut txn, &windows).await?;
         let docs = tokio::task::spawn_blocking(move || {
@@ -103,12 +114,13 @@ impl Indexer {
         let (sources, docs) = docs;
         tx::write_docs(&mut txn, &touched, &sources, &docs).await?;
         tx::advance(&mut txn, &windows).await?;
+        tx::merge_pending(&mut txn).await?;
         txn.commit().await.map_err(crate::store::StoreError::from)?;
         debug!(
             chats = windows.len(),
             messages = touched.len(),
             "search index updated"
         );
-        Ok(())
+        Ok(more)
     }
 }

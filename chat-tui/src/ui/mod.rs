@@ -2,8 +2,10 @@
 //! 80x24 and grows with the terminal.
 
 mod chat_list;
+mod contacts;
 mod login;
 mod overlays;
+mod search;
 pub mod text;
 mod timeline;
 
@@ -218,6 +220,9 @@ fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
             format!("{} members", chat.chat.member_count),
             theme.fg(Color::DarkGray),
         ));
+    }
+    if chat.is_muted(state.now) {
+        spans.push(Span::styled(" · muted", theme.fg(Color::DarkGray)));
     }
     if let Some(typing) = state.typing_line(chat.id()) {
         spans.push(Span::raw(" · "));

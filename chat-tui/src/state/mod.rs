@@ -404,4 +404,6 @@ pub fn slash_names() -> &'static [&'static str] {
 }
 
 #[cfg(test)]
+mod social_tests;
+#[cfg(test)]
 mod tests;

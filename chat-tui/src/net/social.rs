@@ -13,10 +13,12 @@ use crate::state::social::{SocialCommand, SocialEvent, Until};
 /// Search results per page.
 const SEARCH_PAGE: u32 = 30;
 
+#[allow(clippy::unnecessary_wraps)] // the shape every REST task returns
 fn social(event: SocialEvent) -> Result<Option<NetEvent>, ClientError> {
     Ok(Some(NetEvent::Social(event)))
 }
 
+#[allow(clippy::unnecessary_wraps)] // the shape every REST task returns
 fn notice(text: impl Into<String>) -> Result<Option<NetEvent>, ClientError> {
     Ok(Some(NetEvent::Notice(text.into())))
 }
@@ -179,7 +181,7 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
             then_book(&auth, |c| async move { c.remove_contact(id).await }).await
         }),
         SocialCommand::SetBlocked { user_id, blocked } => {
-            net.rest(move |auth, _| async move { set_blocked(&auth, user_id, blocked).await })
+            net.rest(move |auth, _| async move { set_blocked(&auth, user_id, blocked).await });
         }
         SocialCommand::SetBlockedByName { username, blocked } => {
             net.rest(move |auth, _| async move {
@@ -190,36 +192,30 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
             });
         }
         SocialCommand::Mute { chat_id, until } => net.rest(move |auth, _| async move {
-            let until = match until {
-                Some(until) => {
-                    let req = silence(until);
-                    let answer = auth
-                        .call(|c| async move { c.mute_chat(chat_id, &req).await })
-                        .await?;
-                    answer.until.filter(|_| answer.active)
-                }
-                None => {
-                    auth.call(|c| async move { c.unmute_chat(chat_id).await })
-                        .await?;
-                    None
-                }
+            let until = if let Some(until) = until {
+                let req = silence(until);
+                let answer = auth
+                    .call(|c| async move { c.mute_chat(chat_id, &req).await })
+                    .await?;
+                answer.until.filter(|_| answer.active)
+            } else {
+                auth.call(|c| async move { c.unmute_chat(chat_id).await })
+                    .await?;
+                None
             };
             social(SocialEvent::Muted { chat_id, until })
         }),
         SocialCommand::Dnd(until) => net.rest(move |auth, _| async move {
-            let until = match until {
-                Some(until) => {
-                    let req = silence(until);
-                    let answer = auth.call(|c| async move { c.set_dnd(&req).await }).await?;
-                    answer
-                        .until
-                        .filter(|_| answer.active)
-                        .or(answer.forever.then_some(FOREVER))
-                }
-                None => {
-                    auth.call(|c| async move { c.end_dnd().await }).await?;
-                    None
-                }
+            let until = if let Some(until) = until {
+                let req = silence(until);
+                let answer = auth.call(|c| async move { c.set_dnd(&req).await }).await?;
+                answer
+                    .until
+                    .filter(|_| answer.active)
+                    .or(answer.forever.then_some(FOREVER))
+            } else {
+                auth.call(|c| async move { c.end_dnd().await }).await?;
+                None
             };
             social(SocialEvent::Dnd(until))
         }),

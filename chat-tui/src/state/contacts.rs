@@ -211,7 +211,7 @@ pub(super) fn key(
             state.overlay = Some(Overlay::AddContact(Picker::default()));
             return false;
         }
-        (KeyCode::Char('a'), Some(Row::Incoming(c))) => {
+        (KeyCode::Char('a') | KeyCode::Enter, Some(Row::Incoming(c))) => {
             out.push(social(SocialCommand::AcceptContact(c.id)));
         }
         (KeyCode::Char('d'), Some(Row::Incoming(c))) => {
@@ -250,9 +250,6 @@ pub(super) fn key(
                 None => out.push(Command::StartDirect(c.user.username.clone())),
             }
             return false;
-        }
-        (KeyCode::Enter, Some(Row::Incoming(c))) => {
-            out.push(social(SocialCommand::AcceptContact(c.id)));
         }
         _ => {}
     }
@@ -331,18 +328,17 @@ pub(super) fn slash_block(state: &mut AppState, blocked: bool, rest: &str, out: 
         }));
         return;
     }
-    match state
+    if let Some(user_id) = state
         .current()
         .and_then(|c| c.chat.peer.as_ref())
         .map(|p| p.id)
     {
-        Some(user_id) => out.push(Command::Social(SocialCommand::SetBlocked {
+        out.push(Command::Social(SocialCommand::SetBlocked {
             user_id,
             blocked,
-        })),
-        None => {
-            let verb = if blocked { "/block" } else { "/unblock" };
-            state.notice = Some(format!("usage: {verb} @user (or in a direct chat)"));
-        }
+        }));
+    } else {
+        let verb = if blocked { "/block" } else { "/unblock" };
+        state.notice = Some(format!("usage: {verb} @user (or in a direct chat)"));
     }
 }

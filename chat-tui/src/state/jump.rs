@@ -82,12 +82,11 @@ pub(super) fn jumped(
     if let Some(last) = detached {
         state.social.detached.insert(chat_id, last);
     }
-    match state.chat_mut(chat_id).and_then(|c| c.index_of(message_id)) {
-        Some(index) => select(state, chat_id, index, out),
-        None => {
-            state.open_chat(chat_id, out);
-            state.notice = Some("that message is no longer there".into());
-        }
+    if let Some(index) = state.chat_mut(chat_id).and_then(|c| c.index_of(message_id)) {
+        select(state, chat_id, index, out);
+    } else {
+        state.open_chat(chat_id, out);
+        state.notice = Some("that message is no longer there".into());
     }
 }
 

@@ -294,7 +294,7 @@ fn jumping_far_back_loads_around_the_message_then_newer_pages_until_the_newest()
     assert!(held.iter().all(|id| open.message(*id).is_none()));
     assert_eq!(open.message_at(open.selected.unwrap()).unwrap().id, far.id);
     assert_eq!(state.focus, Focus::Timeline);
-    // The cursor is near the bottom of what is held: the next newer page is asked for.
+    // The cursor is near the bottom of what is held: the next newer page is invitee for.
     assert_eq!(
         social_commands(&commands),
         vec![SocialCommand::LoadNewer {
@@ -381,17 +381,17 @@ fn the_link_key_copies_the_servers_link_of_the_selected_message() {
 }
 
 fn with_book(state: &mut AppState) -> (User, User, User, User) {
-    let (asker, asked, friend, pest) = (user("ann"), user("ben"), user("cy"), user("dee"));
+    let (asker, invitee, friend, pest) = (user("ann"), user("ben"), user("cy"), user("dee"));
     state.update(social(SocialEvent::Book {
         contacts: vec![contact(&friend, ContactStatus::Accepted, false)],
         incoming: vec![contact(&asker, ContactStatus::Pending, false)],
-        outgoing: vec![contact(&asked, ContactStatus::Pending, true)],
+        outgoing: vec![contact(&invitee, ContactStatus::Pending, true)],
         blocks: vec![Block {
             user: pest.clone(),
             created_at: time::OffsetDateTime::UNIX_EPOCH,
         }],
     }));
-    (asker, asked, friend, pest)
+    (asker, invitee, friend, pest)
 }
 
 #[test]
@@ -489,7 +489,7 @@ fn a_contact_request_is_sent_to_a_user_picked_by_search() {
 #[test]
 fn contact_and_block_events_keep_the_book_live() {
     let mut state = bench::state(1, 1);
-    let (_, asked, _, pest) = with_book(&mut state);
+    let (_, invitee, _, pest) = with_book(&mut state);
     let fay = user("fay");
     let request = contact(&fay, ContactStatus::Pending, false);
     state.update(Event::Net(NetEvent::Server(ServerEvent::ContactRequest(
@@ -525,7 +525,7 @@ fn contact_and_block_events_keep_the_book_live() {
         ContactRemoved {
             user_seq: 3,
             contact_id: accepted.id,
-            user_id: asked.id,
+            user_id: invitee.id,
             reason: ContactRemovedReason::Removed,
         },
     ))));

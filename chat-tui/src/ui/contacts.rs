@@ -15,6 +15,9 @@ use crate::sanitize;
 use crate::state::AppState;
 use crate::state::contacts::{ContactsOverlay, Row};
 
+/// A section's title and which rows it lists.
+type Section = (&'static str, fn(&Row<'_>) -> bool);
+
 fn who(user: &User) -> String {
     let username = sanitize::line(&user.username).into_owned();
     match &user.display_name {
@@ -35,7 +38,7 @@ pub(super) fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &AppState,
-    overlay: &ContactsOverlay,
+    overlay: ContactsOverlay,
     theme: &Theme,
 ) {
     let rect = centered(area, 70, area.height.saturating_sub(2));
@@ -55,7 +58,7 @@ pub(super) fn draw(
         lines.push(Line::styled("loading…", theme.fg(Color::DarkGray)));
     }
     let rows = book.rows();
-    let sections: [(&str, fn(&Row<'_>) -> bool); 4] = [
+    let sections: [Section; 4] = [
         (
             "Requests for you · a accept · d decline · b block",
             |r| matches!(r, Row::Incoming(_)),

@@ -99,32 +99,31 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
         }
         Overlay::Form(form) => form_box(frame, area, state, form, theme),
         Overlay::Search(search) => super::search::draw(frame, area, state, search, theme),
-        Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, contacts, theme),
+        Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, *contacts, theme),
         Overlay::AddContact(picker) => {
             picker_box(frame, area, " Add a contact: type a name ", picker, theme);
         }
         Overlay::ConfirmTransfer { user_id, .. } => {
-            let rect = centered(area, 60, 3);
             let name = sanitize::line(&state.name_of(*user_id)).into_owned();
-            frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new(format!(
-                    "Make {} the owner? You become an admin. (y/n)",
-                    text::truncate(&name, 20)
-                ))
-                .block(border(theme, true)),
-                rect,
+            let question = format!(
+                "Make {} the owner? You become an admin. (y/n)",
+                text::truncate(&name, 20)
             );
+            confirm_box(frame, area, &question, theme);
         }
         Overlay::ConfirmDelete(_) => {
-            let rect = centered(area, 40, 3);
-            frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new("Delete this message? (y/n)").block(border(theme, true)),
-                rect,
-            );
+            confirm_box(frame, area, "Delete this message? (y/n)", theme);
         }
     }
+}
+
+fn confirm_box(frame: &mut Frame<'_>, area: Rect, question: &str, theme: &Theme) {
+    let rect = centered(area, (text::width(question) as u16 + 2).max(40), 3);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(question.to_owned()).block(border(theme, true)),
+        rect,
+    );
 }
 
 fn picker_box(frame: &mut Frame<'_>, area: Rect, title: &str, picker: &Picker, theme: &Theme) {

@@ -162,7 +162,7 @@ async fn contacts_blocks_mutes_and_roles_through_the_client() {
     let listed = ada.chats().await.unwrap().chats;
     let muted = listed.iter().find(|c| c.id == chat).unwrap().muted_until;
     assert_eq!(
-        muted.map(|m| m.unix_timestamp()),
+        muted.map(time::OffsetDateTime::unix_timestamp),
         Some(until.unix_timestamp())
     );
     ada.unmute_chat(chat).await.unwrap();

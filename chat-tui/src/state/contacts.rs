@@ -86,7 +86,10 @@ pub struct ContactsOverlay {
 }
 
 /// Opens the contacts overlay (loading the book if it never was).
-pub(super) fn open(state: &mut AppState) {
+pub(super) fn open(state: &mut AppState, out: &mut Vec<Command>) {
+    if !state.social.book.loaded {
+        out.push(Command::Social(SocialCommand::LoadContacts));
+    }
     state.overlay = Some(Overlay::Contacts(ContactsOverlay::default()));
 }
 

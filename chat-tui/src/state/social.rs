@@ -226,7 +226,7 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
 pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<Command>) -> bool {
     match name {
         "/search" => search::open(state, rest, out),
-        "/contacts" => contacts::open(state),
+        "/contacts" => contacts::open(state, out),
         "/mute" => mute::slash_mute(state, rest, out),
         "/unmute" => match state.selected {
             Some(chat_id) => out.push(Command::Social(SocialCommand::Mute {

@@ -404,6 +404,20 @@ fn connecting_reloads_contacts_and_notification_settings() {
 }
 
 #[test]
+fn the_contacts_overlay_loads_the_book_when_it_never_was() {
+    let mut state = bench::state(1, 1);
+    let commands = slash(&mut state, "/contacts");
+    assert_eq!(
+        social_commands(&commands),
+        vec![SocialCommand::LoadContacts]
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Contacts(_))));
+    state.overlay = None;
+    with_book(&mut state);
+    assert!(social_commands(&state.update(alt('c'))).is_empty());
+}
+
+#[test]
 fn contacts_overlay_accepts_declines_cancels_removes_blocks_and_unblocks() {
     let mut state = bench::state(1, 1);
     let (asker, _, friend, pest) = with_book(&mut state);

@@ -50,12 +50,11 @@ pub(super) fn draw(
     } else if search.results.is_empty() {
         "no match".to_owned()
     } else {
-        let more = if search.next_cursor.is_some() {
-            "+"
-        } else {
-            ""
-        };
-        format!("{}{more} results", search.results.len())
+        match (search.results.len(), search.next_cursor.is_some()) {
+            (1, false) => "1 result".to_owned(),
+            (n, false) => format!("{n} results"),
+            (n, true) => format!("{n}+ results"),
+        }
     };
     lines.push(Line::styled(
         text::truncate(&format!("{scope} · {status}"), width),

@@ -152,7 +152,14 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
             let settings = auth
                 .call(|c| async move { c.notification_settings().await })
                 .await?;
-            social(SocialEvent::Settings(settings))
+            // Mutes set on another device meanwhile come with the chat list.
+            let chats = auth.call(|c| async move { c.chats().await }).await?;
+            let mutes = chats
+                .chats
+                .into_iter()
+                .map(|c| (c.id, c.muted_until))
+                .collect();
+            social(SocialEvent::Settings { settings, mutes })
         }),
         SocialCommand::RequestContact(user_id) => net.rest(move |auth, _| async move {
             let req = ContactRequest {

@@ -154,8 +154,13 @@ pub enum SocialEvent {
         /// Blocked users.
         blocks: Vec<Block>,
     },
-    /// The notification settings.
-    Settings(NotificationSettings),
+    /// The notification settings, and every chat's mute.
+    Settings {
+        /// Do-not-disturb.
+        settings: NotificationSettings,
+        /// Each chat's `mutedUntil`.
+        mutes: Vec<(ChatId, Option<OffsetDateTime>)>,
+    },
     /// A chat's mute changed (`None`: unmuted).
     Muted {
         /// The chat.
@@ -214,8 +219,13 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
             outgoing,
             blocks,
         } => contacts::book(state, contacts, incoming, outgoing, blocks, out),
-        SocialEvent::Settings(settings) => {
+        SocialEvent::Settings { settings, mutes } => {
             state.social.dnd_until = settings.dnd.active.then_some(settings.dnd.until).flatten();
+            for (chat_id, until) in mutes {
+                if let Some(chat) = state.chat_mut(chat_id) {
+                    chat.chat.muted_until = until;
+                }
+            }
         }
         SocialEvent::Muted { chat_id, until } => mute::muted(state, chat_id, until),
         SocialEvent::Dnd(until) => mute::dnd(state, until),

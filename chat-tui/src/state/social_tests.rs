@@ -706,13 +706,25 @@ fn muted_chats_and_do_not_disturb_make_no_notification() {
     assert!(notified(&state.update(e)));
 
     // Do-not-disturb from the server's settings silences every chat.
-    state.update(social(SocialEvent::Settings(NotificationSettings {
-        dnd: Silence {
-            active: true,
-            until: Some(state.now + Duration::hours(1)),
-            forever: false,
+    // A mute lifted on another device comes with them.
+    state.update(social(SocialEvent::Settings {
+        settings: NotificationSettings {
+            dnd: Silence {
+                active: true,
+                until: Some(state.now + Duration::hours(1)),
+                forever: false,
+            },
         },
-    })));
+        mutes: vec![(quiet, None)],
+    }));
+    assert!(
+        !state
+            .chats
+            .iter()
+            .find(|c| c.id() == quiet)
+            .unwrap()
+            .is_muted(state.now)
+    );
     let e = mention_from_other(&state, loud, seq(&state, loud));
     assert!(!notified(&state.update(e)));
     assert_eq!(

@@ -232,6 +232,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     );
     let mut state = AppState::new(keymap, setup.config.notify, time::OffsetDateTime::now_utc());
     state.login.username = setup.username.clone().unwrap_or_default();
+    // Also tells which web links point at this server (they open in the client).
+    state.login.server.clone_from(&setup.server);
     if !problems.is_empty() {
         state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
     }

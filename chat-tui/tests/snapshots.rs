@@ -303,3 +303,39 @@ fn hostile_snippets_and_contact_names_never_reach_the_terminal() {
     assert!(screen.contains("Ann Lee (@ann)"), "{screen}");
     assert!(screen.contains("Cy (@cy)"), "{screen}");
 }
+
+#[test]
+fn a_muted_chat_and_a_blocked_peer_show_in_the_header() {
+    use chat_tui::state::social::SocialEvent;
+    let mut state = main_state();
+    let peer = someone("gus", None);
+    let chat_id = state.chats[0].id();
+    state.chats[0].chat.kind = common::api::ChatKind::Direct;
+    state.chats[0].chat.name = None;
+    state.chats[0].chat.peer = Some(peer.clone());
+    assert!(!render(&state, 80, 24).contains("muted"));
+    social(
+        &mut state,
+        SocialEvent::Muted {
+            chat_id,
+            until: Some(common::api::FOREVER),
+        },
+    );
+    social(
+        &mut state,
+        SocialEvent::Book {
+            contacts: Vec::new(),
+            incoming: Vec::new(),
+            outgoing: Vec::new(),
+            blocks: vec![common::api::Block {
+                user: peer,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+            }],
+        },
+    );
+    let header = render(&state, 120, 40).lines().next().unwrap().to_owned();
+    assert!(
+        header.contains("gus offline · blocked (/unblock) · muted"),
+        "{header}"
+    );
+}

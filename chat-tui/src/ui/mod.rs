@@ -214,6 +214,12 @@ fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
                 format!("{presence:?}").to_lowercase(),
                 theme.fg(Color::DarkGray),
             ));
+            if state.social.book.is_blocked(peer.id) {
+                spans.push(Span::styled(
+                    " · blocked (/unblock)",
+                    theme.fg(Color::LightRed),
+                ));
+            }
         }
     } else {
         spans.push(Span::styled(

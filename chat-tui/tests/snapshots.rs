@@ -333,9 +333,31 @@ fn a_muted_chat_and_a_blocked_peer_show_in_the_header() {
             }],
         },
     );
-    let header = render(&state, 120, 40).lines().next().unwrap().to_owned();
+    let screen = render(&state, 120, 40);
+    assert!(!screen.contains("do not disturb"));
+    let header = screen.lines().next().unwrap().to_owned();
     assert!(
         header.contains("gus offline · blocked (/unblock) · muted"),
         "{header}"
+    );
+}
+
+#[test]
+fn do_not_disturb_shows_on_the_status_line() {
+    let mut state = main_state();
+    let until = state.now + time::Duration::hours(1);
+    social(
+        &mut state,
+        chat_tui::state::social::SocialEvent::Dnd(Some(until)),
+    );
+    state.notice = None;
+    let screen = render(&state, 80, 24);
+    assert!(
+        screen
+            .lines()
+            .last()
+            .unwrap()
+            .contains("@me do not disturb"),
+        "{screen}"
     );
 }

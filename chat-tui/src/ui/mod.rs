@@ -327,6 +327,9 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         Span::styled(format!(" {dot} {text} "), theme.fg(color)),
         Span::styled(user, Style::default().add_modifier(Modifier::BOLD)),
     ];
+    if state.social.dnd_active(state.now) {
+        spans.push(Span::styled("do not disturb ", theme.fg(Color::LightRed)));
+    }
     if let Some(notice) = &state.notice {
         spans.push(Span::styled(
             format!(" {}", sanitize::line(notice)),

@@ -89,6 +89,12 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
     let close = key.code == KeyCode::Esc
         || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c'));
     if close {
+        // The add-contact picker is a step of the contacts overlay: Esc goes back to it.
+        if matches!(overlay, Overlay::AddContact(_)) {
+            state.overlay = Some(Overlay::Contacts(
+                super::contacts::ContactsOverlay::default(),
+            ));
+        }
         return;
     }
     let keep = match &mut overlay {

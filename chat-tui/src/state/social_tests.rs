@@ -482,6 +482,9 @@ fn a_contact_request_is_sent_to_a_user_picked_by_search() {
     state.update(alt('c'));
     state.update(key(KeyCode::Char('n')));
     assert!(matches!(state.overlay, Some(Overlay::AddContact(_))));
+    state.update(key(KeyCode::Esc));
+    assert!(matches!(state.overlay, Some(Overlay::Contacts(_))));
+    state.update(key(KeyCode::Char('n')));
     let commands = type_text(&mut state, "ev");
     assert!(commands.contains(&Command::SearchUsers("ev".into())));
     let eve = user("eve");

@@ -202,15 +202,24 @@ async fn send(setup: &Setup, args: &SendArgs) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// The last UUID in a link, chat id, or `None`.
-fn chat_in_link(target: &str) -> Option<common::ChatId> {
-    let parts: Vec<&str> = target.split('/').collect();
-    parts
-        .iter()
-        .position(|p| *p == "c")
-        .and_then(|i| parts.get(i + 1))
-        .and_then(|id| id.parse().ok())
-        .or_else(|| target.parse().ok())
+/// What `chat-tui open <target>` asks of the network task: a deep link is resolved by the
+/// server (by slug or id, at its message with the context around it), a chat id is loaded,
+/// anything else names a user.
+fn open_command(target: &str) -> crate::state::Command {
+    use crate::state::Command;
+    if common::links::parse(target).is_ok() {
+        Command::Social(crate::state::social::SocialCommand::OpenLink(
+            target.trim().to_owned(),
+        ))
+    } else if let Ok(chat_id) = target.trim().parse::<common::ChatId>() {
+        Command::LoadChat {
+            chat_id,
+            messages: true,
+            select: true,
+        }
+    } else {
+        Command::StartDirect(target.trim().trim_start_matches('@').to_owned())
+    }
 }
 
 async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
@@ -223,6 +232,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     );
     let mut state = AppState::new(keymap, setup.config.notify, time::OffsetDateTime::now_utc());
     state.login.username = setup.username.clone().unwrap_or_default();
+    // Also tells which web links point at this server (they open in the client).
+    state.login.server.clone_from(&setup.server);
     if !problems.is_empty() {
         state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
     }
@@ -234,15 +245,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         events_tx.clone(),
     );
     if let Some(target) = open {
-        let command = match chat_in_link(&target) {
-            Some(chat_id) => crate::state::Command::LoadChat {
-                chat_id,
-                messages: true,
-                select: true,
-            },
-            None => crate::state::Command::StartDirect(target.trim_start_matches('@').to_owned()),
-        };
-        let _ = net.send(command);
+        let _ = net.send(open_command(&target));
     }
     let _guard = crate::app::TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;

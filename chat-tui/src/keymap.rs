@@ -95,6 +95,10 @@ actions! {
     HistoryNext "history-next" "Next sent message",
     Cancel "cancel" "Cancel reply or edit, close an overlay",
     ExternalEditor "external-editor" "Write the message in $EDITOR",
+    Search "search" "Search messages",
+    Contacts "contacts" "Contacts, requests and blocked users",
+    Mute "mute" "Mute the open chat, or unmute it",
+    CopyLink "copy-link" "Copy the link of the selected message",
 }
 
 /// A key with its modifiers, as written in `config.toml` (`ctrl-k`, `alt-1`, `shift-tab`).
@@ -262,6 +266,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "alt-8", Action::Chat8),
     (Context::Global, "alt-9", Action::Chat9),
     (Context::Global, "esc", Action::Cancel),
+    (Context::Global, "ctrl-f", Action::Search),
+    (Context::Global, "alt-c", Action::Contacts),
+    (Context::Global, "alt-n", Action::Mute),
     (Context::ChatList, "up", Action::Up),
     (Context::ChatList, "k", Action::Up),
     (Context::ChatList, "down", Action::Down),
@@ -295,6 +302,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Timeline, "y", Action::Copy),
     (Context::Timeline, "J", Action::JumpToReply),
     (Context::Timeline, "o", Action::OpenLink),
+    (Context::Timeline, "L", Action::CopyLink),
+    (Context::Timeline, "/", Action::Search),
     (Context::Timeline, "?", Action::Help),
     (Context::Timeline, "q", Action::Quit),
     (Context::Composer, "enter", Action::Send),

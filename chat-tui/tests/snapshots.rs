@@ -149,3 +149,215 @@ fn no_color_draws_no_colour() {
                 && cell.bg == ratatui::style::Color::Reset)
     );
 }
+
+fn social(state: &mut AppState, event: chat_tui::state::social::SocialEvent) {
+    state.update(Event::Net(NetEvent::Social(event)));
+}
+
+fn someone(name: &str, display: Option<&str>) -> common::api::User {
+    common::api::User {
+        id: common::UserId::new(),
+        username: name.into(),
+        display_name: display.map(str::to_owned),
+        status_message: None,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
+fn search_state(snippet: &str, highlights: &[(u32, u32)]) -> AppState {
+    use common::api::{SearchHit, SearchResults, TextRange};
+    let mut state = main_state();
+    state.update(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('f'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    for c in "deploy -staging".chars() {
+        state.update(Event::Key(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        )));
+    }
+    state.update(Event::Key(crossterm::event::KeyEvent::from(
+        crossterm::event::KeyCode::Enter,
+    )));
+    let hits = state.chats[0]
+        .messages
+        .iter()
+        .rev()
+        .take(3)
+        .map(|m| SearchHit {
+            message: m.clone(),
+            snippet: snippet.to_owned(),
+            highlights: highlights
+                .iter()
+                .map(|(start, end)| TextRange {
+                    start: *start,
+                    end: *end,
+                })
+                .collect(),
+            rank: 0.3,
+        })
+        .collect();
+    social(
+        &mut state,
+        chat_tui::state::social::SocialEvent::SearchResults {
+            q: "deploy -staging".into(),
+            chat_id: None,
+            more: false,
+            results: SearchResults {
+                results: hits,
+                next_cursor: Some("next".into()),
+            },
+        },
+    );
+    state
+}
+
+#[test]
+fn search_results() {
+    let state = search_state(
+        "…the deploy of the web tier failed at 14:02, rolling back to the previous build",
+        &[(5, 11)],
+    );
+    both("search_results", &state);
+}
+
+fn contacts_state(names: [(&str, Option<&str>); 4]) -> AppState {
+    use common::api::{Block, Contact, ContactStatus};
+    let mut state = main_state();
+    let [a, b, c, d] = names.map(|(n, d)| someone(n, d));
+    let contact = |user: &common::api::User, status, outgoing, note: Option<&str>| Contact {
+        id: uuid::Uuid::now_v7(),
+        user: user.clone(),
+        status,
+        outgoing,
+        message: note.map(str::to_owned),
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+        accepted_at: None,
+    };
+    social(
+        &mut state,
+        chat_tui::state::social::SocialEvent::Book {
+            contacts: vec![contact(&c, ContactStatus::Accepted, false, None)],
+            incoming: vec![contact(
+                &a,
+                ContactStatus::Pending,
+                false,
+                Some("hi, it's ann"),
+            )],
+            outgoing: vec![contact(&b, ContactStatus::Pending, true, None)],
+            blocks: vec![Block {
+                user: d,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+            }],
+        },
+    );
+    state
+        .presence
+        .insert(c.id, common::ws::PresenceStatus::Online);
+    state.update(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::ALT,
+    )));
+    assert!(matches!(state.overlay, Some(Overlay::Contacts(_))));
+    state
+}
+
+#[test]
+fn contacts() {
+    let state = contacts_state([
+        ("ann", Some("Ann Lee")),
+        ("ben", None),
+        ("cy", Some("Cy Young")),
+        ("dee", None),
+    ]);
+    both("contacts", &state);
+}
+
+fn assert_clean(screen: &str) {
+    assert!(
+        !screen
+            .chars()
+            .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c)),
+        "{screen}"
+    );
+}
+
+#[test]
+fn hostile_snippets_and_contact_names_never_reach_the_terminal() {
+    let state = search_state(
+        "\u{1b}[2Jdeploy\u{1b}]0;owned\u{7} \u{202e}failed\u{9b}1m",
+        &[(4, 10)],
+    );
+    let screen = render(&state, 120, 40);
+    assert_clean(&screen);
+    assert!(screen.contains("deploy failed"), "{screen}");
+
+    let state = contacts_state([
+        ("ann", Some("\u{1b}[31mAnn\u{202e} Lee")),
+        ("ben\u{7}", None),
+        ("cy", Some("\u{1b}]52;c;ZXZpbA==\u{7}Cy")),
+        ("dee\u{9b}2J", None),
+    ]);
+    let screen = render(&state, 80, 24);
+    assert_clean(&screen);
+    assert!(screen.contains("Ann Lee (@ann)"), "{screen}");
+    assert!(screen.contains("Cy (@cy)"), "{screen}");
+}
+
+#[test]
+fn a_muted_chat_and_a_blocked_peer_show_in_the_header() {
+    use chat_tui::state::social::SocialEvent;
+    let mut state = main_state();
+    let peer = someone("gus", None);
+    let chat_id = state.chats[0].id();
+    state.chats[0].chat.kind = common::api::ChatKind::Direct;
+    state.chats[0].chat.name = None;
+    state.chats[0].chat.peer = Some(peer.clone());
+    assert!(!render(&state, 80, 24).contains("muted"));
+    social(
+        &mut state,
+        SocialEvent::Muted {
+            chat_id,
+            until: Some(common::api::FOREVER),
+        },
+    );
+    social(
+        &mut state,
+        SocialEvent::Book {
+            contacts: Vec::new(),
+            incoming: Vec::new(),
+            outgoing: Vec::new(),
+            blocks: vec![common::api::Block {
+                user: peer,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+            }],
+        },
+    );
+    let screen = render(&state, 120, 40);
+    assert!(!screen.contains("do not disturb"));
+    let header = screen.lines().next().unwrap().to_owned();
+    assert!(
+        header.contains("gus offline · blocked (/unblock) · muted"),
+        "{header}"
+    );
+}
+
+#[test]
+fn do_not_disturb_shows_on_the_status_line() {
+    let mut state = main_state();
+    let until = state.now + time::Duration::hours(1);
+    social(
+        &mut state,
+        chat_tui::state::social::SocialEvent::Dnd(Some(until)),
+    );
+    state.notice = None;
+    let screen = render(&state, 80, 24);
+    assert!(
+        screen
+            .lines()
+            .last()
+            .unwrap()
+            .contains("@me do not disturb"),
+        "{screen}"
+    );
+}

@@ -3,6 +3,7 @@
 //! on its own task; results come back as [`NetEvent`]s.
 
 mod auth;
+mod social;
 pub mod socket;
 
 use std::sync::Arc;
@@ -385,6 +386,7 @@ impl Net {
                     reason: None,
                 });
             }
+            Command::Social(command) => social::run(self, command),
             Command::Notify { .. }
             | Command::Copy(_)
             | Command::OpenUrl(_)

@@ -112,6 +112,8 @@ pub enum NetEvent {
     Notice(String),
     /// The session ended (logout, or revoked).
     LoggedOut,
+    /// Search, contacts, blocks, mutes, links, roles.
+    Social(super::social::SocialEvent),
 }
 
 /// What the reducer asks for.
@@ -255,6 +257,8 @@ pub enum Command {
     OpenUrl(String),
     /// Edit this text in `$EDITOR`.
     ExternalEditor(String),
+    /// Search, contacts, blocks, mutes, links, roles.
+    Social(super::social::SocialCommand),
     /// Leave the program.
     Quit,
 }

@@ -58,6 +58,20 @@ pub(super) fn key(
     out: &mut Vec<Command>,
 ) -> bool {
     let n = form.fields.len();
+    if let FormKind::GroupSettings(chat_id) = form.kind {
+        if form.member.is_some() {
+            return super::roles::member_key(state, form, chat_id, key, out);
+        }
+        // Down from the last field moves on to the members.
+        let has_members = state
+            .chats
+            .iter()
+            .any(|c| c.id() == chat_id && !c.participants.is_empty());
+        if key.code == KeyCode::Down && form.focus + 1 == n && has_members {
+            form.member = Some(0);
+            return true;
+        }
+    }
     match key.code {
         KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % n,
         KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + n - 1) % n,

@@ -233,6 +233,10 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 out.push(Command::ExternalEditor(chat.composer.text().to_owned()));
             }
         }
+        Action::Search => super::search::open(state, "", out),
+        Action::Contacts => super::contacts::open(state, out),
+        Action::Mute => super::mute::toggle(state, out),
+        Action::CopyLink => super::jump::copy_link(state, out),
     }
 }
 
@@ -339,6 +343,9 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
         }
         Action::OpenLink => {
             let content = message.content.unwrap_or_default();
+            if super::jump::open_link_in(state, &content, out) {
+                return;
+            }
             match content
                 .split_whitespace()
                 .find(|w| w.starts_with("https://") || w.starts_with("http://"))

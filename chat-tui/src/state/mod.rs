@@ -4,14 +4,20 @@
 
 pub mod chat;
 pub mod composer;
+pub mod contacts;
 pub mod event;
 mod forms;
+mod jump;
 mod keys;
 pub mod login;
+mod mute;
 mod net;
 pub mod overlay;
 mod pickers;
+mod roles;
+pub mod search;
 mod slash;
+pub mod social;
 
 use std::collections::HashMap;
 
@@ -110,6 +116,8 @@ pub struct AppState {
     loading_older: Vec<ChatId>,
     /// Presence was set to away for idleness.
     idle_away: bool,
+    /// Contacts, blocks, do-not-disturb, chats opened at an older message.
+    pub social: social::Social,
     /// The program should end.
     pub quit: bool,
 }
@@ -142,6 +150,7 @@ impl AppState {
             restored_drafts: HashMap::new(),
             loading_older: Vec::new(),
             idle_away: false,
+            social: social::Social::default(),
             quit: false,
         }
     }
@@ -177,6 +186,7 @@ impl AppState {
             Event::Net(net) => net::apply(self, net, &mut out),
         }
         self.after_update(&mut out);
+        jump::after_update(self, &mut out);
         out
     }
 
@@ -393,5 +403,7 @@ pub fn slash_names() -> &'static [&'static str] {
     slash::NAMES
 }
 
+#[cfg(test)]
+mod social_tests;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ use common::ws::{SendData, ServerEvent};
 
 use super::chat::{Applied, ChatView, PendingState};
 use super::event::{Command, ConnState, NetEvent};
+use super::social::SocialCommand;
 use super::{AppState, Focus, Overlay, Screen, TYPING_TTL_SECS};
 
 #[allow(clippy::too_many_lines)] // one arm per network event reads best as one table
@@ -179,6 +180,8 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 overlay.set_users(users);
                 if let Overlay::Switcher(picker) | Overlay::NewDirect(picker) = &mut overlay {
                     super::pickers::refilter(state, picker);
+                } else if let Overlay::AddContact(picker) = &mut overlay {
+                    super::contacts::refilter(state, picker);
                 }
                 state.overlay = Some(overlay);
             }
@@ -197,6 +200,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             state.overlay = None;
             state.conn = ConnState::Offline;
         }
+        NetEvent::Social(event) => super::social::apply(state, event, out),
     }
 }
 
@@ -206,6 +210,9 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
     if !state.chats.is_empty() {
         out.push(Command::Sync(state.cursors()));
     }
+    // Contact and block events missed while away are caught up by reloading the lists.
+    out.push(Command::Social(SocialCommand::LoadContacts));
+    out.push(Command::Social(SocialCommand::LoadSettings));
     for chat in &state.chats {
         for p in &chat.pending {
             if p.state == PendingState::Sending {
@@ -299,6 +306,10 @@ fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command
         ServerEvent::UserStatus(s) => {
             state.presence.insert(s.user_id, s.status);
         }
+        ServerEvent::ContactRequest(_)
+        | ServerEvent::ContactAccepted(_)
+        | ServerEvent::ContactRemoved(_)
+        | ServerEvent::BlockUpdated(_) => super::contacts::server_event(state, event, out),
         _ => {}
     }
 }
@@ -319,7 +330,7 @@ fn notify(
     let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id) else {
         return;
     };
-    if focused || chat.is_muted(state.now) {
+    if focused || chat.is_muted(state.now) || state.social.dnd_active(state.now) {
         return;
     }
     let mentioned = me.is_some_and(|me| message.mentions.contains(&me));

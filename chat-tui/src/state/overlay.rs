@@ -27,6 +27,19 @@ pub enum Overlay {
     ConfirmDelete(MessageId),
     /// A small form: profile, new group, group settings.
     Form(Form),
+    /// Message search.
+    Search(super::search::SearchOverlay),
+    /// Contacts, requests and blocked users.
+    Contacts(super::contacts::ContactsOverlay),
+    /// Pick a user to ask to become a contact.
+    AddContact(Picker),
+    /// Confirm handing a group to another member.
+    ConfirmTransfer {
+        /// The group.
+        chat_id: ChatId,
+        /// The new owner.
+        user_id: UserId,
+    },
 }
 
 /// What a form is for.
@@ -49,6 +62,8 @@ pub struct Form {
     pub fields: Vec<(&'static str, String)>,
     /// The focused field.
     pub focus: usize,
+    /// The highlighted member (group settings), when the cursor is below the fields.
+    pub member: Option<usize>,
 }
 
 impl Form {
@@ -58,6 +73,7 @@ impl Form {
             kind,
             fields,
             focus: 0,
+            member: None,
         }
     }
 
@@ -110,7 +126,7 @@ pub struct Picker {
 impl Overlay {
     /// Users found by a search, for the pickers that want them.
     pub fn set_users(&mut self, users: Vec<User>) {
-        if let Self::Switcher(p) | Self::NewDirect(p) = self {
+        if let Self::Switcher(p) | Self::NewDirect(p) | Self::AddContact(p) = self {
             p.users = users;
         }
     }

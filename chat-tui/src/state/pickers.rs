@@ -89,6 +89,12 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
     let close = key.code == KeyCode::Esc
         || (key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c'));
     if close {
+        // The add-contact picker is a step of the contacts overlay: Esc goes back to it.
+        if matches!(overlay, Overlay::AddContact(_)) {
+            state.overlay = Some(Overlay::Contacts(
+                super::contacts::ContactsOverlay::default(),
+            ));
+        }
         return;
     }
     let keep = match &mut overlay {
@@ -126,6 +132,13 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             _ => true,
         },
         Overlay::Form(form) => forms::key(state, form, key, out),
+        Overlay::Search(search) => super::search::key(state, search, key, out),
+        Overlay::Contacts(contacts) => super::contacts::key(state, contacts, key, out),
+        Overlay::AddContact(picker) => super::contacts::add_key(state, picker, key, out),
+        Overlay::ConfirmTransfer { chat_id, user_id } => {
+            super::roles::confirm_transfer(*chat_id, *user_id, key, out);
+            false
+        }
         Overlay::ConfirmDelete(message_id) => {
             if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
                 out.push(Command::Delete(*message_id));

@@ -24,7 +24,11 @@ pub const NAMES: &[&str] = &[
     "/away",
     "/back",
     "/mute",
+    "/unmute",
+    "/dnd",
     "/contacts",
+    "/block",
+    "/unblock",
     "/logout",
     "/quit",
     "/help",
@@ -160,9 +164,7 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         }),
         ("/away", _) => out.push(Command::Presence(PresenceStatus::Away)),
         ("/back", _) => out.push(Command::Presence(PresenceStatus::Online)),
-        ("/search" | "/mute" | "/contacts", _) => {
-            state.notice = Some(format!("{name}: this server does not offer it yet"));
-        }
+        _ if super::social::slash(state, name, rest, out) => {}
         ("/invite" | "/kick" | "/rename", Some(_)) => need(state, "<name>"),
         (_, None) if NAMES.contains(&name) => state.notice = Some("open a chat first".into()),
         _ => state.notice = Some(format!("unknown command {name} (/help lists them)")),

@@ -2,8 +2,10 @@
 //! 80x24 and grows with the terminal.
 
 mod chat_list;
+mod contacts;
 mod login;
 mod overlays;
+mod search;
 pub mod text;
 mod timeline;
 
@@ -212,12 +214,21 @@ fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
                 format!("{presence:?}").to_lowercase(),
                 theme.fg(Color::DarkGray),
             ));
+            if state.social.book.is_blocked(peer.id) {
+                spans.push(Span::styled(
+                    " · blocked (/unblock)",
+                    theme.fg(Color::LightRed),
+                ));
+            }
         }
     } else {
         spans.push(Span::styled(
             format!("{} members", chat.chat.member_count),
             theme.fg(Color::DarkGray),
         ));
+    }
+    if chat.is_muted(state.now) {
+        spans.push(Span::styled(" · muted", theme.fg(Color::DarkGray)));
     }
     if let Some(typing) = state.typing_line(chat.id()) {
         spans.push(Span::raw(" · "));
@@ -316,6 +327,9 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         Span::styled(format!(" {dot} {text} "), theme.fg(color)),
         Span::styled(user, Style::default().add_modifier(Modifier::BOLD)),
     ];
+    if state.social.dnd_active(state.now) {
+        spans.push(Span::styled("do not disturb ", theme.fg(Color::LightRed)));
+    }
     if let Some(notice) = &state.notice {
         spans.push(Span::styled(
             format!(" {}", sanitize::line(notice)),

@@ -12,7 +12,7 @@ use crate::sanitize;
 use crate::state::AppState;
 use crate::state::overlay::{EMOJI, Form, FormKind, Overlay, Picker};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect {
@@ -98,15 +98,32 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
         }
         Overlay::Form(form) => form_box(frame, area, state, form, theme),
-        Overlay::ConfirmDelete(_) => {
-            let rect = centered(area, 40, 3);
-            frame.render_widget(Clear, rect);
-            frame.render_widget(
-                Paragraph::new("Delete this message? (y/n)").block(border(theme, true)),
-                rect,
+        Overlay::Search(search) => super::search::draw(frame, area, state, search, theme),
+        Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, *contacts, theme),
+        Overlay::AddContact(picker) => {
+            picker_box(frame, area, " Add a contact: type a name ", picker, theme);
+        }
+        Overlay::ConfirmTransfer { user_id, .. } => {
+            let name = sanitize::line(&state.name_of(*user_id)).into_owned();
+            let question = format!(
+                "Make {} the owner? You become an admin. (y/n)",
+                text::truncate(&name, 20)
             );
+            confirm_box(frame, area, &question, theme);
+        }
+        Overlay::ConfirmDelete(_) => {
+            confirm_box(frame, area, "Delete this message? (y/n)", theme);
         }
     }
+}
+
+fn confirm_box(frame: &mut Frame<'_>, area: Rect, question: &str, theme: &Theme) {
+    let rect = centered(area, (text::width(question) as u16 + 2).max(40), 3);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(question.to_owned()).block(border(theme, true)),
+        rect,
+    );
 }
 
 fn picker_box(frame: &mut Frame<'_>, area: Rect, title: &str, picker: &Picker, theme: &Theme) {
@@ -149,7 +166,7 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     let mut lines = Vec::new();
     let mut cursor = None;
     for (i, (label, value)) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
+        let focused = i == form.focus && form.member.is_none();
         let style = if focused {
             theme.fg(theme.accent).add_modifier(Modifier::BOLD)
         } else {
@@ -172,14 +189,16 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     if let FormKind::GroupSettings(chat_id) = form.kind
         && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
     {
+        let hint = if form.member.is_some() {
+            "a admin · m member · o owner · x remove"
+        } else {
+            "↓ to pick · /leave"
+        };
         lines.push(Line::styled(
-            format!(
-                "Members ({}) · /kick @user · /leave",
-                chat.chat.member_count
-            ),
+            format!("Members ({}) · {hint}", chat.chat.member_count),
             theme.fg(theme.accent),
         ));
-        for p in &chat.participants {
+        for (i, p) in chat.participants.iter().enumerate() {
             let role = match p.role {
                 common::api::Role::Owner => "owner",
                 common::api::Role::Admin => "admin",
@@ -187,11 +206,19 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             };
             let name = sanitize::line(p.user.display_name.as_deref().unwrap_or(&p.user.username))
                 .into_owned();
-            lines.push(Line::raw(format!(
-                "  {} @{} · {role}",
-                text::truncate(&name, 24),
-                sanitize::line(&p.user.username)
-            )));
+            let style = if form.member == Some(i) {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(
+                format!(
+                    "  {} @{} · {role}",
+                    text::truncate(&name, 24),
+                    sanitize::line(&p.user.username)
+                ),
+                style,
+            ));
         }
     }
     frame.render_widget(Clear, rect);

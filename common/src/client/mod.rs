@@ -4,6 +4,8 @@
 //! `login` stores them, `refresh` rotates them, `logout` forgets them.
 
 mod chats;
+pub mod search;
+mod social;
 mod socket;
 
 use std::sync::{Arc, RwLock};

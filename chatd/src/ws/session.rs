@@ -20,6 +20,8 @@ use crate::http::AppState;
 use crate::realtime::DeliveredTracker;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
+/// Most frames written with one flush.
+const COALESCE_MAX: usize = 64;
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often an open connection checks that its session is still live.
 const SESSION_RECHECK: Duration = Duration::from_mins(1);
@@ -245,11 +247,18 @@ async fn write_loop(
         tokio::select! {
             out = rx.recv() => match out {
                 Some(Outbound::Frame { text, delivers }) => {
-                    if sink.send(Message::Text(text)).await.is_err() {
-                        break;
-                    }
-                    if let Some((chat, seq)) = delivers {
+                    let mut written = Vec::new();
+                    written.extend(delivers);
+                    let closing = match write_queued(&mut sink, &mut rx, text, &mut written).await {
+                        Ok(closing) => closing,
+                        Err(()) => break,
+                    };
+                    for (chat, seq) in written {
                         delivered.delivered(chat, user, seq);
+                    }
+                    if let Some((code, reason)) = closing {
+                        let _ = sink.send(close_message(code, reason)).await;
+                        break;
                     }
                 }
                 Some(Outbound::Close(code, reason)) => {
@@ -278,6 +287,35 @@ async fn write_loop(
         }
     }
     let _ = sink.close().await;
+}
+
+/// Writes `first` and whatever else is already queued behind it (up to [`COALESCE_MAX`]
+/// frames) with one flush: a busy chat's messages reach each member as one write instead of
+/// one system call, and one wake-up of the client, per frame. Adds the delivery watermarks
+/// of the frames written to `written`; returns a close that was queued behind them.
+async fn write_queued(
+    sink: &mut SplitSink<WebSocket, Message>,
+    rx: &mut mpsc::Receiver<Outbound>,
+    first: Utf8Bytes,
+    written: &mut Vec<(Uuid, i64)>,
+) -> Result<Option<(u16, &'static str)>, ()> {
+    sink.feed(Message::Text(first)).await.map_err(|_| ())?;
+    let mut closing = None;
+    for _ in 1..COALESCE_MAX {
+        match rx.try_recv() {
+            Ok(Outbound::Frame { text, delivers }) => {
+                sink.feed(Message::Text(text)).await.map_err(|_| ())?;
+                written.extend(delivers);
+            }
+            Ok(Outbound::Close(code, reason)) => {
+                closing = Some((code, reason));
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    sink.flush().await.map_err(|_| ())?;
+    Ok(closing)
 }
 
 fn close_message(code: u16, reason: &'static str) -> Message {

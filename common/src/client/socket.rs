@@ -229,6 +229,19 @@ impl SocketReader {
         Ok(None)
     }
 
+    /// The next text frame as it came, unparsed (`None` once the connection ends): for
+    /// readers such as `chatctl bench` that pick a few fields out of many frames.
+    pub async fn next_text(&mut self) -> Result<Option<String>, ClientError> {
+        while let Some(message) = self.stream.next().await {
+            match message.map_err(|e| ClientError::Socket(e.to_string()))? {
+                Message::Text(text) => return Ok(Some(text.as_str().to_owned())),
+                Message::Close(_) => return Ok(None),
+                _ => {}
+            }
+        }
+        Ok(None)
+    }
+
     /// Reads until the connection ends; the close code, if the server sent one.
     pub async fn closed(&mut self) -> Option<u16> {
         while let Some(message) = self.stream.next().await {

@@ -249,9 +249,9 @@ async fn write_loop(
                 Some(Outbound::Frame { text, delivers }) => {
                     let mut written = Vec::new();
                     written.extend(delivers);
-                    let closing = match write_queued(&mut sink, &mut rx, text, &mut written).await {
-                        Ok(closing) => closing,
-                        Err(()) => break,
+                    let Ok(closing) = write_queued(&mut sink, &mut rx, text, &mut written).await
+                    else {
+                        break;
                     };
                     for (chat, seq) in written {
                         delivered.delivered(chat, user, seq);

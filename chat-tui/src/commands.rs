@@ -227,6 +227,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
     }
     state.restored_drafts = setup.drafts.load();
+    state.attachments.preview = setup.config.attachments.preview;
+    state.attachments.downloads_dir = net::attachments::downloads_dir();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let net = net::spawn(
         setup.server.clone(),

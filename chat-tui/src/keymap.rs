@@ -95,6 +95,9 @@ actions! {
     HistoryNext "history-next" "Next sent message",
     Cancel "cancel" "Cancel reply or edit, close an overlay",
     ExternalEditor "external-editor" "Write the message in $EDITOR",
+    OpenAttachment "open-attachment" "Open the selected message's image",
+    SaveAttachment "save-attachment" "Save the selected message's image",
+    AttachFile "attach-file" "Attach an image to the next message",
 }
 
 /// A key with its modifiers, as written in `config.toml` (`ctrl-k`, `alt-1`, `shift-tab`).
@@ -305,6 +308,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Composer, "up", Action::HistoryPrev),
     (Context::Composer, "down", Action::HistoryNext),
     (Context::Composer, "ctrl-e", Action::ExternalEditor),
+    (Context::Timeline, "a", Action::OpenAttachment),
+    (Context::Timeline, "s", Action::SaveAttachment),
+    (Context::Global, "alt-a", Action::AttachFile),
 ];
 
 /// The bindings in force.

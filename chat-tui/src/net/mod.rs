@@ -2,6 +2,7 @@
 //! channels, so a slow or dead server never blocks typing or scrolling. Every REST call runs
 //! on its own task; results come back as [`NetEvent`]s.
 
+pub mod attachments;
 mod auth;
 pub mod socket;
 
@@ -385,6 +386,7 @@ impl Net {
                     reason: None,
                 });
             }
+            Command::Attachment(command) => attachments::run(self, command),
             Command::Notify { .. }
             | Command::Copy(_)
             | Command::OpenUrl(_)

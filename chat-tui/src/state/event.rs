@@ -112,6 +112,8 @@ pub enum NetEvent {
     Notice(String),
     /// The session ended (logout, or revoked).
     LoggedOut,
+    /// Uploads, downloads and thumbnails.
+    Attachment(super::attachments::AttachEvent),
 }
 
 /// What the reducer asks for.
@@ -255,6 +257,8 @@ pub enum Command {
     OpenUrl(String),
     /// Edit this text in `$EDITOR`.
     ExternalEditor(String),
+    /// Upload, open, save or discard an attachment, or fetch a thumbnail.
+    Attachment(super::attachments::AttachCommand),
     /// Leave the program.
     Quit,
 }

@@ -2,6 +2,7 @@
 //! (state + event -> state + commands). No I/O happens here; the terminal loop and the
 //! network task carry out the returned [`Command`]s.
 
+pub mod attachments;
 pub mod chat;
 pub mod composer;
 pub mod event;
@@ -112,6 +113,8 @@ pub struct AppState {
     idle_away: bool,
     /// The program should end.
     pub quit: bool,
+    /// Uploads in the composers, previews, the download directory.
+    pub attachments: attachments::Attachments,
 }
 
 impl AppState {
@@ -143,6 +146,7 @@ impl AppState {
             loading_older: Vec::new(),
             idle_away: false,
             quit: false,
+            attachments: attachments::Attachments::default(),
         }
     }
 
@@ -177,6 +181,9 @@ impl AppState {
             Event::Net(net) => net::apply(self, net, &mut out),
         }
         self.after_update(&mut out);
+        if self.screen == Screen::Main {
+            attachments::want_thumbnails(self, &mut out);
+        }
         out
     }
 

@@ -27,6 +27,8 @@ pub enum Overlay {
     ConfirmDelete(MessageId),
     /// A small form: profile, new group, group settings.
     Form(Form),
+    /// Pick one of a message's attachments, or type a path to upload or save.
+    Attach(super::attachments::AttachOverlay),
 }
 
 /// What a form is for.

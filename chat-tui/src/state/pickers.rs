@@ -126,6 +126,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             _ => true,
         },
         Overlay::Form(form) => forms::key(state, form, key, out),
+        Overlay::Attach(attach) => super::attachments::overlay_key(state, attach, key, out),
         Overlay::ConfirmDelete(message_id) => {
             if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
                 out.push(Command::Delete(*message_id));

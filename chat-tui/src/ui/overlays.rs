@@ -98,6 +98,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
         }
         Overlay::Form(form) => form_box(frame, area, state, form, theme),
+        Overlay::Attach(attach) => super::attachments::draw_overlay(frame, attach, theme),
         Overlay::ConfirmDelete(_) => {
             let rect = centered(area, 40, 3);
             frame.render_widget(Clear, rect);

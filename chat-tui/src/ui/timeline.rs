@@ -179,7 +179,11 @@ fn message_lines(
             theme.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
         ));
     } else {
-        body(&mut out, m, width, theme);
+        // An image without a caption has no text line.
+        if m.attachments.is_empty() || m.content.as_deref().is_some_and(|c| !c.is_empty()) {
+            body(&mut out, m, width, theme);
+        }
+        super::attachments::lines(&mut out, m, width, theme);
     }
     if !m.reactions.is_empty() {
         let me = state.my_id();
@@ -249,12 +253,14 @@ fn pending_lines(
         ),
         status,
     ])];
-    for line in sanitize::block(&p.content).split('\n') {
+    let caption = !p.content.is_empty() || p.attachments.is_empty();
+    for line in sanitize::block(&p.content).split('\n').filter(|_| caption) {
         out.extend(text::wrap(
             &text::inline(line, theme.fg(Color::Gray)),
             width.saturating_sub(1),
             &Span::raw("  "),
         ));
     }
+    super::attachments::pending_lines(&mut out, &p.attachments, width.saturating_sub(1), theme);
     out
 }

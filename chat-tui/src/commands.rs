@@ -247,6 +247,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         let _ = net.send(command);
     }
     let _guard = crate::app::TerminalGuard::enter()?;
+    // Before the event loop reads standard input: the terminal answers the query there.
+    state.attachments.picker = crate::preview::query(state.attachments.preview);
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let result = crate::app::run(
         &mut terminal,

@@ -131,3 +131,61 @@ fn picker_over_several_images() {
     ));
     both("attachments_picker", &state);
 }
+
+/// A PNG thumbnail, as the server sends it.
+fn thumbnail() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(320, 240, |x, _| {
+        if x < 160 {
+            image::Rgb([220, 40, 40])
+        } else {
+            image::Rgb([40, 40, 220])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+#[test]
+fn previews_sit_under_their_attachment_line() {
+    let mut state = state();
+    // Half blocks stand in for a graphics protocol: the same placement, drawable here.
+    state.attachments.picker = Some(ratatui_image::picker::Picker::halfblocks());
+    let commands = state.update(Event::Resize(80, 24));
+    let wanted: Vec<AttachmentId> = commands
+        .iter()
+        .filter_map(|c| match c {
+            chat_tui::state::Command::Attachment(
+                chat_tui::state::attachments::AttachCommand::Thumbnail(id),
+            ) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(wanted.len(), 3);
+    for id in wanted {
+        state.update(Event::Net(NetEvent::Attachment(AttachEvent::Thumbnail(
+            id,
+            Some(thumbnail()),
+        ))));
+    }
+    let theme = Theme::new(&Config::default(), true, time::UtcOffset::UTC);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &theme)).unwrap();
+    let buffer = terminal.backend().buffer();
+    // The thumbnail's colours are on screen, in the timeline (right of the chat list).
+    let drawn: Vec<(u16, u16)> = buffer
+        .content()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.bg == ratatui::style::Color::Rgb(220, 40, 40))
+        .map(|(i, _)| buffer.pos_of(i))
+        .collect();
+    assert!(!drawn.is_empty());
+    assert!(drawn.iter().all(|(x, y)| *x > 20 && *y > 1 && *y < 20));
+    let screen = render(&state, 80, 24);
+    // The text line stays above each preview.
+    assert!(screen.contains("▣ invoicegnp.exe · 900 B · 64×48"));
+    both("attachments_previews", &state);
+}

@@ -62,8 +62,8 @@ pub struct Upload {
 pub enum Thumbnail {
     /// Asked; not here yet.
     Loading,
-    /// The encoded thumbnail (at most [`MAX_THUMBNAIL_BYTES`]).
-    Ready(Vec<u8>),
+    /// Decoded and encoded for the terminal.
+    Ready(crate::preview::PreviewImage),
     /// Could not be had; the attachment line stands alone.
     Failed,
 }
@@ -80,8 +80,9 @@ pub struct Attachments {
     pub downloads_dir: Option<PathBuf>,
     /// Inline previews.
     pub preview: PreviewMode,
-    /// The terminal can draw images (a graphics protocol, or half blocks when opted in).
-    pub graphics: bool,
+    /// How the terminal draws images, when previews are on and it can (a graphics protocol,
+    /// or half blocks when opted in).
+    pub picker: Option<ratatui_image::picker::Picker>,
     /// Thumbnails asked for previews.
     pub thumbnails: HashMap<AttachmentId, Thumbnail>,
     next_local: u64,
@@ -138,7 +139,7 @@ pub enum AttachCommand {
     },
     /// Delete an upload that will not be sent.
     Discard(AttachmentId),
-    /// Fetch the thumbnail for an inline preview.
+    /// Fetch the thumbnail for an inline preview (at most [`MAX_THUMBNAIL_BYTES`]).
     Thumbnail(AttachmentId),
 }
 
@@ -521,12 +522,15 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
             }
         }
         AttachEvent::Thumbnail(id, bytes) => {
-            state.attachments.thumbnails.insert(
-                id,
-                bytes
-                    .filter(|b| b.len() <= MAX_THUMBNAIL_BYTES)
-                    .map_or(Thumbnail::Failed, Thumbnail::Ready),
-            );
+            // Pure computation on a bounded input (see `preview::decode`), done once per
+            // thumbnail; drawing then only copies the encoded image.
+            let preview = bytes
+                .zip(state.attachments.picker.as_ref())
+                .and_then(|(bytes, picker)| crate::preview::decode(picker, &bytes));
+            state
+                .attachments
+                .thumbnails
+                .insert(id, preview.map_or(Thumbnail::Failed, Thumbnail::Ready));
         }
     }
 }
@@ -543,7 +547,7 @@ fn find(state: &mut AppState, chat: ChatId, local_id: u64) -> Option<&mut Upload
 /// Asks for the thumbnails of the open chat's newest images once, when previews can be
 /// drawn; only recent messages are fetched so a long history costs nothing.
 pub(super) fn want_thumbnails(state: &mut AppState, out: &mut Vec<Command>) {
-    if state.attachments.preview == PreviewMode::Off || !state.attachments.graphics {
+    if state.attachments.preview == PreviewMode::Off || state.attachments.picker.is_none() {
         return;
     }
     let Some(chat) = state.current() else { return };

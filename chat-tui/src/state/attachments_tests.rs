@@ -326,16 +326,17 @@ fn thumbnails_are_asked_once_and_only_when_previews_can_be_drawn() {
     let photo = image("photo.jpg", 1000);
     let (mut state, _) = with_images(vec![photo.clone()]);
     assert!(attach_commands(&state.update(Event::Resize(80, 24))).is_empty());
-    state.attachments.graphics = true;
+    state.attachments.picker = Some(ratatui_image::picker::Picker::halfblocks());
     let commands = state.update(Event::Resize(80, 24));
     assert_eq!(
         attach_commands(&commands),
         vec![AttachCommand::Thumbnail(photo.id)]
     );
     assert!(attach_commands(&state.update(Event::Resize(80, 24))).is_empty());
+    // Bytes that are no image leave the attachment line alone.
     state.update(Event::Net(NetEvent::Attachment(AttachEvent::Thumbnail(
         photo.id,
-        Some(vec![0; MAX_THUMBNAIL_BYTES + 1]),
+        Some(b"<html>".to_vec()),
     ))));
     assert_eq!(
         state.attachments.thumbnails.get(&photo.id),

@@ -3,7 +3,7 @@
 //! picker and path prompt overlays. Every name is server- or user-supplied text, so it is
 //! sanitized before drawing.
 
-use common::api::Message;
+use common::api::{Attachment, Message};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -11,12 +11,20 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{Theme, border, text};
+use crate::preview::PreviewImage;
 use crate::sanitize;
 use crate::state::AppState;
-use crate::state::attachments::{self, AttachOverlay, PathPurpose, UploadState};
+use crate::state::attachments::{self, AttachOverlay, PathPurpose, Thumbnail, UploadState};
 
-/// The attachment lines of a message (none for a deleted one).
-pub(super) fn lines(out: &mut Vec<Line<'static>>, m: &Message, width: usize, theme: &Theme) {
+/// The attachment lines of a message (none for a deleted one), each followed by blank rows
+/// where [`draw_previews`] puts its preview when there is one.
+pub(super) fn lines(
+    out: &mut Vec<Line<'static>>,
+    state: &AppState,
+    m: &Message,
+    width: usize,
+    theme: &Theme,
+) {
     if m.deleted {
         return;
     }
@@ -28,6 +36,63 @@ pub(super) fn lines(out: &mut Vec<Line<'static>>, m: &Message, width: usize, the
                 theme.fg(Color::LightCyan),
             ),
         ]));
+        if let Some(preview) = preview_of(state, a, width) {
+            for _ in 0..preview.size().height {
+                out.push(Line::raw(""));
+            }
+        }
+    }
+}
+
+/// The preview of an image, when its thumbnail is ready and it fits the timeline's width.
+fn preview_of<'a>(state: &'a AppState, a: &Attachment, width: usize) -> Option<&'a PreviewImage> {
+    match state.attachments.thumbnails.get(&a.id) {
+        Some(Thumbnail::Ready(p)) if usize::from(p.size().width) + 2 <= width => Some(p),
+        _ => None,
+    }
+}
+
+/// Draws the previews into the rows [`lines`] kept free. `items` are the timeline items in
+/// screen order with their line counts; `skip` lines scrolled off the top of `area`, of
+/// which `shown` lines are on screen. A preview not wholly on screen is left out (its
+/// attachment line still says what it is), since not every protocol can draw a part.
+#[allow(clippy::too_many_arguments)] // the timeline's layout, passed as it was computed
+pub(super) fn draw_previews(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    skip: usize,
+    shown: usize,
+    items: &[(usize, usize)],
+    chat: &crate::state::ChatView,
+    state: &AppState,
+) {
+    let width = usize::from(area.width).saturating_sub(1);
+    let mut start = 0;
+    for &(index, len) in items {
+        let end = start + len;
+        start = end;
+        let Some(m) = chat.messages.get(index).filter(|m| !m.deleted) else {
+            continue;
+        };
+        // Attachments come last, before the reactions line.
+        let mut bottom = end.saturating_sub(usize::from(!m.reactions.is_empty()));
+        for a in m.attachments.iter().rev() {
+            if let Some(p) = preview_of(state, a, width) {
+                let size = p.size();
+                let top = bottom.saturating_sub(usize::from(size.height));
+                if top >= skip && bottom <= skip + shown {
+                    let rect = Rect {
+                        x: area.x + 3,
+                        y: area.y + (top - skip) as u16,
+                        width: size.width,
+                        height: size.height,
+                    };
+                    frame.render_widget(p.widget(), rect.intersection(area));
+                }
+                bottom = top;
+            }
+            bottom = bottom.saturating_sub(1);
+        }
     }
 }
 

@@ -68,6 +68,15 @@ pub(super) fn run(net: &Net, command: AttachCommand) {
                 .await;
             Ok(None)
         }),
+        AttachCommand::CompletePath(typed) => {
+            let events = net.events.clone();
+            tokio::spawn(async move {
+                let completed = complete_path(&typed).await;
+                let _ = events.send(crate::state::Event::Net(
+                    AttachEvent::PathCompleted { typed, completed }.into(),
+                ));
+            });
+        }
         AttachCommand::Thumbnail(id) => net.rest(move |auth, _| async move {
             let bytes = auth
                 .call(|c| async move {
@@ -261,4 +270,82 @@ pub async fn save(auth: &Auth, attachment: &Attachment, target: &Path) -> Result
         .await
         .map_err(io)?;
     Ok(target)
+}
+
+/// Completes the last part of a typed path from its directory: the longest common prefix
+/// of the matching entries, with a `/` after a lone directory. Hidden entries only when the
+/// typed part starts with a dot. What was typed comes back unchanged when nothing matches.
+pub async fn complete_path(typed: &str) -> String {
+    let (dir_part, prefix) = match typed.rfind('/') {
+        Some(i) => typed.split_at(i + 1),
+        None => ("", typed),
+    };
+    let dir = if dir_part.is_empty() {
+        PathBuf::from(".")
+    } else {
+        expand(dir_part)
+    };
+    let Ok(mut entries) = tokio::fs::read_dir(&dir).await else {
+        return typed.to_owned();
+    };
+    let mut names: Vec<(String, bool)> = Vec::new();
+    while let Ok(Some(entry)) = entries.next_entry().await {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with(prefix) && (prefix.starts_with('.') || !name.starts_with('.')) {
+            let is_dir = tokio::fs::metadata(entry.path())
+                .await
+                .is_ok_and(|m| m.is_dir());
+            names.push((name, is_dir));
+        }
+        if names.len() > 1000 {
+            break;
+        }
+    }
+    match names.as_slice() {
+        [] => typed.to_owned(),
+        [(name, true)] => format!("{dir_part}{name}/"),
+        [(name, false)] => format!("{dir_part}{name}"),
+        [(first, _), rest @ ..] => {
+            let mut common = first.clone();
+            for (name, _) in rest {
+                let shared = common
+                    .char_indices()
+                    .zip(name.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .last()
+                    .map_or(0, |((i, a), _)| i + a.len_utf8());
+                common.truncate(shared);
+            }
+            format!("{dir_part}{common}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn paths_complete_to_the_longest_shared_prefix() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = format!("{}/", dir.path().display());
+        std::fs::write(dir.path().join("cat-1.png"), b"x").unwrap();
+        std::fs::write(dir.path().join("cat-2.png"), b"x").unwrap();
+        std::fs::create_dir(dir.path().join("pictures")).unwrap();
+        std::fs::write(dir.path().join(".hidden.png"), b"x").unwrap();
+        assert_eq!(
+            complete_path(&format!("{base}c")).await,
+            format!("{base}cat-")
+        );
+        assert_eq!(
+            complete_path(&format!("{base}p")).await,
+            format!("{base}pictures/")
+        );
+        assert_eq!(
+            complete_path(&format!("{base}.h")).await,
+            format!("{base}.hidden.png")
+        );
+        assert_eq!(complete_path(&format!("{base}z")).await, format!("{base}z"));
+        assert_eq!(complete_path("/no/such/dir/x").await, "/no/such/dir/x");
+    }
 }

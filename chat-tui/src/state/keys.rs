@@ -421,6 +421,12 @@ fn send(state: &mut AppState, out: &mut Vec<Command>) {
         }),
         Mode::New | Mode::Reply(_) => {
             let attachments = super::attachments::take_ready(state, chat_id, mode);
+            // Images alone: no caption rather than a whitespace one the server refuses.
+            let text = if text.trim().is_empty() {
+                String::new()
+            } else {
+                text
+            };
             let pending = PendingSend {
                 attachments,
                 client_id: uuid::Uuid::now_v7().to_string(),

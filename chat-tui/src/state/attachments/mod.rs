@@ -199,6 +199,12 @@ pub(super) fn overlay_key(
                 input.pop();
                 true
             }
+            KeyCode::Tab => {
+                out.push(Command::Attachment(AttachCommand::CompletePath(
+                    input.clone(),
+                )));
+                true
+            }
             KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 input.clear();
                 true
@@ -358,6 +364,14 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
                 out.push(Command::OpenUrl(shown));
             } else {
                 state.notice = Some(format!("saved {name} to {shown}"));
+            }
+        }
+        AttachEvent::PathCompleted { typed, completed } => {
+            // Only if nothing was typed since it was asked.
+            if let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &mut state.overlay
+                && *input == typed
+            {
+                *input = completed;
             }
         }
         AttachEvent::Thumbnail(id, bytes) => {

@@ -234,6 +234,8 @@ fn an_image_needs_no_caption() {
         local_id: 1,
         attachment: stored.clone(),
     })));
+    // Spaces alone are no caption (the server refuses whitespace-only text).
+    type_text(&mut state, "  ");
     let sent = sends(&state.update(key(KeyCode::Enter)));
     assert_eq!(sent[0].content, "");
     assert_eq!(sent[0].attachment_ids, vec![stored.id]);
@@ -346,4 +348,33 @@ fn thumbnails_are_asked_once_and_only_when_previews_can_be_drawn() {
     state.attachments.preview = PreviewMode::Off;
     state.attachments.thumbnails.clear();
     assert!(attach_commands(&state.update(Event::Resize(80, 24))).is_empty());
+}
+
+#[test]
+fn tab_in_the_path_prompt_completes_unless_typing_went_on() {
+    let (mut state, _) = with_images(Vec::new());
+    state.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::ALT,
+    )));
+    type_text(&mut state, "~/Pic");
+    let commands = state.update(key(KeyCode::Tab));
+    assert_eq!(
+        attach_commands(&commands),
+        vec![AttachCommand::CompletePath("~/Pic".into())]
+    );
+    let completed = |typed: &str| {
+        Event::Net(NetEvent::Attachment(AttachEvent::PathCompleted {
+            typed: typed.into(),
+            completed: "~/Pictures/".into(),
+        }))
+    };
+    state.update(completed("~/Pi"));
+    let input = |state: &AppState| match &state.overlay {
+        Some(Overlay::Attach(AttachOverlay::Path { input, .. })) => input.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(input(&state), "~/Pic");
+    state.update(completed("~/Pic"));
+    assert_eq!(input(&state), "~/Pictures/");
 }

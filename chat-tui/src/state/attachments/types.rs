@@ -129,6 +129,8 @@ pub enum AttachCommand {
     },
     /// Delete an upload that will not be sent.
     Discard(AttachmentId),
+    /// Complete the path typed in the prompt from the directory's entries.
+    CompletePath(String),
     /// Fetch the thumbnail for an inline preview (at most [`MAX_THUMBNAIL_BYTES`]).
     Thumbnail(AttachmentId),
 }
@@ -162,6 +164,13 @@ pub enum AttachEvent {
         path: PathBuf,
         /// Open it with the system viewer.
         open: bool,
+    },
+    /// The completion of a typed path.
+    PathCompleted {
+        /// What was typed when it was asked.
+        typed: String,
+        /// The longest completion the directory allows.
+        completed: String,
     },
     /// A thumbnail arrived (or could not be had).
     Thumbnail(AttachmentId, Option<Vec<u8>>),

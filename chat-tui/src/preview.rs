@@ -29,6 +29,12 @@ pub fn query(mode: PreviewMode) -> Option<Picker> {
     if mode == PreviewMode::Off {
         return None;
     }
+    if multiplexed() {
+        // tmux and screen drop the query unless passthrough is on; the unanswered query's
+        // reader would then stay on standard input and swallow the user's first keys.
+        tracing::debug!("inside tmux or screen: no image previews");
+        return None;
+    }
     let picker = match Picker::from_query_stdio() {
         Ok(picker) => picker,
         Err(e) => {
@@ -38,6 +44,12 @@ pub fn query(mode: PreviewMode) -> Option<Picker> {
     };
     let graphics = picker.protocol_type() != ProtocolType::Halfblocks;
     (graphics || mode == PreviewMode::Halfblocks).then_some(picker)
+}
+
+fn multiplexed() -> bool {
+    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("STY").is_some_and(|v| !v.is_empty())
+        || std::env::var("TERM").is_ok_and(|t| t.starts_with("tmux") || t.starts_with("screen"))
 }
 
 /// An encoded preview, ready to draw. Cheap to clone; compared by identity.

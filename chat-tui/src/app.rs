@@ -144,7 +144,12 @@ where
             let _ = std::io::stdout().flush();
         }
         Command::OpenUrl(url) => {
-            let _ = std::process::Command::new("xdg-open")
+            let opener = if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            };
+            let _ = std::process::Command::new(opener)
                 .arg(url)
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())

@@ -238,6 +238,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         state.notice = Some(format!("config.toml [keys]: {}", problems.join("; ")));
     }
     state.restored_drafts = setup.drafts.load();
+    state.attachments.preview = setup.config.attachments.preview;
+    state.attachments.downloads_dir = net::attachments::downloads_dir();
     let (events_tx, events_rx) = mpsc::unbounded_channel();
     let net = net::spawn(
         setup.server.clone(),
@@ -248,6 +250,8 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         let _ = net.send(open_command(&target));
     }
     let _guard = crate::app::TerminalGuard::enter()?;
+    // Before the event loop reads standard input: the terminal answers the query there.
+    state.attachments.picker = crate::preview::query(state.attachments.preview);
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let result = crate::app::run(
         &mut terminal,

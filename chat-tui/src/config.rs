@@ -25,6 +25,17 @@ pub struct Config {
     pub theme: Theme,
     /// Key overrides: `"ctrl-k" = "quick-switcher"`; `"x" = "none"` unbinds a key.
     pub keys: BTreeMap<String, String>,
+    /// Image attachments.
+    pub attachments: AttachmentsConfig,
+}
+
+/// `[attachments]`.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AttachmentsConfig {
+    /// Inline previews: `auto` (graphics protocol when the terminal has one), `halfblocks`
+    /// (and coloured half blocks elsewhere), `off` (the attachment line only).
+    pub preview: crate::state::attachments::PreviewMode,
 }
 
 /// One account.

@@ -99,6 +99,9 @@ actions! {
     Contacts "contacts" "Contacts, requests and blocked users",
     Mute "mute" "Mute the open chat, or unmute it",
     CopyLink "copy-link" "Copy the link of the selected message",
+    OpenAttachment "open-attachment" "Open the selected message's image",
+    SaveAttachment "save-attachment" "Save the selected message's image",
+    AttachFile "attach-file" "Attach an image to the next message",
 }
 
 /// A key with its modifiers, as written in `config.toml` (`ctrl-k`, `alt-1`, `shift-tab`).
@@ -314,6 +317,9 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Composer, "up", Action::HistoryPrev),
     (Context::Composer, "down", Action::HistoryNext),
     (Context::Composer, "ctrl-e", Action::ExternalEditor),
+    (Context::Timeline, "a", Action::OpenAttachment),
+    (Context::Timeline, "s", Action::SaveAttachment),
+    (Context::Global, "alt-a", Action::AttachFile),
 ];
 
 /// The bindings in force.

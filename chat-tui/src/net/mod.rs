@@ -2,6 +2,7 @@
 //! channels, so a slow or dead server never blocks typing or scrolling. Every REST call runs
 //! on its own task; results come back as [`NetEvent`]s.
 
+pub mod attachments;
 mod auth;
 mod social;
 pub mod socket;
@@ -387,6 +388,7 @@ impl Net {
                 });
             }
             Command::Social(command) => social::run(self, command),
+            Command::Attachment(command) => attachments::run(self, command),
             Command::Notify { .. }
             | Command::Copy(_)
             | Command::OpenUrl(_)

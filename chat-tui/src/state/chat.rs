@@ -32,6 +32,8 @@ pub struct PendingSend {
     pub state: PendingState,
     /// When it was written.
     pub created_at: OffsetDateTime,
+    /// Uploaded images it carries.
+    pub attachments: Vec<common::api::Attachment>,
 }
 
 /// What applying a numbered event did.

@@ -114,6 +114,8 @@ pub enum NetEvent {
     LoggedOut,
     /// Search, contacts, blocks, mutes, links, roles.
     Social(super::social::SocialEvent),
+    /// Uploads, downloads and thumbnails.
+    Attachment(super::attachments::AttachEvent),
 }
 
 /// What the reducer asks for.
@@ -259,6 +261,8 @@ pub enum Command {
     ExternalEditor(String),
     /// Search, contacts, blocks, mutes, links, roles.
     Social(super::social::SocialCommand),
+    /// Upload, open, save or discard an attachment, or fetch a thumbnail.
+    Attachment(super::attachments::AttachCommand),
     /// Leave the program.
     Quit,
 }

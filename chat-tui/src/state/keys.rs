@@ -228,6 +228,9 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 chat.selected = None;
             }
         }
+        Action::OpenAttachment | Action::SaveAttachment | Action::AttachFile => {
+            super::attachments::action(state, action, out);
+        }
         Action::ExternalEditor => {
             if let Some(chat) = state.current() {
                 out.push(Command::ExternalEditor(chat.composer.text().to_owned()));
@@ -377,19 +380,34 @@ fn resend(chat_id: common::ChatId, p: &PendingSend) -> Command {
         metadata: None,
         reply_to_id: p.reply_to,
         client_id: p.client_id.clone(),
-        attachment_ids: Vec::new(),
+        attachment_ids: p.attachments.iter().map(|a| a.id).collect(),
     })
 }
 
 fn send(state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now;
+    let Some(chat_id) = state.selected else {
+        return;
+    };
+    let with_images = super::attachments::has_ready(state, chat_id);
     let Some(chat) = state.current_mut() else {
         return;
     };
-    if chat.composer.text().trim().is_empty() {
+    let command = chat.composer.text().starts_with('/') && !chat.composer.text().starts_with("//");
+    let editing = matches!(chat.composer.mode, Mode::Edit(_));
+    if chat.composer.text().trim().is_empty() && (!with_images || editing) {
         return;
     }
-    let chat_id = chat.id();
+    if !command
+        && !editing
+        && let Err(why) = super::attachments::check_send(state, chat_id)
+    {
+        state.notice = Some(why);
+        return;
+    }
+    let Some(chat) = state.current_mut() else {
+        return;
+    };
     let (text, mode) = chat.composer.take();
     if text.starts_with('/') && !text.starts_with("//") {
         slash::run(state, &text, out);
@@ -409,7 +427,15 @@ fn send(state: &mut AppState, out: &mut Vec<Command>) {
             content: text,
         }),
         Mode::New | Mode::Reply(_) => {
+            let attachments = super::attachments::take_ready(state, chat_id, mode);
+            // Images alone: no caption rather than a whitespace one the server refuses.
+            let text = if text.trim().is_empty() {
+                String::new()
+            } else {
+                text
+            };
             let pending = PendingSend {
+                attachments,
                 client_id: uuid::Uuid::now_v7().to_string(),
                 content: text,
                 reply_to: match mode {
@@ -431,6 +457,9 @@ fn send(state: &mut AppState, out: &mut Vec<Command>) {
 pub(super) fn paste(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
     match state.screen {
         Screen::Login => state.login.paste(text),
+        Screen::Main if let Some(Overlay::Attach(attach)) = &mut state.overlay => {
+            super::attachments::paste(attach, text);
+        }
         Screen::Main if state.overlay.is_none() => {
             state.focus = Focus::Composer;
             let text = text.replace("\r\n", "\n").replace('\r', "\n");

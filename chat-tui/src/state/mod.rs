@@ -2,6 +2,7 @@
 //! (state + event -> state + commands). No I/O happens here; the terminal loop and the
 //! network task carry out the returned [`Command`]s.
 
+pub mod attachments;
 pub mod chat;
 pub mod composer;
 pub mod contacts;
@@ -120,6 +121,8 @@ pub struct AppState {
     pub social: social::Social,
     /// The program should end.
     pub quit: bool,
+    /// Uploads in the composers, previews, the download directory.
+    pub attachments: attachments::Attachments,
 }
 
 impl AppState {
@@ -152,6 +155,7 @@ impl AppState {
             idle_away: false,
             social: social::Social::default(),
             quit: false,
+            attachments: attachments::Attachments::default(),
         }
     }
 
@@ -187,6 +191,9 @@ impl AppState {
         }
         self.after_update(&mut out);
         jump::after_update(self, &mut out);
+        if self.screen == Screen::Main {
+            attachments::want_thumbnails(self, &mut out);
+        }
         out
     }
 

@@ -192,6 +192,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             }
         }
         NetEvent::Notice(text) => state.notice = Some(text),
+        NetEvent::Attachment(event) => super::attachments::apply(state, event, out),
         NetEvent::LoggedOut => {
             state.screen = Screen::Login;
             state.me = None;
@@ -223,7 +224,7 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
                     metadata: None,
                     reply_to_id: p.reply_to,
                     client_id: p.client_id.clone(),
-                    attachment_ids: Vec::new(),
+                    attachment_ids: p.attachments.iter().map(|a| a.id).collect(),
                 }));
             }
         }

@@ -40,6 +40,8 @@ pub enum Overlay {
         /// The new owner.
         user_id: UserId,
     },
+    /// Pick one of a message's attachments, or type a path to upload or save.
+    Attach(super::attachments::AttachOverlay),
 }
 
 /// What a form is for.

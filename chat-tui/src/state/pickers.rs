@@ -139,6 +139,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             super::roles::confirm_transfer(*chat_id, *user_id, key, out);
             false
         }
+        Overlay::Attach(attach) => super::attachments::overlay_key(state, attach, key, out),
         Overlay::ConfirmDelete(message_id) => {
             if matches!(key.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
                 out.push(Command::Delete(*message_id));

@@ -35,6 +35,10 @@ pub const NAMES: &[&str] = &[
     "/profile",
     "/settings",
     "/name",
+    "/attach",
+    "/detach",
+    "/open",
+    "/save",
 ];
 
 #[allow(clippy::too_many_lines)] // one arm per command reads best as one table
@@ -60,6 +64,9 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/quit", _) => out.push(Command::Quit),
         ("/help", _) => state.overlay = Some(Overlay::Help { scroll: 0 }),
         ("/logout", _) => out.push(Command::Logout),
+        ("/attach" | "/detach" | "/open" | "/save", _) => {
+            super::attachments::slash(state, name, rest, out);
+        }
         ("/dm", _) if rest.is_empty() => {
             state.overlay = Some(Overlay::NewDirect(Picker::default()));
         }

@@ -1,6 +1,7 @@
 //! Render functions of the state: they only read [`AppState`] and draw. The layout fits
 //! 80x24 and grows with the terminal.
 
+mod attachments;
 mod chat_list;
 mod contacts;
 mod login;
@@ -269,7 +270,7 @@ fn composer_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &The
         }
         Mode::Edit(_) => " editing (Esc cancels) ".to_owned(),
     };
-    let block = border(theme, focused).title(title);
+    let block = attachments::composer_block(border(theme, focused).title(title), state, theme);
     let inner = block.inner(area);
     let text = chat.composer.text();
     let placeholder = text.is_empty() && !focused;

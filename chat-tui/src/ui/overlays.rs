@@ -98,6 +98,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
         }
         Overlay::Form(form) => form_box(frame, area, state, form, theme),
+        Overlay::Attach(attach) => super::attachments::draw_overlay(frame, attach, theme),
         Overlay::Search(search) => super::search::draw(frame, area, state, search, theme),
         Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, *contacts, theme),
         Overlay::AddContact(picker) => {

@@ -45,6 +45,8 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
     // the rows above it.
     let anchor = chat.selected.unwrap_or(len - 1).min(len - 1);
     let mut lines: Vec<Line<'static>> = Vec::new();
+    // (item, line count) in screen order, to place image previews.
+    let mut items: Vec<(usize, usize)> = Vec::new();
     let mut index = anchor + 1;
     while index > 0 && lines.len() < rows {
         index -= 1;
@@ -63,6 +65,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
                 line.spans.insert(0, Span::raw(" "));
             }
         }
+        items.insert(0, (index, item.len()));
         item.append(&mut lines);
         lines = item;
     }
@@ -79,6 +82,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         for line in &mut item {
             line.spans.insert(0, Span::raw(" "));
         }
+        items.push((next, item.len()));
         below.append(&mut item);
         next += 1;
     }
@@ -92,7 +96,9 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         height: inner.height - pad as u16,
         ..inner
     };
+    let count = shown.len();
     frame.render_widget(Paragraph::new(shown), area);
+    super::attachments::draw_previews(frame, area, skip, count, &items, chat, state);
 }
 
 fn message_lines(
@@ -179,7 +185,11 @@ fn message_lines(
             theme.fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
         ));
     } else {
-        body(&mut out, m, width, theme);
+        // An image without a caption has no text line.
+        if m.attachments.is_empty() || m.content.as_deref().is_some_and(|c| !c.is_empty()) {
+            body(&mut out, m, width, theme);
+        }
+        super::attachments::lines(&mut out, state, m, width, theme);
     }
     if !m.reactions.is_empty() {
         let me = state.my_id();
@@ -249,12 +259,14 @@ fn pending_lines(
         ),
         status,
     ])];
-    for line in sanitize::block(&p.content).split('\n') {
+    let caption = !p.content.is_empty() || p.attachments.is_empty();
+    for line in sanitize::block(&p.content).split('\n').filter(|_| caption) {
         out.extend(text::wrap(
             &text::inline(line, theme.fg(Color::Gray)),
             width.saturating_sub(1),
             &Span::raw("  "),
         ));
     }
+    super::attachments::pending_lines(&mut out, &p.attachments, width.saturating_sub(1), theme);
     out
 }

@@ -3,6 +3,7 @@
 //! It keeps the current tokens so callers do not thread them through every call;
 //! `login` stores them, `refresh` rotates them, `logout` forgets them.
 
+mod attachments;
 mod chats;
 pub mod search;
 mod social;
@@ -53,6 +54,7 @@ pub enum ClientError {
     Frame(ErrorBody),
 }
 
+pub use attachments::AttachmentFile;
 pub use chats::PageAt;
 pub use socket::{Socket, SocketReader, SocketWriter};
 

@@ -106,6 +106,7 @@ impl Server {
             config.attachments.clone(),
         );
         media.start_cleanup();
+        crate::social::events::start_pruning(store.clone(), config.sync.user_events_retention_days);
         let indexer = Indexer::new(store.clone());
         indexer.start(Duration::from_millis(config.search.index_interval_ms));
         let state = AppState {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::ConfigArgs;
 pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
 pub use secret::Secret;
-pub use social::{ContactsConfig, PushConfig, link_host};
+pub use social::{ContactsConfig, PushConfig, SyncConfig, link_host};
 
 /// Why a configuration was refused. The message always names the key.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +79,8 @@ pub struct Config {
     pub attachments: AttachmentsConfig,
     /// Full-text search.
     pub search: SearchConfig,
+    /// Resync: how long the per-user event log is kept.
+    pub sync: SyncConfig,
 }
 
 /// `[ws]`.
@@ -249,6 +251,7 @@ impl Default for Config {
             push: PushConfig::default(),
             attachments: AttachmentsConfig::default(),
             search: SearchConfig::default(),
+            sync: SyncConfig::default(),
         }
     }
 }
@@ -495,6 +498,7 @@ impl Config {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
+        self.sync.validate()?;
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-//! `[contacts]` and `[push]`: the social side's settings (file only).
+//! `[contacts]`, `[push]` and `[sync]`: the social side's settings (file only).
 
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +66,37 @@ impl Default for PushConfig {
             allow_private: false,
             allowed_hosts: Vec::new(),
         }
+    }
+}
+
+/// `[sync]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Per-user events (contacts, blocks, notifications) older than this many days are
+    /// deleted; a client whose `userSeq` is older is told to reload them from scratch.
+    pub user_events_retention_days: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            user_events_retention_days: 30,
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The rules of `[sync]`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=36_500).contains(&self.user_events_retention_days) {
+            return Err(ConfigError::Invalid {
+                key: "sync.user_events_retention_days",
+                env: "-",
+                message: "must be between 1 and 36500".to_owned(),
+            });
+        }
+        Ok(())
     }
 }
 

@@ -81,6 +81,17 @@ pub struct Config {
     pub search: SearchConfig,
     /// Resync: how long the per-user event log is kept.
     pub sync: SyncConfig,
+    /// Prometheus metrics.
+    pub metrics: MetricsConfig,
+}
+
+/// `[metrics]`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve Prometheus metrics on `GET /metrics` at this address, a listener of its own
+    /// (e.g. `127.0.0.1:9090`); unset: no metrics endpoint. Not on the public listener.
+    pub listen: Option<SocketAddr>,
 }
 
 /// `[ws]`.
@@ -252,6 +263,7 @@ impl Default for Config {
             attachments: AttachmentsConfig::default(),
             search: SearchConfig::default(),
             sync: SyncConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod hub;
 pub mod media;
 pub mod messages;
+pub mod metrics;
 pub mod ratelimit;
 pub mod realtime;
 pub mod search;

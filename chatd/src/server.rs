@@ -23,6 +23,7 @@ use crate::http::{self, AppState};
 use crate::hub::Hub;
 use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
+use crate::metrics::Metrics;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::search::{Indexer, SearchService};
@@ -106,21 +107,18 @@ impl Server {
             config.attachments.clone(),
         );
         media.start_cleanup();
+        crate::social::events::start_pruning(store.clone(), config.sync.user_events_retention_days);
         let indexer = Indexer::new(store.clone());
         indexer.start(Duration::from_millis(config.search.index_interval_ms));
+        let (messages, metrics) =
+            messages_and_metrics(&store, &hub, &registry, &config, social.hooks.clone());
         let state = AppState {
             search: SearchService::new(store.clone(), indexer),
             media,
             users: UserService::new(store.clone()),
-            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks.clone()),
-            messages: MessageService::new(
-                store.clone(),
-                hub.clone(),
-                config.limits.messages_per_sec,
-                config.limits.messages_burst,
-            )
-            .with_social(social.hooks)
-            .with_max_attachments(config.attachments.max_per_message),
+            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks),
+            messages,
+            metrics,
             sync: SyncService::new(store.clone()).with_blocks(blocks),
             contacts: social.contacts,
             links: social.links,
@@ -142,6 +140,11 @@ impl Server {
     /// The store, for callers that need the database directly (tests, `chatctl`).
     pub fn store(&self) -> &Store {
         &self.state.store
+    }
+
+    /// `GET /metrics`, for the metrics listener (`[metrics] listen`).
+    pub fn metrics_router(&self) -> axum::Router {
+        self.state.metrics.router()
     }
 
     /// The HTTP application.
@@ -193,6 +196,31 @@ impl Server {
     }
 }
 
+/// The message service, and the metrics that count what it and `registry` do.
+fn messages_and_metrics(
+    store: &Store,
+    hub: &Hub,
+    registry: &Arc<Registry>,
+    config: &Config,
+    hooks: crate::social::SocialHooks,
+) -> (MessageService, Metrics) {
+    let messages = MessageService::new(
+        store.clone(),
+        hub.clone(),
+        config.limits.messages_per_sec,
+        config.limits.messages_burst,
+    )
+    .with_social(hooks)
+    .with_max_attachments(config.attachments.max_per_message);
+    let metrics = Metrics::new(
+        store.clone(),
+        registry.clone(),
+        messages.send_metrics(),
+        registry.deliveries(),
+    );
+    (messages, metrics)
+}
+
 /// Redis calls fail fast while Redis is away, so that nothing that merely consults it (rate
 /// limits, readiness) hangs; the manager reconnects in the background.
 fn redis_manager_config() -> redis::aio::ConnectionManagerConfig {
@@ -239,13 +267,31 @@ pub async fn run(
         (None, Some(pg)) => pg.connect_options(embedded_pg::DATABASE),
         (None, None) => unreachable!("the embedded cluster exists when no URL is set"),
     };
+    let metrics_listen = config.metrics.listen;
     let served = async {
         let server = Server::build(config, database).await?;
+        let metrics = match metrics_listen {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("metrics.listen: binding {addr}"))?;
+                let addr = listener.local_addr()?;
+                println!("chatd metrics on http://{addr}/metrics");
+                Some(tokio::spawn(
+                    axum::serve(listener, server.metrics_router()).into_future(),
+                ))
+            }
+            None => None,
+        };
         let addr = listener.local_addr()?;
         info!(%addr, "ready");
         println!("chatd serving on http://{addr}");
         notify_systemd(sd_notify::NotifyState::Ready);
-        server.serve(listener, shutdown).await
+        let result = server.serve(listener, shutdown).await;
+        if let Some(task) = metrics {
+            task.abort();
+        }
+        result
     }
     .await;
     if let Some(pg) = embedded

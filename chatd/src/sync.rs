@@ -118,12 +118,24 @@ impl SyncService {
                 events: Vec::new(),
                 last_seq,
                 has_more: false,
+                cursor_expired: false,
             });
         };
         let mut rows = self
             .store
             .user_events_after(caller, cursor, i64::from(limit) + 1)
             .await?;
+        // The log is gap-free and committed in seq order (the head row's lock), and
+        // `last_seq` was read first: an event after the cursor that should be there and is
+        // not was pruned.
+        if cursor < last_seq && rows.first().is_none_or(|row| row.seq != cursor + 1) {
+            return Ok(UserSync {
+                events: Vec::new(),
+                last_seq,
+                has_more: false,
+                cursor_expired: true,
+            });
+        }
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let events = rows
@@ -138,6 +150,7 @@ impl SyncService {
             events,
             last_seq,
             has_more,
+            cursor_expired: false,
         })
     }
 

@@ -456,3 +456,69 @@ async fn uploads_can_be_deleted_and_unattached_ones_are_cleaned_up() {
     assert_eq!(stored_files(dir.path()), 2);
     assert_eq!(rows(&server).await, 1);
 }
+
+/// The same flow with `storage = "s3"`, against an S3-compatible server over HTTP.
+#[tokio::test]
+async fn attachments_live_in_an_s3_bucket() {
+    let s3 = testkit::S3Server::start().await;
+    let dir = testkit::temp_dir();
+    let mut config = test_config();
+    config.data_dir = dir.path().to_path_buf();
+    config.attachments = s3.attachments_config(&config.attachments);
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let (carol, _) = server.user("carol").await;
+    let chat = group(&ada, &[bob_t.user.id]).await;
+
+    let png = upload(
+        &ada,
+        "cat.png",
+        "image/png",
+        encoded(800, 600, ImageFormat::Png),
+    )
+    .await
+    .unwrap();
+    assert!(png.thumbnail);
+    // The file and its thumbnail are objects in the bucket, nothing is on the local disk.
+    assert_eq!(s3.keys().len(), 2, "{:?}", s3.keys());
+    assert_eq!(stored_files(dir.path()), 0);
+    send_with(&ada, chat, "", "m1", vec![png.id]).await.unwrap();
+
+    let (status, bytes, mime) = get(&bob, &format!("/api/attachments/{}", png.id)).await;
+    assert_eq!((status, mime.as_str()), (200, "image/png"));
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (800, 600));
+    let (status, bytes, _) = get(&bob, &format!("/api/attachments/{}/thumbnail", png.id)).await;
+    assert_eq!(status, 200);
+    let thumb = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    for path in [
+        format!("/api/attachments/{}", png.id),
+        format!("/api/attachments/{}/thumbnail", png.id),
+    ] {
+        assert_eq!(get(&carol, &path).await.0, 404);
+    }
+
+    // Deleting an unattached upload removes both of its objects from the bucket.
+    let loose = upload(&ada, "a.png", "image/png", encoded(8, 8, ImageFormat::Png))
+        .await
+        .unwrap();
+    assert_eq!(s3.keys().len(), 4);
+    let deleted = ada
+        .request(Method::DELETE, &format!("/api/attachments/{}", loose.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert_eq!(
+        get(&ada, &format!("/api/attachments/{}", loose.id)).await.0,
+        404
+    );
+    assert_eq!(s3.keys().len(), 2);
+    // The attached image is still served.
+    assert_eq!(
+        get(&bob, &format!("/api/attachments/{}", png.id)).await.0,
+        200
+    );
+}

@@ -353,3 +353,64 @@ async fn with_the_policy_on_direct_chats_need_a_contact() {
     .unwrap();
     direct().await.unwrap();
 }
+
+#[tokio::test]
+async fn pruned_user_events_make_an_older_cursor_reload_from_scratch() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let (cyd, _) = server.user("cyd").await;
+    let request = |client: &common::client::Client| {
+        client
+            .request(Method::POST, "/api/contacts")
+            .json(&json!({"userId": bob_t.user.id}))
+            .send()
+    };
+    assert_eq!(request(&ada).await.unwrap().status().as_u16(), 201);
+    let fresh = sync_user(&bob, 0).await;
+    let user = fresh.user.as_ref().unwrap();
+    assert_eq!(
+        user_event_kinds(&fresh),
+        ["contact:request", "notification:new"]
+    );
+    assert!(!user.cursor_expired);
+    let old_seq = user.last_seq;
+
+    // A month later the pruning removes them; nothing else of Bob's is kept.
+    sqlx::query(
+        "UPDATE user_events SET created_at = now() - interval '31 days' WHERE user_id = $1",
+    )
+    .bind(bob_t.user.id.as_uuid())
+    .execute(server.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        chatd::social::events::prune(server.store(), 30)
+            .await
+            .unwrap(),
+        2
+    );
+    let gone = sync_user(&bob, 0).await;
+    let user = gone.user.as_ref().unwrap();
+    assert!(user.cursor_expired, "a cursor before the pruned events");
+    assert!(user.events.is_empty());
+    assert_eq!(user.last_seq, old_seq);
+    // A client that had everything misses nothing.
+    assert!(!sync_user(&bob, old_seq).await.user.unwrap().cursor_expired);
+
+    // New events after the pruning: a cursor in the pruned range still has to reload, one
+    // at the pruning point reads them.
+    assert_eq!(request(&cyd).await.unwrap().status().as_u16(), 201);
+    let behind = sync_user(&bob, old_seq - 1).await;
+    assert!(behind.user.as_ref().unwrap().cursor_expired);
+    assert!(behind.user.as_ref().unwrap().events.is_empty());
+    let current = sync_user(&bob, old_seq).await;
+    assert!(!current.user.as_ref().unwrap().cursor_expired);
+    assert_eq!(
+        user_event_kinds(&current),
+        ["contact:request", "notification:new"]
+    );
+    // Ada's events are recent and kept.
+    let ada_sync = sync_user(&ada, 0).await;
+    assert!(!ada_sync.user.as_ref().unwrap().cursor_expired);
+}

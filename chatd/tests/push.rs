@@ -1,6 +1,7 @@
 //! The push hook against a real HTTP receiver started here: users with no live connection
 //! get a JSON POST per notification (text only when configured), retried after a failure;
-//! connected users get none; endpoints are checked and capped per user.
+//! connected users get none; endpoints are checked and capped per user; endpoints on
+//! loopback and private addresses are refused unless the operator allows them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
@@ -83,6 +84,8 @@ fn push_config(include_text: bool) -> chatd::config::Config {
     let mut config = test_config();
     config.push.enabled = true;
     config.push.allow_http = true;
+    // The receiver is on loopback, which push refuses by default.
+    config.push.allow_private = true;
     config.push.include_text = include_text;
     config.push.backoff_ms = 50;
     config.push.retries = 3;
@@ -257,4 +260,96 @@ async fn endpoints_are_checked_capped_and_removable() {
         .await
         .unwrap();
     assert_eq!(list.devices.len(), 1);
+}
+
+#[tokio::test]
+async fn endpoints_on_local_addresses_are_refused_unless_allowed() {
+    let mut receiver = receiver(0).await;
+    let mut config = push_config(false);
+    config.push.allow_private = false;
+    config.push.allowed_hosts = vec!["127.0.0.1".into()];
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    for local in [
+        "http://127.0.0.2/x",
+        "http://10.0.0.1/x",
+        "http://192.168.1.10:8080/x",
+        "http://169.254.169.254/latest/meta-data",
+        "http://0.0.0.0/x",
+        "http://224.0.0.1/x",
+        "http://[::1]/x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://[fe80::1]/x",
+        "http://[fd00::1]/x",
+        "http://localhost/x",
+        "http://push.localhost/x",
+    ] {
+        let err = call::<PushDevice>(
+            &bob,
+            Method::POST,
+            "/api/push/devices",
+            Some(json!({"endpoint": local})),
+        )
+        .await
+        .unwrap_err();
+        match err {
+            common::client::ClientError::Api { body, .. } => {
+                assert_eq!(body.code, common::ErrorCode::Forbidden, "{local}");
+                assert!(body.message.contains("push.allowed_hosts"), "{local}");
+            }
+            other => panic!("{local}: {other}"),
+        }
+    }
+    // The allowed host is accepted and pushed to.
+    register(&bob, &format!("{}/allowed", receiver.url)).await;
+    // Devices that passed registration before the operator narrowed `[push]`, or whose
+    // name now resolves to a loopback address, get nothing either.
+    let port = receiver
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for endpoint in [
+        format!("http://localhost:{port}/push/by-name"),
+        format!("http://[::1]:{port}/push/literal"),
+    ] {
+        server
+            .store()
+            .add_push_device(
+                uuid::Uuid::now_v7(),
+                bob_t.user.id.as_uuid(),
+                &endpoint,
+                None,
+                10,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let chat = group(&ada, "Team", None, &[bob_t.user.id]).await.chat.id;
+    let push = next_push(&mut receiver).await;
+    assert_eq!(push.notification.unwrap().chat_id, Some(chat));
+    let refused_both = testkit::eventually(Duration::from_secs(20), || async {
+        let list: PushDeviceList = call(&bob, Method::GET, "/api/push/devices", None)
+            .await
+            .unwrap();
+        list.devices
+            .iter()
+            .filter(|d| {
+                d.endpoint.contains("/push/by-name") || d.endpoint.contains("/push/literal")
+            })
+            .all(|d| d.failures == 1)
+    })
+    .await;
+    assert!(refused_both, "both local devices recorded as failed");
+    assert_eq!(
+        receiver.attempts.load(Ordering::SeqCst),
+        1,
+        "only the allowed endpoint was reached"
+    );
 }

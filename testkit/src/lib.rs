@@ -8,6 +8,7 @@
 //! - Every test gets its own database, cloned from a template migrated once per schema.
 //! - [`TestServer`] runs a real chatd on `127.0.0.1:0` in-process; [`ChatdProcess`] runs
 //!   the real binary for lifecycle tests.
+//! - [`S3Server`] (feature `s3`) is an S3-compatible server in the test process.
 
 // Test support fails loudly: a setup that cannot start is a failed test, not an error to handle.
 #![allow(clippy::missing_panics_doc)]
@@ -16,12 +17,16 @@ pub mod chat;
 mod postgres;
 mod process;
 mod redis_server;
+#[cfg(feature = "s3")]
+mod s3;
 mod server;
 pub mod ws;
 
 pub use postgres::{PrivatePostgres, TestDb, fresh_db, shared_postgres};
 pub use process::ChatdProcess;
 pub use redis_server::{PrivateRedis, shared_redis_url};
+#[cfg(feature = "s3")]
+pub use s3::S3Server;
 pub use server::{TestServer, password, test_config};
 
 use std::path::PathBuf;

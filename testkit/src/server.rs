@@ -49,6 +49,8 @@ pub struct TestServer {
     pub base_url: String,
     /// The configuration it runs with.
     pub config: Config,
+    /// `http://addr/metrics` when `config.metrics.listen` is set (bind `127.0.0.1:0`).
+    pub metrics_url: Option<String>,
     store: Store,
     db: Option<TestDb>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -79,6 +81,15 @@ impl TestServer {
             .await
             .unwrap_or_else(|e| panic!("building chatd: {e:#}"));
         let store = server.store().clone();
+        let mut metrics_url = None;
+        if let Some(listen) = config.metrics.listen {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .unwrap_or_else(|e| panic!("binding the metrics listener: {e}"));
+            let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+            metrics_url = Some(format!("http://{addr}/metrics"));
+            tokio::spawn(axum_serve(listener, server.metrics_router()));
+        }
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(server.serve(listener, async {
             let _ = rx.await;
@@ -87,6 +98,7 @@ impl TestServer {
             addr,
             base_url: format!("http://{addr}"),
             config,
+            metrics_url,
             store,
             db: None,
             shutdown: Some(tx),
@@ -174,4 +186,9 @@ impl Drop for TestServer {
             task.abort();
         }
     }
+}
+
+/// Serves `router` on `listener` until the runtime ends (the test's metrics endpoint).
+async fn axum_serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    let _ = axum::serve(listener, router).await;
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::cli::ConfigArgs;
 pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
 pub use secret::Secret;
-pub use social::{ContactsConfig, PushConfig, link_host};
+pub use social::{ContactsConfig, PushConfig, SyncConfig, link_host};
 
 /// Why a configuration was refused. The message always names the key.
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +79,19 @@ pub struct Config {
     pub attachments: AttachmentsConfig,
     /// Full-text search.
     pub search: SearchConfig,
+    /// Resync: how long the per-user event log is kept.
+    pub sync: SyncConfig,
+    /// Prometheus metrics.
+    pub metrics: MetricsConfig,
+}
+
+/// `[metrics]`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Serve Prometheus metrics on `GET /metrics` at this address, a listener of its own
+    /// (e.g. `127.0.0.1:9090`); unset: no metrics endpoint. Not on the public listener.
+    pub listen: Option<SocketAddr>,
 }
 
 /// `[ws]`.
@@ -249,6 +262,8 @@ impl Default for Config {
             push: PushConfig::default(),
             attachments: AttachmentsConfig::default(),
             search: SearchConfig::default(),
+            sync: SyncConfig::default(),
+            metrics: MetricsConfig::default(),
         }
     }
 }
@@ -495,6 +510,7 @@ impl Config {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
+        self.sync.validate()?;
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-//! `[contacts]` and `[push]`: the social side's settings (file only).
+//! `[contacts]`, `[push]` and `[sync]`: the social side's settings (file only).
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,8 @@ impl Default for ContactsConfig {
 /// users with no live connection.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+// Each flag is an independent operator switch of the TOML file, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 pub struct PushConfig {
     /// Send pushes at all.
     pub enabled: bool,
@@ -42,6 +44,13 @@ pub struct PushConfig {
     pub allow_http: bool,
     /// Most push devices per user.
     pub max_devices_per_user: u32,
+    /// Allow endpoints on loopback, private, link-local and other non-public addresses
+    /// (off: such endpoints are refused, so users cannot make chatd post into its own
+    /// network).
+    pub allow_private: bool,
+    /// Hosts (names or addresses, as in the endpoint URL) that may be on non-public
+    /// addresses even with `allow_private` off, e.g. a distributor on the LAN.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for PushConfig {
@@ -54,7 +63,40 @@ impl Default for PushConfig {
             backoff_ms: 1000,
             allow_http: false,
             max_devices_per_user: 10,
+            allow_private: false,
+            allowed_hosts: Vec::new(),
         }
+    }
+}
+
+/// `[sync]`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    /// Per-user events (contacts, blocks, notifications) older than this many days are
+    /// deleted; a client whose `userSeq` is older is told to reload them from scratch.
+    pub user_events_retention_days: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        Self {
+            user_events_retention_days: 30,
+        }
+    }
+}
+
+impl SyncConfig {
+    /// The rules of `[sync]`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(1..=36_500).contains(&self.user_events_retention_days) {
+            return Err(ConfigError::Invalid {
+                key: "sync.user_events_retention_days",
+                env: "-",
+                message: "must be between 1 and 36500".to_owned(),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -82,6 +124,16 @@ pub fn validate(
     }
     if push.max_devices_per_user == 0 {
         return invalid("push.max_devices_per_user", "must be > 0");
+    }
+    if push
+        .allowed_hosts
+        .iter()
+        .any(|h| h.trim().is_empty() || h.contains(['/', ' ', '@']))
+    {
+        return invalid(
+            "push.allowed_hosts",
+            "each entry is a host name or address, e.g. \"ntfy.lan\" or \"10.0.0.5\"",
+        );
     }
     if let Some(url) = public_url {
         let parsed = url::Url::parse(url);

@@ -53,6 +53,8 @@ pub struct Registry {
     inner: RwLock<Inner>,
     next_id: AtomicU64,
     blocks: BlockCache,
+    /// Frames queued to connections (for metrics).
+    deliveries: prometheus_client::metrics::counter::Counter,
 }
 
 /// A registered connection: its id, queue and kill switch.
@@ -149,6 +151,11 @@ impl Registry {
     }
 
     /// How many connections this node holds.
+    pub fn deliveries(&self) -> &prometheus_client::metrics::counter::Counter {
+        &self.deliveries
+    }
+
+    /// Open connections on this node.
     pub fn connection_count(&self) -> usize {
         self.inner.read().map_or(0, |i| i.conns.len())
     }
@@ -189,6 +196,7 @@ impl Registry {
             .map(|actor| (self.blocks.hidden_from(&actor), actor.placeholder));
         let mut placeholder: Option<Utf8Bytes> = None;
         let mut slow = Vec::new();
+        let mut queued = 0u64;
         let text = Utf8Bytes::from(delivery.frame.to_string());
         if let Ok(inner) = self.inner.read() {
             let users: Vec<Uuid> = match &delivery.target {
@@ -232,10 +240,13 @@ impl Registry {
                     };
                     if conn.tx.try_send(frame).is_err() {
                         slow.push(*id);
+                    } else {
+                        queued += 1;
                     }
                 }
             }
         }
+        self.deliveries.inc_by(queued);
         for id in slow {
             self.kill(
                 id,

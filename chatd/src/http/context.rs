@@ -76,6 +76,7 @@ pub async fn request_context(State(state): State<AppState>, req: Request, next: 
         })
         .instrument(span.clone())
         .await;
+    state.metrics.http_response(response.status());
     span.in_scope(|| {
         info!(
             status = response.status().as_u16(),

@@ -81,6 +81,8 @@ pub struct AppState {
     pub media: MediaService,
     /// Full-text search.
     pub search: SearchService,
+    /// Prometheus metrics.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl std::fmt::Debug for AppState {

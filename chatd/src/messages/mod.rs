@@ -55,6 +55,11 @@ pub struct PageQuery {
 }
 
 impl MessageService {
+    /// The send path's counters, for metrics.
+    pub fn send_metrics(&self) -> &crate::metrics::SendMetrics {
+        self.writer.metrics()
+    }
+
     /// Builds the service; each user may send `per_sec` messages a second, `burst` at once.
     pub fn new(store: Store, hub: Hub, per_sec: u32, burst: u32) -> Self {
         let quota = Quota::per_second(NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN))

@@ -19,6 +19,7 @@ use uuid::Uuid;
 use super::view::{hydrate, to_api};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
+use crate::metrics::SendMetrics;
 use crate::store::chats::tx as ctx;
 use crate::store::messages::tx as mtx;
 use crate::store::{MessageRow, NewMessage, Store, StoreError};
@@ -72,6 +73,7 @@ struct Inner {
     queues: Mutex<HashMap<usize, mpsc::Sender<Pending>>>,
     store: Store,
     hub: Hub,
+    metrics: SendMetrics,
 }
 
 impl std::fmt::Debug for MessageWriter {
@@ -88,8 +90,14 @@ impl MessageWriter {
                 queues: Mutex::new(HashMap::new()),
                 store,
                 hub,
+                metrics: SendMetrics::default(),
             }),
         }
+    }
+
+    /// What the lanes count (messages stored, batch sizes, commit times).
+    pub fn metrics(&self) -> &SendMetrics {
+        &self.inner.metrics
     }
 
     /// Stores `send` in `chat` and answers once it is committed.
@@ -164,7 +172,13 @@ async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
         }
         let started = std::time::Instant::now();
         let size = batch.len();
-        write(&inner, &mut conn, batch).await;
+        let stored = write(&inner, &mut conn, batch).await;
+        let metrics = &inner.metrics;
+        metrics.messages.inc_by(stored);
+        metrics.batch_size.observe(f64::from(size as u32));
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
         tracing::debug!(
             lane,
             size,
@@ -174,7 +188,12 @@ async fn run(inner: Arc<Inner>, lane: usize, mut rx: mpsc::Receiver<Pending>) {
     }
 }
 
-async fn write(inner: &Inner, conn: &mut Option<PoolConnection<Postgres>>, batch: Vec<Pending>) {
+/// Stores a batch and answers its senders; returns how many messages were newly stored.
+async fn write(
+    inner: &Inner,
+    conn: &mut Option<PoolConnection<Postgres>>,
+    batch: Vec<Pending>,
+) -> u64 {
     let (sends, replies): (Vec<(Uuid, ValidSend)>, Vec<_>) = batch
         .into_iter()
         .map(|p| ((p.chat, p.send), p.reply))
@@ -197,9 +216,14 @@ async fn write(inner: &Inner, conn: &mut Option<PoolConnection<Postgres>>, batch
         }
         Err(e) => vec![Err(e)],
     };
+    let mut stored = 0;
     for (reply, result) in replies.into_iter().zip(results) {
+        if result.as_ref().is_ok_and(|r| !r.duplicate) {
+            stored += 1;
+        }
         let _ = reply.send(result);
     }
+    stored
 }
 
 enum Outcome {

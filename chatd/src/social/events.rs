@@ -1,13 +1,51 @@
 //! The per-user event log: an event for one user takes the user's next `userSeq` in the
 //! transaction of the change it reports, is stored, and is published after the commit.
-//! A client that reconnects reads what it missed with `sync` and `userSeq`.
+//! A client that reconnects reads what it missed with `sync` and `userSeq`. Events older
+//! than `sync.user_events_retention_days` are pruned; a cursor before them is told to
+//! reload from scratch (see `SyncService`).
+
+use std::time::Duration;
 
 use common::ws::ServerEvent;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::social::tx;
+
+/// How often a node prunes; nodes prune independently (deleting is idempotent).
+const PRUNE_EVERY: Duration = Duration::from_hours(1);
+/// Rows per statement, so that one round never holds many locks for long.
+const PRUNE_BATCH: i64 = 10_000;
+
+/// Deletes every user event older than `days` days; returns how many.
+pub async fn prune(store: &Store, days: u32) -> Result<u64> {
+    let mut total = 0;
+    loop {
+        let n = store
+            .prune_user_events(i64::from(days), PRUNE_BATCH)
+            .await?;
+        total += n;
+        if n < PRUNE_BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
+/// Runs [`prune`] every hour.
+pub fn start_pruning(store: Store, days: u32) {
+    tokio::spawn(async move {
+        loop {
+            match prune(&store, days).await {
+                Ok(n) if n > 0 => tracing::debug!(removed = n, "user events pruned"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "pruning user events failed"),
+            }
+            tokio::time::sleep(PRUNE_EVERY).await;
+        }
+    });
+}
 
 /// Numbers and stores an event for `user`; `make` builds it from its `userSeq`. Publish
 /// the returned event after the commit.

@@ -7,6 +7,7 @@ pub mod events;
 pub mod links;
 pub mod notify;
 pub mod push;
+pub mod push_hosts;
 
 use common::api::SendResult;
 use uuid::Uuid;

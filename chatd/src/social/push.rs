@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 use tracing::{debug, warn};
 use uuid::Uuid;
 
+use super::push_hosts::{GuardedResolver, HostPolicy, RefusedHost};
 use crate::config::{PushConfig, link_host};
 use crate::error::{Error, Result};
 use crate::realtime::Presence;
@@ -34,6 +35,7 @@ pub struct PushService {
     config: Arc<PushConfig>,
     link_host: Option<String>,
     http: reqwest::Client,
+    hosts: Arc<HostPolicy>,
     permits: Arc<Semaphore>,
 }
 
@@ -45,7 +47,9 @@ impl PushService {
         config: PushConfig,
         public_url: Option<&str>,
     ) -> anyhow::Result<Self> {
+        let hosts = Arc::new(HostPolicy::new(&config));
         let http = reqwest::Client::builder()
+            .dns_resolver(Arc::new(GuardedResolver::new(hosts.clone())))
             .timeout(Duration::from_secs(config.timeout_secs))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("chatd/", env!("CARGO_PKG_VERSION")))
@@ -56,6 +60,7 @@ impl PushService {
             config: Arc::new(config),
             link_host: link_host(public_url),
             http,
+            hosts,
             permits: Arc::new(Semaphore::new(CONCURRENT)),
         })
     }
@@ -81,12 +86,13 @@ impl PushService {
         name: Option<&str>,
     ) -> Result<PushDevice> {
         let endpoint = endpoint.trim();
-        let allowed = match url::Url::parse(endpoint) {
-            Ok(url) if url.host_str().is_none_or(str::is_empty) => false,
-            Ok(url) => {
+        let parsed = url::Url::parse(endpoint).ok();
+        let allowed = match &parsed {
+            Some(url) if url.host_str().is_none_or(str::is_empty) => false,
+            Some(url) => {
                 url.scheme() == "https" || (self.config.allow_http && url.scheme() == "http")
             }
-            Err(_) => false,
+            None => false,
         };
         if !allowed || endpoint.len() > ENDPOINT_MAX {
             let schemes = if self.config.allow_http {
@@ -97,6 +103,12 @@ impl PushService {
             return Err(Error::field(
                 "endpoint",
                 format!("must be {schemes} URL of at most {ENDPOINT_MAX} characters"),
+            ));
+        }
+        if !parsed.is_some_and(|url| self.hosts.allows(&url)) {
+            return Err(Error::Forbidden(
+                "push endpoints on loopback, private or link-local addresses are not allowed \
+                 on this server (push.allowed_hosts)",
             ));
         }
         let name = name.map(str::trim).filter(|n| !n.is_empty());
@@ -269,6 +281,12 @@ impl PushService {
     }
 
     async fn post_with_retries(&self, device: &PushDeviceRow, payload: &PushPayload) {
+        // Registered before the operator narrowed `[push]`: refused like a new one.
+        if !url::Url::parse(&device.endpoint).is_ok_and(|url| self.hosts.allows(&url)) {
+            warn!(device = %device.id, "push endpoint not allowed (push.allowed_hosts)");
+            let _ = self.store.push_outcome(device.id, false).await;
+            return;
+        }
         let mut wait = Duration::from_millis(self.config.backoff_ms);
         for attempt in 0..=self.config.retries {
             if attempt > 0 {
@@ -285,6 +303,12 @@ impl PushService {
                 }
                 Ok(response) => {
                     debug!(status = %response.status(), device = %device.id, attempt, "push refused");
+                }
+                Err(e) if RefusedHost::caused(&e) => {
+                    // Resolving again soon is unlikely to give another answer.
+                    warn!(error = %e, device = %device.id, "push endpoint not allowed");
+                    let _ = self.store.push_outcome(device.id, false).await;
+                    return;
                 }
                 Err(e) => debug!(error = %e, device = %device.id, attempt, "push failed"),
             }

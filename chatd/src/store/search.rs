@@ -82,6 +82,17 @@ impl Store {
         .await?)
     }
 
+    /// Chat events not yet indexed, over every chat (the indexer's backlog).
+    pub async fn search_backlog(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT coalesce(sum(c.last_seq - coalesce(p.indexed_seq, 0)), 0)::bigint \
+             FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id \
+             WHERE c.last_seq > coalesce(p.indexed_seq, 0)",
+        )
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     /// The caller's current chats that are not deleted (for catching their index up).
     pub async fn search_scope(&self, viewer: Uuid) -> Result<Vec<Uuid>, StoreError> {
         Ok(sqlx::query_scalar(

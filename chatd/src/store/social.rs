@@ -158,6 +158,20 @@ impl Store {
         .await?)
     }
 
+    /// Deletes up to `batch` user events older than `days` days; returns how many.
+    pub async fn prune_user_events(&self, days: i64, batch: i64) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "DELETE FROM user_events WHERE (user_id, seq) IN ( \
+                 SELECT user_id, seq FROM user_events \
+                 WHERE created_at < now() - make_interval(days => $1::int) LIMIT $2)",
+        )
+        .bind(days)
+        .bind(batch)
+        .execute(self.pool())
+        .await?
+        .rows_affected())
+    }
+
     /// The user's newest `userSeq` (0 before the first event).
     pub async fn user_last_seq(&self, user: Uuid) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(

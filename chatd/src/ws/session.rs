@@ -182,7 +182,12 @@ async fn handle_text(
                 push(state, conn, tx, frame("ack", id, data));
             }
         }
-        Err(error) => push(state, conn, tx, error_frame(id, &error)),
+        Err(error) => {
+            if error.code() == common::ErrorCode::RateLimitExceeded {
+                state.metrics.ws_rate_limited();
+            }
+            push(state, conn, tx, error_frame(id, &error));
+        }
     }
 }
 

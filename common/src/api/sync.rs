@@ -78,4 +78,9 @@ pub struct UserSync {
     pub last_seq: i64,
     /// More events follow the last one returned.
     pub has_more: bool,
+    /// The cursor is older than the events the server keeps (they are pruned after a
+    /// while): `events` is empty; reload contacts, blocks and notifications from their
+    /// lists and continue from `last_seq`.
+    #[serde(default)]
+    pub cursor_expired: bool,
 }

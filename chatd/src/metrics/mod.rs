@@ -1,0 +1,214 @@
+//! Prometheus metrics of one server, served as text on `GET /metrics` of a separate
+//! listener (`[metrics] listen`). Each server has its own registry (no global recorder), so
+//! two servers in one process never mix their numbers.
+//!
+//! The hot paths only bump atomics they own ([`SendMetrics`] in the writer, a counter in
+//! the fan-out registry); gauges (connections, pool, search backlog) are read when scraped.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use tracing::warn;
+
+use crate::fanout::Registry as Connections;
+use crate::store::Store;
+
+type Labels = Vec<(String, String)>;
+
+/// What the message writer counts: one atomic add per batch, two histogram observations.
+#[derive(Clone, Debug)]
+pub struct SendMetrics {
+    /// Messages stored.
+    pub messages: Counter,
+    /// Sends per stored batch.
+    pub batch_size: Histogram,
+    /// Seconds from taking a batch to its commit.
+    pub commit_seconds: Histogram,
+}
+
+impl Default for SendMetrics {
+    fn default() -> Self {
+        Self {
+            messages: Counter::default(),
+            // 1, 2, 4 ... 128 (the batch limit).
+            batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 8)),
+            // 0.5 ms ... about 4 s.
+            commit_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+        }
+    }
+}
+
+/// The metrics of one server. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    registry: Registry,
+    /// HTTP responses by status class, index 0 for 1xx ... 4 for 5xx.
+    http: [Counter; 5],
+    rate_limited_http: Counter,
+    rate_limited_ws: Counter,
+    ws_connections: Gauge,
+    db_pool_in_use: Gauge,
+    db_pool_size: Gauge,
+    search_backlog: Gauge,
+    store: Store,
+    connections: Arc<Connections>,
+}
+
+impl Metrics {
+    /// Registers the server's metrics; `send` and `deliveries` are the counters the writer
+    /// and the fan-out registry own.
+    pub fn new(
+        store: Store,
+        connections: Arc<Connections>,
+        send: &SendMetrics,
+        deliveries: &Counter,
+    ) -> Self {
+        let mut registry = Registry::with_prefix("chatd");
+        let http_family = Family::<Labels, Counter>::default();
+        let http = ["1xx", "2xx", "3xx", "4xx", "5xx"].map(|class| {
+            http_family
+                .get_or_create(&vec![("class".into(), class.into())])
+                .clone()
+        });
+        registry.register(
+            "http_responses",
+            "HTTP responses by status class",
+            http_family,
+        );
+        let limited = Family::<Labels, Counter>::default();
+        let rate_limited_http = limited
+            .get_or_create(&vec![("via".into(), "http".into())])
+            .clone();
+        let rate_limited_ws = limited
+            .get_or_create(&vec![("via".into(), "ws".into())])
+            .clone();
+        registry.register(
+            "rate_limited",
+            "Requests and frames refused by a rate limit (429 / RATE_LIMIT_EXCEEDED)",
+            limited,
+        );
+        registry.register("messages_sent", "Messages stored", send.messages.clone());
+        registry.register(
+            "send_batch_size",
+            "Sends stored per writer batch",
+            send.batch_size.clone(),
+        );
+        registry.register(
+            "send_commit_seconds",
+            "Time from taking a writer batch to its commit",
+            send.commit_seconds.clone(),
+        );
+        registry.register(
+            "fanout_deliveries",
+            "Frames queued to WebSocket connections of this node",
+            deliveries.clone(),
+        );
+        let ws_connections = Gauge::default();
+        registry.register(
+            "ws_connections",
+            "WebSocket connections open on this node",
+            ws_connections.clone(),
+        );
+        let db_pool_in_use = Gauge::default();
+        registry.register(
+            "db_pool_in_use",
+            "PostgreSQL connections of the pool in use",
+            db_pool_in_use.clone(),
+        );
+        let db_pool_size = Gauge::default();
+        registry.register(
+            "db_pool_size",
+            "PostgreSQL connections of the pool open",
+            db_pool_size.clone(),
+        );
+        let search_backlog = Gauge::default();
+        registry.register(
+            "search_index_backlog",
+            "Chat events not yet in the search index (all nodes)",
+            search_backlog.clone(),
+        );
+        Self {
+            inner: Arc::new(Inner {
+                registry,
+                http,
+                rate_limited_http,
+                rate_limited_ws,
+                ws_connections,
+                db_pool_in_use,
+                db_pool_size,
+                search_backlog,
+                store,
+                connections,
+            }),
+        }
+    }
+
+    /// Counts an HTTP response (and a rate-limit refusal for 429).
+    pub fn http_response(&self, status: StatusCode) {
+        let class = usize::from(status.as_u16() / 100).clamp(1, 5) - 1;
+        self.inner.http[class].inc();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            self.inner.rate_limited_http.inc();
+        }
+    }
+
+    /// Counts a WebSocket frame refused by a rate limit.
+    pub fn ws_rate_limited(&self) {
+        self.inner.rate_limited_ws.inc();
+    }
+
+    /// The metrics in the Prometheus text format (`OpenMetrics`), gauges read now.
+    pub async fn render(&self) -> String {
+        let inner = &self.inner;
+        inner
+            .ws_connections
+            .set(inner.connections.connection_count() as i64);
+        let pool = inner.store.pool();
+        let size = i64::from(pool.size());
+        inner.db_pool_size.set(size);
+        inner.db_pool_in_use.set(size - pool.num_idle() as i64);
+        match inner.store.search_backlog().await {
+            Ok(backlog) => {
+                inner.search_backlog.set(backlog);
+            }
+            Err(e) => warn!(error = %e, "metrics: search backlog unavailable"),
+        }
+        let mut out = String::new();
+        if let Err(e) = encode(&mut out, &inner.registry) {
+            warn!(error = %e, "metrics: encoding failed");
+        }
+        out
+    }
+
+    /// `GET /metrics`, for the metrics listener.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/metrics", get(serve))
+            .with_state(self.clone())
+    }
+}
+
+async fn serve(State(metrics): State<Metrics>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        metrics.render().await,
+    )
+}

@@ -361,3 +361,75 @@ fn do_not_disturb_shows_on_the_status_line() {
         "{screen}"
     );
 }
+
+/// Four notifications (two unread) over the main screen, the excerpt from a held message.
+fn notifications_state(excerpt: &str, actor: (&str, Option<&str>)) -> AppState {
+    use chat_tui::state::social::SocialEvent;
+    use common::api::{Notification, NotificationKind, NotificationPage};
+    let mut state = main_state();
+    let who = someone(actor.0, actor.1);
+    state.users.insert(who.id, who.clone());
+    let ada = state
+        .users
+        .values()
+        .find(|u| u.username == "ada")
+        .map_or(who.id, |u| u.id);
+    let chat = state.chats[0].id();
+    let message = state.chats[0].messages[3].id;
+    state.chats[0].messages[3].content = Some(excerpt.into());
+    let now = state.now;
+    let note = |kind, actor, message_id, minutes: i64, read: bool| Notification {
+        id: uuid::Uuid::now_v7(),
+        kind,
+        actor_id: Some(actor),
+        chat_id: (kind != NotificationKind::ContactRequest).then_some(chat),
+        message_id,
+        contact_id: None,
+        silent: false,
+        created_at: now - time::Duration::minutes(minutes),
+        read_at: read.then_some(now),
+    };
+    // Newest first.
+    let notifications = vec![
+        note(NotificationKind::Mention, who.id, Some(message), 2, false),
+        note(NotificationKind::ContactRequest, who.id, None, 15, false),
+        note(NotificationKind::Reply, ada, Some(message), 40, true),
+        note(NotificationKind::GroupInvite, ada, None, 90, true),
+    ];
+    social(
+        &mut state,
+        SocialEvent::Notifications(NotificationPage {
+            notifications,
+            has_more: false,
+            unread_count: 2,
+        }),
+    );
+    state.update(Event::Key(crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('b'),
+        crossterm::event::KeyModifiers::ALT,
+    )));
+    state
+}
+
+#[test]
+fn notifications() {
+    let state = notifications_state(
+        "@me can you look at the\n  deploy before lunch?",
+        ("bo", Some("Bo Diaz")),
+    );
+    both("notifications", &state);
+}
+
+#[test]
+fn hostile_notification_text_never_reaches_the_terminal() {
+    let state = notifications_state(
+        "\u{1b}[2Jdeploy\u{1b}]0;owned\u{7} \u{202e}failed\u{9b}1m",
+        ("bo\u{7}", Some("\u{1b}[31mBo\u{202e} Diaz")),
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&state, w, h);
+        assert_clean(&screen);
+        assert!(screen.contains("Bo Diaz mentioned you"), "{screen}");
+        assert!(screen.contains("deploy failed"), "{screen}");
+    }
+}

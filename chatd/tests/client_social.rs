@@ -7,7 +7,10 @@
 mod social_support;
 
 use common::ErrorCode;
-use common::api::{ContactRequest, ContactStatus, FOREVER, Role, SilenceRequest};
+use common::api::{
+    ContactRequest, ContactStatus, FOREVER, MarkNotificationsRead, NotificationKind, Role,
+    SilenceRequest,
+};
 use common::client::PageAt;
 use common::client::search::MessageSearch;
 use social_support::{code, group};
@@ -104,6 +107,21 @@ async fn contacts_blocks_mutes_and_roles_through_the_client() {
     assert_eq!(pending.incoming[0].id, asked.id);
     let accepted = bob.accept_contact(asked.id).await.unwrap();
     assert_eq!(accepted.status, ContactStatus::Accepted);
+    // The acceptance is a notification of ada's, unread until she marks all read.
+    let notes = ada.notifications().await.unwrap();
+    assert_eq!(
+        notes.notifications[0].kind,
+        NotificationKind::ContactAccepted
+    );
+    assert_eq!(notes.unread_count, 1);
+    let marked = ada
+        .mark_notifications_read(&MarkNotificationsRead::default())
+        .await
+        .unwrap();
+    assert_eq!((marked.marked, marked.unread_count), (1, 0));
+    let notes = ada.notifications().await.unwrap();
+    assert!(notes.notifications[0].read_at.is_some());
+    assert_eq!(notes.unread_count, 0);
     let to_cy = ada
         .request_contact(&ContactRequest {
             user_id: cy_t.user.id,

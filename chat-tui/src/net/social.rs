@@ -161,6 +161,21 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
                 .collect();
             social(SocialEvent::Settings { settings, mutes })
         }),
+        SocialCommand::LoadNotifications => net.rest(|auth, _| async move {
+            let page = auth
+                .call(|c| async move { c.notifications().await })
+                .await?;
+            social(SocialEvent::Notifications(page))
+        }),
+        SocialCommand::MarkNotificationsRead(req) => net.rest(move |auth, _| async move {
+            // The notification:read event that follows updates every device, this one too.
+            auth.call(|c| {
+                let req = req.clone();
+                async move { c.mark_notifications_read(&req).await }
+            })
+            .await?;
+            Ok(None)
+        }),
         SocialCommand::RequestContact(user_id) => net.rest(move |auth, _| async move {
             let req = ContactRequest {
                 user_id,

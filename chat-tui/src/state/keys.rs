@@ -238,6 +238,7 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         }
         Action::Search => super::search::open(state, "", out),
         Action::Contacts => super::contacts::open(state, out),
+        Action::Notifications => super::notifications::open(state, out),
         Action::Mute => super::mute::toggle(state, out),
         Action::CopyLink => super::jump::copy_link(state, out),
     }

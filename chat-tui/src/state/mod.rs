@@ -13,6 +13,7 @@ mod keys;
 pub mod login;
 mod mute;
 mod net;
+pub mod notifications;
 pub mod overlay;
 mod pickers;
 mod roles;
@@ -410,6 +411,8 @@ pub fn slash_names() -> &'static [&'static str] {
     slash::NAMES
 }
 
+#[cfg(test)]
+mod notifications_tests;
 #[cfg(test)]
 mod social_tests;
 #[cfg(test)]

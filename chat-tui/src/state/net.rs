@@ -152,6 +152,11 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                     drop_chat(state, sync.chat_id);
                 }
             }
+            if response.user.is_some_and(|user| user.cursor_expired) {
+                // The user events missed are pruned: the lists are the truth.
+                out.push(Command::Social(SocialCommand::LoadContacts));
+                out.push(Command::Social(SocialCommand::LoadNotifications));
+            }
             state.sort_chats();
             if !again.is_empty() {
                 out.push(Command::Sync(again));
@@ -214,6 +219,7 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
     // Contact and block events missed while away are caught up by reloading the lists.
     out.push(Command::Social(SocialCommand::LoadContacts));
     out.push(Command::Social(SocialCommand::LoadSettings));
+    out.push(Command::Social(SocialCommand::LoadNotifications));
     for chat in &state.chats {
         for p in &chat.pending {
             if p.state == PendingState::Sending {
@@ -311,6 +317,9 @@ fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command
         | ServerEvent::ContactAccepted(_)
         | ServerEvent::ContactRemoved(_)
         | ServerEvent::BlockUpdated(_) => super::contacts::server_event(state, event, out),
+        ServerEvent::NotificationNew(_) | ServerEvent::NotificationRead(_) => {
+            super::notifications::server_event(state, event, out);
+        }
         _ => {}
     }
 }

@@ -31,6 +31,8 @@ pub enum Overlay {
     Search(super::search::SearchOverlay),
     /// Contacts, requests and blocked users.
     Contacts(super::contacts::ContactsOverlay),
+    /// The server's notifications list.
+    Notifications(super::notifications::NotificationsOverlay),
     /// Pick a user to ask to become a contact.
     AddContact(Picker),
     /// Confirm handing a group to another member.

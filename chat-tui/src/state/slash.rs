@@ -27,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "/unmute",
     "/dnd",
     "/contacts",
+    "/notifications",
     "/block",
     "/unblock",
     "/logout",

@@ -4,8 +4,8 @@
 //! reducer only routes them here.
 
 use common::api::{
-    Block, ChatDetail, Contact, MessagePage, NotificationSettings, ResolvedLink, Role,
-    SearchResults,
+    Block, ChatDetail, Contact, MarkNotificationsRead, MessagePage, NotificationPage,
+    NotificationSettings, ResolvedLink, Role, SearchResults,
 };
 use std::collections::HashMap;
 
@@ -13,7 +13,7 @@ use common::ids::{ChatId, MessageId, UserId};
 use time::OffsetDateTime;
 
 use super::event::Command;
-use super::{AppState, contacts, jump, mute, search};
+use super::{AppState, contacts, jump, mute, notifications, search};
 
 /// How long a mute or do-not-disturb lasts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +58,10 @@ pub enum SocialCommand {
     LoadContacts,
     /// Do-not-disturb.
     LoadSettings,
+    /// The newest page of the notifications list.
+    LoadNotifications,
+    /// Mark notifications read (none named: all of them).
+    MarkNotificationsRead(MarkNotificationsRead),
     /// Ask a user to become a contact.
     RequestContact(UserId),
     /// Accept a request.
@@ -170,6 +174,8 @@ pub enum SocialEvent {
     },
     /// Do-not-disturb changed (`None`: off).
     Dnd(Option<OffsetDateTime>),
+    /// The notifications list, fresh.
+    Notifications(NotificationPage),
 }
 
 /// What these features keep between events.
@@ -177,6 +183,8 @@ pub enum SocialEvent {
 pub struct Social {
     /// Contacts, requests and blocks.
     pub book: contacts::ContactBook,
+    /// The server's notifications list.
+    pub notifications: notifications::NotificationList,
     /// Do-not-disturb until then.
     pub dnd_until: Option<OffsetDateTime>,
     /// Chats opened around an older message whose newer messages are not all held, with
@@ -229,6 +237,7 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
         }
         SocialEvent::Muted { chat_id, until } => mute::muted(state, chat_id, until),
         SocialEvent::Dnd(until) => mute::dnd(state, until),
+        SocialEvent::Notifications(page) => notifications::loaded(state, page),
     }
 }
 
@@ -237,6 +246,7 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
     match name {
         "/search" => search::open(state, rest, out),
         "/contacts" => contacts::open(state, out),
+        "/notifications" => notifications::open(state, out),
         "/mute" => mute::slash_mute(state, rest, out),
         "/unmute" => match state.selected {
             Some(chat_id) => out.push(Command::Social(SocialCommand::Mute {

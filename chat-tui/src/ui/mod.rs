@@ -5,6 +5,7 @@ mod attachments;
 mod chat_list;
 mod contacts;
 mod login;
+mod notifications;
 mod overlays;
 mod search;
 pub mod text;
@@ -330,6 +331,13 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
     ];
     if state.social.dnd_active(state.now) {
         spans.push(Span::styled("do not disturb ", theme.fg(Color::LightRed)));
+    }
+    let unread = state.social.notifications.unread();
+    if unread > 0 {
+        spans.push(Span::styled(
+            format!("🔔 {unread} "),
+            theme.fg(Color::LightYellow).add_modifier(Modifier::BOLD),
+        ));
     }
     if let Some(notice) = &state.notice {
         spans.push(Span::styled(

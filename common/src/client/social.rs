@@ -5,9 +5,9 @@ use reqwest::Method;
 
 use super::{Client, ClientError};
 use crate::api::{
-    BlockList, Contact, ContactList, ContactRequest, NotificationSettings, PendingContacts,
-    ResolvedLink, Role, Silence, SilenceRequest, TransferOwnershipRequest,
-    UpdateParticipantRequest,
+    BlockList, Contact, ContactList, ContactRequest, MarkNotificationsRead, NotificationPage,
+    NotificationSettings, NotificationsMarked, PendingContacts, ResolvedLink, Role, Silence,
+    SilenceRequest, TransferOwnershipRequest, UpdateParticipantRequest,
 };
 use crate::ids::{ChatId, MessageId, UserId};
 
@@ -68,6 +68,24 @@ impl Client {
     pub async fn unblock(&self, user: UserId) -> Result<(), ClientError> {
         self.send_empty(self.request(Method::DELETE, &format!("/api/blocks/{user}")))
             .await
+    }
+
+    /// `GET /api/notifications`: the newest page of the user's notifications.
+    pub async fn notifications(&self) -> Result<NotificationPage, ClientError> {
+        self.send(self.request(Method::GET, "/api/notifications"))
+            .await
+    }
+
+    /// `POST /api/notifications/read`: the ids named, everything up to `upTo`, or all.
+    pub async fn mark_notifications_read(
+        &self,
+        req: &MarkNotificationsRead,
+    ) -> Result<NotificationsMarked, ClientError> {
+        self.send(
+            self.request(Method::POST, "/api/notifications/read")
+                .json(req),
+        )
+        .await
     }
 
     /// `GET /api/notifications/settings`.

@@ -138,7 +138,7 @@ impl ChatService {
             ));
         }
         tx::set_role(&mut txn, chat, user, view::role_str(role)).await?;
-        let event = roles_event(&mut txn, &locked, chat, vec![(user, role)], caller).await?;
+        let event = roles_event(&mut txn, &locked, vec![(user, role)], Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -158,7 +158,7 @@ impl ChatService {
         tx::set_role(&mut txn, chat, user, "owner").await?;
         tx::set_role(&mut txn, chat, caller, "admin").await?;
         let changes = vec![(user, Role::Owner), (caller, Role::Admin)];
-        let event = roles_event(&mut txn, &locked, chat, changes, caller).await?;
+        let event = roles_event(&mut txn, &locked, changes, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -210,16 +210,17 @@ impl Pending {
     }
 }
 
-async fn roles_event(
+/// Numbers and logs a `chat:updated` carrying role changes; `actor` is `None` for an
+/// operator's change from `chatctl`.
+pub(super) async fn roles_event(
     txn: &mut PgConnection,
     locked: &crate::store::LockedChat,
-    chat: Uuid,
     changes: Vec<(Uuid, Role)>,
-    actor: Uuid,
+    actor: Option<Uuid>,
 ) -> Result<ServerEvent> {
-    let seq = tx::next_seqs(txn, chat, 1).await?;
+    let seq = tx::next_seqs(txn, locked.id, 1).await?;
     let event = ServerEvent::ChatUpdated(ChatUpdated {
-        chat_id: chat.into(),
+        chat_id: locked.id.into(),
         seq,
         name: locked.name.clone(),
         slug: locked.slug.clone(),
@@ -232,6 +233,6 @@ async fn roles_event(
             .collect(),
         deleted: false,
     });
-    log_event(txn, chat, seq, &event, Some(actor)).await?;
+    log_event(txn, locked.id, seq, &event, actor).await?;
     Ok(event)
 }

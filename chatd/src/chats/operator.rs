@@ -6,10 +6,11 @@
 
 use common::ErrorDetail;
 use common::api::{CreateGroupRequest, Role};
-use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, RoleChange, ServerEvent};
+use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, ServerEvent};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::members::roles_event;
 use super::{
     ChatService, NOT_FOUND, check_name, check_slug, checked_group, group_too_large, log_event,
     taken,
@@ -135,7 +136,7 @@ impl ChatService {
             ));
         }
         tx::set_role(&mut txn, chat, user, super::view::role_str(role)).await?;
-        let event = roles_event(&mut txn, &locked, vec![(user, role)]).await?;
+        let event = roles_event(&mut txn, &locked, vec![(user, role)], None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -159,7 +160,7 @@ impl ChatService {
             tx::set_role(&mut txn, chat, old, "admin").await?;
             changes.push((old, Role::Admin));
         }
-        let event = roles_event(&mut txn, &locked, changes).await?;
+        let event = roles_event(&mut txn, &locked, changes, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(previous)
@@ -247,28 +248,4 @@ async fn lock_group(txn: &mut PgConnection, chat: Uuid) -> Result<LockedChat> {
         ));
     }
     Ok(locked)
-}
-
-async fn roles_event(
-    txn: &mut PgConnection,
-    locked: &LockedChat,
-    changes: Vec<(Uuid, Role)>,
-) -> Result<ServerEvent> {
-    let seq = tx::next_seqs(txn, locked.id, 1).await?;
-    let event = ServerEvent::ChatUpdated(ChatUpdated {
-        chat_id: locked.id.into(),
-        seq,
-        name: locked.name.clone(),
-        slug: locked.slug.clone(),
-        roles: changes
-            .into_iter()
-            .map(|(user, role)| RoleChange {
-                user_id: user.into(),
-                role,
-            })
-            .collect(),
-        deleted: false,
-    });
-    log_event(txn, locked.id, seq, &event, None).await?;
-    Ok(event)
 }

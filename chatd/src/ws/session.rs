@@ -252,8 +252,7 @@ async fn write_loop(
         tokio::select! {
             out = rx.recv() => match out {
                 Some(Outbound::Frame { text, delivers }) => {
-                    let mut written = Vec::new();
-                    written.extend(delivers);
+                    let mut written: Vec<_> = delivers.into_iter().collect();
                     let Ok(closing) = write_queued(&mut sink, &mut rx, text, &mut written).await
                     else {
                         break;

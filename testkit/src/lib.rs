@@ -22,7 +22,7 @@ mod s3;
 mod server;
 pub mod ws;
 
-pub use postgres::{PrivatePostgres, TestDb, fresh_db, shared_postgres};
+pub use postgres::{PrivatePostgres, TestDb, fresh_db, postmaster_pid, shared_postgres};
 pub use process::ChatdProcess;
 pub use redis_server::{PrivateRedis, shared_redis_url};
 #[cfg(feature = "s3")]

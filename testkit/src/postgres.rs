@@ -191,6 +191,19 @@ pub async fn fresh_db() -> TestDb {
     }
 }
 
+/// The pid of the postmaster serving the Unix socket in `socket_dir`, read from the socket's
+/// lock file (its first line), if one is there.
+pub fn postmaster_pid(socket_dir: &std::path::Path) -> Option<i32> {
+    let lock = std::fs::read_dir(socket_dir).ok()?.find_map(|entry| {
+        let path = entry.ok()?.path();
+        let name = path.file_name()?.to_str()?;
+        (name.starts_with(".s.PGSQL.") && path.extension().is_some_and(|e| e == "lock"))
+            .then_some(path.clone())
+    })?;
+    let text = std::fs::read_to_string(lock).ok()?;
+    text.lines().next()?.trim().parse().ok()
+}
+
 /// A cluster of a test's own, for tests that stop and start PostgreSQL.
 #[derive(Debug)]
 pub struct PrivatePostgres {
@@ -207,6 +220,39 @@ impl PrivatePostgres {
             .await
             .unwrap_or_else(|e| panic!("starting a private PostgreSQL: {e}"));
         Self { cluster, _dir: dir }
+    }
+
+    /// Stops the cluster the way a crash or `pg_ctl stop -m immediate` does (SIGQUIT to the
+    /// postmaster: no checkpoint, sessions cut) and waits until it is gone.
+    pub async fn stop_immediate(&self) {
+        let pid = postmaster_pid(self.cluster.socket_dir());
+        if let Some(pid) = pid {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGQUIT,
+            );
+        }
+        crate::eventually(std::time::Duration::from_secs(30), || async {
+            !self.cluster.is_running()
+        })
+        .await;
+    }
+
+    /// Starts the cluster again after [`PrivatePostgres::stop_immediate`] (crash recovery).
+    pub async fn start_again(&self) {
+        self.cluster
+            .restart()
+            .await
+            .unwrap_or_else(|e| panic!("restarting the private PostgreSQL: {e}"));
+    }
+
+    /// A `postgres://` URL for the chatd database of this cluster, for child processes.
+    pub fn url(&self) -> String {
+        format!(
+            "postgres://chatd@localhost/{}?host={}",
+            chatd::embedded_pg::DATABASE,
+            self.cluster.socket_dir().display()
+        )
     }
 
     /// Options for the chatd database of this cluster.

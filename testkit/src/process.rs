@@ -78,6 +78,28 @@ impl ChatdProcess {
         self.stderr.lock().map(|l| l.join("\n")).unwrap_or_default()
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `signal` (e.g. SIGSTOP, SIGCONT) and returns at once.
+    pub fn signal(&self, signal: nix::sys::signal::Signal) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, signal);
+    }
+
+    /// Kills the process with SIGKILL (a crash: nothing is cleaned up, an embedded
+    /// PostgreSQL is left running) and waits for it; returns stderr.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        self.stderr_text()
+    }
+
     /// Sends SIGTERM and waits for the exit; returns the exit code and stderr.
     pub fn terminate(mut self) -> (Option<i32>, String) {
         let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);

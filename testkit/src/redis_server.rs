@@ -122,6 +122,28 @@ impl PrivateRedis {
         .await;
     }
 
+    /// Kills the server with SIGKILL (no save, no goodbye to clients) and waits until it no
+    /// longer answers.
+    pub async fn kill(&self) {
+        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("redis.pid"))
+            && let Ok(pid) = pid.trim().parse::<i32>()
+        {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        let socket = self.socket.clone();
+        crate::eventually(std::time::Duration::from_secs(10), || {
+            let socket = socket.clone();
+            async move { !answers(&socket).await }
+        })
+        .await;
+        // A killed server leaves its socket and pid files behind.
+        let _ = std::fs::remove_file(&self.socket);
+        let _ = std::fs::remove_file(self.dir.path().join("redis.pid"));
+    }
+
     /// Starts it again on the same socket.
     pub async fn restart(&self) {
         start(self.dir.path(), &self.socket);

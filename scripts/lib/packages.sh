@@ -1,0 +1,26 @@
+# Sourced by scripts/test and scripts/faults: installs what the tests need when it is
+# missing (as root with apt-get), otherwise says what to install and exits.
+
+have_postgres() {
+  command -v initdb >/dev/null 2>&1 || command -v pg_config >/dev/null 2>&1 \
+    || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+
+ensure_test_packages() {
+  local missing=()
+  have_postgres || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      printf '==> installing %s\n' "${missing[*]}" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "the tests need: ${missing[*]}" >&2
+      echo "install them with: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+}

@@ -13,6 +13,7 @@ pub mod hub;
 pub mod media;
 pub mod messages;
 pub mod metrics;
+pub mod private_fs;
 pub mod ratelimit;
 pub mod realtime;
 pub mod search;
@@ -21,6 +22,7 @@ pub mod social;
 pub mod store;
 pub mod sync;
 pub mod telemetry;
+pub mod text;
 pub mod users;
 pub mod ws;
 

@@ -24,6 +24,7 @@ use crate::hub::Hub;
 use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::metrics::Metrics;
+use crate::private_fs;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::search::{Indexer, SearchService};
@@ -114,7 +115,7 @@ impl Server {
             messages_and_metrics(&store, &hub, &registry, &config, social.hooks.clone());
         let state = AppState {
             search: SearchService::new(store.clone(), indexer),
-            media,
+            media: media.with_gauges(metrics.decode_gauges()),
             users: UserService::new(store.clone()),
             chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks),
             messages,
@@ -246,7 +247,13 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&config.data_dir)
+    // As root, the embedded cluster's own user must pass through to `postgres/`.
+    let mode = if config.database.url.is_none() && nix::unistd::geteuid().is_root() {
+        private_fs::TRAVERSABLE_DIR_MODE
+    } else {
+        private_fs::DIR_MODE
+    };
+    private_fs::create_dir_all(&config.data_dir, mode)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let _lock = lock_data_dir(&config)?;
     let embedded = match &config.database.url {
@@ -306,7 +313,8 @@ pub async fn run(
 /// corrupt the expectations of) the embedded cluster.
 fn lock_data_dir(config: &Config) -> anyhow::Result<File> {
     let path = config.data_dir.join("chatd.lock");
-    let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        private_fs::open_private(&path).with_context(|| format!("creating {}", path.display()))?;
     file.try_lock().map_err(|_| {
         anyhow::anyhow!(
             "another chatd is using the data directory {}; give each instance its own \

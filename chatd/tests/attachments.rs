@@ -522,3 +522,240 @@ async fn attachments_live_in_an_s3_bucket() {
         200
     );
 }
+
+/// A GIF on a `side` x `side` canvas with `frames` frames: the first a 16x16 tile of all 256
+/// colours of the global palette, each next one a single pixel in a colour of its own local
+/// palette, so the animation as shown has 257 colours and more. A few hundred bytes; a
+/// re-encoder that composites every frame onto the canvas and quantizes it spends seconds
+/// of CPU per frame.
+fn hostile_gif(side: u16, frames: u8) -> Vec<u8> {
+    let global: Vec<u8> = (0..=255u8).flat_map(|i| [i, 255 - i, i / 2]).collect();
+    let mut out = Vec::new();
+    {
+        let mut encoder = gif::Encoder::new(&mut out, side, side, &global).unwrap();
+        encoder.set_repeat(gif::Repeat::Infinite).unwrap();
+        let tile = gif::Frame {
+            width: 16,
+            height: 16,
+            delay: 10,
+            buffer: std::borrow::Cow::Owned((0..=255u8).collect()),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&tile).unwrap();
+        for i in 1..frames {
+            let dot = gif::Frame {
+                left: u16::from(i) * 20,
+                width: 1,
+                height: 1,
+                delay: 10,
+                palette: Some(vec![1, 2, i, 0, 0, 0]),
+                buffer: std::borrow::Cow::Owned(vec![0]),
+                ..gif::Frame::default()
+            };
+            encoder.write_frame(&dot).unwrap();
+        }
+    }
+    out
+}
+
+/// The frames of a GIF as stored: (left, top, width, height, local palette, indices).
+type GifFrame = (u16, u16, u16, u16, Option<Vec<u8>>, Vec<u8>);
+
+fn gif_frames(bytes: &[u8]) -> (u16, u16, Vec<GifFrame>) {
+    let mut decoder = gif::DecodeOptions::new().read_info(bytes).unwrap();
+    let (w, h) = (decoder.width(), decoder.height());
+    let mut frames = Vec::new();
+    while let Some(f) = decoder.read_next_frame().unwrap() {
+        frames.push((
+            f.left,
+            f.top,
+            f.width,
+            f.height,
+            f.palette.clone(),
+            f.buffer.to_vec(),
+        ));
+    }
+    (w, h, frames)
+}
+
+#[tokio::test]
+async fn costly_gifs_are_kept_exactly_or_refused_by_their_pixel_budget() {
+    let dir = testkit::temp_dir();
+    let server = server_in(dir.path()).await;
+    let (ada, _) = server.user("ada").await;
+
+    // Two frames on a 49-megapixel canvas: within the default budget of 100 megapixels for
+    // all frames together, and kept as they are, every colour exact (nothing quantized).
+    let two = hostile_gif(7000, 2);
+    assert!(two.len() < 5 * 1024, "{} bytes", two.len());
+    let stored = upload(&ada, "spin.gif", "image/gif", two.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (stored.mime.as_str(), stored.width, stored.height),
+        ("image/gif", 7000, 7000)
+    );
+    let (_, bytes, _) = get(&ada, &format!("/api/attachments/{}", stored.id)).await;
+    assert_eq!(gif_frames(&bytes), gif_frames(&two));
+    let (status, thumb, _) = get(&ada, &format!("/api/attachments/{}/thumbnail", stored.id)).await;
+    assert_eq!(status, 200);
+    let thumb = image::load_from_memory(&thumb).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (320, 320));
+
+    // Three frames of that canvas are over the budget: refused before any frame is decoded.
+    let (code_, message) = code(
+        upload(&ada, "spin3.gif", "image/gif", hostile_gif(7000, 3))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code_, ErrorCode::PayloadTooLarge);
+    assert!(message.contains("7000x7000"), "{message}");
+    assert_eq!(rows(&server).await, 1);
+    assert_eq!(stored_files(dir.path()), 2);
+}
+
+#[tokio::test]
+async fn an_image_over_its_cpu_budget_is_refused() {
+    let dir = testkit::temp_dir();
+    let mut config = test_config();
+    config.data_dir = dir.path().to_path_buf();
+    config.attachments.max_decode_cpu_ms = 1;
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+    // Four frames of 4 megapixels: each takes far more than a millisecond to decode and
+    // write again, and the budget is checked after each.
+    let mut bytes = Vec::new();
+    {
+        let mut encoder =
+            gif::Encoder::new(&mut bytes, 2000, 2000, &[0, 0, 0, 255, 255, 255]).unwrap();
+        for i in 0..4u8 {
+            let frame = gif::Frame {
+                width: 2000,
+                height: 2000,
+                buffer: std::borrow::Cow::Owned(
+                    (0..4_000_000u32)
+                        .map(|p| u8::from((p / 7 + u32::from(i)) % 2 == 0))
+                        .collect(),
+                ),
+                ..gif::Frame::default()
+            };
+            encoder.write_frame(&frame).unwrap();
+        }
+    }
+    let (code_, message) = code(
+        upload(&ada, "long.gif", "image/gif", bytes)
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code_, ErrorCode::PayloadTooLarge);
+    assert!(message.contains("ms of processing"), "{message}");
+    assert_eq!(rows(&server).await, 0);
+}
+
+/// A large JPEG that takes real CPU time to decode, clean and thumbnail.
+fn heavy_jpeg() -> Vec<u8> {
+    encoded(6000, 6000, ImageFormat::Jpeg)
+}
+
+fn gauge(text: &str, name: &str) -> i64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from\n{text}"))
+}
+
+#[tokio::test]
+async fn a_decode_keeps_its_slot_until_it_ends_even_when_its_request_timed_out() {
+    let dir = testkit::temp_dir();
+    let mut config = test_config();
+    config.data_dir = dir.path().to_path_buf();
+    config.attachments.max_concurrent_decodes = 1;
+    config.http.request_timeout_secs = 1;
+    config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
+    let server = TestServer::with_config(config).await;
+    let metrics_url = server.metrics_url.clone().unwrap();
+    let (ada, _) = server.user("ada").await;
+    let jpeg = heavy_jpeg();
+    // Uploads that each outlast the request timeout: a request gives up, its decode must
+    // not give up its slot to the next one.
+    let names: Vec<String> = (0..3).map(|i| format!("big{i}.jpg")).collect();
+    let uploads = names
+        .iter()
+        .map(|name| upload(&ada, name, "image/jpeg", jpeg.clone()));
+    let answers = futures_util::future::join_all(uploads).await;
+    let mut timed_out = 0;
+    for answer in answers {
+        if let Err(err) = answer {
+            assert_eq!(code(err).0, ErrorCode::ServiceUnavailable);
+            timed_out += 1;
+        }
+    }
+    eprintln!("{timed_out} of 3 uploads timed out");
+    let scrape = || async {
+        reqwest::get(&metrics_url)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    // Every decode that started ends, and never were two running at once.
+    assert!(
+        testkit::eventually(std::time::Duration::from_mins(2), || async {
+            gauge(&scrape().await, "chatd_image_decodes_running") == 0
+        })
+        .await
+    );
+    let text = scrape().await;
+    assert_eq!(gauge(&text, "chatd_image_decodes_peak"), 1, "{text}");
+}
+
+#[tokio::test]
+async fn upload_errors_have_the_error_body_and_files_their_cache_rule() {
+    let dir = testkit::temp_dir();
+    let server = server_in(dir.path()).await;
+    let (ada, _) = server.user("ada").await;
+    for content_type in [
+        "multipart/form-data",
+        "application/octet-stream",
+        "text/plain",
+    ] {
+        let resp = ada
+            .request(Method::POST, "/api/attachments/upload")
+            .header("content-type", content_type)
+            .body("hello")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{content_type}");
+        let body: serde_json::Value = resp.json().await.unwrap();
+        assert_eq!(
+            body["error"]["code"], "VALIDATION_ERROR",
+            "{content_type}: {body}"
+        );
+        assert!(body["error"]["requestId"].is_string(), "{body}");
+    }
+
+    // Names lose characters that would reverse or hide part of them.
+    let png = upload(
+        &ada,
+        "cat\u{202E}gnp.exe\u{200B}.png",
+        "image/png",
+        encoded(8, 8, ImageFormat::Png),
+    )
+    .await
+    .unwrap();
+    assert_eq!(png.name, "catgnp.exe.png");
+
+    for path in [
+        format!("/api/attachments/{}", png.id),
+        format!("/api/attachments/{}/thumbnail", png.id),
+    ] {
+        let resp = ada.request(Method::GET, &path).send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(
+            resp.headers()["cache-control"].to_str().unwrap(),
+            "private, max-age=86400",
+            "{path}"
+        );
+    }
+}

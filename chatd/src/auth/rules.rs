@@ -83,9 +83,14 @@ fn check_text(field: &str, value: &str, max: usize) -> Result<Option<String>, Er
     Ok(Some(value.to_owned()))
 }
 
-/// Trims a display name; empty means none. At most 64 characters, no control characters.
+/// Trims a display name; empty means none. At most 64 characters, no control characters,
+/// no invisible or direction-changing characters ([`crate::text::check_visible`]).
 pub fn validate_display_name(value: &str) -> Result<Option<String>, ErrorDetail> {
-    check_text("displayName", value, DISPLAY_NAME_MAX)
+    let name = check_text("displayName", value, DISPLAY_NAME_MAX)?;
+    if let Some(name) = &name {
+        crate::text::check_visible("displayName", name)?;
+    }
+    Ok(name)
 }
 
 /// Trims a status message; empty means none. At most 140 characters, no control characters.
@@ -142,6 +147,7 @@ mod tests {
         assert_eq!(validate_display_name("   ").unwrap(), None);
         assert!(validate_display_name(&"x".repeat(65)).is_err());
         assert!(validate_display_name("evil\u{1b}[31m").is_err());
+        assert!(validate_display_name("admin\u{202E}nimda").is_err());
         assert!(validate_status_message(&"y".repeat(141)).is_err());
     }
 }

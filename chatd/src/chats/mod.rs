@@ -401,6 +401,7 @@ fn check_name(name: &str) -> std::result::Result<String, ErrorDetail> {
             "must not contain control characters",
         ));
     }
+    crate::text::check_visible("name", name)?;
     Ok(name.to_owned())
 }
 

@@ -25,7 +25,14 @@ pub struct AttachmentsConfig {
     /// Largest image accepted, in pixels (width x height); larger ones are refused before
     /// they are decoded.
     pub max_pixels: u64,
-    /// Most images decoded at once; more wait their turn.
+    /// Largest animation accepted, in pixels of all frames together (frames x width x
+    /// height); counted before any frame is decoded.
+    pub max_animation_pixels: u64,
+    /// CPU time one image may take to check and clean, in milliseconds; checked between
+    /// frames and steps, so one step (bounded by the pixel limits) may run past it.
+    pub max_decode_cpu_ms: u64,
+    /// Most images decoded at once; more wait their turn. A decode keeps its place until
+    /// it ends, even when its request timed out.
     pub max_concurrent_decodes: usize,
     /// Uploads not attached to a message within this many hours are deleted.
     pub unattached_ttl_hours: u64,
@@ -59,6 +66,8 @@ impl Default for AttachmentsConfig {
             max_bytes: 10 * 1024 * 1024,
             max_per_message: 5,
             max_pixels: 50_000_000,
+            max_animation_pixels: 100_000_000,
+            max_decode_cpu_ms: 10_000,
             max_concurrent_decodes: 2,
             unattached_ttl_hours: 24,
             storage: StorageKind::Local,
@@ -103,6 +112,18 @@ impl AttachmentsConfig {
         }
         if !(1..=1_000_000_000).contains(&self.max_pixels) {
             return invalid("attachments.max_pixels", "must be between 1 and 10^9");
+        }
+        if !(1..=10_000_000_000).contains(&self.max_animation_pixels) {
+            return invalid(
+                "attachments.max_animation_pixels",
+                "must be between 1 and 10^10",
+            );
+        }
+        if !(1..=600_000).contains(&self.max_decode_cpu_ms) {
+            return invalid(
+                "attachments.max_decode_cpu_ms",
+                "must be between 1 and 600000",
+            );
         }
         if self.max_concurrent_decodes == 0 {
             return invalid("attachments.max_concurrent_decodes", "must be > 0");

@@ -1,6 +1,7 @@
 //! `/api/attachments`: upload (multipart), download, thumbnail, delete.
 
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -33,8 +34,15 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
 async fn upload(
     State(state): State<AppState>,
     caller: AuthUser,
-    mut form: Multipart,
+    form: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<Attachment>)> {
+    // A missing boundary or another content type gets the error body, not axum's text.
+    let mut form = form.map_err(|e| {
+        Error::BadRequest(format!(
+            "expected a multipart/form-data body with a boundary: {}",
+            e.body_text()
+        ))
+    })?;
     let max = state.media.config().max_bytes;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -98,6 +106,7 @@ async fn remove(
 }
 
 fn file_response(file: Download) -> Response {
+    let cache = cache_control(&file.mime);
     // The name is for "save as" only; RFC 5987 encoding keeps any character safe.
     let encoded: String = file
         .file_name
@@ -118,9 +127,19 @@ fn file_response(file: Download) -> Response {
                 format!("inline; filename*=UTF-8''{encoded}"),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "private, max-age=86400".to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
         ],
         file.bytes,
     )
         .into_response()
+}
+
+/// Images never change under their id, so the caller's own cache may keep them a day; a
+/// shared cache never may. Anything else (none today) is not kept at all.
+fn cache_control(mime: &str) -> &'static str {
+    if mime.starts_with("image/") {
+        "private, max-age=86400"
+    } else {
+        "no-store"
+    }
 }

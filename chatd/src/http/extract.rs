@@ -3,8 +3,9 @@
 
 use std::net::SocketAddr;
 
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use common::ErrorDetail;
@@ -13,6 +14,7 @@ use serde::de::DeserializeOwned;
 use super::AppState;
 use crate::auth::{AuthUser, ClientInfo};
 use crate::error::Error;
+use crate::text;
 
 /// A JSON body. Unknown fields, missing fields, wrong types, malformed JSON, a wrong
 /// content type and oversized bodies all become the error body.
@@ -27,11 +29,51 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
+        // The bytes are read first (within the body limit) so that, once axum's `Json` has
+        // parsed them, they can be looked at for a NUL as well.
+        // The content type is checked before the body is read, as axum's `Json` does, so an
+        // oversized body of the wrong type still gets the content-type answer.
+        if !is_json(req.headers()) {
+            return Err(Error::BadRequest(NOT_JSON.into()));
         }
+        let headers = req.headers().clone();
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| json_rejection(&JsonRejection::BytesRejection(e)))?;
+        let mut again = Request::new(Body::from(bytes.clone()));
+        *again.headers_mut() = headers;
+        let value = match axum::Json::<T>::from_request(again, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(&rejection)),
+        };
+        if text::json_may_hold_nul(&bytes) {
+            let parsed: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| Error::BadRequest(format!("malformed JSON: {e}")))?;
+            text::refuse_nul(&parsed)?;
+        }
+        Ok(Self(value))
     }
+}
+
+const NOT_JSON: &str = "expected a body with Content-Type: application/json";
+
+/// `application/json` or `application/<anything>+json`, parameters ignored: axum's rule.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence
+        .strip_prefix("application/")
+        .is_some_and(|sub| sub == "json" || sub.ends_with("+json"))
 }
 
 fn json_rejection(rejection: &JsonRejection) -> Error {
@@ -40,9 +82,7 @@ fn json_rejection(rejection: &JsonRejection) -> Error {
         JsonRejection::JsonSyntaxError(e) => {
             Error::BadRequest(format!("malformed JSON: {}", strip_prefix(&e.body_text())))
         }
-        JsonRejection::MissingJsonContentType(_) => {
-            Error::BadRequest("expected a body with Content-Type: application/json".into())
-        }
+        JsonRejection::MissingJsonContentType(_) => Error::BadRequest(NOT_JSON.into()),
         JsonRejection::BytesRejection(e) if e.status().as_u16() == 413 => {
             Error::PayloadTooLarge(format!(
                 "the body is larger than {} bytes",
@@ -92,12 +132,20 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
+        let value = axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
-            .map(|q| Self(q.0))
             .map_err(|e: QueryRejection| {
                 Error::BadRequest(format!("invalid query: {}", e.body_text()))
-            })
+            })?;
+        // A NUL can only arrive percent-encoded; decode the pairs only when one may be there.
+        let query = parts.uri.query().unwrap_or("");
+        if query.contains("%00") {
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect();
+            text::nul_in_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        }
+        Ok(Self(value.0))
     }
 }
 
@@ -113,10 +161,15 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<T>::from_request_parts(parts, state)
+        let value = axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
-            .map(|p| Self(p.0))
-            .map_err(|e: PathRejection| Error::field("path", e.body_text()))
+            .map_err(|e: PathRejection| Error::field("path", e.body_text()))?;
+        if parts.uri.path().contains("%00")
+            && let Ok(params) = RawPathParams::from_request_parts(parts, state).await
+        {
+            text::nul_in_pairs(params.iter())?;
+        }
+        Ok(Self(value.0))
     }
 }
 

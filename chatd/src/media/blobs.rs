@@ -1,8 +1,10 @@
 //! Where attachment files live: one interface ([`object_store`]) over the local filesystem
 //! (`<data_dir>/attachments`, written to a temporary file and renamed into place, so a file
-//! is whole or absent) and S3-compatible object storage.
+//! is whole or absent; files 0600 in directories 0700) and S3-compatible object storage.
 
-use std::path::Path;
+use std::fs::Permissions;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -13,21 +15,28 @@ use object_store::path::Path as Key;
 use object_store::{ObjectStore, PutPayload};
 
 use crate::config::{AttachmentsConfig, Secret, StorageKind};
+use crate::private_fs;
 
 /// Attachment file storage. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct BlobStore {
     inner: Arc<dyn ObjectStore>,
+    /// The directory of local storage: its files and fan-out directories are made private
+    /// after each write, since `object_store` creates them with the process umask.
+    local_root: Option<PathBuf>,
 }
 
 impl BlobStore {
     /// The configured storage; local storage lives under `data_dir/attachments`.
     pub fn from_config(config: &AttachmentsConfig, data_dir: &Path) -> anyhow::Result<Self> {
+        let mut local_root = None;
         let inner: Arc<dyn ObjectStore> = match config.storage {
             StorageKind::Local => {
                 let root = data_dir.join("attachments");
-                std::fs::create_dir_all(&root)
+                private_fs::create_dir_all(&root, private_fs::DIR_MODE)
+                    .and_then(|()| private_fs::restrict(&root, private_fs::DIR_MODE))
                     .with_context(|| format!("creating {}", root.display()))?;
+                local_root = Some(root.clone());
                 Arc::new(
                     LocalFileSystem::new_with_prefix(&root)
                         .with_context(|| format!("opening {}", root.display()))?
@@ -54,7 +63,7 @@ impl BlobStore {
                 Arc::new(builder.build().context("attachments.s3")?)
             }
         };
-        Ok(Self { inner })
+        Ok(Self { inner, local_root })
     }
 
     /// Stores `bytes` under `key`, replacing nothing (keys are fresh ids).
@@ -63,6 +72,17 @@ impl BlobStore {
             .put(&Key::from(key), PutPayload::from(Bytes::from(bytes)))
             .await
             .with_context(|| format!("storing attachment file {key}"))?;
+        if let Some(root) = &self.local_root {
+            let file = root.join(key);
+            tokio::fs::set_permissions(&file, Permissions::from_mode(private_fs::FILE_MODE))
+                .await
+                .with_context(|| format!("restricting {}", file.display()))?;
+            if let Some(dir) = file.parent() {
+                tokio::fs::set_permissions(dir, Permissions::from_mode(private_fs::DIR_MODE))
+                    .await
+                    .with_context(|| format!("restricting {}", dir.display()))?;
+            }
+        }
         Ok(())
     }
 

@@ -2,15 +2,17 @@
 //! from its header and refused before any pixel is decoded, decoding is bounded in memory,
 //! and what is stored is a re-encoding: no EXIF (camera, GPS location), XMP, comments or
 //! trailing data survive, and the EXIF orientation is applied to the pixels first. A
-//! thumbnail is made from the same decoded pixels.
+//! thumbnail is made from the same decoded pixels. GIFs are rewritten frame by frame
+//! without quantizing (`gif.rs`); the work of every image is bounded by `Budget`.
 
 use std::io::Cursor;
 
-use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::codecs::webp::WebPEncoder;
-use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use super::budget::Budget;
 
 /// Thumbnails fit in this square.
 pub const THUMBNAIL_EDGE: u32 = 320;
@@ -48,6 +50,25 @@ pub enum ImageRejection {
         /// The limit.
         max: u64,
     },
+    /// An animation with more pixels in all its frames together than allowed.
+    #[error(
+        "the animation has too many frames of {width}x{height} pixels; at most {max} pixels \
+         in all frames together are accepted"
+    )]
+    AnimationTooLarge {
+        /// Canvas width.
+        width: u32,
+        /// Canvas height.
+        height: u32,
+        /// The limit (frames x pixels).
+        max: u64,
+    },
+    /// Cleaning it took more CPU time than allowed.
+    #[error("the image needs more than {limit_ms} ms of processing; send a smaller one")]
+    TooCostly {
+        /// The limit.
+        limit_ms: u64,
+    },
     /// Broken or hostile data, or decoding would need more memory than allowed.
     #[error("the {format} image cannot be decoded: {reason}")]
     Undecodable {
@@ -68,9 +89,10 @@ fn mime_of(format: ImageFormat) -> Option<&'static str> {
     }
 }
 
-/// Checks, decodes (within `max_pixels`) and re-encodes `bytes`. CPU-heavy: run it on a
-/// blocking thread.
-pub fn clean(bytes: &[u8], max_pixels: u64) -> Result<CleanImage, ImageRejection> {
+/// Checks, decodes (within `budget`) and re-encodes `bytes`. CPU-heavy: run it on a
+/// blocking thread, with `budget` started on that thread.
+pub fn clean(bytes: &[u8], budget: &Budget) -> Result<CleanImage, ImageRejection> {
+    let max_pixels = budget.max_pixels;
     let format = image::guess_format(bytes).map_err(|_| ImageRejection::NotAnImage)?;
     let mime = mime_of(format).ok_or(ImageRejection::NotAnImage)?;
     let undecodable = |e: image::ImageError| ImageRejection::Undecodable {
@@ -78,9 +100,10 @@ pub fn clean(bytes: &[u8], max_pixels: u64) -> Result<CleanImage, ImageRejection
         reason: e.to_string(),
     };
     let mut limits = Limits::default();
-    limits.max_alloc = Some(max_pixels.saturating_mul(4) + DECODER_OVERHEAD);
+    let max_alloc = max_pixels.saturating_mul(4) + DECODER_OVERHEAD;
+    limits.max_alloc = Some(max_alloc);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits.clone());
+    reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(undecodable)?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > max_pixels || width == 0 || height == 0 {
@@ -93,12 +116,14 @@ pub fn clean(bytes: &[u8], max_pixels: u64) -> Result<CleanImage, ImageRejection
     let orientation = decoder.orientation().map_err(undecodable)?;
     let (bytes_out, first) = if format == ImageFormat::Gif {
         drop(decoder);
-        reencode_gif(bytes, max_pixels, limits).map_err(undecodable)?
+        super::gif::clean(bytes, budget, max_alloc)?
     } else {
         let mut pixels = DynamicImage::from_decoder(decoder).map_err(undecodable)?;
+        budget.check()?;
         pixels.apply_orientation(orientation);
         (encode(&pixels, format).map_err(undecodable)?, pixels)
     };
+    budget.check()?;
     // Small images are their own thumbnail: never scaled up.
     let thumb = if first.width() <= THUMBNAIL_EDGE && first.height() <= THUMBNAIL_EDGE {
         first.clone()
@@ -143,50 +168,17 @@ fn encode(pixels: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<
     Ok(out)
 }
 
-/// A GIF keeps its animation: every frame is re-encoded, with the pixels of all frames
-/// together bounded by `max_pixels` times 4 (animations are usually small).
-fn reencode_gif(
-    bytes: &[u8],
-    max_pixels: u64,
-    limits: Limits,
-) -> image::ImageResult<(Vec<u8>, DynamicImage)> {
-    let mut decoder = GifDecoder::new(Cursor::new(bytes))?;
-    decoder.set_limits(limits)?;
-    let mut frames = Vec::new();
-    let mut total: u64 = 0;
-    for frame in decoder.into_frames() {
-        let frame = frame?;
-        let buffer = frame.buffer();
-        total += u64::from(buffer.width()) * u64::from(buffer.height());
-        if total > max_pixels.saturating_mul(4) {
-            return Err(image::ImageError::Limits(
-                image::error::LimitError::from_kind(image::error::LimitErrorKind::DimensionError),
-            ));
-        }
-        frames.push(frame);
-    }
-    let first = frames
-        .first()
-        .map(|f| DynamicImage::ImageRgba8(f.buffer().clone()))
-        .ok_or_else(|| {
-            image::ImageError::Limits(image::error::LimitError::from_kind(
-                image::error::LimitErrorKind::DimensionError,
-            ))
-        })?;
-    let mut out = Vec::new();
-    {
-        let mut encoder = GifEncoder::new(&mut out);
-        if frames.len() > 1 {
-            encoder.set_repeat(Repeat::Infinite)?;
-        }
-        encoder.encode_frames(frames)?;
-    }
-    Ok((out, first))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn budget(max_pixels: u64) -> Budget {
+        Budget::start(
+            max_pixels,
+            max_pixels * 4,
+            std::time::Duration::from_mins(1),
+        )
+    }
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let img = DynamicImage::new_rgb8(width, height);
@@ -210,7 +202,7 @@ mod tests {
             } else {
                 encode(&img, format).unwrap()
             };
-            let clean = clean(&bytes, 1_000_000).unwrap();
+            let clean = clean(&bytes, &budget(1_000_000)).unwrap();
             assert_eq!(clean.mime, mime_of(format).unwrap());
             assert_eq!((clean.width, clean.height), (640, 480));
             let thumb = image::load_from_memory(&clean.thumbnail.0).unwrap();
@@ -220,7 +212,7 @@ mod tests {
 
     #[test]
     fn small_images_are_not_scaled_up_for_their_thumbnail() {
-        let clean = clean(&png(100, 50), 1_000_000).unwrap();
+        let clean = clean(&png(100, 50), &budget(1_000_000)).unwrap();
         let thumb = image::load_from_memory(&clean.thumbnail.0).unwrap();
         assert_eq!((thumb.width(), thumb.height()), (100, 50));
     }
@@ -228,15 +220,15 @@ mod tests {
     #[test]
     fn text_is_not_an_image_and_size_is_checked_before_decoding() {
         assert!(matches!(
-            clean(b"GIF87 not really", 100),
+            clean(b"GIF87 not really", &budget(100)),
             Err(ImageRejection::NotAnImage | ImageRejection::Undecodable { .. })
         ));
         assert!(matches!(
-            clean(b"hello world", 100),
+            clean(b"hello world", &budget(100)),
             Err(ImageRejection::NotAnImage)
         ));
         assert!(matches!(
-            clean(&png(20, 20), 100),
+            clean(&png(20, 20), &budget(100)),
             Err(ImageRejection::TooManyPixels {
                 width: 20,
                 height: 20,

@@ -2,20 +2,25 @@
 //! check, delete, and the cleanup of uploads never attached to a message.
 
 pub mod blobs;
+pub mod budget;
+mod gif;
 pub mod image;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
 use common::api::Attachment;
+use prometheus_client::metrics::gauge::Gauge;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tracing::{debug, warn};
 use uuid::Uuid;
 
 pub use self::blobs::BlobStore;
+use self::budget::Budget;
 use self::image::{CleanImage, ImageRejection};
 use crate::config::AttachmentsConfig;
 use crate::error::{Error, Result};
@@ -45,6 +50,35 @@ pub struct MediaService {
     blobs: BlobStore,
     config: Arc<AttachmentsConfig>,
     decodes: Arc<Semaphore>,
+    gauges: DecodeGauges,
+}
+
+/// Decodes running now and the most that ever ran at once (`max_concurrent_decodes`
+/// bounds both), for `/metrics`.
+#[derive(Clone, Debug, Default)]
+pub struct DecodeGauges {
+    /// Decodes running now.
+    pub running: Gauge,
+    /// The most decodes that ran at once since the start.
+    pub peak: Gauge,
+}
+
+impl DecodeGauges {
+    /// Counts one running decode until the guard is dropped.
+    fn running(&self) -> RunningDecode {
+        let now = self.running.inc() + 1;
+        self.peak.inner().fetch_max(now, Ordering::Relaxed);
+        RunningDecode(self.running.clone())
+    }
+}
+
+/// One running decode, uncounted when dropped (also when the decoder panics).
+struct RunningDecode(Gauge);
+
+impl Drop for RunningDecode {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 impl MediaService {
@@ -55,7 +89,15 @@ impl MediaService {
             config: Arc::new(config),
             store,
             blobs,
+            gauges: DecodeGauges::default(),
         }
+    }
+
+    /// Counts decodes in `gauges` (the ones `/metrics` shows).
+    #[must_use]
+    pub fn with_gauges(mut self, gauges: DecodeGauges) -> Self {
+        self.gauges = gauges;
+        self
     }
 
     /// The limits in force.
@@ -74,19 +116,30 @@ impl MediaService {
             return Err(too_large(self.config.max_bytes));
         }
         let file_name = clean_file_name(file_name);
-        let clean = {
-            let _permit = self
-                .decodes
-                .acquire()
-                .await
-                .map_err(|e| Error::Internal(e.into()))?;
-            let max_pixels = self.config.max_pixels;
-            tokio::task::spawn_blocking(move || image::clean(&bytes, max_pixels))
-                .await
-                .map_err(|e| Error::Internal(e.into()))?
-        }
+        let permit = self
+            .decodes
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| Error::Internal(e.into()))?;
+        let (max_pixels, max_animation_pixels) =
+            (self.config.max_pixels, self.config.max_animation_pixels);
+        let cpu_limit = Duration::from_millis(self.config.max_decode_cpu_ms);
+        let gauges = self.gauges.clone();
+        // The permit and the gauge live in the blocking task: a request that times out
+        // stops waiting, but its decode keeps its slot until the work really ends.
+        let clean = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let _running = gauges.running();
+            let budget = Budget::start(max_pixels, max_animation_pixels, cpu_limit);
+            image::clean(&bytes, &budget)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.into()))?
         .map_err(|e| match e {
-            ImageRejection::TooManyPixels { .. } => Error::PayloadTooLarge(e.to_string()),
+            ImageRejection::TooManyPixels { .. }
+            | ImageRejection::AnimationTooLarge { .. }
+            | ImageRejection::TooCostly { .. } => Error::PayloadTooLarge(e.to_string()),
             other => Error::field("file", other.to_string()),
         })?;
         let row = self.store_files(caller, &file_name, clean).await?;
@@ -234,7 +287,8 @@ fn storage_key(id: Uuid) -> String {
 /// The name as shown to others: no path, no control characters, bounded.
 fn clean_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
+    let visible = crate::text::strip_invisible(base);
+    let cleaned: String = visible
         .chars()
         .filter(|c| !c.is_control())
         .take(FILE_NAME_MAX)
@@ -275,6 +329,7 @@ mod tests {
         assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_file_name("C:\\x\\cat.png"), "cat.png");
         assert_eq!(clean_file_name("a\u{1b}[2Jb.png"), "a[2Jb.png");
+        assert_eq!(clean_file_name("cat\u{202E}gnp.exe"), "catgnp.exe");
         assert_eq!(clean_file_name(""), "image");
     }
 }

@@ -21,6 +21,7 @@ use prometheus_client::registry::Registry;
 use tracing::warn;
 
 use crate::fanout::Registry as Connections;
+use crate::media::DecodeGauges;
 use crate::store::Store;
 
 type Labels = Vec<(String, String)>;
@@ -65,6 +66,7 @@ struct Inner {
     db_pool_in_use: Gauge,
     db_pool_size: Gauge,
     search_backlog: Gauge,
+    decodes: DecodeGauges,
     store: Store,
     connections: Arc<Connections>,
 }
@@ -142,6 +144,17 @@ impl Metrics {
             "Chat events not yet in the search index (all nodes)",
             search_backlog.clone(),
         );
+        let decodes = DecodeGauges::default();
+        registry.register(
+            "image_decodes_running",
+            "Images being checked and cleaned now (at most attachments.max_concurrent_decodes)",
+            decodes.running.clone(),
+        );
+        registry.register(
+            "image_decodes_peak",
+            "The most images checked and cleaned at once since the start",
+            decodes.peak.clone(),
+        );
         Self {
             inner: Arc::new(Inner {
                 registry,
@@ -152,6 +165,7 @@ impl Metrics {
                 db_pool_in_use,
                 db_pool_size,
                 search_backlog,
+                decodes,
                 store,
                 connections,
             }),
@@ -165,6 +179,11 @@ impl Metrics {
         if status == StatusCode::TOO_MANY_REQUESTS {
             self.inner.rate_limited_http.inc();
         }
+    }
+
+    /// The gauges the attachment decoder keeps (`MediaService::with_gauges`).
+    pub fn decode_gauges(&self) -> DecodeGauges {
+        self.inner.decodes.clone()
     }
 
     /// Counts a WebSocket frame refused by a rate limit.

@@ -88,6 +88,11 @@ impl ContactService {
                 format!("at most {NOTE_MAX} characters"),
             ));
         }
+        // The note is shown to the other user like a message: the same rule keeps terminal
+        // control sequences out.
+        if let Some(Err(problem)) = note.map(crate::messages::rules::check_content) {
+            return Err(Error::field("message", problem.message));
+        }
         let (caller_blocks, other_blocks) = self.store.blocks_between(caller, other).await?;
         if other_blocks {
             return Err(Error::Blocked("this user blocked you"));

@@ -15,6 +15,7 @@ pub async fn handle(
     conn: ConnId,
     envelope: Envelope,
 ) -> Result<Value> {
+    crate::text::refuse_nul(&envelope.data)?;
     let kind = envelope.kind.clone();
     let mut tagged = serde_json::Map::new();
     tagged.insert("type".into(), Value::String(envelope.kind));

@@ -293,7 +293,7 @@ async fn a_slow_consumer_is_cut_off_with_4008_and_gets_the_close_frame_not_a_res
         }
     }
     // Reading again, carl gets what was written, then the close frame: no reset.
-    let code = tokio::time::timeout(Duration::from_secs(60), async {
+    let code = tokio::time::timeout(Duration::from_mins(1), async {
         loop {
             match stream.next().await {
                 Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),

@@ -82,9 +82,9 @@ impl Membership {
     /// event said otherwise.
     pub(super) fn load(&mut self, user: Uuid, chats: &[Uuid], since: u64) {
         for chat in chats {
-            if !self
+            if self
                 .newer_event(user, *chat, since)
-                .is_some_and(|joined| !joined)
+                .is_none_or(|joined| joined)
             {
                 self.add(user, *chat);
             }

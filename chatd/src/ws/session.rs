@@ -19,7 +19,7 @@ use super::dispatch;
 use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop};
 use crate::auth::AuthUser;
 use crate::error::Error;
-use crate::fanout::{ConnId, Outbound, TooManyConnections};
+use crate::fanout::{ConnId, Outbound};
 use crate::http::AppState;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
@@ -110,43 +110,28 @@ async fn serve(
 ) {
     let user = auth.user_id;
     let heartbeat = Duration::from_secs(state.config.ws.heartbeat_secs);
-    let hello = Hello {
-        protocol_version: PROTOCOL_VERSION,
-        server_version: common::VERSION.into(),
-        heartbeat_secs: heartbeat.as_secs(),
-        user_id: user.into(),
-        session_id: auth.session_id.into(),
-        max_frame_bytes: MAX_FRAME_BYTES,
-    };
-    let hello = frame(
-        "hello",
-        None,
-        serde_json::to_value(hello).unwrap_or_default(),
-    );
     // Registered before the chats are read, so no membership event can slip between the
     // read and the registration; `hello` is queued first and leaves once the chats are in.
     let max = state.config.ws.max_connections_per_user;
-    let registration = match state.registry.register(
+    let registered = state.registry.register(
         user,
         auth.session_id,
         state.config.ws.queue_capacity,
-        hello,
+        hello(&auth, heartbeat),
         max,
-    ) {
-        Ok(registration) => registration,
-        Err(TooManyConnections) => {
-            info!(max, "connection refused: too many for this account");
-            let error = Error::TooManyConnections { max };
-            let reason = "too many connections for this account";
-            refuse(
-                &mut sink,
-                None,
-                &error,
-                (close::TOO_MANY_CONNECTIONS, reason),
-            )
-            .await;
-            return;
-        }
+    );
+    let Ok(registration) = registered else {
+        info!(max, "connection refused: too many for this account");
+        let error = Error::TooManyConnections { max };
+        let reason = "too many connections for this account";
+        refuse(
+            &mut sink,
+            None,
+            &error,
+            (close::TOO_MANY_CONNECTIONS, reason),
+        )
+        .await;
+        return;
     };
     let conn = registration.id;
     let live = Live {
@@ -217,6 +202,23 @@ async fn serve(
     info!(conn, code = ending.close.0, "disconnected");
 }
 
+/// The `hello` frame.
+fn hello(auth: &AuthUser, heartbeat: Duration) -> Outbound {
+    let hello = Hello {
+        protocol_version: PROTOCOL_VERSION,
+        server_version: common::VERSION.into(),
+        heartbeat_secs: heartbeat.as_secs(),
+        user_id: auth.user_id.into(),
+        session_id: auth.session_id.into(),
+        max_frame_bytes: MAX_FRAME_BYTES,
+    };
+    frame(
+        "hello",
+        None,
+        serde_json::to_value(hello).unwrap_or_default(),
+    )
+}
+
 /// Reads and handles frames until the connection must end.
 async fn read_loop(
     state: &AppState,
@@ -260,8 +262,7 @@ async fn read_loop(
                     return ending(1000, "", false);
                 }
                 // A client's close is answered at once (the close frame echoes its code).
-                Ok(Some(Ok(Message::Close(_)))) => return ending(1000, "", false),
-                Ok(None) => return ending(1000, "", false),
+                Ok(None | Some(Ok(Message::Close(_)))) => return ending(1000, "", false),
                 Ok(Some(Ok(Message::Text(text)))) => {
                     let handled = AssertUnwindSafe(handle_text(state, auth, conn, text.as_str(), tx))
                         .catch_unwind()

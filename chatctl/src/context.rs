@@ -157,10 +157,45 @@ impl Context {
             })
     }
 
-    /// Publishes `notice` on `<redis.key_prefix>admin` for every chatd node. `Ok(false)`
-    /// when no Redis is configured (a single node reads the database on every request).
-    pub async fn publish_admin_notice(&self, notice: &Value) -> Result<bool, Failure> {
-        self.publish("admin", &[notice.to_string()]).await
+    /// Tells every chatd node to close the connections `notice` concerns: through
+    /// PostgreSQL (`NOTIFY chatd_admin`, heard by every node, with or without Redis) and,
+    /// when configured, on `<redis.key_prefix>admin`. What could not be reached is said on
+    /// stderr; `Ok(true)` when at least one path reached the nodes, an error when none did
+    /// (the database change stands either way).
+    pub async fn publish_admin_notice(
+        &self,
+        store: &Store,
+        notice: &Value,
+    ) -> Result<bool, Failure> {
+        let text = notice.to_string();
+        let postgres = store.notify(chatd::fanout::notices::CHANNEL, &text).await;
+        let redis = self.publish("admin", std::slice::from_ref(&text)).await;
+        match (postgres, redis) {
+            (Ok(()), Ok(_)) => Ok(true),
+            (Ok(()), Err(e)) => {
+                let e = e.message;
+                eprintln!("warning: {e}; the nodes were told through PostgreSQL instead");
+                Ok(true)
+            }
+            (Err(e), Ok(true)) => {
+                eprintln!(
+                    "warning: notifying the nodes through PostgreSQL failed ({e}); they were \
+                     told through Redis"
+                );
+                Ok(true)
+            }
+            (Err(e), Ok(false)) => Err(Failure::failed(format!(
+                "the change is stored, but no chatd node could be told to close open \
+                 connections (PostgreSQL NOTIFY failed: {e}; no Redis configured): they \
+                 close within a minute, when their session is next checked"
+            ))),
+            (Err(pg), Err(redis)) => Err(Failure::failed(format!(
+                "the change is stored, but no chatd node could be told to close open \
+                 connections (PostgreSQL NOTIFY failed: {pg}; {}): they close within a \
+                 minute, when their session is next checked",
+                redis.message
+            ))),
+        }
     }
 
     /// Publishes fan-out deliveries (made by chatd's services in this process) on

@@ -223,6 +223,7 @@ async fn disable_cuts_off_at_once_and_tells_every_node() {
     let redis_url = shared_redis_url().await;
     let (client, tokens) = server.user("carol").await;
     client.me().await.unwrap();
+    let (socket, _) = testkit::ws::connect(&client).await;
 
     let redis = redis::Client::open(redis_url.as_str()).unwrap();
     let mut pubsub = redis.get_async_pubsub().await.unwrap();
@@ -258,6 +259,10 @@ async fn disable_cuts_off_at_once_and_tells_every_node() {
         "{err:?}"
     );
     assert!(server.client().login("carol", password()).await.is_err());
+    // The node has no Redis: the notice reached its open socket through PostgreSQL, long
+    // before the socket's own once-a-minute session check.
+    let closed = tokio::time::timeout(Duration::from_secs(10), socket.closed()).await;
+    assert_eq!(closed, Ok(Some(common::ws::close::UNAUTHORIZED)));
 
     let msg = tokio::time::timeout(Duration::from_secs(5), pubsub.on_message().next())
         .await

@@ -40,6 +40,14 @@ pub enum Error {
         /// Seconds until a retry can succeed.
         retry_after_secs: u64,
     },
+    /// The caller holds as many WebSocket connections on this node as one account may.
+    #[error(
+        "too many open WebSocket connections: at most {max} per account on this server; close one first"
+    )]
+    TooManyConnections {
+        /// `ws.max_connections_per_user`.
+        max: usize,
+    },
     /// A dependency is down or the request timed out.
     #[error("{0}")]
     Unavailable(String),
@@ -67,7 +75,9 @@ impl Error {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
-            Self::RateLimited { .. } => ErrorCode::RateLimitExceeded,
+            Self::RateLimited { .. } | Self::TooManyConnections { .. } => {
+                ErrorCode::RateLimitExceeded
+            }
             Self::Unavailable(_) | Self::NotReady(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::InternalError,
         }

@@ -73,14 +73,6 @@ impl Server {
         )?;
         let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
         let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
-        let auth = AuthService::new(
-            store.clone(),
-            hasher,
-            keys,
-            config.auth.clone(),
-            config.limits.clone(),
-            counters,
-        );
         let registry = Registry::new();
         let blocks = registry.blocks();
         blocks.replace(&store.all_blocks().await.context("loading blocks")?);
@@ -93,7 +85,17 @@ impl Server {
             )),
             None => Arc::new(LocalBus::new(registry.clone())),
         };
+        crate::fanout::notices::start_listener(store.clone(), registry.clone());
         let hub = Hub::new(bus);
+        let auth = AuthService::new(
+            store.clone(),
+            hub.clone(),
+            hasher,
+            keys,
+            config.auth.clone(),
+            config.limits.clone(),
+            counters,
+        );
         let presence = Presence::start(
             store.clone(),
             hub.clone(),

@@ -554,6 +554,11 @@ pub mod close {
     pub const SLOW_CONSUMER: u16 = 4008;
     /// No frame (not even a pong) for three heartbeat intervals.
     pub const IDLE_TIMEOUT: u16 = 4009;
+    /// The account already holds the most connections one account may hold on this node
+    /// (`ws.max_connections_per_user`); close another one first.
+    pub const TOO_MANY_CONNECTIONS: u16 = 4029;
+    /// The server failed while handling a frame; reconnect and `sync`.
+    pub const SERVER_ERROR: u16 = 1011;
     /// The server is shutting down; reconnect (to another node) and `sync`.
     pub const GOING_AWAY: u16 = 1001;
 }

@@ -275,8 +275,11 @@ async fn set_disabled(ctx: &Context, store: &Store, name: &str, disabled: bool) 
     // Sessions are revoked in the database, which every request checks; the notice makes
     // every node close the user's open WebSocket connections too.
     let published = if disabled {
-        ctx.publish_admin_notice(&json!({ "type": "user:disabled", "userId": user.id }))
-            .await?
+        ctx.publish_admin_notice(
+            store,
+            &json!({ "type": "user:disabled", "userId": user.id }),
+        )
+        .await?
     } else {
         false
     };
@@ -335,7 +338,7 @@ async fn delete(ctx: &Context, store: &Store, name: &str, yes: bool) -> Outcome 
     )
     .await?;
     let published = ctx
-        .publish_admin_notice(&json!({ "type": "user:deleted", "userId": user.id }))
+        .publish_admin_notice(store, &json!({ "type": "user:deleted", "userId": user.id }))
         .await?;
     eprintln!("deleted {}", user.username);
     if ctx.json {

@@ -112,7 +112,7 @@ pub async fn revoke(ctx: &Context, store: &Store, name: &str, session: Option<Uu
         json!({ "username": user.username, "sessions": revoked }),
     )
     .await?;
-    let published = notify_revoked(ctx, user.id, &revoked).await?;
+    let published = notify_revoked(ctx, store, user.id, &revoked).await?;
     eprintln!("revoked {} session(s) of {}", revoked.len(), user.username);
     if ctx.json {
         return output::json(&json!({
@@ -136,7 +136,7 @@ pub async fn reset_password(ctx: &Context, store: &Store, name: &str, from_stdin
         json!({ "username": user.username, "revokedSessions": revoked.len() }),
     )
     .await?;
-    let published = notify_revoked(ctx, user.id, &revoked).await?;
+    let published = notify_revoked(ctx, store, user.id, &revoked).await?;
     eprintln!(
         "password of {} reset, {} session(s) revoked",
         user.username,
@@ -152,15 +152,23 @@ pub async fn reset_password(ctx: &Context, store: &Store, name: &str, from_stdin
     Ok(())
 }
 
-async fn notify_revoked(ctx: &Context, user_id: Uuid, sessions: &[Uuid]) -> Result<bool, Failure> {
+async fn notify_revoked(
+    ctx: &Context,
+    store: &Store,
+    user_id: Uuid,
+    sessions: &[Uuid],
+) -> Result<bool, Failure> {
     if sessions.is_empty() {
         return Ok(false);
     }
-    ctx.publish_admin_notice(&json!({
-        "type": "sessions:revoked",
-        "userId": user_id,
-        "sessionIds": sessions,
-    }))
+    ctx.publish_admin_notice(
+        store,
+        &json!({
+            "type": "sessions:revoked",
+            "userId": user_id,
+            "sessionIds": sessions,
+        }),
+    )
     .await
 }
 

@@ -16,6 +16,7 @@ use super::rules::{check_password, normalize_username, validate_display_name};
 use super::tokens::{TokenKeys, new_refresh_token, secret_hash};
 use crate::config::{AuthConfig, LimitsConfig, RegistrationMode};
 use crate::error::{Error, Result};
+use crate::hub::Hub;
 use crate::ratelimit::{Counters, Limited};
 use crate::store::{
     AuditEntry, CreateUserError, NewSession, NewUser, RefreshOutcome, Store, UserRow,
@@ -49,10 +50,13 @@ pub struct AuthUser {
     pub is_admin: bool,
 }
 
-/// Registration, login, refresh, logout and sessions.
+/// Registration, login, refresh, logout and sessions. Every way a session ends here
+/// (logout, revocation, refresh-token reuse) also closes its WebSocket connections at once,
+/// on every node, through the hub.
 #[derive(Clone, Debug)]
 pub struct AuthService {
     store: Store,
+    hub: Hub,
     hasher: PasswordHasher,
     keys: TokenKeys,
     config: AuthConfig,
@@ -64,6 +68,7 @@ impl AuthService {
     /// Builds the service.
     pub fn new(
         store: Store,
+        hub: Hub,
         hasher: PasswordHasher,
         keys: TokenKeys,
         config: AuthConfig,
@@ -72,6 +77,7 @@ impl AuthService {
     ) -> Self {
         Self {
             store,
+            hub,
             hasher,
             keys,
             config,
@@ -256,6 +262,7 @@ impl AuthService {
                 user_id,
             } => {
                 warn!(%session_id, %user_id, "refresh token reused: session revoked");
+                self.hub.end_session(user_id, session_id);
                 self.audit(
                     Some(user_id),
                     "auth.refresh_reuse",
@@ -299,6 +306,7 @@ impl AuthService {
         self.store
             .revoke_session(user.user_id, user.session_id, "logout")
             .await?;
+        self.hub.end_session(user.user_id, user.session_id);
         self.audit(
             Some(user.user_id),
             "auth.logout",
@@ -342,6 +350,7 @@ impl AuthService {
         {
             return Err(Error::NotFound("no such session"));
         }
+        self.hub.end_session(user.user_id, session_id);
         self.audit(
             Some(user.user_id),
             "auth.revoke_session",

@@ -104,6 +104,9 @@ pub struct WsConfig {
     pub max_connections: usize,
     /// Frames queued per connection before it is closed as a slow consumer (code 4008).
     pub queue_capacity: usize,
+    /// Most WebSocket connections one account may hold on this node; more are refused
+    /// (429 before the upgrade, or close code 4029 after an `auth` frame).
+    pub max_connections_per_user: usize,
 }
 
 impl Default for WsConfig {
@@ -112,6 +115,7 @@ impl Default for WsConfig {
             heartbeat_secs: 30,
             max_connections: 20_000,
             queue_capacity: 1024,
+            max_connections_per_user: 20,
         }
     }
 }
@@ -548,6 +552,13 @@ impl Config {
             (
                 "limits.registration_window_secs",
                 self.limits.registration_window_secs,
+            ),
+            ("ws.heartbeat_secs", self.ws.heartbeat_secs),
+            ("ws.max_connections", self.ws.max_connections as u64),
+            ("ws.queue_capacity", self.ws.queue_capacity as u64),
+            (
+                "ws.max_connections_per_user",
+                self.ws.max_connections_per_user as u64,
             ),
         ] {
             if value == 0 {

@@ -7,6 +7,8 @@
 
 mod blocks;
 mod local;
+mod membership;
+pub mod notices;
 mod redis_bus;
 mod registry;
 
@@ -18,7 +20,7 @@ use uuid::Uuid;
 pub use blocks::{Actor, BlockCache, BlockChange};
 pub use local::LocalBus;
 pub use redis_bus::{RedisBus, external_delivery_text};
-pub use registry::{ConnId, Outbound, Registry};
+pub use registry::{ConnId, MembershipLoad, Outbound, Registration, Registry, TooManyConnections};
 
 /// Who a frame is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

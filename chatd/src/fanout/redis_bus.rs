@@ -160,11 +160,13 @@ async fn publish_loop(
 
 /// After missed deliveries: memberships are re-read from PostgreSQL (a missed join or
 /// removal must not linger), then every client is told to resync.
-async fn recover(registry: &Registry, store: &Store) {
+async fn recover(registry: &Arc<Registry>, store: &Store) {
     let users = registry.local_users();
     if !users.is_empty() {
+        // Events that arrive while PostgreSQL is read win over what it returns.
+        let load = registry.begin_load();
         match store.memberships_of(&users).await {
-            Ok(memberships) => registry.replace_memberships(&memberships),
+            Ok(memberships) => registry.replace_memberships(&users, &memberships, load),
             Err(e) => warn!(error = %e, "memberships not refreshed; clients will resync anyway"),
         }
     }
@@ -174,18 +176,6 @@ async fn recover(registry: &Registry, store: &Store) {
         Err(e) => warn!(error = %e, "blocks not refreshed"),
     }
     registry.ask_everyone_to_resync();
-}
-
-/// An operator notice, e.g. `{"type": "user:disabled", "userId": "..."}`.
-#[derive(Deserialize)]
-#[serde(tag = "type")]
-enum AdminNotice {
-    #[serde(rename = "user:disabled", rename_all = "camelCase")]
-    UserDisabled { user_id: Uuid },
-    #[serde(rename = "user:deleted", rename_all = "camelCase")]
-    UserDeleted { user_id: Uuid },
-    #[serde(rename = "sessions:revoked", rename_all = "camelCase")]
-    SessionsRevoked { session_ids: Vec<Uuid> },
 }
 
 async fn subscribe_loop(
@@ -212,22 +202,7 @@ async fn subscribe_loop(
                             continue;
                         };
                         if msg.get_channel_name() == admin {
-                            match serde_json::from_str::<AdminNotice>(&text) {
-                                Ok(
-                                    AdminNotice::UserDisabled { user_id }
-                                    | AdminNotice::UserDeleted { user_id },
-                                ) => registry.kill_user(
-                                    user_id,
-                                    common::ws::close::UNAUTHORIZED,
-                                    "account disabled",
-                                ),
-                                Ok(AdminNotice::SessionsRevoked { session_ids }) => {
-                                    for session in session_ids {
-                                        registry.kill_session(session);
-                                    }
-                                }
-                                Err(e) => debug!(error = %e, "ignoring an unknown admin notice"),
-                            }
+                            super::notices::apply(&registry, &text);
                             continue;
                         }
                         match serde_json::from_str::<WireDelivery>(&text) {

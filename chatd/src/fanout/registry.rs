@@ -1,6 +1,7 @@
 //! This node's live connections, by user and by chat, and the dispatch of frames to them.
 //! Each connection has a bounded queue; one that is full is closed as a slow consumer (it
-//! reconnects and resyncs) instead of silently losing frames.
+//! reconnects and resyncs) instead of silently losing frames. Chat memberships live in
+//! [`Membership`], which keeps them right while they are loaded.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,6 +11,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::membership::Membership;
 use super::{BlockCache, Delivery, Target};
 
 /// Identifies a connection on this node.
@@ -41,10 +43,7 @@ struct Conn {
 struct Inner {
     conns: HashMap<ConnId, Conn>,
     by_user: HashMap<Uuid, HashSet<ConnId>>,
-    /// Chat -> local users who are members.
-    chats: HashMap<Uuid, HashSet<Uuid>>,
-    /// User -> chats, to undo `chats` when the user's last connection goes.
-    user_chats: HashMap<Uuid, HashSet<Uuid>>,
+    membership: Membership,
 }
 
 /// The registry of one node.
@@ -55,20 +54,45 @@ pub struct Registry {
     blocks: BlockCache,
     /// Frames queued to connections (for metrics).
     deliveries: prometheus_client::metrics::counter::Counter,
+    /// Connections cut off as slow consumers (for metrics).
+    slow_consumers: prometheus_client::metrics::counter::Counter,
 }
 
-/// A registered connection: its id, queue and kill switch.
+/// A registered connection: its id, queue and kill switch, and the membership load it
+/// must finish with [`Registry::load_chats`].
 #[derive(Debug)]
 pub struct Registration {
     /// The id.
     pub id: ConnId,
     /// Frames to write.
     pub rx: mpsc::Receiver<Outbound>,
-    /// Set when the connection must close (slow consumer, account disabled).
+    /// Set when the connection must close (slow consumer, session ended, shutdown).
     pub kill: tokio::sync::watch::Receiver<Option<(u16, &'static str)>>,
     /// A sender to the same queue, for answers to the client's own frames.
     pub tx: mpsc::Sender<Outbound>,
+    /// The load of the user's chats that registration began.
+    pub load: MembershipLoad,
 }
+
+/// A read of memberships from PostgreSQL in flight: events published meanwhile win over
+/// what it read. Ends when applied or dropped.
+#[derive(Debug)]
+pub struct MembershipLoad {
+    registry: Arc<Registry>,
+    since: u64,
+}
+
+impl Drop for MembershipLoad {
+    fn drop(&mut self) {
+        if let Ok(mut inner) = self.registry.inner.write() {
+            inner.membership.end_load(self.since);
+        }
+    }
+}
+
+/// The user has as many connections on this node as they may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyConnections;
 
 impl Registry {
     /// A new, empty registry.
@@ -76,26 +100,28 @@ impl Registry {
         Arc::new(Self::default())
     }
 
-    /// Adds a connection of `user` (on `session`), a member of `chats`, with a queue of
-    /// `capacity`.
+    /// Adds a connection of `user` (on `session`) with a queue of `capacity` that starts
+    /// with `first` (the `hello`), unless the user already has `max_per_user` here.
+    ///
+    /// The connection is registered before its chats are read, so that it hears every
+    /// membership event from then on; it gets chat frames once [`Self::load_chats`] has
+    /// applied what the returned load read.
     pub fn register(
-        &self,
+        self: &Arc<Self>,
         user: Uuid,
         session: Uuid,
-        chats: &[Uuid],
         capacity: usize,
-    ) -> Registration {
+        first: Outbound,
+        max_per_user: usize,
+    ) -> Result<Registration, TooManyConnections> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, rx) = mpsc::channel(capacity);
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let _ = tx.try_send(first);
         let (kill_tx, kill_rx) = tokio::sync::watch::channel(None);
-        let Ok(mut inner) = self.inner.write() else {
-            return Registration {
-                id,
-                rx,
-                kill: kill_rx,
-                tx,
-            };
-        };
+        let mut inner = self.inner.write().map_err(|_| TooManyConnections)?;
+        if inner.by_user.get(&user).map_or(0, HashSet::len) >= max_per_user {
+            return Err(TooManyConnections);
+        }
         inner.conns.insert(
             id,
             Conn {
@@ -106,16 +132,41 @@ impl Registry {
             },
         );
         inner.by_user.entry(user).or_default().insert(id);
-        for chat in chats {
-            inner.chats.entry(*chat).or_default().insert(user);
-            inner.user_chats.entry(user).or_default().insert(*chat);
-        }
-        Registration {
+        let since = inner.membership.begin_load();
+        drop(inner);
+        Ok(Registration {
             id,
             rx,
             kill: kill_rx,
             tx,
+            load: MembershipLoad {
+                registry: self.clone(),
+                since,
+            },
+        })
+    }
+
+    /// Starts a read of memberships from PostgreSQL (see [`MembershipLoad`]).
+    pub fn begin_load(self: &Arc<Self>) -> MembershipLoad {
+        let since = self
+            .inner
+            .write()
+            .map(|mut i| i.membership.begin_load())
+            .unwrap_or_default();
+        MembershipLoad {
+            registry: self.clone(),
+            since,
         }
+    }
+
+    /// Applies `chats`, read by `load`, to `user` (if still connected here).
+    pub fn load_chats(&self, user: Uuid, chats: &[Uuid], load: MembershipLoad) {
+        if let Ok(mut inner) = self.inner.write()
+            && inner.by_user.contains_key(&user)
+        {
+            inner.membership.load(user, chats, load.since);
+        }
+        drop(load);
     }
 
     /// Removes a connection; returns how many connections its user still has here.
@@ -132,17 +183,21 @@ impl Registry {
         });
         if remaining == 0 {
             inner.by_user.remove(&conn.user);
-            let chats = inner.user_chats.remove(&conn.user).unwrap_or_default();
-            for chat in chats {
-                if let Some(users) = inner.chats.get_mut(&chat) {
-                    users.remove(&conn.user);
-                    if users.is_empty() {
-                        inner.chats.remove(&chat);
-                    }
-                }
-            }
+            inner.membership.forget_user(conn.user);
         }
         remaining
+    }
+
+    /// Connections cut off as slow consumers.
+    pub fn slow_consumers(&self) -> &prometheus_client::metrics::counter::Counter {
+        &self.slow_consumers
+    }
+
+    /// Open connections of `user` on this node.
+    pub fn user_connection_count(&self, user: Uuid) -> usize {
+        self.inner
+            .read()
+            .map_or(0, |i| i.by_user.get(&user).map_or(0, HashSet::len))
     }
 
     /// The blocks this node applies to fan-out (a handle on the same cache).
@@ -179,12 +234,7 @@ impl Registry {
         {
             for user in &change.joined {
                 if inner.by_user.contains_key(user) {
-                    inner.chats.entry(change.chat).or_default().insert(*user);
-                    inner
-                        .user_chats
-                        .entry(*user)
-                        .or_default()
-                        .insert(change.chat);
+                    inner.membership.join(*user, change.chat);
                 }
             }
         }
@@ -201,8 +251,8 @@ impl Registry {
         if let Ok(inner) = self.inner.read() {
             let users: Vec<Uuid> = match &delivery.target {
                 Target::Chat { chat, except } => inner
-                    .chats
-                    .get(chat)
+                    .membership
+                    .members(chat)
                     .map(|set| {
                         set.iter()
                             .filter(|u| Some(**u) != *except)
@@ -259,11 +309,8 @@ impl Registry {
             && let Ok(mut inner) = self.inner.write()
         {
             for user in &change.left {
-                if let Some(users) = inner.chats.get_mut(&change.chat) {
-                    users.remove(user);
-                }
-                if let Some(chats) = inner.user_chats.get_mut(user) {
-                    chats.remove(&change.chat);
+                if inner.by_user.contains_key(user) {
+                    inner.membership.leave(*user, change.chat);
                 }
             }
         }
@@ -291,17 +338,29 @@ impl Registry {
     fn kill_where(&self, matches: impl Fn(&Conn) -> bool, code: u16, reason: &'static str) {
         if let Ok(inner) = self.inner.read() {
             for conn in inner.conns.values().filter(|c| matches(c)) {
-                let _ = conn.kill.send(Some((code, reason)));
+                conn.kill.send_if_modified(|current| {
+                    current.get_or_insert((code, reason));
+                    true
+                });
             }
         }
     }
 
-    /// Closes one connection with `code`.
+    /// Closes one connection with `code`; the first reason given wins.
     pub fn kill(&self, id: ConnId, code: u16, reason: &'static str) {
         if let Ok(inner) = self.inner.read()
             && let Some(conn) = inner.conns.get(&id)
         {
-            let _ = conn.kill.send(Some((code, reason)));
+            let first = conn.kill.send_if_modified(|current| {
+                if current.is_some() {
+                    return false;
+                }
+                *current = Some((code, reason));
+                true
+            });
+            if first && code == common::ws::close::SLOW_CONSUMER {
+                self.slow_consumers.inc();
+            }
         }
     }
 
@@ -313,21 +372,23 @@ impl Registry {
             .unwrap_or_default()
     }
 
-    /// Replaces the chat memberships of the users connected here with `memberships`
-    /// (`(user, chat)` pairs read from PostgreSQL), after deliveries may have been missed.
-    pub fn replace_memberships(&self, memberships: &[(Uuid, Uuid)]) {
-        let Ok(mut inner) = self.inner.write() else {
-            return;
-        };
-        let local: HashSet<Uuid> = inner.by_user.keys().copied().collect();
-        inner.chats.clear();
-        inner.user_chats.clear();
-        for (user, chat) in memberships {
-            if local.contains(user) {
-                inner.chats.entry(*chat).or_default().insert(*user);
-                inner.user_chats.entry(*user).or_default().insert(*chat);
-            }
+    /// Replaces the chat memberships of `users` with `memberships` (`(user, chat)` pairs
+    /// read by `load` from PostgreSQL), after deliveries may have been missed.
+    pub fn replace_memberships(
+        &self,
+        users: &[Uuid],
+        memberships: &[(Uuid, Uuid)],
+        load: MembershipLoad,
+    ) {
+        if let Ok(mut inner) = self.inner.write() {
+            let users: Vec<Uuid> = users
+                .iter()
+                .filter(|u| inner.by_user.contains_key(u))
+                .copied()
+                .collect();
+            inner.membership.replace(&users, memberships, load.since);
         }
+        drop(load);
     }
 
     /// Tells every connection to resync (after this node missed deliveries).
@@ -366,131 +427,5 @@ fn hidden_frame((chat, seq, message): (Uuid, i64, Uuid)) -> Utf8Bytes {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::fanout::MembershipChange;
-
-    fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
-        Delivery {
-            target,
-            frame: Arc::from("{}"),
-            membership,
-            delivers: None,
-            end_session: None,
-            actor: None,
-            block: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn frames_reach_members_and_follow_membership_changes() {
-        let registry = Registry::new();
-        let (alice, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let mut a = registry.register(alice, Uuid::now_v7(), &[chat], 8);
-        let mut b = registry.register(bob, Uuid::now_v7(), &[], 8);
-
-        registry.dispatch(&delivery(Target::Chat { chat, except: None }, None));
-        assert!(a.rx.try_recv().is_ok());
-        assert!(b.rx.try_recv().is_err(), "bob is not a member yet");
-
-        let joined = MembershipChange {
-            chat,
-            joined: vec![bob],
-            left: vec![],
-        };
-        registry.dispatch(&delivery(Target::Chat { chat, except: None }, Some(joined)));
-        assert!(b.rx.try_recv().is_ok(), "the joiner gets the join event");
-        assert!(a.rx.try_recv().is_ok(), "and so do the members");
-
-        let left = MembershipChange {
-            chat,
-            joined: vec![],
-            left: vec![bob],
-        };
-        registry.dispatch(&delivery(
-            Target::Chat {
-                chat,
-                except: Some(alice),
-            },
-            Some(left),
-        ));
-        assert!(b.rx.try_recv().is_ok(), "the leaver gets the leave event");
-        assert!(a.rx.try_recv().is_err(), "except leaves alice out");
-        registry.dispatch(&delivery(Target::Chat { chat, except: None }, None));
-        assert!(b.rx.try_recv().is_err(), "then nothing more");
-    }
-
-    fn text_of(out: Outbound) -> String {
-        match out {
-            Outbound::Frame { text, .. } => text.as_str().to_owned(),
-            Outbound::Close(..) => String::new(),
-        }
-    }
-
-    #[tokio::test]
-    async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
-        use crate::fanout::{Actor, BlockChange};
-        let registry = Registry::new();
-        let (ada, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let mut a = registry.register(ada, Uuid::now_v7(), &[chat], 8);
-        let mut b = registry.register(bob, Uuid::now_v7(), &[chat], 8);
-        let mut block = delivery(Target::Users { users: vec![ada] }, None);
-        block.block = Some(BlockChange {
-            blocker: ada,
-            blocked: bob,
-            active: true,
-        });
-        registry.dispatch(&block);
-        assert!(a.rx.try_recv().is_ok(), "the blocker's devices are told");
-
-        let message = Uuid::now_v7();
-        let mut from_bob = delivery(Target::Chat { chat, except: None }, None);
-        from_bob.actor = Some(Actor {
-            user: bob,
-            mutual: false,
-            placeholder: Some((chat, 7, message)),
-        });
-        registry.dispatch(&from_bob);
-        let stand_in = text_of(a.rx.try_recv().unwrap());
-        assert!(stand_in.contains("message:hidden") && stand_in.contains(&message.to_string()));
-        assert_eq!(
-            text_of(b.rx.try_recv().unwrap()),
-            "{}",
-            "the sender's own copy"
-        );
-
-        let mut ada_typing = delivery(
-            Target::Chat {
-                chat,
-                except: Some(ada),
-            },
-            None,
-        );
-        ada_typing.actor = Some(Actor {
-            user: ada,
-            mutual: true,
-            placeholder: None,
-        });
-        registry.dispatch(&ada_typing);
-        assert!(
-            b.rx.try_recv().is_err(),
-            "the blocked user does not see the blocker type"
-        );
-    }
-
-    #[tokio::test]
-    async fn a_full_queue_closes_the_connection() {
-        let registry = Registry::new();
-        let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
-        let conn = registry.register(user, Uuid::now_v7(), &[chat], 1);
-        registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
-        assert!(conn.kill.borrow().is_none());
-        registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
-        assert_eq!(
-            conn.kill.borrow().map(|k| k.0),
-            Some(common::ws::close::SLOW_CONSUMER)
-        );
-        assert_eq!(registry.unregister(conn.id), 0);
-        assert_eq!(registry.connection_count(), 0);
-    }
-}
+#[path = "registry_tests.rs"]
+mod tests;

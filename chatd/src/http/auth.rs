@@ -62,7 +62,6 @@ async fn logout(
     client: ClientInfo,
 ) -> Result<StatusCode> {
     state.auth.logout(&user, &client).await?;
-    state.hub.end_session(user.user_id, user.session_id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -82,6 +81,5 @@ async fn revoke(
     Path(id): Path<SessionId>,
 ) -> Result<StatusCode> {
     state.auth.revoke(&user, id.as_uuid(), &client).await?;
-    state.hub.end_session(user.user_id, id.as_uuid());
     Ok(StatusCode::NO_CONTENT)
 }

@@ -120,6 +120,11 @@ impl Metrics {
             "Frames queued to WebSocket connections of this node",
             deliveries.clone(),
         );
+        registry.register(
+            "ws_slow_consumers",
+            "WebSocket connections closed with 4008 because their queue was full",
+            connections.slow_consumers().clone(),
+        );
         let ws_connections = Gauge::default();
         registry.register(
             "ws_connections",

@@ -186,6 +186,16 @@ impl NotificationService {
         }
         targets.retain(|(user, _)| !self.blocks.blocks(*user, sender));
         let chat = message.chat_id.as_uuid();
+        // Only current members hear of the chat: the author of a replied-to message who has
+        // left or was removed gets nothing (stored, live or pushed).
+        if !targets.is_empty() {
+            let users: Vec<Uuid> = targets.iter().map(|(u, _)| *u).collect();
+            let mut conn = self.store.acquire().await?;
+            let members =
+                crate::store::messages::tx::members_among(&mut conn, chat, &users).await?;
+            drop(conn);
+            targets.retain(|(user, _)| members.contains(user));
+        }
         if self.push.enabled()
             && let Some(peer) = self.store.direct_peer(chat, sender).await?
             && !targets.iter().any(|(u, _)| *u == peer)

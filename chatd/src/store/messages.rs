@@ -289,7 +289,8 @@ impl Store {
         .await?)
     }
 
-    /// `(seq, author)` of the messages with `lo < seq <= hi` (who a receipt concerns).
+    /// `(seq, author)` of the messages with `lo < seq <= hi` whose authors are still
+    /// members (who a receipt concerns: one who left hears nothing more of the chat).
     pub async fn senders_between(
         &self,
         chat: Uuid,
@@ -297,8 +298,10 @@ impl Store {
         hi: i64,
     ) -> Result<Vec<(i64, Uuid)>, StoreError> {
         Ok(sqlx::query_as(
-            "SELECT seq, sender_id FROM messages WHERE chat_id = $1 AND seq > $2 \
-             AND seq <= $3 AND sender_id IS NOT NULL",
+            "SELECT m.seq, m.sender_id FROM messages m WHERE m.chat_id = $1 AND m.seq > $2 \
+             AND m.seq <= $3 AND m.sender_id IS NOT NULL AND EXISTS (SELECT 1 FROM \
+             chat_members cm WHERE cm.chat_id = m.chat_id AND cm.user_id = m.sender_id \
+             AND cm.left_at IS NULL)",
         )
         .bind(chat)
         .bind(lo)

@@ -8,6 +8,7 @@ pub mod chats;
 mod export;
 mod invites;
 pub mod messages;
+mod notices;
 pub mod notifications;
 pub mod search;
 mod sessions;

@@ -17,6 +17,12 @@ pub async fn handle(
 ) -> Result<Value> {
     crate::text::refuse_nul(&envelope.data)?;
     let kind = envelope.kind.clone();
+    // A handler that panics, to test that a panic leaves no zombie connection behind.
+    #[cfg(feature = "test-hooks")]
+    assert!(
+        kind != "test:panic",
+        "test:panic frame (feature test-hooks)"
+    );
     let mut tagged = serde_json::Map::new();
     tagged.insert("type".into(), Value::String(envelope.kind));
     if !envelope.data.is_null() {

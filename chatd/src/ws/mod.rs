@@ -1,8 +1,10 @@
 //! `GET /ws`: the WebSocket endpoint. Authentication happens before the upgrade when the
-//! request carries `Authorization: Bearer`, otherwise by a first `auth` frame.
+//! request carries `Authorization: Bearer`, otherwise by a first `auth` frame. The node's
+//! and the account's connection caps are checked here.
 
 mod dispatch;
 mod session;
+mod writer;
 
 use axum::Router;
 use axum::extract::State;
@@ -43,6 +45,14 @@ async fn upgrade(
         Some(token) => Some(state.auth.authenticate(token).await?),
         None => None,
     };
+    // Checked again, atomically, when the connection registers (which answers a race
+    // lost here with close code 4029).
+    let max = state.config.ws.max_connections_per_user;
+    if let Some(auth) = &auth
+        && state.registry.user_connection_count(auth.user_id) >= max
+    {
+        return Err(Error::TooManyConnections { max });
+    }
     // Small per-connection buffers: the defaults (128 KiB each way) cost gigabytes at ten
     // thousand connections, and chat frames are small.
     Ok(ws

@@ -1,30 +1,35 @@
-//! One WebSocket connection: a writer task owns the sink and drains the connection's
-//! bounded queue (and pings); the reader loop decodes frames and calls the services.
-//! Registration and presence are undone when the connection ends, however it ends.
+//! One WebSocket connection: the `auth` frame, registration (a [`Live`] guard whose `Drop`
+//! undoes it, whatever ends the connection, a panic included), the reader loop that decodes
+//! frames and calls the services, and the end: the close frame answered or sent, the
+//! client's input drained briefly so that it gets that frame rather than a TCP reset.
 
+use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use common::ws::{Envelope, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, close};
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, watch};
-use tracing::{Instrument, debug, info, info_span};
+use futures_util::{FutureExt, SinkExt, StreamExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tracing::{Instrument, Span, debug, error, info, info_span};
 use uuid::Uuid;
 
 use super::dispatch;
+use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop};
 use crate::auth::AuthUser;
 use crate::error::Error;
 use crate::fanout::{ConnId, Outbound};
 use crate::http::AppState;
-use crate::realtime::DeliveredTracker;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
-/// Most frames written with one flush.
-const COALESCE_MAX: usize = 64;
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often an open connection checks that its session is still live.
+/// How often an open connection checks that its session is still live (a backstop: ended
+/// sessions close their sockets at once through the bus).
 const SESSION_RECHECK: Duration = Duration::from_mins(1);
+/// How long a closing connection keeps reading (and dropping) what the client still sends,
+/// so that closing the socket with unread input does not reset it under the close frame.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// tungstenite refuses a frame over the size limit with a capacity error.
 fn is_too_large(error: &axum::Error) -> bool {
@@ -45,6 +50,58 @@ pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
     serve(state, auth, sink, stream).instrument(span).await;
 }
 
+/// A registered connection. Ending it (or dropping it, on a panic) unregisters it, marks
+/// it offline and ends its user's typing when it was their last connection here.
+struct Live {
+    state: AppState,
+    conn: ConnId,
+    user: Uuid,
+    done: bool,
+}
+
+impl Live {
+    /// Unregisters now, waiting for presence to be updated.
+    async fn end(mut self) {
+        self.done = true;
+        let remaining = self.state.registry.unregister(self.conn);
+        self.state.presence.disconnected(self.user, self.conn).await;
+        if remaining == 0 {
+            self.state.typing.user_gone(self.user);
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        // Reached only when the connection's task unwinds or is aborted: close the socket
+        // (the writer sees the kill) and clean up as `end` would.
+        self.state.registry.kill(
+            self.conn,
+            close::SERVER_ERROR,
+            "server error: reconnect and sync",
+        );
+        let remaining = self.state.registry.unregister(self.conn);
+        if remaining == 0 {
+            self.state.typing.user_gone(self.user);
+        }
+        let (presence, user, conn) = (self.state.presence.clone(), self.user, self.conn);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move { presence.disconnected(user, conn).await });
+        }
+    }
+}
+
+/// Why the reader loop ended: the close to send and whether the client may still be
+/// sending (so its input is drained).
+struct Ending {
+    close: (u16, &'static str),
+    drain: bool,
+    writer_done: bool,
+}
+
 async fn serve(
     state: AppState,
     auth: AuthUser,
@@ -52,106 +109,177 @@ async fn serve(
     mut stream: SplitStream<WebSocket>,
 ) {
     let user = auth.user_id;
+    let heartbeat = Duration::from_secs(state.config.ws.heartbeat_secs);
+    // Registered before the chats are read, so no membership event can slip between the
+    // read and the registration; `hello` is queued first and leaves once the chats are in.
+    let max = state.config.ws.max_connections_per_user;
+    let registered = state.registry.register(
+        user,
+        auth.session_id,
+        state.config.ws.queue_capacity,
+        hello(&auth, heartbeat),
+        max,
+    );
+    let Ok(registration) = registered else {
+        info!(max, "connection refused: too many for this account");
+        let error = Error::TooManyConnections { max };
+        let reason = "too many connections for this account";
+        refuse(
+            &mut sink,
+            None,
+            &error,
+            (close::TOO_MANY_CONNECTIONS, reason),
+        )
+        .await;
+        return;
+    };
+    let conn = registration.id;
+    let live = Live {
+        state: state.clone(),
+        conn,
+        user,
+        done: false,
+    };
     let chats = match state.store.chat_ids_of(user).await {
         Ok(chats) => chats,
         Err(e) => {
             debug!(error = %e, "cannot load the user's chats");
-            let _ = sink.send(close_message(1011, "server error; retry")).await;
+            let closing = sink.send(close_message(close::SERVER_ERROR, "server error; retry"));
+            let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
+            live.end().await;
             return;
         }
     };
-    let registration = state.registry.register(
-        user,
-        auth.session_id,
-        &chats,
-        state.config.ws.queue_capacity,
-    );
-    let conn = registration.id;
+    state.registry.load_chats(user, &chats, registration.load);
     info!(conn, chats = chats.len(), "connected");
-    let heartbeat = Duration::from_secs(state.config.ws.heartbeat_secs);
+    state.presence.connected(user, conn).await;
+
+    let tx = registration.tx;
+    let mut writer = tokio::spawn(
+        write_loop(
+            sink,
+            registration.rx,
+            registration.kill.clone(),
+            heartbeat,
+            state.delivered.clone(),
+            user,
+        )
+        .instrument(Span::current()),
+    );
+    let mut kill = registration.kill;
+    let ending = read_loop(
+        &state,
+        &auth,
+        conn,
+        &tx,
+        &mut stream,
+        &mut kill,
+        &mut writer,
+    )
+    .await;
+    // The first reason given wins: a slow consumer stays 4008 even if the reader ended too.
+    state.registry.kill(conn, ending.close.0, ending.close.1);
+    drop(tx);
+    live.end().await;
+    // The writer writes (or answers) the close frame, bounded; meanwhile what the client
+    // still sends is read and dropped, so the socket is not reset under that frame.
+    let drain = async {
+        if ending.drain {
+            while let Some(Ok(message)) = stream.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        }
+    };
+    let wrote = async {
+        if !ending.writer_done {
+            let _ = (&mut writer).await;
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, futures_util::future::join(wrote, drain)).await;
+    writer.abort();
+    info!(conn, code = ending.close.0, "disconnected");
+}
+
+/// The `hello` frame.
+fn hello(auth: &AuthUser, heartbeat: Duration) -> Outbound {
     let hello = Hello {
         protocol_version: PROTOCOL_VERSION,
         server_version: common::VERSION.into(),
         heartbeat_secs: heartbeat.as_secs(),
-        user_id: user.into(),
+        user_id: auth.user_id.into(),
         session_id: auth.session_id.into(),
         max_frame_bytes: MAX_FRAME_BYTES,
     };
-    let tx = registration.tx.clone();
-    push(
-        &state,
-        conn,
-        &tx,
-        frame(
-            "hello",
-            None,
-            serde_json::to_value(hello).unwrap_or_default(),
-        ),
-    );
-    state.presence.connected(user, conn).await;
+    frame(
+        "hello",
+        None,
+        serde_json::to_value(hello).unwrap_or_default(),
+    )
+}
 
-    let mut writer = tokio::spawn(write_loop(
-        sink,
-        registration.rx,
-        registration.kill,
-        heartbeat,
-        state.delivered.clone(),
-        user,
-    ));
-    let mut writer_done = false;
-    // Revocation on another node, or a disabled account with no Redis to announce it,
-    // reaches an open socket within this interval.
+/// Reads and handles frames until the connection must end.
+async fn read_loop(
+    state: &AppState,
+    auth: &AuthUser,
+    conn: ConnId,
+    tx: &mpsc::Sender<Outbound>,
+    stream: &mut SplitStream<WebSocket>,
+    kill: &mut Kill,
+    writer: &mut JoinHandle<()>,
+) -> Ending {
+    let ending = |code, reason, drain| Ending {
+        close: (code, reason),
+        drain,
+        writer_done: false,
+    };
+    // Revocation not announced on the bus (an operator's change with no Redis to carry
+    // it) reaches an open socket within this interval.
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
     recheck.tick().await;
-    let idle = heartbeat * 3;
+    let idle = Duration::from_secs(state.config.ws.heartbeat_secs) * 3;
     loop {
         tokio::select! {
-            _ = &mut writer => {
-                writer_done = true;
-                break;
+            _ = &mut *writer => {
+                return Ending { writer_done: true, ..ending(1000, "", true) };
+            }
+            reason = killed(kill) => {
+                let (code, reason) = reason.unwrap_or((1000, ""));
+                return ending(code, reason, true);
             }
             _ = recheck.tick() => {
-                if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
-                    push(&state, conn, &tx, Outbound::Close(close::UNAUTHORIZED, "session ended"));
-                    break;
+                if let Ok(None) = state.store.session_auth(auth.session_id, auth.user_id).await {
+                    return ending(close::UNAUTHORIZED, "session ended", true);
                 }
             }
             next = tokio::time::timeout(idle, stream.next()) => match next {
-                Err(_) => {
-                    push(&state, conn, &tx, Outbound::Close(close::IDLE_TIMEOUT, "no frames for three heartbeats"));
-                    break;
-                }
+                Err(_) => return ending(close::IDLE_TIMEOUT, "no frames for three heartbeats", true),
                 Ok(Some(Err(e))) => {
                     if is_too_large(&e) {
-                        push(&state, conn, &tx, Outbound::Close(1009, "frame too large"));
+                        return ending(1009, "frame too large", false);
                     }
-                    break;
+                    return ending(1000, "", false);
                 }
-                Ok(None | Some(Ok(Message::Close(_)))) => break,
+                // A client's close is answered at once (the close frame echoes its code).
+                Ok(None | Some(Ok(Message::Close(_)))) => return ending(1000, "", false),
                 Ok(Some(Ok(Message::Text(text)))) => {
-                    handle_text(&state, &auth, conn, text.as_str(), &tx).await;
+                    let handled = AssertUnwindSafe(handle_text(state, auth, conn, text.as_str(), tx))
+                        .catch_unwind()
+                        .await;
+                    if handled.is_err() {
+                        error!(conn, "a frame's handler panicked: connection closed");
+                        return ending(close::SERVER_ERROR, "server error: reconnect and sync", true);
+                    }
                 }
                 Ok(Some(Ok(Message::Binary(_)))) => {
                     let error = Error::BadRequest("binary frames are not part of the protocol".into());
-                    push(&state, conn, &tx, error_frame(None, &error));
+                    push(state, conn, tx, error_frame(None, &error));
                 }
                 Ok(Some(Ok(_))) => {}
             },
         }
     }
-    let remaining = state.registry.unregister(conn);
-    state.presence.disconnected(user, conn).await;
-    if remaining == 0 {
-        state.typing.user_gone(user);
-    }
-    // Let the writer flush what is queued (a close frame, say), but never wait on a dead
-    // peer for long.
-    drop(tx);
-    if !writer_done {
-        let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
-    }
-    writer.abort();
-    info!(conn, "disconnected");
 }
 
 async fn handle_text(
@@ -226,107 +354,27 @@ async fn authenticate(
             Some(auth)
         }
         Err(error) => {
-            if let Outbound::Frame { text, .. } = error_frame(id, &error) {
-                let _ = sink.send(Message::Text(text)).await;
-            }
-            let _ = sink
-                .send(close_message(close::UNAUTHORIZED, "authentication failed"))
-                .await;
+            let reason = "authentication failed";
+            refuse(sink, id, &error, (close::UNAUTHORIZED, reason)).await;
             None
         }
     }
 }
 
-async fn write_loop(
-    mut sink: SplitSink<WebSocket, Message>,
-    mut rx: mpsc::Receiver<Outbound>,
-    mut kill: watch::Receiver<Option<(u16, &'static str)>>,
-    heartbeat: Duration,
-    delivered: DeliveredTracker,
-    user: Uuid,
-) {
-    let mut ping = tokio::time::interval(heartbeat);
-    ping.tick().await;
-    let mut kill_live = true;
-    loop {
-        tokio::select! {
-            out = rx.recv() => match out {
-                Some(Outbound::Frame { text, delivers }) => {
-                    let mut written: Vec<_> = delivers.into_iter().collect();
-                    let Ok(closing) = write_queued(&mut sink, &mut rx, text, &mut written).await
-                    else {
-                        break;
-                    };
-                    for (chat, seq) in written {
-                        delivered.delivered(chat, user, seq);
-                    }
-                    if let Some((code, reason)) = closing {
-                        let _ = sink.send(close_message(code, reason)).await;
-                        break;
-                    }
-                }
-                Some(Outbound::Close(code, reason)) => {
-                    let _ = sink.send(close_message(code, reason)).await;
-                    break;
-                }
-                None => break,
-            },
-            changed = kill.changed(), if kill_live => {
-                if changed.is_err() {
-                    // Unregistered: drain what is queued (a final close frame) and end.
-                    kill_live = false;
-                    continue;
-                }
-                let reason = *kill.borrow();
-                if let Some((code, reason)) = reason {
-                    let _ = sink.send(close_message(code, reason)).await;
-                    break;
-                }
-            }
-            _ = ping.tick() => {
-                if sink.send(Message::Ping(axum::body::Bytes::default())).await.is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    let _ = sink.close().await;
-}
-
-/// Writes `first` and whatever else is already queued behind it (up to [`COALESCE_MAX`]
-/// frames) with one flush: a busy chat's messages reach each member as one write instead of
-/// one system call, and one wake-up of the client, per frame. Adds the delivery watermarks
-/// of the frames written to `written`; returns a close that was queued behind them.
-async fn write_queued(
+/// Sends an error frame and a close frame to a connection that is not registered.
+async fn refuse(
     sink: &mut SplitSink<WebSocket, Message>,
-    rx: &mut mpsc::Receiver<Outbound>,
-    first: Utf8Bytes,
-    written: &mut Vec<(Uuid, i64)>,
-) -> Result<Option<(u16, &'static str)>, ()> {
-    sink.feed(Message::Text(first)).await.map_err(|_| ())?;
-    let mut closing = None;
-    for _ in 1..COALESCE_MAX {
-        match rx.try_recv() {
-            Ok(Outbound::Frame { text, delivers }) => {
-                sink.feed(Message::Text(text)).await.map_err(|_| ())?;
-                written.extend(delivers);
-            }
-            Ok(Outbound::Close(code, reason)) => {
-                closing = Some((code, reason));
-                break;
-            }
-            Err(_) => break,
+    id: Option<String>,
+    error: &Error,
+    (code, reason): (u16, &'static str),
+) {
+    let refusal = async {
+        if let Outbound::Frame { text, .. } = error_frame(id, error) {
+            sink.send(Message::Text(text)).await?;
         }
-    }
-    sink.flush().await.map_err(|_| ())?;
-    Ok(closing)
-}
-
-fn close_message(code: u16, reason: &'static str) -> Message {
-    Message::Close(Some(CloseFrame {
-        code,
-        reason: Utf8Bytes::from_static(reason),
-    }))
+        sink.send(close_message(code, reason)).await
+    };
+    let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, refusal).await;
 }
 
 /// Queues a frame. A full queue means the client is not reading: the connection is closed

@@ -20,6 +20,7 @@ pub mod server;
 pub mod social;
 pub mod store;
 pub mod sync;
+pub mod tasks;
 pub mod telemetry;
 pub mod users;
 pub mod ws;

@@ -150,25 +150,57 @@ async fn direct(client: &Client, other: UserId) -> ChatId {
 
 #[tokio::test]
 async fn sigterm_under_load_publishes_what_it_stores_and_refuses_the_rest() {
+    sigterm_under_load(false).await;
+}
+
+/// The same with Redis, the held send's peer on a second node: the publish queue is
+/// flushed before the node stops.
+#[tokio::test]
+async fn sigterm_flushes_the_redis_publish_queue_to_the_other_node() {
+    sigterm_under_load(true).await;
+}
+
+async fn sigterm_under_load(redis: bool) {
     let db = fresh_db().await;
     let dir = testkit::temp_dir();
     let config = dir.path().join("chatd.toml");
+    let prefix = format!("t{}:", uuid::Uuid::now_v7().simple());
     std::fs::write(
         &config,
-        "[limits]\nmessages_per_sec = 100000\nmessages_burst = 100000\n\
-         [http]\nshutdown_grace_secs = 30\n",
+        format!(
+            "[limits]\nmessages_per_sec = 100000\nmessages_burst = 100000\n\
+             [http]\nshutdown_grace_secs = 30\n[redis]\nkey_prefix = \"{prefix}\"\n"
+        ),
     )
     .unwrap();
     let url = db.url();
+    let secret = format!("shutdown-test-secret-{}", uuid::Uuid::now_v7().simple());
+    let redis_url = testkit::shared_redis_url().await;
+    let mut env = vec![
+        ("CHATD_DATA_DIR", dir.path().to_str().unwrap()),
+        ("CHATD_DATABASE_URL", url.as_str()),
+        ("CHATD_JWT_SECRET", secret.as_str()),
+    ];
+    if redis {
+        env.push(("CHATD_REDIS_URL", redis_url.as_str()));
+    }
     let chatd = ChatdProcess::start(
         Path::new(CHATD),
         &["--config", config.to_str().unwrap()],
-        &[
-            ("CHATD_DATA_DIR", dir.path().to_str().unwrap()),
-            ("CHATD_DATABASE_URL", url.as_str()),
-        ],
+        &env,
     );
     let base = chatd.base_url.clone();
+    // The second node, which stays up: the held send's peer listens there.
+    let other = if redis {
+        let mut config = testkit::test_config();
+        config.redis.url = Some(chatd::config::Secret::new(redis_url.clone()));
+        config.redis.key_prefix.clone_from(&prefix);
+        config.auth.jwt_secret = Some(chatd::config::Secret::new(secret.clone()));
+        Some(testkit::TestServer::on(config, db.options()).await)
+    } else {
+        None
+    };
+    let peer_base = other.as_ref().map_or(base.clone(), |o| o.base_url.clone());
 
     // One pair whose chat the test will hold locked in PostgreSQL, and load pairs whose
     // chats are in other writer lanes (so that they are not queued behind it).
@@ -213,6 +245,27 @@ async fn sigterm_under_load_publishes_what_it_stores_and_refuses_the_rest() {
         .await
     );
 
+    let held_seen: Shared = Arc::default();
+    let held_peer_seen: Shared = Arc::default();
+    let held_peer_task = tokio::spawn(listen(
+        open(&peer_base, &held_peer_token).await,
+        held_peer_seen.clone(),
+    ));
+    if redis {
+        // The other node's socket is subscribed once it has said hello; wait for its
+        // subscription to be live by a first message through Redis.
+        let probe = testkit::chat::post(&held_sender, held_chat, "probe", "probe").await;
+        assert!(
+            eventually(Duration::from_secs(30), || async {
+                held_peer_seen.lock().unwrap().received.contains("probe")
+            })
+            .await,
+            "no fan-out through Redis before the test: {probe:?}"
+        );
+    } else {
+        tasks.push(held_peer_task);
+    }
+
     // A send the writer holds when the signal comes: its chat row is locked, so its batch
     // waits in PostgreSQL.
     let mut lock = sqlx::PgConnection::connect_with(&db.options())
@@ -224,12 +277,6 @@ async fn sigterm_under_load_publishes_what_it_stores_and_refuses_the_rest() {
         .execute(&mut *txn)
         .await
         .unwrap();
-    let held_seen: Shared = Arc::default();
-    let held_peer_seen: Shared = Arc::default();
-    tasks.push(tokio::spawn(listen(
-        open(&base, &held_peer_token).await,
-        held_peer_seen.clone(),
-    )));
     let mut held_ws = open(&base, &held_token).await;
     held_ws.send(send_frame(held_chat, "held")).await.unwrap();
     tasks.push(tokio::spawn(listen(held_ws, held_seen.clone())));
@@ -280,13 +327,24 @@ async fn sigterm_under_load_publishes_what_it_stores_and_refuses_the_rest() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 
     // The held send: committed after the signal, yet acked and seen live.
+    if redis {
+        assert!(
+            eventually(Duration::from_secs(30), || async {
+                held_peer_seen.lock().unwrap().received.contains("held")
+            })
+            .await,
+            "the held send never reached the other node"
+        );
+    }
     {
         let held = held_seen.lock().unwrap();
         assert!(held.acked.contains("held"), "{held:?}\n{stderr}");
         assert_eq!(held.close, Some(1001));
         let held_peer = held_peer_seen.lock().unwrap();
         assert!(held_peer.received.contains("held"), "{held_peer:?}");
-        assert_eq!(held_peer.close, Some(1001));
+        // The other node stays up: its socket stays open.
+        let expected = if redis { None } else { Some(1001) };
+        assert_eq!(held_peer.close, expected);
     }
 
     let stored: Vec<(String,)> =

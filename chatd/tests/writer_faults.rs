@@ -151,3 +151,58 @@ async fn a_mention_stored_by_the_fast_path_is_notified_when_its_batch_falls_back
         "{metrics}"
     );
 }
+
+#[tokio::test]
+async fn a_panic_in_the_binary_is_logged_through_tracing_and_the_lane_restarted() {
+    let db = testkit::fresh_db().await;
+    let dir = testkit::temp_dir();
+    let url = db.url();
+    let chatd = testkit::ChatdProcess::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_chatd")),
+        &[],
+        &[
+            ("CHATD_DATA_DIR", dir.path().to_str().unwrap()),
+            ("CHATD_DATABASE_URL", url.as_str()),
+        ],
+    );
+    let register = |name: &str| common::api::RegisterRequest {
+        username: name.into(),
+        password: testkit::password().into(),
+        password_confirm: testkit::password().into(),
+        display_name: None,
+        invite_code: None,
+    };
+    let ada = Client::new(&chatd.base_url).unwrap();
+    ada.register(&register("ada")).await.unwrap();
+    ada.login("ada", testkit::password()).await.unwrap();
+    let bob = Client::new(&chatd.base_url).unwrap();
+    bob.register(&register("bob")).await.unwrap();
+    let bob_t = bob.login("bob", testkit::password()).await.unwrap();
+    let chat = direct(&ada, bob_t.user.id).await;
+
+    let (status, body) = send_raw(&ada, chat, &text(PANIC_IN_LANE, "p-1")).await;
+    assert_eq!(status, 503, "{body}");
+    let (status, body) = send_raw(&ada, chat, &text("after", "p-2")).await;
+    assert_eq!(status, 201, "{body}");
+
+    let (code, stderr) = tokio::task::spawn_blocking(move || chatd.terminate())
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "{stderr}");
+    let panic_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("injected panic in a writer lane"))
+        .collect();
+    // The hook's event and the supervisor's, both at ERROR, naming the lane.
+    assert_eq!(panic_lines.len(), 2, "{stderr}");
+    assert!(panic_lines.iter().all(|l| l.contains("ERROR")), "{stderr}");
+    assert!(
+        panic_lines
+            .iter()
+            .any(|l| l.contains("restarting it") && l.contains("writer-lane-")),
+        "{stderr}"
+    );
+    // No raw panic message or backtrace from the default hook.
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+}

@@ -21,6 +21,7 @@ pub mod server;
 pub mod social;
 pub mod store;
 pub mod sync;
+pub mod tasks;
 pub mod telemetry;
 pub mod text;
 pub mod users;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         }
         Command::Serve => {
             chatd::telemetry::init(&config.log);
+            chatd::tasks::install_panic_hook();
             raise_fd_limit();
             let runtime = match tokio::runtime::Runtime::new() {
                 Ok(runtime) => runtime,

@@ -1,5 +1,11 @@
 //! Assembling and running the server: database (embedded or external), Redis, services, the
-//! HTTP listener, and a graceful shutdown that drains in-flight requests within a bound.
+//! HTTP listener, and a graceful shutdown that drains within `http.shutdown_grace_secs`.
+//!
+//! Every background loop runs under one owner ([`Tasks`]): the root group, with two child
+//! groups the shutdown stops first, in order: the writer lanes (stop taking sends, store and
+//! publish what they hold), then the Redis publisher (publish what is queued). Only then do
+//! sockets get `1001`, the other loops stop, the pool closes and (in `run`) the embedded
+//! PostgreSQL stops.
 
 use std::fs::File;
 use std::future::Future;
@@ -12,6 +18,7 @@ use anyhow::Context;
 use axum::serve::ListenerExt;
 use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
@@ -30,12 +37,15 @@ use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::search::{Indexer, SearchService};
 use crate::store::Store;
 use crate::sync::SyncService;
+use crate::tasks::Tasks;
 use crate::users::UserService;
 
 /// A built server, ready to serve.
 #[derive(Debug)]
 pub struct Server {
     state: AppState,
+    /// The fan-out's own tasks (the Redis publisher), stopped after the writer.
+    bus_tasks: Tasks,
 }
 
 impl Server {
@@ -61,60 +71,47 @@ impl Server {
             ),
             None => None,
         };
-        let counters = redis
-            .clone()
-            .map_or_else(Counters::memory, |conn| Counters::Redis {
-                conn,
-                prefix: config.redis.key_prefix.clone(),
-            });
-        let secret = load_or_create_secret(
-            config.auth.jwt_secret.as_ref().map(Secret::expose),
-            &config.data_dir,
-        )?;
-        let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
-        let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
+        let tasks = Tasks::new();
+        let bus_tasks = tasks.child();
         let registry = Registry::new();
         let blocks = registry.blocks();
         blocks.replace(&store.all_blocks().await.context("loading blocks")?);
-        let bus: SharedBus = match &config.redis.url {
-            Some(url) => Arc::new(RedisBus::start(
-                redis::Client::open(url.expose()).context("redis.url")?,
-                &config.redis.key_prefix,
-                registry.clone(),
-                store.clone(),
-            )),
-            None => Arc::new(LocalBus::new(registry.clone())),
-        };
-        crate::fanout::notices::start_listener(store.clone(), registry.clone());
-        let hub = Hub::new(bus);
-        let auth = AuthService::new(
-            store.clone(),
-            hub.clone(),
-            hasher,
-            keys,
-            config.auth.clone(),
-            config.limits.clone(),
-            counters,
-        );
+        let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);
+        crate::fanout::notices::start_listener(store.clone(), registry.clone(), &tasks);
+        let auth = auth_service(&config, &store, redis.clone(), &hub)?;
         let presence = Presence::start(
             store.clone(),
             hub.clone(),
             redis
                 .clone()
                 .map(|conn| (conn, config.redis.key_prefix.clone())),
+            &tasks,
         );
-        let social = crate::social::assemble(&store, &hub, &presence, &blocks, &config)?;
+        let social = crate::social::assemble(&store, &hub, &presence, &blocks, &config, &tasks)?;
         let media = MediaService::new(
             store.clone(),
             BlobStore::from_config(&config.attachments, &config.data_dir)?,
             config.attachments.clone(),
         );
-        media.start_cleanup();
-        crate::social::events::start_pruning(store.clone(), config.sync.user_events_retention_days);
+        media.start_cleanup(&tasks);
+        crate::social::events::start_pruning(
+            store.clone(),
+            config.sync.user_events_retention_days,
+            &tasks,
+        );
         let indexer = Indexer::new(store.clone());
-        indexer.start(Duration::from_millis(config.search.index_interval_ms));
-        let (messages, metrics) =
-            messages_and_metrics(&store, &hub, &registry, &config, social.hooks.clone());
+        indexer.start(
+            Duration::from_millis(config.search.index_interval_ms),
+            &tasks,
+        );
+        let (messages, metrics) = messages_and_metrics(
+            &store,
+            &hub,
+            &registry,
+            &config,
+            social.hooks.clone(),
+            &tasks,
+        );
         let state = AppState {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),
@@ -127,8 +124,8 @@ impl Server {
             links: social.links,
             notifications: social.notifications,
             push: social.push,
-            typing: Typing::start(hub.clone()),
-            delivered: DeliveredTracker::start(store.clone(), hub.clone()),
+            typing: Typing::start(hub.clone(), &tasks),
+            delivered: DeliveredTracker::start(store.clone(), hub.clone(), &tasks),
             hub,
             presence,
             registry,
@@ -136,8 +133,10 @@ impl Server {
             store,
             redis,
             auth,
+            tasks,
+            frames: tokio_util::task::TaskTracker::new(),
         };
-        Ok(Self { state })
+        Ok(Self { state, bus_tasks })
     }
 
     /// The store, for callers that need the database directly (tests, `chatctl`).
@@ -155,48 +154,143 @@ impl Server {
         http::router(self.state.clone())
     }
 
-    /// Serves on `listener` until `shutdown` resolves, then lets in-flight requests finish
-    /// for at most `http.shutdown_grace_secs`.
+    /// Serves on `listener` until `shutdown` resolves, then shuts down within
+    /// `http.shutdown_grace_secs`: no new connections or sends (sends are answered
+    /// `SERVICE_UNAVAILABLE`), the writer stores, answers and publishes what it holds, the
+    /// Redis publish queue is flushed, sockets get `1001`, background loops and in-flight
+    /// requests end, and the pool closes.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let grace = Duration::from_secs(self.state.config.http.shutdown_grace_secs);
-        let store = self.state.store.clone();
-        let app = self
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
-        let registry = self.state.registry.clone();
-        // Small frames (acks, events) must leave at once, not wait for Nagle's algorithm.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                warn!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            shutdown.await;
-            // WebSocket clients are told to go elsewhere (and resync) rather than cut off.
-            registry.close_all(common::ws::close::GOING_AWAY, "server shutting down");
-            notify_systemd(sd_notify::NotifyState::Stopping);
-            info!("shutting down: no new connections, draining in-flight requests");
-            let _ = stopping_tx.send(());
-        });
-        let deadline = async move {
-            if stopping_rx.await.is_ok() {
-                tokio::time::sleep(grace).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
+        let Self { state, bus_tasks } = self;
+        let grace = Duration::from_secs(state.config.http.shutdown_grace_secs);
+        // Background work stops with the server, also when `serve` is dropped or aborted.
+        let _stop_tasks = state.tasks.token().clone().drop_guard();
+        let stop_accepting = CancellationToken::new();
+        let mut http = tokio::spawn(serve_http(
+            listener,
+            http::router(state.clone()),
+            stop_accepting.clone(),
+        ));
         tokio::select! {
-            result = server => result.context("serving HTTP")?,
-            () = deadline => warn!(grace_secs = grace.as_secs(), "in-flight requests cut off after the grace period"),
+            () = shutdown => {}
+            served = &mut http => {
+                // The listener failed before any shutdown was asked for.
+                return served.context("the HTTP server task")?;
+            }
         }
-        store.close().await;
+        notify_systemd(sd_notify::NotifyState::Stopping);
+        info!(
+            grace_secs = grace.as_secs(),
+            "shutting down: no new connections or sends"
+        );
+        let deadline = tokio::time::Instant::now() + grace;
+        stop_accepting.cancel();
+        state.messages.close();
+        drain(deadline, "the writer's batches", state.messages.drained()).await;
+        state.frames.close();
+        drain(deadline, "answers to client frames", state.frames.wait()).await;
+        drain(deadline, "the Redis publish queue", bus_tasks.stop()).await;
+        // Queued behind everything the sockets were sent: the acks and events above
+        // reach clients before the close.
+        state
+            .registry
+            .close_all(common::ws::close::GOING_AWAY, "server shutting down");
+        drain(deadline, "background tasks and sockets", state.tasks.stop()).await;
+        match tokio::time::timeout_at(deadline, &mut http).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => warn!(error = %e, "the HTTP server ended with an error"),
+            Ok(Err(e)) => warn!(error = %e, "the HTTP server task failed"),
+            Err(_) => {
+                warn!(
+                    grace_secs = grace.as_secs(),
+                    "in-flight requests cut off after the grace period"
+                );
+                http.abort();
+            }
+        }
+        state.store.close().await;
+        info!("shut down");
         Ok(())
     }
+}
+
+/// Serves `app` on `listener` until `stop` is cancelled, then lets in-flight requests finish
+/// (the caller bounds how long).
+async fn serve_http(
+    listener: TcpListener,
+    app: axum::Router,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    // Small frames (acks, events) must leave at once, not wait for Nagle's algorithm.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(stop.cancelled_owned())
+        .await
+        .context("serving HTTP")
+}
+
+/// Waits for one step of the shutdown, at most until `deadline`; a step cut off is logged
+/// and the next one runs.
+async fn drain(deadline: tokio::time::Instant, step: &str, done: impl Future<Output = ()>) {
+    if tokio::time::timeout_at(deadline, done).await.is_err() {
+        warn!(step, "shutdown: cut off after the grace period");
+    }
+}
+
+/// Accounts and sessions, with login and registration counters in Redis when configured.
+fn auth_service(
+    config: &Config,
+    store: &Store,
+    redis: Option<redis::aio::ConnectionManager>,
+    hub: &Hub,
+) -> anyhow::Result<AuthService> {
+    let counters = redis.map_or_else(Counters::memory, |conn| Counters::Redis {
+        conn,
+        prefix: config.redis.key_prefix.clone(),
+    });
+    let secret = load_or_create_secret(
+        config.auth.jwt_secret.as_ref().map(Secret::expose),
+        &config.data_dir,
+    )?;
+    let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
+    let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
+    Ok(AuthService::new(
+        store.clone(),
+        hub.clone(),
+        hasher,
+        keys,
+        config.auth.clone(),
+        config.limits.clone(),
+        counters,
+    ))
+}
+
+/// The fan-out between nodes: Redis when configured (its publisher under `bus_tasks`),
+/// else in process.
+fn bus(
+    config: &Config,
+    registry: &Arc<Registry>,
+    store: &Store,
+    bus_tasks: &Tasks,
+) -> anyhow::Result<SharedBus> {
+    Ok(match &config.redis.url {
+        Some(url) => Arc::new(RedisBus::start(
+            redis::Client::open(url.expose()).context("redis.url")?,
+            &config.redis.key_prefix,
+            registry.clone(),
+            store.clone(),
+            bus_tasks,
+        )),
+        None => Arc::new(LocalBus::new(registry.clone())),
+    })
 }
 
 /// The message service, and the metrics that count what it and `registry` do.
@@ -206,12 +300,14 @@ fn messages_and_metrics(
     registry: &Arc<Registry>,
     config: &Config,
     hooks: crate::social::SocialHooks,
+    tasks: &Tasks,
 ) -> (MessageService, Metrics) {
     let messages = MessageService::new(
         store.clone(),
         hub.clone(),
         config.limits.messages_per_sec,
         config.limits.messages_burst,
+        tasks.child(),
     )
     .with_social(hooks)
     .with_max_attachments(config.attachments.max_per_message);
@@ -220,6 +316,7 @@ fn messages_and_metrics(
         registry.clone(),
         messages.send_metrics(),
         registry.deliveries(),
+        tasks.restarts(),
     );
     (messages, metrics)
 }

@@ -101,9 +101,19 @@ impl ChatdProcess {
     }
 
     /// Sends SIGTERM and waits for the exit; returns the exit code and stderr.
-    pub fn terminate(mut self) -> (Option<i32>, String) {
+    pub fn terminate(self) -> (Option<i32>, String) {
+        self.sigterm();
+        self.wait()
+    }
+
+    /// Sends SIGTERM and returns at once (a test that watches the shutdown as it happens).
+    pub fn sigterm(&self) {
         let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
         let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+    }
+
+    /// Waits for the exit (blocking); returns the exit code and stderr.
+    pub fn wait(mut self) -> (Option<i32>, String) {
         let status = self.child.wait().ok().and_then(|s| s.code());
         if let Some(reader) = self.stderr_reader.take() {
             let _ = reader.join();

@@ -65,34 +65,46 @@ pub async fn notify(store: &Store, notice: &AdminNotice) -> Result<(), crate::er
     Ok(())
 }
 
-/// Listens for notices until the pool closes; a lost connection is re-established.
-pub fn start_listener(store: Store, registry: Arc<Registry>) {
-    tokio::spawn(async move {
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            match store.listen(CHANNEL).await {
-                Ok(mut listener) => {
-                    info!(channel = CHANNEL, "listening for operator notices");
-                    backoff = Duration::from_millis(100);
-                    loop {
-                        match listener.recv().await {
-                            Ok(notification) => apply(&registry, notification.payload()),
-                            Err(sqlx::Error::PoolClosed) => return,
-                            Err(e) => {
-                                warn!(error = %e, "operator notice listener failed; reconnecting");
-                                break;
-                            }
+/// Listens for notices until the pool closes or the server stops; a lost connection is
+/// re-established.
+pub fn start_listener(store: Store, registry: Arc<Registry>, tasks: &crate::tasks::Tasks) {
+    tasks.supervise("operator-notices", move |token| {
+        let store = store.clone();
+        let registry = registry.clone();
+        async move {
+            tokio::select! {
+                () = token.cancelled() => {}
+                () = listen(&store, &registry) => {}
+            }
+        }
+    });
+}
+
+async fn listen(store: &Store, registry: &Arc<Registry>) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match store.listen(CHANNEL).await {
+            Ok(mut listener) => {
+                info!(channel = CHANNEL, "listening for operator notices");
+                backoff = Duration::from_millis(100);
+                loop {
+                    match listener.recv().await {
+                        Ok(notification) => apply(registry, notification.payload()),
+                        Err(sqlx::Error::PoolClosed) => return,
+                        Err(e) => {
+                            warn!(error = %e, "operator notice listener failed; reconnecting");
+                            break;
                         }
                     }
                 }
-                Err(e) if store.pool().is_closed() => {
-                    debug!(error = %e, "operator notice listener stopped with the pool");
-                    return;
-                }
-                Err(e) => warn!(error = %e, "cannot listen for operator notices; retrying"),
             }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(5));
+            Err(e) if store.pool().is_closed() => {
+                debug!(error = %e, "operator notice listener stopped with the pool");
+                return;
+            }
+            Err(e) => warn!(error = %e, "cannot listen for operator notices; retrying"),
         }
-    });
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
 }

@@ -9,11 +9,13 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 use uuid::Uuid;
 
 use super::{Bus, Delivery, Registry};
 use crate::store::Store;
+use crate::tasks::Tasks;
 
 /// How many deliveries may wait for the publisher before new ones are dropped (and left to
 /// resync).
@@ -43,32 +45,47 @@ pub struct RedisBus {
 
 impl RedisBus {
     /// Starts the publisher and the subscriber tasks on `client`, on the channels
-    /// `<prefix>events` (deliveries) and `<prefix>admin` (operator notices from `chatctl`).
+    /// `<prefix>events` (deliveries) and `<prefix>admin` (operator notices from `chatctl`),
+    /// under `tasks`. When their token is cancelled the publisher publishes what is queued
+    /// (the shutdown waits for it) and the subscriber stops.
     pub fn start(
         client: redis::Client,
         prefix: &str,
         registry: Arc<Registry>,
         store: Store,
+        tasks: &Tasks,
     ) -> Self {
         let node = Uuid::now_v7();
         let channel = format!("{prefix}events");
         let admin = format!("{prefix}admin");
         let (outbox, inbox) = mpsc::channel(PUBLISH_QUEUE);
+        // The queue outlives a publisher that panics: its replacement takes it over.
+        let inbox = Arc::new(tokio::sync::Mutex::new(inbox));
         let overflowed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        tokio::spawn(publish_loop(
-            client.clone(),
-            channel.clone(),
+        let publisher = Publisher {
+            client: client.clone(),
+            channel: channel.clone(),
             node,
-            inbox,
-            overflowed.clone(),
-        ));
-        tokio::spawn(subscribe_loop(
-            client,
-            [channel, admin],
-            node,
-            registry.clone(),
-            store,
-        ));
+            overflowed: overflowed.clone(),
+        };
+        tasks.supervise("redis-publisher", move |token| {
+            let (publisher, inbox) = (publisher.clone(), inbox.clone());
+            async move {
+                let mut inbox = inbox.lock().await;
+                publisher.run(&mut inbox, &token).await;
+            }
+        });
+        let subscriber_registry = registry.clone();
+        tasks.supervise("redis-subscriber", move |token| {
+            subscribe_loop(
+                client.clone(),
+                [channel.clone(), admin.clone()],
+                node,
+                subscriber_registry.clone(),
+                store.clone(),
+                token,
+            )
+        });
         Self {
             node,
             registry,
@@ -109,51 +126,94 @@ pub fn external_delivery_text(origin: Uuid, delivery: Delivery) -> serde_json::R
     })
 }
 
-async fn publish_loop(
+#[derive(Clone)]
+struct Publisher {
     client: redis::Client,
     channel: String,
     node: Uuid,
-    mut inbox: mpsc::Receiver<String>,
     overflowed: Arc<std::sync::atomic::AtomicBool>,
-) {
-    let mut conn = None;
-    let mut lost_some = false;
-    while let Some(text) = inbox.recv().await {
-        if overflowed.swap(false, std::sync::atomic::Ordering::Relaxed) {
-            lost_some = true;
+}
+
+impl Publisher {
+    /// Publishes the queued deliveries in order until `token` is cancelled and the queue
+    /// is empty. Once cancelled, a delivery that cannot be published at once is given up
+    /// (clients resync) rather than holding up the shutdown.
+    async fn run(&self, inbox: &mut mpsc::Receiver<String>, token: &CancellationToken) {
+        let mut conn = None;
+        let mut lost_some = false;
+        loop {
+            let text = if token.is_cancelled() {
+                match inbox.try_recv() {
+                    Ok(text) => text,
+                    Err(_) => return,
+                }
+            } else {
+                tokio::select! {
+                    biased;
+                    text = inbox.recv() => match text {
+                        Some(text) => text,
+                        None => return,
+                    },
+                    () = token.cancelled() => continue,
+                }
+            };
+            if self
+                .overflowed
+                .swap(false, std::sync::atomic::Ordering::Relaxed)
+            {
+                lost_some = true;
+            }
+            self.publish(&mut conn, &mut lost_some, &text, token).await;
         }
+    }
+
+    async fn publish(
+        &self,
+        conn: &mut Option<redis::aio::MultiplexedConnection>,
+        lost_some: &mut bool,
+        text: &str,
+        token: &CancellationToken,
+    ) {
+        let (client, channel, node) = (&self.client, &self.channel, self.node);
         loop {
             if conn.is_none() {
                 match client.get_multiplexed_async_connection().await {
-                    Ok(c) => conn = Some(c),
+                    Ok(c) => *conn = Some(c),
+                    Err(e) if token.is_cancelled() => {
+                        warn!(error = %e, "redis publisher: cannot connect while stopping; the rest is left to resync");
+                        return;
+                    }
                     Err(e) => {
                         warn!(error = %e, "redis publisher: cannot connect; retrying");
-                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        tokio::select! {
+                            () = token.cancelled() => {}
+                            () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                        }
                         continue;
                     }
                 }
             }
             let Some(c) = conn.as_mut() else { continue };
-            if lost_some {
+            if *lost_some {
                 let notice = serde_json::json!({"origin": node, "resync": true}).to_string();
                 let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                    .arg(&channel)
+                    .arg(channel)
                     .arg(&notice)
                     .query_async(c)
                     .await;
-                lost_some = sent.is_err();
+                *lost_some = sent.is_err();
             }
             let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                .arg(&channel)
-                .arg(&text)
+                .arg(channel)
+                .arg(text)
                 .query_async(c)
                 .await;
             if let Err(e) = published {
                 warn!(error = %e, "redis publish failed; the delivery is left to resync");
-                conn = None;
-                lost_some = true;
+                *conn = None;
+                *lost_some = true;
             }
-            break;
+            return;
         }
     }
 }
@@ -184,9 +244,10 @@ async fn subscribe_loop(
     node: Uuid,
     registry: Arc<Registry>,
     store: Store,
+    token: CancellationToken,
 ) {
     let mut backoff = Duration::from_millis(100);
-    loop {
+    while !token.is_cancelled() {
         match client.get_async_pubsub().await {
             Ok(mut pubsub) => {
                 if let Err(e) = pubsub.subscribe(&[&channel, &admin]).await {
@@ -197,7 +258,7 @@ async fn subscribe_loop(
                     // Whatever happened while we were away is for clients to resync.
                     recover(&registry, &store).await;
                     let mut stream = pubsub.on_message();
-                    while let Some(msg) = stream.next().await {
+                    while let Some(Some(msg)) = token.run_until_cancelled(stream.next()).await {
                         let Ok(text) = msg.get_payload::<String>() else {
                             continue;
                         };
@@ -216,12 +277,18 @@ async fn subscribe_loop(
                             Err(e) => debug!(error = %e, "ignoring a malformed delivery"),
                         }
                     }
+                    if token.is_cancelled() {
+                        return;
+                    }
                     warn!("lost the redis subscription; reconnecting");
                 }
             }
             Err(e) => warn!(error = %e, "redis subscriber: cannot connect; retrying"),
         }
-        tokio::time::sleep(backoff).await;
+        tokio::select! {
+            () = token.cancelled() => return,
+            () = tokio::time::sleep(backoff) => {}
+        }
         backoff = (backoff * 2).min(Duration::from_secs(5));
     }
 }

@@ -321,9 +321,16 @@ impl Registry {
         self.kill_where(|c| c.user == user, code, reason);
     }
 
-    /// Closes every connection (shutdown).
+    /// Closes every connection (shutdown), after the frames already queued to it; a full
+    /// queue is closed at once.
     pub fn close_all(&self, code: u16, reason: &'static str) {
-        self.kill_where(|_| true, code, reason);
+        if let Ok(inner) = self.inner.read() {
+            for conn in inner.conns.values() {
+                if conn.tx.try_send(Outbound::Close(code, reason)).is_err() {
+                    let _ = conn.kill.send(Some((code, reason)));
+                }
+            }
+        }
     }
 
     /// Closes the connections of an ended session with 4001.

@@ -83,6 +83,12 @@ pub struct AppState {
     pub search: SearchService,
     /// Prometheus metrics.
     pub metrics: crate::metrics::Metrics,
+    /// The owner of background work; WebSocket sessions hold a token of its tracker so
+    /// that the shutdown waits for their close frames.
+    pub tasks: crate::tasks::Tasks,
+    /// Client frames being answered: the shutdown waits for them (their acks) before it
+    /// closes the sockets.
+    pub frames: tokio_util::task::TaskTracker,
 }
 
 impl std::fmt::Debug for AppState {

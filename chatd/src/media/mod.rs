@@ -256,17 +256,24 @@ impl MediaService {
         Ok(removed)
     }
 
-    /// Runs [`Self::clean_up`] every ten minutes.
-    pub fn start_cleanup(&self) {
+    /// Runs [`Self::clean_up`] every ten minutes, under `tasks`, until their token is
+    /// cancelled.
+    pub fn start_cleanup(&self, tasks: &crate::tasks::Tasks) {
         let this = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match this.clean_up().await {
-                    Ok(n) if n > 0 => debug!(removed = n, "attachments cleaned up"),
-                    Ok(_) => {}
-                    Err(e) => warn!(error = %e, "attachment cleanup failed"),
+        tasks.supervise("media-cleanup", move |token| {
+            let this = this.clone();
+            async move {
+                loop {
+                    match this.clean_up().await {
+                        Ok(n) if n > 0 => debug!(removed = n, "attachments cleaned up"),
+                        Ok(_) => {}
+                        Err(e) => warn!(error = %e, "attachment cleanup failed"),
+                    }
+                    tokio::select! {
+                        () = token.cancelled() => return,
+                        () = tokio::time::sleep(CLEANUP_EVERY) => {}
+                    }
                 }
-                tokio::time::sleep(CLEANUP_EVERY).await;
             }
         });
     }

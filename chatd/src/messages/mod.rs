@@ -20,7 +20,8 @@ use crate::hub::Hub;
 use crate::social::SocialHooks;
 use crate::store::messages::tx as mtx;
 use crate::store::{PageAnchor, Store, StoreError};
-pub use writer::{BATCH_MAX, MessageWriter, ValidSend};
+use crate::tasks::Tasks;
+pub use writer::{BATCH_MAX, LANES, MessageWriter, ValidSend, lane_of};
 
 /// Message operations.
 #[derive(Clone)]
@@ -60,18 +61,31 @@ impl MessageService {
         self.writer.metrics()
     }
 
-    /// Builds the service; each user may send `per_sec` messages a second, `burst` at once.
-    pub fn new(store: Store, hub: Hub, per_sec: u32, burst: u32) -> Self {
+    /// Builds the service and starts the writer lanes under `lanes`; each user may send
+    /// `per_sec` messages a second, `burst` at once.
+    pub fn new(store: Store, hub: Hub, per_sec: u32, burst: u32, lanes: Tasks) -> Self {
         let quota = Quota::per_second(NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
         Self {
-            writer: MessageWriter::new(store.clone(), hub.clone()),
+            writer: MessageWriter::start(store.clone(), hub.clone(), lanes),
             store,
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
             social: None,
             max_attachments: 5,
         }
+    }
+
+    /// Stops taking sends (answered `SERVICE_UNAVAILABLE`, safe to resend); what the writer
+    /// holds is still stored, answered and published.
+    pub fn close(&self) {
+        self.writer.close();
+    }
+
+    /// Resolves once the writer has stored and answered everything it held (after
+    /// [`Self::close`]).
+    pub async fn drained(&self) {
+        self.writer.drained().await;
     }
 
     /// Adds the block checks and the notifications of mentions and replies.

@@ -73,12 +73,13 @@ struct Inner {
 
 impl Metrics {
     /// Registers the server's metrics; `send` and `deliveries` are the counters the writer
-    /// and the fan-out registry own.
+    /// and the fan-out registry own, `restarts` those of the task supervisor.
     pub fn new(
         store: Store,
         connections: Arc<Connections>,
         send: &SendMetrics,
         deliveries: &Counter,
+        restarts: &crate::tasks::Restarts,
     ) -> Self {
         let mut registry = Registry::with_prefix("chatd");
         let http_family = Family::<Labels, Counter>::default();
@@ -124,6 +125,11 @@ impl Metrics {
             "ws_slow_consumers",
             "WebSocket connections closed with 4008 because their queue was full",
             connections.slow_consumers().clone(),
+        );
+        registry.register(
+            "task_restarts",
+            "Background tasks restarted after a panic, by task",
+            restarts.clone(),
         );
         let ws_connections = Gauge::default();
         registry.register(

@@ -10,22 +10,29 @@ use common::ws::{Receipt, ServerEvent};
 use tracing::warn;
 use uuid::Uuid;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::hub::Hub;
 use crate::store::Store;
+use crate::tasks::Tasks;
 
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 
 /// Pending delivered watermarks of this node.
 #[derive(Clone, Debug)]
 pub struct DeliveredTracker {
-    pending: Arc<Mutex<HashMap<(Uuid, Uuid), i64>>>,
+    pending: Pending,
 }
 
 impl DeliveredTracker {
-    /// Starts the flusher.
-    pub fn start(store: Store, hub: Hub) -> Self {
-        let pending = Arc::new(Mutex::new(HashMap::new()));
-        tokio::spawn(flush_loop(pending.clone(), store, hub));
+    /// Starts the flusher under `tasks`; when their token is cancelled it flushes once
+    /// more and ends.
+    pub fn start(store: Store, hub: Hub, tasks: &Tasks) -> Self {
+        let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
+        let shared = pending.clone();
+        tasks.supervise("delivered-flusher", move |token| {
+            flush_loop(shared.clone(), store.clone(), hub.clone(), token)
+        });
         Self { pending }
     }
 
@@ -38,11 +45,17 @@ impl DeliveredTracker {
     }
 }
 
-async fn flush_loop(pending: Arc<Mutex<HashMap<(Uuid, Uuid), i64>>>, store: Store, hub: Hub) {
+type Pending = Arc<Mutex<HashMap<(Uuid, Uuid), i64>>>;
+
+async fn flush_loop(pending: Pending, store: Store, hub: Hub, token: CancellationToken) {
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
+    let mut last = false;
+    while !last {
+        tokio::select! {
+            () = token.cancelled() => last = true,
+            _ = tick.tick() => {}
+        }
         let batch: Vec<(Uuid, Uuid, i64)> = match pending.lock() {
             Ok(mut map) if !map.is_empty() => map.drain().map(|((c, u), s)| (c, u, s)).collect(),
             _ => continue,

@@ -13,12 +13,14 @@ use std::time::Duration;
 use common::ws::{PresenceStatus, ServerEvent, UserStatus};
 use redis::aio::ConnectionManager;
 use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
 use tracing::warn;
 use uuid::Uuid;
 
 use crate::fanout::ConnId;
 use crate::hub::Hub;
 use crate::store::Store;
+use crate::tasks::Tasks;
 
 const NODE_TTL_SECS: u64 = 30;
 const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
@@ -47,15 +49,23 @@ impl std::fmt::Debug for Presence {
 }
 
 impl Presence {
-    /// Presence for this node; with Redis, shared with the others.
-    pub fn start(store: Store, hub: Hub, redis: Option<(ConnectionManager, String)>) -> Self {
+    /// Presence for this node; with Redis, shared with the others (the heartbeat runs
+    /// under `tasks` until their token is cancelled).
+    pub fn start(
+        store: Store,
+        hub: Hub,
+        redis: Option<(ConnectionManager, String)>,
+        tasks: &Tasks,
+    ) -> Self {
         let shared = redis.map(|(conn, prefix)| Shared {
             conn,
             prefix,
             node: Uuid::now_v7(),
         });
         if let Some(shared) = shared.clone() {
-            tokio::spawn(heartbeat(shared));
+            tasks.supervise("presence-heartbeat", move |token| {
+                heartbeat(shared.clone(), token)
+            });
         }
         Self {
             local: Arc::new(Mutex::new(HashMap::new())),
@@ -271,10 +281,13 @@ fn aggregate(statuses: impl Iterator<Item = PresenceStatus>) -> PresenceStatus {
     best
 }
 
-async fn heartbeat(shared: Shared) {
+async fn heartbeat(shared: Shared, token: CancellationToken) {
     let mut tick = tokio::time::interval(Duration::from_secs(NODE_TTL_SECS / 3));
     loop {
-        tick.tick().await;
+        tokio::select! {
+            () = token.cancelled() => return,
+            _ = tick.tick() => {}
+        }
         let mut conn = shared.conn.clone();
         let cmd = redis::cmd("SET")
             .arg(format!("{}node:{}", shared.prefix, shared.node))

@@ -10,7 +10,10 @@ use common::ws::{ServerEvent, Typing as TypingData};
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::hub::Hub;
+use crate::tasks::Tasks;
 
 /// How long a `typing:start` lasts without a repeat.
 pub const TYPING_TTL: Duration = Duration::from_secs(6);
@@ -23,13 +26,14 @@ pub struct Typing {
 }
 
 impl Typing {
-    /// Starts the expiry sweeper.
-    pub fn start(hub: Hub) -> Self {
+    /// Starts the expiry sweeper under `tasks`; it ends when their token is cancelled.
+    pub fn start(hub: Hub, tasks: &Tasks) -> Self {
         let this = Self {
             active: Arc::new(Mutex::new(HashMap::new())),
             hub,
         };
-        tokio::spawn(this.clone().sweep());
+        let sweeper = this.clone();
+        tasks.supervise("typing-sweeper", move |token| sweeper.clone().sweep(token));
         this
     }
 
@@ -87,10 +91,13 @@ impl Typing {
         self.hub.to_chat_except(chat, user, &event);
     }
 
-    async fn sweep(self) {
+    async fn sweep(self, token: CancellationToken) {
         let mut tick = tokio::time::interval(Duration::from_millis(500));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                () = token.cancelled() => return,
+                _ = tick.tick() => {}
+            }
             let now = Instant::now();
             let expired: Vec<(Uuid, Uuid)> = self.active.lock().map_or_else(
                 |_| Vec::new(),

@@ -13,6 +13,7 @@ use super::tokens::tsvector_literal;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::search::tx;
+use crate::tasks::Tasks;
 
 /// Chats one background round indexes.
 const CHATS_PER_ROUND: i64 = 32;
@@ -31,18 +32,24 @@ impl Indexer {
         Self { store }
     }
 
-    /// Runs rounds every `interval` (at once again while a backlog remains) until the task
-    /// is dropped with the runtime.
-    pub fn start(&self, interval: Duration) {
+    /// Runs rounds every `interval` (at once again while a backlog remains), under
+    /// `tasks`, until their token is cancelled.
+    pub fn start(&self, interval: Duration, tasks: &Tasks) {
         let this = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match this.round().await {
-                    Ok(true) => continue,
-                    Ok(false) => {}
-                    Err(e) => warn!(error = %e, "search indexing failed; retrying"),
+        tasks.supervise("search-indexer", move |token| {
+            let this = this.clone();
+            async move {
+                while !token.is_cancelled() {
+                    match this.round().await {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(e) => warn!(error = %e, "search indexing failed; retrying"),
+                    }
+                    tokio::select! {
+                        () = token.cancelled() => return,
+                        () = tokio::time::sleep(interval) => {}
+                    }
                 }
-                tokio::time::sleep(interval).await;
             }
         });
     }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::social::tx;
+use crate::tasks::Tasks;
 
 /// How often a node prunes; nodes prune independently (deleting is idempotent).
 const PRUNE_EVERY: Duration = Duration::from_hours(1);
@@ -33,16 +34,22 @@ pub async fn prune(store: &Store, days: u32) -> Result<u64> {
     }
 }
 
-/// Runs [`prune`] every hour.
-pub fn start_pruning(store: Store, days: u32) {
-    tokio::spawn(async move {
-        loop {
-            match prune(&store, days).await {
-                Ok(n) if n > 0 => tracing::debug!(removed = n, "user events pruned"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "pruning user events failed"),
+/// Runs [`prune`] every hour, under `tasks`, until their token is cancelled.
+pub fn start_pruning(store: Store, days: u32, tasks: &Tasks) {
+    tasks.supervise("user-events-pruning", move |token| {
+        let store = store.clone();
+        async move {
+            loop {
+                match prune(&store, days).await {
+                    Ok(n) if n > 0 => tracing::debug!(removed = n, "user events pruned"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "pruning user events failed"),
+                }
+                tokio::select! {
+                    () = token.cancelled() => return,
+                    () = tokio::time::sleep(PRUNE_EVERY) => {}
+                }
             }
-            tokio::time::sleep(PRUNE_EVERY).await;
         }
     });
 }

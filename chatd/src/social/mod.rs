@@ -23,6 +23,7 @@ use crate::fanout::BlockCache;
 use crate::hub::Hub;
 use crate::realtime::Presence;
 use crate::store::Store;
+use crate::tasks::Tasks;
 
 /// The social services of a server, built together.
 #[derive(Debug)]
@@ -39,13 +40,14 @@ pub struct SocialParts {
     pub links: LinkService,
 }
 
-/// Builds the social services and starts the notification task.
+/// Builds the social services and starts the notification task under `tasks`.
 pub fn assemble(
     store: &Store,
     hub: &Hub,
     presence: &Presence,
     blocks: &BlockCache,
     config: &Config,
+    tasks: &Tasks,
 ) -> anyhow::Result<SocialParts> {
     let public_url = config.http.public_url.as_deref();
     let push = PushService::new(
@@ -60,7 +62,7 @@ pub fn assemble(
         store.clone(),
         blocks.clone(),
         config.contacts.direct_chats_require_contact,
-        Notifier::start(notifications.clone()),
+        Notifier::start(notifications.clone(), tasks),
     );
     Ok(SocialParts {
         hooks,

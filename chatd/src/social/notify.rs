@@ -26,6 +26,7 @@ use crate::store::notifications::{
     MarkRead, NewNotification, NotificationRow, insert_notification,
 };
 use crate::store::{Store, StoreError};
+use crate::tasks::Tasks;
 
 /// Jobs waiting for the notification task before new ones wait in a task of their own.
 const QUEUE: usize = 4096;
@@ -314,8 +315,9 @@ enum Job {
 
 /// The queue in front of the notification task. Handing it a job never blocks: a full
 /// queue parks the job in a task of its own (memory grows under a sustained overload
-/// rather than a notification being dropped). Jobs still queued when the server stops are
-/// lost; the messages and their mentions are stored regardless.
+/// rather than a notification being dropped). On shutdown the task works off the jobs
+/// already queued (within the grace period) before it ends; the messages and their
+/// mentions are stored regardless.
 #[derive(Clone, Debug)]
 pub struct Notifier {
     tx: mpsc::Sender<Job>,
@@ -324,20 +326,37 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Starts the task that turns jobs into notifications with `service`.
-    pub fn start(service: NotificationService) -> Self {
+    /// Starts the task that turns jobs into notifications with `service`, under `tasks`.
+    pub fn start(service: NotificationService, tasks: &Tasks) -> Self {
         let every_message = service.push.enabled();
-        let (tx, mut rx) = mpsc::channel::<Job>(QUEUE);
-        tokio::spawn(async move {
-            while let Some(job) = rx.recv().await {
-                let result = match job {
-                    Job::Message(message) => service.on_message(*message).await,
-                    Job::GroupInvite { chat, actor, users } => {
-                        service.on_group_invite(chat, actor, users).await
+        let (tx, rx) = mpsc::channel::<Job>(QUEUE);
+        // The queue outlives a task that panics: its replacement takes it over.
+        let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
+        tasks.supervise("notifier", move |token| {
+            let (service, rx) = (service.clone(), rx.clone());
+            async move {
+                let mut rx = rx.lock().await;
+                loop {
+                    let job = if token.is_cancelled() {
+                        rx.close();
+                        rx.recv().await
+                    } else {
+                        tokio::select! {
+                            biased;
+                            job = rx.recv() => job,
+                            () = token.cancelled() => continue,
+                        }
+                    };
+                    let Some(job) = job else { return };
+                    let result = match job {
+                        Job::Message(message) => service.on_message(*message).await,
+                        Job::GroupInvite { chat, actor, users } => {
+                            service.on_group_invite(chat, actor, users).await
+                        }
+                    };
+                    if let Err(e) = result {
+                        warn!(error = %e, "notifications not created");
                     }
-                };
-                if let Err(e) = result {
-                    warn!(error = %e, "notifications not created");
                 }
             }
         });

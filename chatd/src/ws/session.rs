@@ -38,6 +38,8 @@ fn is_too_large(error: &axum::Error) -> bool {
 }
 
 pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
+    // The shutdown waits for open sessions to send their close frame.
+    let _session = state.tasks.tracker().token();
     let (mut sink, mut stream) = socket.split();
     let auth = match auth {
         Some(auth) => auth,
@@ -289,6 +291,8 @@ async fn handle_text(
     text: &str,
     tx: &mpsc::Sender<Outbound>,
 ) {
+    // The shutdown closes sockets only after frames being handled got their answer.
+    let _answering = state.frames.token();
     if text.len() > MAX_FRAME_BYTES {
         let error =
             Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));

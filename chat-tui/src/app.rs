@@ -155,6 +155,7 @@ where
                 .stderr(std::process::Stdio::null())
                 .spawn();
         }
+        Command::Redraw => terminal.clear()?,
         Command::ExternalEditor(text) => {
             let edited = edit_externally(&text)?;
             terminal.clear()?;

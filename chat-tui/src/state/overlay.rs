@@ -44,6 +44,13 @@ pub enum Overlay {
     },
     /// Pick one of a message's attachments, or type a path to upload or save.
     Attach(super::attachments::AttachOverlay),
+    /// One message on the whole screen, scrolled by lines.
+    Reader {
+        /// The message.
+        message_id: MessageId,
+        /// First line shown.
+        scroll: usize,
+    },
 }
 
 /// What a form is for.

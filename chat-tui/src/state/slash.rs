@@ -83,18 +83,10 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/settings", Some(_)) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::GroupSettings);
         }
-        ("/group", _) => {
-            let mut words = rest.split_whitespace();
-            match words.next() {
-                Some(name) => out.push(Command::CreateGroup {
-                    name: name.to_owned(),
-                    usernames: words
-                        .map(|w| w.trim_start_matches('@').to_owned())
-                        .collect(),
-                }),
-                None => need(state, "<name> [@user ...]"),
-            }
-        }
+        ("/group", _) => match group_args(rest) {
+            Some((name, usernames)) => out.push(Command::CreateGroup { name, usernames }),
+            None => need(state, "<name> or \"a name with spaces\" [@user ...]"),
+        },
         ("/invite", Some(chat_id)) if !rest.is_empty() => {
             for username in rest.split_whitespace() {
                 out.push(Command::Invite {
@@ -177,4 +169,23 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         (_, None) if NAMES.contains(&name) => state.notice = Some("open a chat first".into()),
         _ => state.notice = Some(format!("unknown command {name} (/help lists them)")),
     }
+}
+
+/// `/group` arguments: a name (one word, or in double quotes with spaces) and usernames.
+fn group_args(rest: &str) -> Option<(String, Vec<String>)> {
+    let (name, users) = if let Some(quoted) = rest.strip_prefix('"') {
+        let (name, users) = quoted.split_once('"')?;
+        (name.trim().to_owned(), users)
+    } else {
+        let (name, users) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        (name.to_owned(), users)
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let usernames = users
+        .split_whitespace()
+        .map(|w| w.trim_start_matches('@').to_owned())
+        .collect();
+    Some((name, usernames))
 }

@@ -113,6 +113,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
             confirm_box(frame, area, &question, theme);
         }
+        Overlay::Reader { message_id, scroll } => reader(frame, state, *message_id, *scroll, theme),
         Overlay::ConfirmDelete(_) => {
             confirm_box(frame, area, "Delete this message? (y/n)", theme);
         }
@@ -228,4 +229,35 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
     }
+}
+
+/// One message on the whole screen.
+fn reader(
+    frame: &mut Frame<'_>,
+    state: &AppState,
+    message_id: common::MessageId,
+    scroll: usize,
+    theme: &Theme,
+) {
+    let area = frame.area();
+    let Some(m) = state.current().and_then(|c| c.message(message_id)) else {
+        return;
+    };
+    let lines =
+        super::timeline::reader_lines(state, m, usize::from(area.width.saturating_sub(2)), theme);
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let last = lines.len().saturating_sub(rows);
+    let scroll = scroll.min(last);
+    let title = format!(
+        " Message, lines {}-{} of {} (j/k, PgUp/PgDn, g/G, Esc closes) ",
+        scroll + 1,
+        (scroll + rows).min(lines.len()),
+        lines.len()
+    );
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(rows).collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(shown).block(border(theme, true).title(title)),
+        area,
+    );
 }

@@ -368,10 +368,13 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
         }
         AttachEvent::PathCompleted { typed, completed } => {
             // Only if nothing was typed since it was asked.
-            if let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &mut state.overlay
-                && *input == typed
-            {
-                *input = completed;
+            if let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &mut state.overlay {
+                if *input == typed {
+                    *input = completed;
+                }
+            } else if state.overlay.is_none() {
+                // `/attach <path>` or `/save <path>` in the composer.
+                super::editing::path_completed(state, &typed, &completed);
             }
         }
         AttachEvent::Thumbnail(id, bytes) => {

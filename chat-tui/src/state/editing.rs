@@ -167,8 +167,7 @@ pub(super) fn complete(state: &mut AppState, out: &mut Vec<Command>) {
             .map(|(_, e)| (*e).to_owned())
             .collect()
     } else if start == 0 && word.starts_with('/') {
-        slash::NAMES
-            .iter()
+        slash::names()
             .filter(|n| n.starts_with(word.as_str()))
             .map(|n| format!("{n} "))
             .collect()

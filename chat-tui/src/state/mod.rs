@@ -420,9 +420,9 @@ impl AppState {
     }
 }
 
-/// The `/commands`, for the help overlay.
-pub fn slash_names() -> &'static [&'static str] {
-    slash::NAMES
+/// The `/commands` with their arguments and descriptions, for the help overlay.
+pub fn slash_commands() -> &'static [(&'static str, &'static str, &'static str)] {
+    slash::COMMANDS
 }
 
 #[cfg(test)]

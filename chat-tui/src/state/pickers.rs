@@ -56,17 +56,25 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
         return;
     }
     let keep = match &mut overlay {
-        Overlay::Help { scroll } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                *scroll += 1;
-                true
+        Overlay::Help { scroll } => {
+            let rows = usize::from(state.rows.saturating_sub(4)).max(1);
+            let width = usize::from(crate::ui::help_width(state.cols).saturating_sub(2));
+            let theme = crate::ui::Theme::measuring(state.utc_offset);
+            let total = crate::ui::help_lines(state, &theme, width).len();
+            let last = total.saturating_sub(rows);
+            *scroll = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll + 1,
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => *scroll + rows.saturating_sub(1),
+                KeyCode::PageUp => scroll.saturating_sub(rows.saturating_sub(1)),
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => last,
+                // Any other key closes the help (the overlay was taken out above).
+                _ => return,
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                *scroll = scroll.saturating_sub(1);
-                true
-            }
-            _ => false,
-        },
+            .min(last);
+            true
+        }
         Overlay::Switcher(picker) | Overlay::NewDirect(picker) => {
             picker_key(state, picker, key, out)
         }
@@ -90,6 +98,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             _ => true,
         },
         Overlay::Form(form) => forms::key(state, form, key, out),
+        Overlay::Text { .. } => false,
         Overlay::Reader { message_id, scroll } => {
             super::scroll::reader_key(state, *message_id, scroll, key)
         }

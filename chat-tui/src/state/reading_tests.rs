@@ -191,3 +191,39 @@ fn opening_a_chat_with_161_unread_lands_on_the_first_and_marks_only_what_is_show
     }));
     assert_eq!(state.chats[1].chat.unread_count, 0);
 }
+
+#[test]
+fn the_help_lists_every_key_and_command_and_scrolls_to_the_last() {
+    let mut state = long_chat(80, 24, 3);
+    let theme = crate::ui::Theme::measuring(state.utc_offset);
+    let text: String = crate::ui::help_lines(&state, &theme, 400)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for action in crate::keymap::Action::ALL {
+        assert!(text.contains(action.describe()), "{action:?}");
+    }
+    for (name, _, what) in slash_commands() {
+        assert!(text.contains(name) && text.contains(what), "{name}");
+    }
+    press(&mut state, KeyCode::F(1), KeyModifiers::NONE);
+    assert!(screen(&state).contains("Typing always writes"));
+    press(&mut state, KeyCode::End, KeyModifiers::NONE);
+    let bottom = screen(&state);
+    assert!(bottom.contains("/save [path]"), "{bottom}");
+    assert!(matches!(state.overlay, Some(Overlay::Help { .. })));
+    // Every line was reachable: paging down from the top shows each command once.
+    press(&mut state, KeyCode::Home, KeyModifiers::NONE);
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..20 {
+        let shown = screen(&state);
+        for (name, args, _) in slash_commands() {
+            if shown.contains(&format!("{name} {args}").trim_end().to_owned()) {
+                seen.insert(*name);
+            }
+        }
+        press(&mut state, KeyCode::PageDown, KeyModifiers::NONE);
+    }
+    assert_eq!(seen.len(), slash_commands().len());
+}

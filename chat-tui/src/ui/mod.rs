@@ -40,6 +40,7 @@ pub fn timeline_width(cols: u16, show_members: bool) -> usize {
     )
 }
 
+pub use overlays::{help_lines, help_width};
 pub use timeline::{item_height, reader_height};
 
 /// Colours and formats, decided once at start.

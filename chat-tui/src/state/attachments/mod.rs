@@ -360,7 +360,7 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
             let name = crate::sanitize::line(&name).into_owned();
             let shown = path.display().to_string();
             if open {
-                state.notice = Some(format!("opened {name}"));
+                state.notice = Some(format!("opening {name}…"));
                 out.push(Command::OpenUrl(shown));
             } else {
                 state.notice = Some(format!("saved {name} to {shown}"));

@@ -143,18 +143,8 @@ where
             let _ = write!(std::io::stdout(), "\x1b]52;c;{encoded}\x07");
             let _ = std::io::stdout().flush();
         }
-        Command::OpenUrl(url) => {
-            let opener = if cfg!(target_os = "macos") {
-                "open"
-            } else {
-                "xdg-open"
-            };
-            let _ = std::process::Command::new(opener)
-                .arg(url)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn();
-        }
+        Command::OpenUrl(url) => open_with_opener(&url, events),
+        Command::Redraw => terminal.clear()?,
         Command::ExternalEditor(text) => {
             let edited = edit_externally(&text)?;
             terminal.clear()?;
@@ -165,6 +155,55 @@ where
         }
     }
     Ok(())
+}
+
+/// Hands a link or a file to the desktop's opener, without waiting for it; the status line
+/// says "opened" only once the opener has said it succeeded, and otherwise where the file is.
+fn open_with_opener(target: &str, events: &mpsc::UnboundedSender<Event>) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let is_file = !target.contains("://");
+    let name = std::path::Path::new(&target)
+        .file_name()
+        .filter(|_| is_file)
+        .map_or_else(|| target.to_owned(), |n| n.to_string_lossy().into_owned());
+    let failed = {
+        let (name, target) = (name.clone(), target.to_owned());
+        move |why: String| {
+            if is_file {
+                format!("could not open {name} ({why}); it is saved at {target}")
+            } else {
+                format!("could not open {target} ({why})")
+            }
+        }
+    };
+    let notice = |text: String| Event::Net(crate::state::NetEvent::Notice(text));
+    match std::process::Command::new(opener)
+        .arg(target)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Err(e) => {
+            let _ = events.send(notice(failed(format!("no {opener}: {e}"))));
+        }
+        Ok(mut child) => {
+            let events = events.clone();
+            // The opener may take a while (or start the program and wait): never on the UI.
+            std::thread::spawn(move || {
+                let text = match child.wait() {
+                    Ok(status) if status.success() => format!("opened {name}"),
+                    Ok(status) => failed(format!("{opener} failed: {status}")),
+                    Err(e) => failed(format!("{opener}: {e}")),
+                };
+                let _ = events.send(notice(text));
+            });
+        }
+    }
 }
 
 /// Bell, and a desktop notification via `notify-send` when installed, else OSC 777 and 9.

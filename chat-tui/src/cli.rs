@@ -39,10 +39,8 @@ pub enum Command {
     /// a group slug, or a username.
     Open(OpenArgs),
     /// Measure rendering and memory with generated chats (for docs/benchmarks.md).
-    #[command(hide = true)]
     Bench,
-    /// Print the keys table of docs/tui.md, generated from the keymap.
-    #[command(hide = true)]
+    /// Print every key binding (the table of docs/tui.md, generated from the keymap).
     Keys,
 }
 
@@ -75,4 +73,20 @@ pub struct SendArgs {
 pub struct OpenArgs {
     /// The link, slug, chat id or username.
     pub target: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn help_lists_every_subcommand() {
+        let help = super::Cli::command().render_help().to_string();
+        for name in ["login", "logout", "send", "open", "bench", "keys"] {
+            assert!(
+                help.lines().any(|l| l.trim_start().starts_with(name)),
+                "{name} missing from --help:\n{help}"
+            );
+        }
+    }
 }

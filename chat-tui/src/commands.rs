@@ -143,7 +143,9 @@ async fn login(setup: &Setup, args: &LoginArgs) -> anyhow::Result<i32> {
         .login(&username, &password)
         .await
         .map_err(|e| anyhow::anyhow!(net::describe(&e)))?;
-    Auth::new(client, setup.session.clone()).keep(&resp);
+    Auth::new(client, setup.session.clone())
+        .keep_login(&resp)
+        .await;
     eprintln!("logged in to {} as {}", setup.server, resp.user.username);
     Ok(0)
 }
@@ -231,6 +233,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         offset,
     );
     let mut state = AppState::new(keymap, setup.config.notify, time::OffsetDateTime::now_utc());
+    state.utc_offset = offset;
     state.login.username = setup.username.clone().unwrap_or_default();
     // Also tells which web links point at this server (they open in the client).
     state.login.server.clone_from(&setup.server);

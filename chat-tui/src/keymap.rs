@@ -57,8 +57,8 @@ actions! {
     Help "help" "Show this help",
     QuickSwitcher "quick-switcher" "Quick switcher over chats and people",
     NextUnread "next-unread" "Jump to the next chat with unread messages",
-    FocusNext "focus-next" "Move focus to the next pane",
-    FocusPrev "focus-prev" "Move focus to the previous pane",
+    FocusNext "focus-next" "Move to the next pane (chat list, messages, composer)",
+    FocusPrev "focus-prev" "Move to the previous pane",
     ToggleMembers "toggle-members" "Show or hide the member list",
     NewDirect "new-direct" "Start a direct chat",
     NewGroup "new-group" "Create a group",
@@ -73,14 +73,18 @@ actions! {
     Chat7 "chat-7" "Jump to chat 7",
     Chat8 "chat-8" "Jump to chat 8",
     Chat9 "chat-9" "Jump to chat 9",
+    Select "select" "Select messages (from an empty composer: Up); Esc goes back to writing",
     Up "up" "Move up",
     Down "down" "Move down",
-    PageUp "page-up" "Scroll a page up",
-    PageDown "page-down" "Scroll a page down",
+    ScrollUp "scroll-up" "Scroll the messages up one line",
+    ScrollDown "scroll-down" "Scroll the messages down one line",
+    PageUp "page-up" "Scroll the messages up half a screen",
+    PageDown "page-down" "Scroll the messages down half a screen",
     Top "top" "Go to the first item",
     Bottom "bottom" "Go to the last item",
     Open "open" "Open the selected chat",
-    Compose "compose" "Write a message",
+    Compose "compose" "Back to writing",
+    Read "read" "Read the selected message in a full-screen view",
     Reply "reply" "Reply to the selected message",
     Edit "edit" "Edit the selected message (own)",
     Delete "delete" "Delete the selected message (own, or as admin)",
@@ -90,10 +94,22 @@ actions! {
     OpenLink "open-link" "Open the first link of the selected message",
     Send "send" "Send the message",
     Newline "newline" "Insert a line break",
-    Complete "complete" "Complete @mention, :emoji: or /command",
+    Complete "complete" "Complete @name, :emoji:, /command or a path (again: the next match)",
     HistoryPrev "history-prev" "Previous sent message",
     HistoryNext "history-next" "Next sent message",
-    Cancel "cancel" "Cancel reply or edit, close an overlay",
+    LineStart "line-start" "To the start of the line",
+    LineEnd "line-end" "To the end of the line",
+    CharLeft "char-left" "Back one character",
+    CharRight "char-right" "Forward one character",
+    WordLeft "word-left" "Back one word",
+    WordRight "word-right" "Forward one word",
+    DeleteBack "delete-back" "Delete the character before the cursor",
+    DeleteForward "delete-forward" "Delete the character under the cursor",
+    DeleteWord "delete-word" "Delete the word before the cursor",
+    KillToStart "kill-to-start" "Delete to the start of the line",
+    KillToEnd "kill-to-end" "Delete to the end of the line",
+    Redraw "redraw" "Redraw the screen",
+    Cancel "cancel" "Cancel reply or edit, leave the selection, close an overlay",
     ExternalEditor "external-editor" "Write the message in $EDITOR",
     Search "search" "Search messages",
     Contacts "contacts" "Contacts, requests and blocked users",
@@ -247,14 +263,17 @@ impl fmt::Display for Key {
     }
 }
 
+// No plain letter is bound in the composer or globally: typing always types. Letters act
+// only in the chat list and in the message selection, both entered with explicit keys and
+// named on the status line.
 const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "ctrl-c", Action::Quit),
     (Context::Global, "ctrl-q", Action::Quit),
     (Context::Global, "f1", Action::Help),
-    (Context::Global, "ctrl-k", Action::QuickSwitcher),
+    (Context::Global, "ctrl-g", Action::QuickSwitcher),
     (Context::Global, "alt-u", Action::NextUnread),
-    (Context::Global, "tab", Action::FocusNext),
-    (Context::Global, "shift-tab", Action::FocusPrev),
+    (Context::Global, "f6", Action::FocusNext),
+    (Context::Global, "shift-f6", Action::FocusPrev),
     (Context::Global, "alt-m", Action::ToggleMembers),
     (Context::Global, "alt-d", Action::NewDirect),
     (Context::Global, "alt-g", Action::NewGroup),
@@ -269,11 +288,14 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Global, "alt-7", Action::Chat7),
     (Context::Global, "alt-8", Action::Chat8),
     (Context::Global, "alt-9", Action::Chat9),
+    (Context::Global, "alt-up", Action::Select),
     (Context::Global, "esc", Action::Cancel),
     (Context::Global, "ctrl-f", Action::Search),
     (Context::Global, "alt-c", Action::Contacts),
-    (Context::Global, "alt-b", Action::Notifications),
+    (Context::Global, "alt-i", Action::Notifications),
     (Context::Global, "alt-n", Action::Mute),
+    (Context::Global, "alt-a", Action::AttachFile),
+    (Context::Global, "ctrl-l", Action::Redraw),
     (Context::ChatList, "up", Action::Up),
     (Context::ChatList, "k", Action::Up),
     (Context::ChatList, "down", Action::Down),
@@ -284,12 +306,15 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::ChatList, "l", Action::Open),
     (Context::ChatList, "right", Action::Open),
     (Context::ChatList, "?", Action::Help),
-    (Context::ChatList, "q", Action::Quit),
     (Context::ChatList, "i", Action::Compose),
     (Context::Timeline, "up", Action::Up),
     (Context::Timeline, "k", Action::Up),
     (Context::Timeline, "down", Action::Down),
     (Context::Timeline, "j", Action::Down),
+    (Context::Timeline, "shift-up", Action::ScrollUp),
+    (Context::Timeline, "ctrl-y", Action::ScrollUp),
+    (Context::Timeline, "shift-down", Action::ScrollDown),
+    (Context::Timeline, "ctrl-e", Action::ScrollDown),
     (Context::Timeline, "pgup", Action::PageUp),
     (Context::Timeline, "ctrl-u", Action::PageUp),
     (Context::Timeline, "pgdown", Action::PageDown),
@@ -299,7 +324,8 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Timeline, "G", Action::Bottom),
     (Context::Timeline, "end", Action::Bottom),
     (Context::Timeline, "i", Action::Compose),
-    (Context::Timeline, "enter", Action::Compose),
+    (Context::Timeline, "enter", Action::Read),
+    (Context::Timeline, "v", Action::Read),
     (Context::Timeline, "r", Action::Reply),
     (Context::Timeline, "e", Action::Edit),
     (Context::Timeline, "d", Action::Delete),
@@ -308,20 +334,37 @@ const DEFAULTS: &[(Context, &str, Action)] = &[
     (Context::Timeline, "J", Action::JumpToReply),
     (Context::Timeline, "o", Action::OpenLink),
     (Context::Timeline, "L", Action::CopyLink),
+    (Context::Timeline, "a", Action::OpenAttachment),
+    (Context::Timeline, "s", Action::SaveAttachment),
     (Context::Timeline, "/", Action::Search),
     (Context::Timeline, "?", Action::Help),
-    (Context::Timeline, "q", Action::Quit),
     (Context::Composer, "enter", Action::Send),
     (Context::Composer, "alt-enter", Action::Newline),
     (Context::Composer, "shift-enter", Action::Newline),
     (Context::Composer, "ctrl-j", Action::Newline),
     (Context::Composer, "tab", Action::Complete),
-    (Context::Composer, "up", Action::HistoryPrev),
-    (Context::Composer, "down", Action::HistoryNext),
-    (Context::Composer, "ctrl-e", Action::ExternalEditor),
-    (Context::Timeline, "a", Action::OpenAttachment),
-    (Context::Timeline, "s", Action::SaveAttachment),
-    (Context::Global, "alt-a", Action::AttachFile),
+    (Context::Composer, "up", Action::Select),
+    (Context::Composer, "pgup", Action::PageUp),
+    (Context::Composer, "pgdown", Action::PageDown),
+    (Context::Composer, "ctrl-p", Action::HistoryPrev),
+    (Context::Composer, "ctrl-n", Action::HistoryNext),
+    (Context::Composer, "ctrl-a", Action::LineStart),
+    (Context::Composer, "home", Action::LineStart),
+    (Context::Composer, "ctrl-e", Action::LineEnd),
+    (Context::Composer, "end", Action::LineEnd),
+    (Context::Composer, "left", Action::CharLeft),
+    (Context::Composer, "right", Action::CharRight),
+    (Context::Composer, "alt-b", Action::WordLeft),
+    (Context::Composer, "ctrl-left", Action::WordLeft),
+    (Context::Composer, "alt-f", Action::WordRight),
+    (Context::Composer, "ctrl-right", Action::WordRight),
+    (Context::Composer, "backspace", Action::DeleteBack),
+    (Context::Composer, "delete", Action::DeleteForward),
+    (Context::Composer, "ctrl-w", Action::DeleteWord),
+    (Context::Composer, "alt-backspace", Action::DeleteWord),
+    (Context::Composer, "ctrl-u", Action::KillToStart),
+    (Context::Composer, "ctrl-k", Action::KillToEnd),
+    (Context::Composer, "alt-e", Action::ExternalEditor),
 ];
 
 /// The bindings in force.
@@ -453,9 +496,16 @@ mod tests {
         assert_eq!(
             map.action(
                 Context::Composer,
-                &key(KeyCode::Char('k'), KeyModifiers::CONTROL)
+                &key(KeyCode::Char('g'), KeyModifiers::CONTROL)
             ),
             Some(Action::QuickSwitcher)
+        );
+        assert_eq!(
+            map.action(
+                Context::Composer,
+                &key(KeyCode::Char('k'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::KillToEnd)
         );
         assert_eq!(
             map.action(
@@ -476,7 +526,25 @@ mod tests {
                 Context::ChatList,
                 &key(KeyCode::BackTab, KeyModifiers::SHIFT)
             ),
-            Some(Action::FocusPrev)
+            None
+        );
+    }
+
+    #[test]
+    fn no_plain_letter_acts_while_writing() {
+        let map = Keymap::default();
+        for c in (' '..='~').filter(|c| !c.is_control()) {
+            for mods in [KeyModifiers::NONE, KeyModifiers::SHIFT] {
+                assert_eq!(
+                    map.action(Context::Composer, &key(KeyCode::Char(c), mods)),
+                    None,
+                    "{c}"
+                );
+            }
+        }
+        assert_eq!(
+            map.action(Context::Composer, &key(KeyCode::Tab, KeyModifiers::NONE)),
+            Some(Action::Complete)
         );
     }
 
@@ -517,7 +585,7 @@ mod tests {
                 "{action:?}"
             );
         }
-        assert!(table.contains("`Ctrl-K`"));
+        assert!(table.contains("`Ctrl-G`"));
         assert!(table.contains("`Alt-Enter`"));
     }
 }

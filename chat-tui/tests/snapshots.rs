@@ -405,7 +405,7 @@ fn notifications_state(excerpt: &str, actor: (&str, Option<&str>)) -> AppState {
         }),
     );
     state.update(Event::Key(crossterm::event::KeyEvent::new(
-        crossterm::event::KeyCode::Char('b'),
+        crossterm::event::KeyCode::Char('i'),
         crossterm::event::KeyModifiers::ALT,
     )));
     state

@@ -90,10 +90,17 @@ impl Net {
         };
         match Auth::restore(client, self.file.clone(), &session).await {
             Ok(auth) => self.logged_in(auth).await,
-            Err(e) => {
-                if e.status() == Some(401) {
+            Err(e) if e.status() == Some(401) => {
+                if self.file.load().map(|s| s.session_id) == Some(session.session_id) {
                     let _ = self.file.remove();
                 }
+                self.emit(NetEvent::NeedLogin {
+                    server: server.clone(),
+                    reason: None,
+                });
+                self.emit(NetEvent::SessionEnded(describe(&e)));
+            }
+            Err(e) => {
                 self.emit(NetEvent::NeedLogin {
                     server,
                     reason: Some(describe(&e)),
@@ -106,6 +113,9 @@ impl Net {
         let auth = Arc::new(auth);
         match auth.call(|c| async move { c.me().await }).await {
             Ok(me) => self.emit(NetEvent::LoggedIn(me)),
+            Err(e) if e.status() == Some(401) => {
+                return socket::ended(&auth, &e, &self.events);
+            }
             Err(e) => {
                 return self.emit(NetEvent::NeedLogin {
                     server: self.server.clone(),
@@ -150,11 +160,16 @@ impl Net {
             return;
         };
         let events = self.events.clone();
+        let auth_for_end = auth.clone();
         let fut = f(auth, events.clone());
         tokio::spawn(async move {
             let event = match fut.await {
                 Ok(Some(event)) => event,
                 Ok(None) => return,
+                // A 401 that survived a refresh: the session is over.
+                Err(e) if e.status() == Some(401) => {
+                    return socket::ended(&auth_for_end, &e, &events);
+                }
                 Err(e) => NetEvent::Notice(describe(&e)),
             };
             let _ = events.send(Event::Net(event));
@@ -393,6 +408,7 @@ impl Net {
             | Command::Copy(_)
             | Command::OpenUrl(_)
             | Command::ExternalEditor(_)
+            | Command::Redraw
             | Command::Quit => {}
         }
     }
@@ -406,7 +422,7 @@ impl Net {
             Ok(resp) => {
                 self.server = server;
                 let auth = Auth::new(client, self.file.clone());
-                auth.keep(&resp);
+                auth.keep_login(&resp).await;
                 self.logged_in(auth).await;
             }
             Err(e) => self.emit(login_failure(&e)),
@@ -454,7 +470,13 @@ fn login_failure(e: &ClientError) -> NetEvent {
 /// A short sentence for the status line.
 pub fn describe(e: &ClientError) -> String {
     match e {
-        ClientError::Transport(t) if t.is_connect() => "cannot reach the server".to_owned(),
+        ClientError::Transport(t) if t.is_connect() => match t.url() {
+            Some(url) => format!(
+                "cannot reach the server at {}",
+                url.origin().ascii_serialization()
+            ),
+            None => "cannot reach the server".to_owned(),
+        },
         ClientError::Transport(t) if t.is_timeout() => {
             "the server did not answer in time".to_owned()
         }

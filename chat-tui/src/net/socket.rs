@@ -49,10 +49,12 @@ pub async fn run(
                 match code {
                     Pumped::Stop => return,
                     Pumped::Closed(Some(close::UNAUTHORIZED)) => {
+                        // The server ended the socket's session (or its token): a refresh
+                        // tells which; a refused one ends the session here at once.
                         if let Err(e) = auth.refresh_after(&token).await
                             && e.status() == Some(401)
                         {
-                            send(NetEvent::LoggedOut);
+                            ended(&auth, &e, &events);
                             return;
                         }
                     }
@@ -65,10 +67,7 @@ pub async fn run(
                     && let Err(e) = auth.refresh_after(&token).await
                     && e.status() == Some(401)
                 {
-                    send(NetEvent::NeedLogin {
-                        server: auth.client.base_url().to_owned(),
-                        reason: Some("session ended; log in again".into()),
-                    });
+                    ended(&auth, &e, &events);
                     return;
                 }
             }
@@ -85,6 +84,12 @@ pub async fn run(
         }
         tokio::time::sleep(delay).await;
     }
+}
+
+/// The session is over on the server: forget it and say why.
+pub fn ended(auth: &Auth, e: &common::client::ClientError, events: &mpsc::UnboundedSender<Event>) {
+    auth.forget_ended();
+    let _ = events.send(Event::Net(NetEvent::SessionEnded(super::describe(e))));
 }
 
 enum Pumped {

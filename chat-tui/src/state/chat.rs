@@ -74,6 +74,8 @@ pub struct ChatView {
     pub new_line_after: Option<i64>,
     /// Message cursor: index into [`ChatView::items_len`]; `None` follows the bottom.
     pub selected: Option<usize>,
+    /// Lines the view is scrolled up from the bottom of the selected item (see `scroll`).
+    pub scroll: usize,
 }
 
 impl ChatView {
@@ -90,6 +92,7 @@ impl ChatView {
             composer: Composer::default(),
             new_line_after: None,
             selected: None,
+            scroll: 0,
             chat,
         }
     }

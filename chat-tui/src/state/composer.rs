@@ -113,6 +113,62 @@ impl Composer {
             .unwrap_or(self.text.len() - self.cursor);
     }
 
+    /// Back to the start of the word before the cursor (Alt-B).
+    pub fn word_left(&mut self) {
+        let before = self.text[..self.cursor].trim_end();
+        self.cursor = before.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    }
+
+    /// Forward past the end of the word after the cursor (Alt-F).
+    pub fn word_right(&mut self) {
+        let after = &self.text[self.cursor..];
+        let word = after.len() - after.trim_start().len();
+        let end = after[word..]
+            .find(char::is_whitespace)
+            .map_or(after.len(), |i| word + i);
+        self.cursor += end;
+    }
+
+    /// Deletes from the start of the line to the cursor (Ctrl-U).
+    pub fn kill_to_start(&mut self) {
+        let start = self.text[..self.cursor].rfind('\n').map_or(0, |i| i + 1);
+        self.text.replace_range(start..self.cursor, "");
+        self.cursor = start;
+    }
+
+    /// Deletes from the cursor to the end of the line (Ctrl-K).
+    pub fn kill_to_end(&mut self) {
+        let end = self.text[self.cursor..]
+            .find('\n')
+            .map_or(self.text.len(), |i| self.cursor + i);
+        self.text.replace_range(self.cursor..end, "");
+    }
+
+    /// Up one line of a multi-line draft, keeping the column; false on the first line.
+    pub fn line_up(&mut self) -> bool {
+        let Some(line_start) = self.text[..self.cursor].rfind('\n') else {
+            return false;
+        };
+        let column = self.text[line_start + 1..self.cursor].chars().count();
+        let prev_start = self.text[..line_start].rfind('\n').map_or(0, |i| i + 1);
+        self.cursor = column_in(&self.text, prev_start, line_start, column);
+        true
+    }
+
+    /// Down one line of a multi-line draft, keeping the column; false on the last line.
+    pub fn line_down(&mut self) -> bool {
+        let Some(next) = self.text[self.cursor..].find('\n').map(|i| self.cursor + i) else {
+            return false;
+        };
+        let line_start = self.text[..self.cursor].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..self.cursor].chars().count();
+        let next_end = self.text[next + 1..]
+            .find('\n')
+            .map_or(self.text.len(), |i| next + 1 + i);
+        self.cursor = column_in(&self.text, next + 1, next_end, column);
+        true
+    }
+
     /// Takes the draft for sending: remembers it in the history and clears.
     pub fn take(&mut self) -> (String, Mode) {
         let text = std::mem::take(&mut self.text);
@@ -170,6 +226,14 @@ impl Composer {
     }
 }
 
+/// The byte offset of `column` characters into `text[start..end]`, or `end`.
+fn column_in(text: &str, start: usize, end: usize, column: usize) -> usize {
+    text[start..end]
+        .char_indices()
+        .nth(column)
+        .map_or(end, |(i, _)| start + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +252,34 @@ mod tests {
         c.insert("\nx y");
         c.delete_word();
         assert_eq!(c.text(), "👍\nx ");
+    }
+
+    #[test]
+    fn readline_keys_move_and_cut_by_words_and_lines() {
+        let mut c = Composer::default();
+        c.insert("one twö three");
+        c.word_left();
+        assert_eq!(&c.text()[c.cursor()..], "three");
+        c.word_left();
+        c.word_left();
+        assert_eq!(c.cursor(), 0);
+        c.word_right();
+        assert_eq!(&c.text()[c.cursor()..], " twö three");
+        c.word_right();
+        c.kill_to_end();
+        assert_eq!(c.text(), "one twö");
+        c.kill_to_start();
+        assert_eq!(c.text(), "");
+        c.insert("ab\nxyz\nq");
+        assert!(c.line_up());
+        assert_eq!(&c.text()[c.cursor()..], "yz\nq");
+        assert!(c.line_up());
+        assert_eq!(&c.text()[c.cursor()..], "b\nxyz\nq");
+        assert!(!c.line_up());
+        assert!(c.line_down());
+        assert!(c.line_down());
+        assert_eq!(&c.text()[c.cursor()..], "");
+        assert!(!c.line_down());
     }
 
     #[test]

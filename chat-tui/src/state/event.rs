@@ -45,6 +45,9 @@ pub enum ConnState {
     },
     /// Given up or logged out.
     Offline,
+    /// The server ended the session (revoked, logged out elsewhere, account disabled):
+    /// nothing reconnects until a new login.
+    SessionEnded,
 }
 
 /// What the network task reports.
@@ -112,6 +115,9 @@ pub enum NetEvent {
     Notice(String),
     /// The session ended (logout, or revoked).
     LoggedOut,
+    /// The session is over on the server (the refresh was refused): the reason, for the
+    /// login screen.
+    SessionEnded(String),
     /// Search, contacts, blocks, mutes, links, roles.
     Social(super::social::SocialEvent),
     /// Uploads, downloads and thumbnails.
@@ -259,6 +265,8 @@ pub enum Command {
     OpenUrl(String),
     /// Edit this text in `$EDITOR`.
     ExternalEditor(String),
+    /// Clear and draw the whole screen again (Ctrl-L).
+    Redraw,
     /// Search, contacts, blocks, mutes, links, roles.
     Social(super::social::SocialCommand),
     /// Upload, open, save or discard an attachment, or fetch a thumbnail.

@@ -8,7 +8,7 @@ use super::chat::{PendingSend, PendingState};
 use super::composer::Mode;
 use super::event::Command;
 use super::overlay::{Overlay, Picker};
-use super::pickers::{complete, overlay_key, refilter};
+use super::pickers::{overlay_key, refilter};
 use super::{AppState, Focus, Screen, forms, slash};
 use crate::keymap::{Action, Context};
 
@@ -42,77 +42,34 @@ fn context(focus: Focus) -> Context {
 fn main_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
     state.notice = None;
     let action = state.keymap.action(context(state.focus), key);
-    if state.focus == Focus::Composer {
-        // Tab completes when there is something to complete, else moves focus.
-        if action == Some(Action::Complete) && complete(state) {
-            return;
-        }
-        if action.is_none() || action == Some(Action::Complete) {
-            if action.is_none() && composer_edit(state, key, out) {
-                return;
-            }
-            if action == Some(Action::Complete) {
-                return run(state, Action::FocusNext, out);
-            }
-            return;
-        }
+    if action != Some(Action::Complete) {
+        state.completion = None;
     }
     if let Some(action) = action {
-        run(state, action, out);
+        return run(state, action, out);
+    }
+    let plain = matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if plain && state.focus != Focus::Composer {
+        // A letter with no meaning here is the start of a message: back to writing.
+        leave_selection(state);
+    }
+    if state.focus == Focus::Composer {
+        super::editing::type_key(state, key, out);
     }
 }
 
-/// Text editing keys of the composer; true when the key was used.
-fn composer_edit(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) -> bool {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let Some(chat) = state.current_mut() else {
-        return false;
-    };
-    let c = &mut chat.composer;
-    let typed = match key.code {
-        KeyCode::Char('w') if ctrl => {
-            c.delete_word();
-            true
-        }
-        KeyCode::Char('a') if ctrl => {
-            c.home();
-            false
-        }
-        KeyCode::Char(ch) if !ctrl && !alt => {
-            c.insert(ch.encode_utf8(&mut [0; 4]));
-            true
-        }
-        KeyCode::Backspace => {
-            c.backspace();
-            true
-        }
-        KeyCode::Delete => {
-            c.delete();
-            true
-        }
-        KeyCode::Left => {
-            c.left();
-            false
-        }
-        KeyCode::Right => {
-            c.right();
-            false
-        }
-        KeyCode::Home => {
-            c.home();
-            false
-        }
-        KeyCode::End => {
-            c.end();
-            false
-        }
-        _ => return false,
-    };
-    if typed && !c.is_empty() && !c.text().starts_with('/') {
-        state.typing(out);
+/// Back to writing: the selection (or the chat list) lets go of the keyboard.
+fn leave_selection(state: &mut AppState) {
+    if state.focus == Focus::Timeline
+        && let Some(chat) = state.current_mut()
+    {
+        chat.selected = None;
+        chat.scroll = 0;
     }
-    true
+    state.focus = Focus::Composer;
 }
 
 #[allow(clippy::too_many_lines)] // one arm per action reads best as one table
@@ -172,15 +129,46 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 state.open_chat(id, out);
             }
         }
-        Action::Up
-        | Action::Down
-        | Action::Top
-        | Action::Bottom
-        | Action::PageUp
-        | Action::PageDown => {
+        Action::Select => {
+            let multi_line_up = state.focus == Focus::Composer
+                && state.current_mut().is_some_and(|c| c.composer.line_up());
+            if !multi_line_up {
+                super::scroll::enter_selection(state);
+            }
+        }
+        Action::Up | Action::Down | Action::Top | Action::Bottom => {
             move_cursor(state, action, out);
         }
-        Action::Open | Action::Compose => state.focus = Focus::Composer,
+        Action::ScrollUp => super::scroll::lines(state, -1),
+        Action::ScrollDown => super::scroll::lines(state, 1),
+        Action::PageUp | Action::PageDown if state.focus == Focus::ChatList => {
+            move_cursor(state, action, out);
+        }
+        Action::PageUp => {
+            let page = super::scroll::page(state);
+            super::scroll::lines(state, -page);
+        }
+        Action::PageDown => {
+            let page = super::scroll::page(state);
+            super::scroll::lines(state, page);
+        }
+        Action::Read => super::scroll::open_reader(state),
+        Action::Redraw => out.push(Command::Redraw),
+        Action::Compose => leave_selection(state),
+        Action::Open => state.focus = Focus::Composer,
+        Action::LineStart
+        | Action::LineEnd
+        | Action::CharLeft
+        | Action::CharRight
+        | Action::WordLeft
+        | Action::WordRight
+        | Action::DeleteBack
+        | Action::DeleteForward
+        | Action::DeleteWord
+        | Action::KillToStart
+        | Action::KillToEnd => {
+            super::editing::edit(state, action, out);
+        }
         Action::Reply
         | Action::Edit
         | Action::Delete
@@ -196,36 +184,26 @@ fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
                 chat.composer.insert("\n");
             }
         }
-        Action::Complete => {
-            complete(state);
-        }
+        Action::Complete => super::editing::complete(state, out),
         Action::HistoryPrev | Action::HistoryNext => {
-            let Some(chat) = state.current_mut() else {
-                return;
-            };
-            let moved = if action == Action::HistoryPrev {
-                (chat.composer.is_empty() || chat.composer.is_browsing())
-                    && chat.composer.history_prev()
-            } else {
-                chat.composer.history_next()
-            };
-            if !moved && action == Action::HistoryPrev {
-                state.focus = Focus::Timeline;
-                move_cursor(state, Action::Up, out);
+            if let Some(chat) = state.current_mut() {
+                if action == Action::HistoryPrev {
+                    chat.composer.history_prev();
+                } else {
+                    chat.composer.history_next();
+                }
             }
         }
         Action::Cancel => {
-            if let Some(chat) = state.current_mut()
+            if state.focus != Focus::Composer {
+                leave_selection(state);
+            } else if let Some(chat) = state.current_mut()
                 && chat.composer.mode != Mode::New
             {
                 if matches!(chat.composer.mode, Mode::Edit(_)) {
                     chat.composer.set_text("");
                 }
                 chat.composer.mode = Mode::New;
-            } else if state.focus == Focus::Composer {
-                state.focus = Focus::Timeline;
-            } else if let Some(chat) = state.current_mut() {
-                chat.selected = None;
             }
         }
         Action::OpenAttachment | Action::SaveAttachment | Action::AttachFile => {
@@ -264,7 +242,6 @@ fn move_cursor(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
         return;
     }
     state.focus = Focus::Timeline;
-    let page = state.page_rows.max(2) / 2;
     let Some(chat) = state.current_mut() else {
         return;
     };
@@ -272,16 +249,18 @@ fn move_cursor(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
     if len == 0 {
         return;
     }
+    chat.scroll = 0;
     chat.selected = match (action, chat.selected) {
         (Action::Up, None) => Some(len - 1),
         (Action::Up, Some(i)) => Some(i.saturating_sub(1)),
         (Action::Down, Some(i)) if i + 1 < len => Some(i + 1),
-        (Action::PageUp, None) => Some(len.saturating_sub(page)),
-        (Action::PageUp, Some(i)) => Some(i.saturating_sub(page)),
-        (Action::PageDown, Some(i)) if i + page < len => Some(i + page),
         (Action::Top, _) => Some(0),
         _ => None,
     };
+    // Past the newest message the selection ends: back to writing.
+    if chat.selected.is_none() {
+        state.focus = Focus::Composer;
+    }
 }
 
 fn selected_message(state: &AppState) -> Option<common::api::Message> {
@@ -322,7 +301,7 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
             if let Some(chat) = state.current_mut() {
                 chat.composer.mode = Mode::Reply(message.id);
             }
-            state.focus = Focus::Composer;
+            leave_selection(state);
         }
         Action::Edit if own => {
             if let Some(chat) = state.current_mut() {
@@ -330,7 +309,7 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
                 chat.composer
                     .set_text(message.content.as_deref().unwrap_or(""));
             }
-            state.focus = Focus::Composer;
+            leave_selection(state);
         }
         Action::Delete if own || is_admin => {
             state.overlay = Some(Overlay::ConfirmDelete(message.id));
@@ -478,14 +457,8 @@ pub(super) fn mouse(state: &mut AppState, mouse: MouseEvent, out: &mut Vec<Comma
         return;
     }
     match mouse.kind {
-        MouseEventKind::ScrollUp => {
-            state.focus = Focus::Timeline;
-            move_cursor(state, Action::Up, out);
-        }
-        MouseEventKind::ScrollDown => {
-            state.focus = Focus::Timeline;
-            move_cursor(state, Action::Down, out);
-        }
+        MouseEventKind::ScrollUp => super::scroll::lines(state, -3),
+        MouseEventKind::ScrollDown => super::scroll::lines(state, 3),
         MouseEventKind::Down(_) => {
             // The chat list is the left column; its rows start below the border.
             let list_width = crate::ui::list_width(state.cols);
@@ -496,7 +469,7 @@ pub(super) fn mouse(state: &mut AppState, mouse: MouseEvent, out: &mut Vec<Comma
                     state.open_chat(id, out);
                 }
             } else {
-                state.focus = Focus::Composer;
+                leave_selection(state);
             }
         }
         _ => {}

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod chat;
 pub mod composer;
 pub mod contacts;
+mod editing;
 pub mod event;
 mod forms;
 mod jump;
@@ -17,6 +18,7 @@ pub mod notifications;
 pub mod overlay;
 mod pickers;
 mod roles;
+mod scroll;
 pub mod search;
 mod slash;
 pub mod social;
@@ -109,6 +111,12 @@ pub struct AppState {
     pub page_rows: usize,
     /// Columns of the terminal at the last resize.
     pub cols: u16,
+    /// Rows of the terminal at the last resize.
+    pub rows: u16,
+    /// The local offset timestamps are shown in (day separators count as lines).
+    pub utc_offset: time::UtcOffset,
+    /// The matches of the last Tab in the composer.
+    completion: Option<editing::Completion>,
     /// The chat being typed in and when `typing:start` was last sent.
     typing_sent: Option<(ChatId, OffsetDateTime)>,
     last_keystroke: OffsetDateTime,
@@ -149,6 +157,9 @@ impl AppState {
             terminal_focused: true,
             page_rows: 20,
             cols: 80,
+            rows: 24,
+            utc_offset: time::UtcOffset::UTC,
+            completion: None,
             typing_sent: None,
             last_keystroke: now,
             restored_drafts: HashMap::new(),
@@ -180,6 +191,7 @@ impl AppState {
             Event::Tick(now) => self.tick(now, &mut out),
             Event::Resize(cols, rows) => {
                 self.cols = cols;
+                self.rows = rows;
                 self.page_rows = usize::from(rows.saturating_sub(6)).max(1);
             }
             Event::EditorDone(text) => {
@@ -234,10 +246,7 @@ impl AppState {
         else {
             return;
         };
-        let visible = match chat.selected {
-            None => chat.newest_message_seq(),
-            Some(i) => chat.message_at(i).map(|m| m.seq),
-        };
+        let visible = scroll::read_up_to(chat);
         if let Some(seq) = visible
             && seq > chat.chat.last_read_seq
             && chat.loaded
@@ -334,6 +343,7 @@ impl AppState {
         self.selected = Some(id);
         if let Some(chat) = self.chat_mut(id) {
             chat.selected = None;
+            chat.scroll = 0;
             chat.new_line_after = (chat.chat.unread_count > 0).then_some(chat.chat.last_read_seq);
             if !chat.loaded {
                 out.push(Command::LoadChat {
@@ -343,6 +353,10 @@ impl AppState {
                 });
             }
         }
+        if self.focus == Focus::Timeline {
+            self.focus = Focus::Composer;
+        }
+        scroll::land_on_unread(self);
     }
 
     /// Sorts the chat list by activity, newest first.
@@ -406,13 +420,17 @@ impl AppState {
     }
 }
 
-/// The `/commands`, for the help overlay.
-pub fn slash_names() -> &'static [&'static str] {
-    slash::NAMES
+/// The `/commands` with their arguments and descriptions, for the help overlay.
+pub fn slash_commands() -> &'static [(&'static str, &'static str, &'static str)] {
+    slash::COMMANDS
 }
 
 #[cfg(test)]
+mod composer_tests;
+#[cfg(test)]
 mod notifications_tests;
+#[cfg(test)]
+mod reading_tests;
 #[cfg(test)]
 mod social_tests;
 #[cfg(test)]

@@ -14,6 +14,9 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
     match event {
         NetEvent::NeedLogin { server, reason } => {
             state.screen = Screen::Login;
+            if state.conn != ConnState::SessionEnded {
+                state.conn = ConnState::Offline;
+            }
             if state.login.server.is_empty() {
                 state.login.server = server;
             }
@@ -32,6 +35,9 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             state.screen = Screen::Main;
         }
         NetEvent::LoginFailed(body) => state.login.failed(&body),
+        // A socket of a session that has ended (or of no login yet) says nothing about this
+        // screen: the status line never says "connected" on the login screen.
+        NetEvent::Connection(_) if state.screen == Screen::Login => {}
         NetEvent::Connection(conn) => {
             let was = state.conn;
             state.conn = conn;
@@ -107,6 +113,8 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             if select || state.selected.is_none() {
                 state.open_chat(id, out);
                 state.focus = Focus::Composer;
+            } else if state.selected == Some(id) {
+                super::scroll::land_on_unread(state);
             }
         }
         NetEvent::Older { chat_id, page } => {
@@ -198,16 +206,25 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
         }
         NetEvent::Notice(text) => state.notice = Some(text),
         NetEvent::Attachment(event) => super::attachments::apply(state, event, out),
-        NetEvent::LoggedOut => {
-            state.screen = Screen::Login;
-            state.me = None;
-            state.chats.clear();
-            state.selected = None;
-            state.overlay = None;
-            state.conn = ConnState::Offline;
+        NetEvent::SessionEnded(reason) => {
+            logged_out(state);
+            state.conn = ConnState::SessionEnded;
+            state.login.busy = false;
+            state.login.error = Some(format!("Session ended: {reason}. Log in again."));
+            state.notice = Some("session ended".to_owned());
         }
+        NetEvent::LoggedOut => logged_out(state),
         NetEvent::Social(event) => super::social::apply(state, event, out),
     }
+}
+
+fn logged_out(state: &mut AppState) {
+    state.screen = Screen::Login;
+    state.me = None;
+    state.chats.clear();
+    state.selected = None;
+    state.overlay = None;
+    state.conn = ConnState::Offline;
 }
 
 /// After every (re)connect: resync all chats from their cursors and resend every send

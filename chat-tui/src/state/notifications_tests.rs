@@ -171,7 +171,7 @@ fn enter_jumps_to_the_message_and_marks_it_read() {
     let items = with_list(&mut state, 2);
     state.selected = Some(state.chats[1].id());
     let commands = state.update(Event::Key(KeyEvent::new(
-        KeyCode::Char('b'),
+        KeyCode::Char('i'),
         KeyModifiers::ALT,
     )));
     assert!(social_commands(&commands).is_empty(), "the list was loaded");

@@ -44,6 +44,20 @@ pub enum Overlay {
     },
     /// Pick one of a message's attachments, or type a path to upload or save.
     Attach(super::attachments::AttachOverlay),
+    /// A text shown whole (a copied link); any key closes it.
+    Text {
+        /// The box's title.
+        title: String,
+        /// The text.
+        text: String,
+    },
+    /// One message on the whole screen, scrolled by lines.
+    Reader {
+        /// The message.
+        message_id: MessageId,
+        /// First line shown.
+        scroll: usize,
+    },
 }
 
 /// What a form is for.

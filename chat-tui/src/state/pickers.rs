@@ -6,49 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::event::Command;
 use super::overlay::{EMOJI, Overlay, PickItem, Picker, fuzzy};
-use super::{AppState, Focus, forms, slash};
-
-/// Completes `@user`, `:emoji:` or `/command` before the cursor; false when nothing matched.
-pub(super) fn complete(state: &mut AppState) -> bool {
-    let users: Vec<String> = state
-        .current()
-        .map(|c| {
-            c.participants
-                .iter()
-                .map(|p| p.user.username.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let Some(chat) = state.current_mut() else {
-        return false;
-    };
-    let (start, word) = chat.composer.current_word();
-    let replacement = if let Some(prefix) = word.strip_prefix('@') {
-        users
-            .iter()
-            .find(|u| u.starts_with(prefix))
-            .map(|u| format!("@{u} "))
-    } else if let Some(prefix) = word.strip_prefix(':') {
-        EMOJI
-            .iter()
-            .find(|(name, _)| name.starts_with(prefix.trim_end_matches(':')))
-            .map(|(_, e)| (*e).to_owned())
-    } else if start == 0 && word.starts_with('/') {
-        slash::NAMES
-            .iter()
-            .find(|n| n.starts_with(word))
-            .map(|n| format!("{n} "))
-    } else {
-        None
-    };
-    match replacement {
-        Some(text) if !word.is_empty() => {
-            chat.composer.replace_word(start, &text);
-            true
-        }
-        _ => false,
-    }
-}
+use super::{AppState, Focus, forms};
 
 /// Recomputes a picker's rows: chats held, then people found by the server's search.
 pub(super) fn refilter(state: &AppState, picker: &mut Picker) {
@@ -98,17 +56,25 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
         return;
     }
     let keep = match &mut overlay {
-        Overlay::Help { scroll } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                *scroll += 1;
-                true
+        Overlay::Help { scroll } => {
+            let rows = usize::from(state.rows.saturating_sub(4)).max(1);
+            let width = usize::from(crate::ui::help_width(state.cols).saturating_sub(2));
+            let theme = crate::ui::Theme::measuring(state.utc_offset);
+            let total = crate::ui::help_lines(state, &theme, width).len();
+            let last = total.saturating_sub(rows);
+            *scroll = match key.code {
+                KeyCode::Down | KeyCode::Char('j') => *scroll + 1,
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::PageDown | KeyCode::Char(' ') => *scroll + rows.saturating_sub(1),
+                KeyCode::PageUp => scroll.saturating_sub(rows.saturating_sub(1)),
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => last,
+                // Any other key closes the help (the overlay was taken out above).
+                _ => return,
             }
-            KeyCode::Up | KeyCode::Char('k') => {
-                *scroll = scroll.saturating_sub(1);
-                true
-            }
-            _ => false,
-        },
+            .min(last);
+            true
+        }
         Overlay::Switcher(picker) | Overlay::NewDirect(picker) => {
             picker_key(state, picker, key, out)
         }
@@ -132,6 +98,10 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             _ => true,
         },
         Overlay::Form(form) => forms::key(state, form, key, out),
+        Overlay::Text { .. } => false,
+        Overlay::Reader { message_id, scroll } => {
+            super::scroll::reader_key(state, *message_id, scroll, key)
+        }
         Overlay::Search(search) => super::search::key(state, search, key, out),
         Overlay::Contacts(contacts) => super::contacts::key(state, contacts, key, out),
         Overlay::AddContact(picker) => super::contacts::add_key(state, picker, key, out),

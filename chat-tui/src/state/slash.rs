@@ -7,40 +7,86 @@ use super::event::Command;
 use super::overlay::{EMOJI, Overlay, Picker};
 use super::{AppState, Focus};
 
-/// Every command, for completion and `/help`.
-pub const NAMES: &[&str] = &[
-    "/dm",
-    "/group",
-    "/invite",
-    "/kick",
-    "/leave",
-    "/rename",
-    "/search",
-    "/react",
-    "/edit",
-    "/delete",
-    "/reply",
-    "/status",
-    "/away",
-    "/back",
-    "/mute",
-    "/unmute",
-    "/dnd",
-    "/contacts",
-    "/notifications",
-    "/block",
-    "/unblock",
-    "/logout",
-    "/quit",
-    "/help",
-    "/profile",
-    "/settings",
-    "/name",
-    "/attach",
-    "/detach",
-    "/open",
-    "/save",
+/// Every command with its arguments and what it does: completion, the help overlay and
+/// docs/tui.md come from this one table.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "/dm",
+        "[@user]",
+        "Open the direct chat with a user (a picker without one)",
+    ),
+    (
+        "/group",
+        "<name>|\"a name\" [@user ...]",
+        "Create a group (a form without a name)",
+    ),
+    ("/invite", "@user ...", "Add people to the open group"),
+    ("/kick", "@user", "Remove a member from the open group"),
+    ("/leave", "", "Leave the open group"),
+    ("/rename", "<name>", "Rename the open group"),
+    ("/search", "[query]", "Search messages"),
+    (
+        "/react",
+        "<emoji|:name:>",
+        "React to the selected message, or one's last",
+    ),
+    (
+        "/edit",
+        "[text]",
+        "Edit the selected message, or one's last",
+    ),
+    ("/delete", "", "Delete the selected message, or one's last"),
+    (
+        "/reply",
+        "[text]",
+        "Reply to the selected message, or one's last",
+    ),
+    ("/status", "<text>", "Set your status message"),
+    ("/away", "", "Show as away"),
+    ("/back", "", "Show as online"),
+    (
+        "/mute",
+        "[30m|1h|8h|1d|1w|forever]",
+        "Mute the open chat (default forever)",
+    ),
+    ("/unmute", "", "Unmute the open chat"),
+    ("/dnd", "[duration|off]", "Do not disturb (default forever)"),
+    ("/contacts", "", "Contacts, requests and blocked users"),
+    (
+        "/notifications",
+        "",
+        "Mentions, replies, requests, invitations",
+    ),
+    (
+        "/block",
+        "[@user]",
+        "Block a user (or the other member of this direct chat)",
+    ),
+    (
+        "/unblock",
+        "[@user]",
+        "Unblock a user (or the other member of this direct chat)",
+    ),
+    ("/logout", "", "End the session and forget it"),
+    ("/quit", "", "Quit"),
+    ("/help", "", "Keys and commands"),
+    ("/profile", "", "Your display name and status message"),
+    ("/settings", "", "Group settings: rename, invite, members"),
+    ("/name", "<display name>", "Set your display name"),
+    (
+        "/attach",
+        "[path]",
+        "Attach an image to the next message (Tab completes the path)",
+    ),
+    ("/detach", "", "Remove the attached images"),
+    ("/open", "", "Open the selected message's image"),
+    ("/save", "[path]", "Save the selected message's image"),
 ];
+
+/// The command names, in table order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    COMMANDS.iter().map(|(name, _, _)| *name)
+}
 
 #[allow(clippy::too_many_lines)] // one arm per command reads best as one table
 pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
@@ -83,18 +129,10 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/settings", Some(_)) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::GroupSettings);
         }
-        ("/group", _) => {
-            let mut words = rest.split_whitespace();
-            match words.next() {
-                Some(name) => out.push(Command::CreateGroup {
-                    name: name.to_owned(),
-                    usernames: words
-                        .map(|w| w.trim_start_matches('@').to_owned())
-                        .collect(),
-                }),
-                None => need(state, "<name> [@user ...]"),
-            }
-        }
+        ("/group", _) => match group_args(rest) {
+            Some((name, usernames)) => out.push(Command::CreateGroup { name, usernames }),
+            None => need(state, "<name> or \"a name with spaces\" [@user ...]"),
+        },
         ("/invite", Some(chat_id)) if !rest.is_empty() => {
             for username in rest.split_whitespace() {
                 out.push(Command::Invite {
@@ -174,7 +212,26 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/back", _) => out.push(Command::Presence(PresenceStatus::Online)),
         _ if super::social::slash(state, name, rest, out) => {}
         ("/invite" | "/kick" | "/rename", Some(_)) => need(state, "<name>"),
-        (_, None) if NAMES.contains(&name) => state.notice = Some("open a chat first".into()),
+        (_, None) if names().any(|n| n == name) => state.notice = Some("open a chat first".into()),
         _ => state.notice = Some(format!("unknown command {name} (/help lists them)")),
     }
+}
+
+/// `/group` arguments: a name (one word, or in double quotes with spaces) and usernames.
+fn group_args(rest: &str) -> Option<(String, Vec<String>)> {
+    let (name, users) = if let Some(quoted) = rest.strip_prefix('"') {
+        let (name, users) = quoted.split_once('"')?;
+        (name.trim().to_owned(), users)
+    } else {
+        let (name, users) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        (name.to_owned(), users)
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let usernames = users
+        .split_whitespace()
+        .map(|w| w.trim_start_matches('@').to_owned())
+        .collect();
+    Some((name, usernames))
 }

@@ -218,7 +218,12 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
         } => jump::jumped(state, *detail, *page, message_id, out),
         SocialEvent::Newer { chat_id, page } => jump::newer(state, chat_id, page),
         SocialEvent::MessageLink(link) => {
-            state.notice = Some(format!("link copied: {}", link.link));
+            state.notice = Some("link copied".to_owned());
+            // Whole, in a popup: the status line would cut a long link.
+            state.overlay = Some(super::overlay::Overlay::Text {
+                title: "Link copied (any key closes)".to_owned(),
+                text: link.link.clone(),
+            });
             out.push(Command::Copy(link.link));
         }
         SocialEvent::Book {

@@ -29,6 +29,20 @@ pub fn list_width(cols: u16) -> u16 {
     (cols / 4).clamp(18, 32)
 }
 
+/// Columns of the timeline on a terminal `cols` wide (the layout of [`draw`]), for
+/// measuring in the reducer.
+pub fn timeline_width(cols: u16, show_members: bool) -> usize {
+    let members = if show_members && cols >= 60 { 24 } else { 0 };
+    usize::from(
+        cols.saturating_sub(list_width(cols))
+            .saturating_sub(members)
+            .max(20),
+    )
+}
+
+pub use overlays::{help_lines, help_width};
+pub use timeline::{item_height, reader_height};
+
 /// Colours and formats, decided once at start.
 #[derive(Debug, Clone)]
 pub struct Theme {
@@ -82,6 +96,11 @@ impl Theme {
             time_format,
             offset,
         }
+    }
+
+    /// The default theme at `offset`, for measuring rows (colours never change a count).
+    pub fn measuring(offset: UtcOffset) -> Self {
+        Self::new(&crate::config::Config::default(), true, offset)
     }
 
     /// `style` without colours when they are off.
@@ -143,7 +162,19 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
                 },
             );
         }
-        Screen::Login => login::draw(frame, state, theme),
+        Screen::Login => {
+            login::draw(frame, state, theme);
+            // Why the login screen is back, on the line where the connection always shows.
+            if state.conn == ConnState::SessionEnded {
+                let area = frame.area();
+                let row = Rect {
+                    y: area.bottom().saturating_sub(1),
+                    height: 1.min(area.height),
+                    ..area
+                };
+                status_line(frame, row, state, theme);
+            }
+        }
         Screen::Main => {
             main(frame, state, theme);
             overlays::draw(frame, state, theme);
@@ -195,7 +226,7 @@ fn main(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
 fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let Some(chat) = state.current() else {
         frame.render_widget(
-            Paragraph::new(" No chat yet: Ctrl-K to find someone, /dm <user>, /group <name>"),
+            Paragraph::new(" No chat yet: Ctrl-G to find someone, /dm <user>, /group <name>"),
             area,
         );
         return;
@@ -277,7 +308,7 @@ fn composer_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &The
     let placeholder = text.is_empty() && !focused;
     let lines: Vec<Line<'_>> = if placeholder {
         vec![Line::styled(
-            "Press i or Tab to write, F1 for help",
+            "Type a message · ↑ selects messages · F1 help",
             theme.fg(Color::DarkGray),
         )]
     } else {
@@ -319,12 +350,21 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
             ("○", format!("reconnecting in {in_secs}s"), Color::Yellow)
         }
         ConnState::Offline => ("○", "offline".to_owned(), Color::Red),
+        ConnState::SessionEnded => ("○", "session ended".to_owned(), Color::Red),
     };
     let user = state
         .me
         .as_ref()
         .map(|u| format!(" @{} ", sanitize::line(&u.username)))
         .unwrap_or_default();
+    let (mode, hint) = match state.focus {
+        Focus::Composer => ("write", " F1 help · Ctrl-G switch · ↑ select messages"),
+        Focus::Timeline => (
+            "select",
+            " r reply · e edit · d delete · + react · Enter read · Esc back to writing",
+        ),
+        Focus::ChatList => ("chats", " ↑/↓ move · Enter open · Esc back to writing"),
+    };
     let mut spans = vec![
         Span::styled(format!(" {dot} {text} "), theme.fg(color)),
         Span::styled(user, Style::default().add_modifier(Modifier::BOLD)),
@@ -339,16 +379,19 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
             theme.fg(Color::LightYellow).add_modifier(Modifier::BOLD),
         ));
     }
+    if state.screen == Screen::Main {
+        spans.push(Span::styled(
+            format!("[{mode}] "),
+            theme.fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+    }
     if let Some(notice) = &state.notice {
         spans.push(Span::styled(
             format!(" {}", sanitize::line(notice)),
             theme.fg(Color::Yellow),
         ));
     } else {
-        spans.push(Span::styled(
-            " F1 help · Ctrl-K switch · Tab focus",
-            theme.fg(Color::DarkGray),
-        ));
+        spans.push(Span::styled(hint, theme.fg(Color::DarkGray)));
     }
     frame.render_widget(
         Paragraph::new(Line::from(spans)).style(theme.style(Style::default().bg(Color::Black))),

@@ -30,39 +30,21 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     let area = frame.area();
     match overlay {
         Overlay::Help { scroll } => {
-            let rect = centered(area, 72, area.height.saturating_sub(2));
-            let block = border(theme, true).title(" Keys (Esc closes, j/k scroll) ");
-            let mut lines = Vec::new();
-            let mut last = None;
-            for (context, keys, action) in state.keymap.describe() {
-                if last != Some(context) {
-                    lines.push(Line::styled(
-                        context.title(),
-                        theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-                    ));
-                    last = Some(context);
-                }
-                lines.push(Line::from(vec![
-                    Span::styled(
-                        format!("  {:<22}", text::truncate(&keys, 22)),
-                        Style::default().add_modifier(Modifier::BOLD),
-                    ),
-                    Span::raw(action.describe()),
-                ]));
-            }
-            lines.push(Line::styled(
-                "Commands",
-                theme.fg(theme.accent).add_modifier(Modifier::BOLD),
-            ));
-            lines.push(Line::raw(format!(
-                "  {}",
-                crate::state::slash_names().join(" ")
-            )));
+            let rect = centered(area, help_width(area.width), area.height.saturating_sub(2));
+            let lines = help_lines(state, theme, usize::from(rect.width.saturating_sub(2)));
+            let rows = usize::from(rect.height.saturating_sub(2)).max(1);
+            let scroll = (*scroll).min(lines.len().saturating_sub(rows));
+            let title = format!(
+                " Keys and commands, {}-{} of {} (↑/↓, PgUp/PgDn scroll · Esc closes) ",
+                scroll + 1,
+                (scroll + rows).min(lines.len()),
+                lines.len()
+            );
             frame.render_widget(Clear, rect);
             frame.render_widget(
                 Paragraph::new(lines)
-                    .block(block)
-                    .scroll((*scroll as u16, 0)),
+                    .block(border(theme, true).title(title))
+                    .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
                 rect,
             );
         }
@@ -113,6 +95,22 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
             confirm_box(frame, area, &question, theme);
         }
+        Overlay::Text { title, text } => {
+            let width = u16::try_from(text::width(text) + 4)
+                .unwrap_or(u16::MAX)
+                .clamp(40, area.width.saturating_sub(2).max(1));
+            let inner = usize::from(width.saturating_sub(2)).max(1);
+            let height = u16::try_from(text::width(text) / inner + 3).unwrap_or(u16::MAX);
+            let rect = centered(area, width, height);
+            frame.render_widget(Clear, rect);
+            frame.render_widget(
+                Paragraph::new(sanitize::line(text).into_owned())
+                    .wrap(ratatui::widgets::Wrap { trim: false })
+                    .block(border(theme, true).title(format!(" {} ", sanitize::line(title)))),
+                rect,
+            );
+        }
+        Overlay::Reader { message_id, scroll } => reader(frame, state, *message_id, *scroll, theme),
         Overlay::ConfirmDelete(_) => {
             confirm_box(frame, area, "Delete this message? (y/n)", theme);
         }
@@ -228,4 +226,97 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
     }
+}
+
+/// One message on the whole screen.
+fn reader(
+    frame: &mut Frame<'_>,
+    state: &AppState,
+    message_id: common::MessageId,
+    scroll: usize,
+    theme: &Theme,
+) {
+    let area = frame.area();
+    let Some(m) = state.current().and_then(|c| c.message(message_id)) else {
+        return;
+    };
+    let lines =
+        super::timeline::reader_lines(state, m, usize::from(area.width.saturating_sub(2)), theme);
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let last = lines.len().saturating_sub(rows);
+    let scroll = scroll.min(last);
+    let title = format!(
+        " Message, lines {}-{} of {} (j/k, PgUp/PgDn, g/G, Esc closes) ",
+        scroll + 1,
+        (scroll + rows).min(lines.len()),
+        lines.len()
+    );
+    let shown: Vec<Line<'static>> = lines.into_iter().skip(scroll).take(rows).collect();
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(shown).block(border(theme, true).title(title)),
+        area,
+    );
+}
+
+/// The width of the help box on a terminal `cols` wide.
+pub fn help_width(cols: u16) -> u16 {
+    cols.min(96)
+}
+
+/// The help: every binding of the keymap by context, then every `/command`, one per entry,
+/// wrapped to the box (`width` columns inside its border) so nothing is ever cut off.
+pub fn help_lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let heading = |text: &'static str| {
+        Line::styled(text, theme.fg(theme.accent).add_modifier(Modifier::BOLD))
+    };
+    let mut lines = Vec::new();
+    let entry = |lines: &mut Vec<Line<'static>>, left: String, what: &str| {
+        let left = format!("  {left:<26} ");
+        let indent = " ".repeat(text::width(&left).min(width / 2));
+        let runs = [(what.to_owned(), Style::default())];
+        let first = Span::styled(left, Style::default().add_modifier(Modifier::BOLD));
+        let avail = width.saturating_sub(text::width(&first.content)).max(8);
+        for (i, mut line) in text::wrap(&runs, avail, &Span::raw(""))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if i == 0 {
+                first.clone()
+            } else {
+                Span::raw(indent.clone())
+            };
+            line.spans.insert(0, lead);
+            lines.push(line);
+        }
+    };
+    for line in text::wrap(
+        &[(
+            "Typing always writes in the composer. ↑ (on an empty composer) or Alt-↑ selects \
+             messages; Esc goes back to writing."
+                .to_owned(),
+            Style::default(),
+        )],
+        width,
+        &Span::raw(""),
+    ) {
+        lines.push(line);
+    }
+    let mut last = None;
+    for (context, keys, action) in state.keymap.describe() {
+        if last != Some(context) {
+            lines.push(heading(context.title()));
+            last = Some(context);
+        }
+        entry(&mut lines, keys, action.describe());
+    }
+    lines.push(heading("Commands"));
+    for (name, args, what) in crate::state::slash_commands() {
+        entry(
+            &mut lines,
+            format!("{name} {args}").trim_end().to_owned(),
+            what,
+        );
+    }
+    lines
 }

@@ -41,21 +41,28 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
         );
         return;
     }
-    // The anchor (the selected item, or the newest) sits at the bottom; older items fill
-    // the rows above it.
+    // The anchor (the selected item, or the newest) sits at the bottom, `scroll` lines of
+    // it below the screen; older items fill the rows above it.
     let anchor = chat.selected.unwrap_or(len - 1).min(len - 1);
+    let scroll = if chat.selected.is_some() {
+        chat.scroll
+    } else {
+        0
+    };
+    // The selection shows only while selecting; a view merely scrolled marks nothing.
+    let selecting = state.focus == Focus::Timeline;
     let mut lines: Vec<Line<'static>> = Vec::new();
     // (item, line count) in screen order, to place image previews.
     let mut items: Vec<(usize, usize)> = Vec::new();
     let mut index = anchor + 1;
-    while index > 0 && lines.len() < rows {
+    while index > 0 && lines.len() < rows + scroll {
         index -= 1;
         let mut item = if index < chat.messages.len() {
             message_lines(state, chat, index, width, theme)
         } else {
             pending_lines(state, chat, index - chat.messages.len(), width, theme)
         };
-        if chat.selected == Some(index) {
+        if selecting && chat.selected == Some(index) {
             for line in &mut item {
                 line.spans
                     .insert(0, Span::styled("▌", theme.fg(theme.accent)));
@@ -73,7 +80,12 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
     // context under it and stays visible.
     let mut below: Vec<Line<'static>> = Vec::new();
     let mut next = anchor + 1;
-    while chat.selected.is_some() && next < len && below.len() < rows / 2 {
+    while selecting
+        && scroll == 0
+        && chat.selected.is_some()
+        && next < len
+        && below.len() < rows / 2
+    {
         let mut item = if next < chat.messages.len() {
             message_lines(state, chat, next, width, theme)
         } else {
@@ -88,8 +100,9 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
     }
     below.truncate(rows / 2);
     lines.append(&mut below);
-    let skip = lines.len().saturating_sub(rows);
-    let shown: Vec<Line<'static>> = lines.into_iter().skip(skip).collect();
+    let end = lines.len().saturating_sub(scroll);
+    let skip = end.saturating_sub(rows);
+    let shown: Vec<Line<'static>> = lines.into_iter().take(end).skip(skip).collect();
     let pad = rows.saturating_sub(shown.len());
     let area = Rect {
         y: inner.y + pad as u16,
@@ -99,6 +112,66 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
     let count = shown.len();
     frame.render_widget(Paragraph::new(shown), area);
     super::attachments::draw_previews(frame, area, skip, count, &items, chat, state);
+}
+
+/// The rows item `index` of the timeline takes at `width` columns (the same shaping the
+/// drawing does), for scrolling by lines.
+pub fn item_height(state: &AppState, chat: &ChatView, index: usize, width: usize) -> usize {
+    let theme = Theme::measuring(state.utc_offset);
+    if index < chat.messages.len() {
+        message_lines(state, chat, index, width, &theme).len()
+    } else {
+        pending_lines(state, chat, index - chat.messages.len(), width, &theme).len()
+    }
+}
+
+/// One message for the full-screen reader: who and when, then all of its text.
+pub fn reader_lines(
+    state: &AppState,
+    m: &Message,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let sender = m
+        .sender_id
+        .map_or_else(|| "deleted user".to_owned(), |s| state.name_of(s));
+    let local = m.created_at.to_offset(theme.offset);
+    let mut header = vec![
+        Span::styled(
+            sanitize::line(&sender).into_owned(),
+            m.sender_id.map_or(Style::default(), |s| theme.sender(s)),
+        ),
+        Span::styled(
+            format!(
+                "  {} {} {} {}",
+                local.weekday(),
+                local.day(),
+                local.month(),
+                theme.time(m.created_at)
+            ),
+            theme.fg(Color::DarkGray),
+        ),
+    ];
+    if m.edited_at.is_some() && !m.deleted {
+        header.push(Span::styled(" (edited)", theme.fg(Color::DarkGray)));
+    }
+    let mut out = vec![Line::from(header), Line::raw("")];
+    if m.deleted {
+        out.push(Line::styled(
+            "  (message deleted)",
+            theme.fg(Color::DarkGray),
+        ));
+    } else {
+        body(&mut out, m, width, theme);
+        super::attachments::lines(&mut out, state, m, width, theme);
+    }
+    out
+}
+
+/// The rows of the reader's text on a terminal `cols` wide (inside its border).
+pub fn reader_height(state: &AppState, m: &Message, cols: u16) -> usize {
+    let theme = Theme::measuring(state.utc_offset);
+    reader_lines(state, m, usize::from(cols.saturating_sub(2)), &theme).len()
 }
 
 fn message_lines(

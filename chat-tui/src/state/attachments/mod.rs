@@ -360,7 +360,7 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
             let name = crate::sanitize::line(&name).into_owned();
             let shown = path.display().to_string();
             if open {
-                state.notice = Some(format!("opened {name}"));
+                state.notice = Some(format!("opening {name}…"));
                 out.push(Command::OpenUrl(shown));
             } else {
                 state.notice = Some(format!("saved {name} to {shown}"));
@@ -368,10 +368,13 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
         }
         AttachEvent::PathCompleted { typed, completed } => {
             // Only if nothing was typed since it was asked.
-            if let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &mut state.overlay
-                && *input == typed
-            {
-                *input = completed;
+            if let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &mut state.overlay {
+                if *input == typed {
+                    *input = completed;
+                }
+            } else if state.overlay.is_none() {
+                // `/attach <path>` or `/save <path>` in the composer.
+                super::editing::path_completed(state, &typed, &completed);
             }
         }
         AttachEvent::Thumbnail(id, bytes) => {

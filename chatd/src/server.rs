@@ -3,13 +3,11 @@
 
 use std::fs::File;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
 use tracing::{info, warn};
@@ -142,6 +140,11 @@ impl Server {
         &self.state.store
     }
 
+    /// The login and registration attempt counters (tests read the table's size).
+    pub fn counters(&self) -> &Counters {
+        self.state.auth.counters()
+    }
+
     /// `GET /metrics`, for the metrics listener (`[metrics] listen`).
     pub fn metrics_router(&self) -> axum::Router {
         self.state.metrics.router()
@@ -161,18 +164,10 @@ impl Server {
     ) -> anyhow::Result<()> {
         let grace = Duration::from_secs(self.state.config.http.shutdown_grace_secs);
         let store = self.state.store.clone();
-        let app = self
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let limits = http::listener::Limits::from_config(&self.state.config.http);
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
         let registry = self.state.registry.clone();
-        // Small frames (acks, events) must leave at once, not wait for Nagle's algorithm.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                warn!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let server = http::listener::serve(listener, self.router(), limits, async move {
             shutdown.await;
             // WebSocket clients are told to go elsewhere (and resync) rather than cut off.
             registry.close_all(common::ws::close::GOING_AWAY, "server shutting down");

@@ -5,6 +5,7 @@
 //! unprivileged system user (`postgres.user`) and every PostgreSQL program runs as that user.
 
 mod locate;
+mod pidfile;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -16,7 +17,7 @@ use std::process::{Command, Output};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use tracing::info;
+use tracing::{info, warn};
 
 pub use locate::locate_binaries;
 
@@ -226,6 +227,23 @@ impl EmbeddedPostgres {
         );
         self.write_as_owner(&self.pgdata.join("chatd.conf"), &settings)?;
 
+        if let pidfile::PidFile::Stale(pid) = pidfile::inspect(&self.pgdata) {
+            // A crash left the lock files; their PID may now be any other process, which
+            // must be neither adopted nor signalled.
+            warn!(
+                ?pid,
+                "removing a stale postmaster.pid: it names no PostgreSQL of this data directory"
+            );
+            pidfile::remove_stale(
+                &self.pgdata,
+                &self.socket_dir.join(format!(".s.PGSQL.{PORT}.lock")),
+            )
+            .map_err(|source| EmbeddedError::Io {
+                action: "removing the stale lock files of",
+                path: self.pgdata.clone(),
+                source,
+            })?;
+        }
         if self.is_running() {
             info!("adopting the embedded PostgreSQL left running on this data directory");
             return Ok(());

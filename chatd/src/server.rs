@@ -271,7 +271,7 @@ pub async fn run(
                     .await
                     .with_context(|| format!("metrics.listen: binding {addr}"))?;
                 let addr = listener.local_addr()?;
-                println!("chatd metrics on http://{addr}/metrics");
+                announce(format_args!("chatd metrics on http://{addr}/metrics"));
                 Some(tokio::spawn(
                     axum::serve(listener, server.metrics_router()).into_future(),
                 ))
@@ -280,7 +280,7 @@ pub async fn run(
         };
         let addr = listener.local_addr()?;
         info!(%addr, "ready");
-        println!("chatd serving on http://{addr}");
+        announce(format_args!("chatd serving on http://{addr}"));
         notify_systemd(sd_notify::NotifyState::Ready);
         let result = server.serve(listener, shutdown).await;
         if let Some(task) = metrics {
@@ -295,6 +295,14 @@ pub async fn run(
         warn!(error = %e, "stopping the embedded PostgreSQL failed");
     }
     served
+}
+
+/// A line on stdout for whoever started chatd; a closed stdout (the reader of a pipe gone)
+/// is not an error worth dying for, unlike what `println!` would make of it.
+fn announce(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
 }
 
 /// One chatd per data directory: a second one on the same directory would share (and

@@ -14,6 +14,10 @@ pub fn init(config: &LogConfig) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // With stderr gone (`chatd 2>&1 | tee log` after the Ctrl-C killed tee), a failed
+        // write must be dropped: reporting it with `eprintln!` panics, and a panic on the
+        // way down skipped stopping the embedded PostgreSQL.
+        .log_internal_errors(false)
         .with_target(true);
     let result = match config.format {
         // Field values can hold what a client sent (a username with CR/LF, an escape

@@ -107,6 +107,9 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     log_file: PathBuf,
     owner: Option<nix::unistd::User>,
+    /// Only the handle [`EmbeddedPostgres::start`] returns stops the cluster on drop, not
+    /// the copies made for blocking work.
+    stop_on_drop: bool,
 }
 
 impl EmbeddedPostgres {
@@ -130,6 +133,7 @@ impl EmbeddedPostgres {
             socket_dir: socket_dir_for(&options.root),
             log_file: options.root.join("postgres.log"),
             owner,
+            stop_on_drop: false,
         };
         let prepared = cluster.clone_paths();
         let opts = options.clone();
@@ -139,6 +143,8 @@ impl EmbeddedPostgres {
                 program: "pg_ctl".into(),
                 message: e.to_string(),
             })??;
+        let mut cluster = cluster;
+        cluster.stop_on_drop = true;
         if let Err(e) = cluster.ensure_database().await {
             // Never leave a cluster running behind a failed start.
             let _ = cluster.stop().await;
@@ -154,6 +160,7 @@ impl EmbeddedPostgres {
             socket_dir: self.socket_dir.clone(),
             log_file: self.log_file.clone(),
             owner: self.owner.clone(),
+            stop_on_drop: false,
         }
     }
 

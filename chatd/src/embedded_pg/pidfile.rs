@@ -6,9 +6,15 @@
 //! unrelated process as its PostgreSQL, signal it on stop and wait for it in vain. Here the
 //! process must be a `postgres` executable whose working directory is this data directory
 //! (a postmaster changes into its data directory at start), or the files are stale.
+//!
+//! Also here: the drop of a cluster handle whose cluster still runs stops it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+
+use tracing::warn;
+
+use super::EmbeddedPostgres;
 
 /// What `postmaster.pid` says about the cluster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +84,24 @@ pub fn remove_stale(pgdata: &Path, socket_lock: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+impl Drop for EmbeddedPostgres {
+    /// A cluster still running when its handle goes (a panic or an early return skipped
+    /// [`EmbeddedPostgres::stop`]) is stopped here, so that chatd never leaves its
+    /// PostgreSQL behind. Blocking, but only on that unusual path.
+    fn drop(&mut self) {
+        if !self.stop_on_drop || matches!(inspect(&self.pgdata), PidFile::Absent) {
+            return;
+        }
+        warn!("stopping the embedded PostgreSQL left running");
+        let mut stop = self.command("pg_ctl");
+        stop.arg("stop")
+            .arg("-D")
+            .arg(&self.pgdata)
+            .args(["-m", "fast", "-w", "-t", "60", "-s"]);
+        let _ = self.run(stop, "pg_ctl stop");
+    }
 }
 
 #[cfg(test)]

@@ -45,10 +45,13 @@ fn main() -> ExitCode {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    // Before anything is started: a Ctrl-C from now on is a graceful stop (which stops the
+    // embedded PostgreSQL), never the default action that kills chatd on the spot.
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {} (listen, CHATD_LISTEN)", config.listen))?;
-    chatd::run(config, listener, shutdown_signal()).await
+    chatd::run(config, listener, shutdown).await
 }
 
 /// Every WebSocket is a descriptor: take the hard limit (systemd sets it with `LimitNOFILE`).
@@ -62,18 +65,22 @@ fn raise_fd_limit() {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM. The handlers are installed by this call, not when the
+/// future is first polled, so no signal falls between the two.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
+    let signals = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
-    ) else {
-        std::future::pending::<()>().await;
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => {},
-        _ = int.recv() => {},
+    );
+    async move {
+        let (Ok(mut term), Ok(mut int)) = signals else {
+            std::future::pending::<()>().await;
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
+        }
     }
 }

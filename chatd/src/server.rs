@@ -9,13 +9,11 @@
 
 use std::fs::File;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use sqlx::postgres::PgConnectOptions;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -144,6 +142,11 @@ impl Server {
         &self.state.store
     }
 
+    /// The login and registration attempt counters (tests read the table's size).
+    pub fn counters(&self) -> &Counters {
+        self.state.auth.counters()
+    }
+
     /// `GET /metrics`, for the metrics listener (`[metrics] listen`).
     pub fn metrics_router(&self) -> axum::Router {
         self.state.metrics.router()
@@ -172,6 +175,7 @@ impl Server {
         let mut http = tokio::spawn(serve_http(
             listener,
             http::router(state.clone()),
+            http::listener::Limits::from_config(&state.config.http),
             stop_accepting.clone(),
         ));
         tokio::select! {
@@ -222,17 +226,10 @@ impl Server {
 async fn serve_http(
     listener: TcpListener,
     app: axum::Router,
+    limits: http::listener::Limits,
     stop: CancellationToken,
 ) -> anyhow::Result<()> {
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    // Small frames (acks, events) must leave at once, not wait for Nagle's algorithm.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            warn!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop.cancelled_owned())
+    http::listener::serve(listener, app, limits, stop.cancelled_owned())
         .await
         .context("serving HTTP")
 }
@@ -382,7 +379,7 @@ pub async fn run(
                     .await
                     .with_context(|| format!("metrics.listen: binding {addr}"))?;
                 let addr = listener.local_addr()?;
-                println!("chatd metrics on http://{addr}/metrics");
+                announce(format_args!("chatd metrics on http://{addr}/metrics"));
                 Some(tokio::spawn(
                     axum::serve(listener, server.metrics_router()).into_future(),
                 ))
@@ -391,7 +388,7 @@ pub async fn run(
         };
         let addr = listener.local_addr()?;
         info!(%addr, "ready");
-        println!("chatd serving on http://{addr}");
+        announce(format_args!("chatd serving on http://{addr}"));
         notify_systemd(sd_notify::NotifyState::Ready);
         let result = server.serve(listener, shutdown).await;
         if let Some(task) = metrics {
@@ -406,6 +403,14 @@ pub async fn run(
         warn!(error = %e, "stopping the embedded PostgreSQL failed");
     }
     served
+}
+
+/// A line on stdout for whoever started chatd; a closed stdout (the reader of a pipe gone)
+/// is not an error worth dying for, unlike what `println!` would make of it.
+fn announce(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
 }
 
 /// One chatd per data directory: a second one on the same directory would share (and

@@ -353,3 +353,42 @@ async fn endpoints_on_local_addresses_are_refused_unless_allowed() {
         "only the allowed endpoint was reached"
     );
 }
+
+#[tokio::test]
+async fn endpoints_in_special_purpose_blocks_are_refused_and_public_ones_taken() {
+    let mut config = push_config(false);
+    config.push.allow_private = false;
+    let server = TestServer::with_config(config).await;
+    let (bob, _) = server.user("bob").await;
+    // Addresses that got through the filter before: IPv4-translated and IPv4-compatible
+    // loopback, local-use NAT64, Teredo, benchmarking, IETF protocol assignments, reserved.
+    for special in [
+        "http://[::ffff:0:7f00:1]/x",
+        "http://[::127.0.0.1]/x",
+        "http://[64:ff9b:1::a00:1]/x",
+        "http://[2001::1]/x",
+        "http://[2001:db8::1]/x",
+        "http://198.18.0.1/x",
+        "http://192.0.0.8/x",
+        "http://203.0.113.9/x",
+        "http://240.0.0.1/x",
+    ] {
+        let err = call::<PushDevice>(
+            &bob,
+            Method::POST,
+            "/api/push/devices",
+            Some(json!({"endpoint": special})),
+        )
+        .await
+        .unwrap_err();
+        match err {
+            common::client::ClientError::Api { body, .. } => {
+                assert_eq!(body.code, common::ErrorCode::Forbidden, "{special}");
+            }
+            other => panic!("{special}: {other}"),
+        }
+    }
+    for public in ["http://93.184.216.34/x", "http://[2606:4700::1111]/x"] {
+        register(&bob, public).await;
+    }
+}

@@ -52,6 +52,7 @@ pub struct TestServer {
     /// `http://addr/metrics` when `config.metrics.listen` is set (bind `127.0.0.1:0`).
     pub metrics_url: Option<String>,
     store: Store,
+    counters: chatd::ratelimit::Counters,
     db: Option<TestDb>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
@@ -81,6 +82,7 @@ impl TestServer {
             .await
             .unwrap_or_else(|e| panic!("building chatd: {e:#}"));
         let store = server.store().clone();
+        let counters = server.counters().clone();
         let mut metrics_url = None;
         if let Some(listen) = config.metrics.listen {
             let listener = tokio::net::TcpListener::bind(listen)
@@ -100,6 +102,7 @@ impl TestServer {
             config,
             metrics_url,
             store,
+            counters,
             db: None,
             shutdown: Some(tx),
             task: Some(task),
@@ -114,6 +117,11 @@ impl TestServer {
     /// The server's store, for looking at or arranging what the API cannot.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What the in-memory rate-limit counters hold (`None` with Redis).
+    pub fn rate_limit_table(&self) -> Option<chatd::ratelimit::TableSize> {
+        self.counters.memory_size()
     }
 
     /// The test database, when the server made its own.

@@ -86,8 +86,13 @@ impl AuthService {
         }
     }
 
+    /// The attempt counters of the login and registration limits.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
     /// Creates an account.
-    #[instrument(skip_all, fields(username = %req.username))]
+    #[instrument(skip_all, fields(username = ?req.username))]
     pub async fn register(&self, req: &Registration, client: &ClientInfo) -> Result<UserRow> {
         if self.config.registration == RegistrationMode::Closed {
             return Err(Error::Forbidden("registration is closed on this server"));
@@ -175,7 +180,7 @@ impl AuthService {
     }
 
     /// Logs in and opens a session.
-    #[instrument(skip_all, fields(username = %username))]
+    #[instrument(skip_all, fields(username = ?username))]
     pub async fn login(
         &self,
         username: &str,
@@ -185,14 +190,16 @@ impl AuthService {
         let username = username.trim().to_lowercase();
         let user_key = format!("login:user:{username}");
         let ip_key = format!("login:ip:{}", client.ip.as_deref().unwrap_or("-"));
-        // Counted before the password is checked; a success takes the attempt back.
+        // Counted before the password is checked; a success takes the attempt back. The
+        // address first: an address over its limit adds no username key at all, so refused
+        // attempts cannot grow the counter table.
         let window = Duration::from_secs(self.limits.login_failure_window_secs);
         self.counters
-            .attempt(&user_key, self.limits.login_failures_per_user, window)
+            .attempt(&ip_key, self.limits.login_failures_per_ip, window)
             .await
             .map_err(rate_limited)?;
         self.counters
-            .attempt(&ip_key, self.limits.login_failures_per_ip, window)
+            .attempt(&user_key, self.limits.login_failures_per_user, window)
             .await
             .map_err(rate_limited)?;
 

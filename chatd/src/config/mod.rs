@@ -247,6 +247,17 @@ pub struct HttpConfig {
     /// The address users reach the server at, e.g. `https://chat.example.com`; deep links
     /// name its host. Unset: the `Host` of the request.
     pub public_url: Option<String>,
+    /// A new connection that has not sent a complete request head within this many seconds
+    /// is closed.
+    pub header_read_timeout_secs: u64,
+    /// A kept-alive connection with no request in flight is closed after this many seconds.
+    pub keep_alive_idle_secs: u64,
+    /// Most open connections (upgraded ones included); more are answered 503 and closed.
+    /// Unset: the open-files limit minus a reserve (an eighth, at least 64).
+    pub max_connections: Option<usize>,
+    /// Most open connections from one client address (IPv6: one /64); more are answered
+    /// 503 and closed. Not applied with `trust_forwarded_for` (every peer is the proxy).
+    pub max_connections_per_ip: usize,
 }
 
 impl Default for Config {
@@ -334,6 +345,10 @@ impl Default for HttpConfig {
             request_timeout_secs: 30,
             shutdown_grace_secs: 10,
             public_url: None,
+            header_read_timeout_secs: 10,
+            keep_alive_idle_secs: 60,
+            max_connections: None,
+            max_connections_per_ip: 256,
         }
     }
 }
@@ -513,8 +528,37 @@ impl Config {
         if self.http.request_timeout_secs == 0 {
             return invalid("http.request_timeout_secs", "-", "must be > 0");
         }
+        self.validate_http()?;
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
         self.sync.validate()?;
+        Ok(())
+    }
+
+    /// The connection limits of `[http]`.
+    fn validate_http(&self) -> Result<(), ConfigError> {
+        for (key, value) in [
+            (
+                "http.header_read_timeout_secs",
+                self.http.header_read_timeout_secs,
+            ),
+            ("http.keep_alive_idle_secs", self.http.keep_alive_idle_secs),
+            (
+                "http.max_connections",
+                self.http.max_connections.map_or(1, |n| n as u64),
+            ),
+            (
+                "http.max_connections_per_ip",
+                self.http.max_connections_per_ip as u64,
+            ),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    env: "-",
+                    message: "must be > 0".to_owned(),
+                });
+            }
+        }
         Ok(())
     }
 

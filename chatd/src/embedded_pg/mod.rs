@@ -5,6 +5,7 @@
 //! unprivileged system user (`postgres.user`) and every PostgreSQL program runs as that user.
 
 mod locate;
+mod pidfile;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -16,7 +17,7 @@ use std::process::{Command, Output};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
-use tracing::info;
+use tracing::{info, warn};
 
 pub use locate::locate_binaries;
 
@@ -106,6 +107,9 @@ pub struct EmbeddedPostgres {
     socket_dir: PathBuf,
     log_file: PathBuf,
     owner: Option<nix::unistd::User>,
+    /// Only the handle [`EmbeddedPostgres::start`] returns stops the cluster on drop, not
+    /// the copies made for blocking work.
+    stop_on_drop: bool,
 }
 
 impl EmbeddedPostgres {
@@ -129,6 +133,7 @@ impl EmbeddedPostgres {
             socket_dir: socket_dir_for(&options.root),
             log_file: options.root.join("postgres.log"),
             owner,
+            stop_on_drop: false,
         };
         let prepared = cluster.clone_paths();
         let opts = options.clone();
@@ -138,6 +143,8 @@ impl EmbeddedPostgres {
                 program: "pg_ctl".into(),
                 message: e.to_string(),
             })??;
+        let mut cluster = cluster;
+        cluster.stop_on_drop = true;
         if let Err(e) = cluster.ensure_database().await {
             // Never leave a cluster running behind a failed start.
             let _ = cluster.stop().await;
@@ -153,6 +160,7 @@ impl EmbeddedPostgres {
             socket_dir: self.socket_dir.clone(),
             log_file: self.log_file.clone(),
             owner: self.owner.clone(),
+            stop_on_drop: false,
         }
     }
 
@@ -226,6 +234,23 @@ impl EmbeddedPostgres {
         );
         self.write_as_owner(&self.pgdata.join("chatd.conf"), &settings)?;
 
+        if let pidfile::PidFile::Stale(pid) = pidfile::inspect(&self.pgdata) {
+            // A crash left the lock files; their PID may now be any other process, which
+            // must be neither adopted nor signalled.
+            warn!(
+                ?pid,
+                "removing a stale postmaster.pid: it names no PostgreSQL of this data directory"
+            );
+            pidfile::remove_stale(
+                &self.pgdata,
+                &self.socket_dir.join(format!(".s.PGSQL.{PORT}.lock")),
+            )
+            .map_err(|source| EmbeddedError::Io {
+                action: "removing the stale lock files of",
+                path: self.pgdata.clone(),
+                source,
+            })?;
+        }
         if self.is_running() {
             info!("adopting the embedded PostgreSQL left running on this data directory");
             return Ok(());

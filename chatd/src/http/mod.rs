@@ -10,9 +10,11 @@ mod error;
 pub mod extract;
 mod health;
 mod links;
+pub mod listener;
 mod messages;
 mod notifications;
 mod search;
+mod slots;
 mod sync;
 mod users;
 

@@ -3,18 +3,30 @@
 //!
 //! An attempt is counted *before* the work it guards, atomically with the check, so a burst
 //! of parallel requests cannot slip past the limit while the first ones are still running.
+//!
+//! Keys may hold what a client sent (a username of any length), so neither store keeps them
+//! as they are: both use the key's SHA-256 digest, and the in-memory table is bounded in
+//! keys ([`MEMORY_CAPACITY`]) whatever arrives.
 
-use std::collections::HashMap;
+mod memory;
+
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis::aio::ConnectionManager;
 
+pub use memory::TableSize;
+use memory::{MemoryTable, digest};
+
+/// Most keys the in-memory table holds (about 100 bytes each, so about 10 MB at most).
+pub const MEMORY_CAPACITY: usize = 100_000;
+
 /// Counts attempts per key within a window.
 #[derive(Clone)]
 pub enum Counters {
     /// One node: a map in memory.
-    Memory(Arc<Mutex<HashMap<String, (Instant, u32)>>>),
+    Memory(Arc<Mutex<MemoryTable>>),
     /// Many nodes: Redis keys under `<prefix>rl:`, counted and expired in one script.
     Redis {
         /// The shared connection.
@@ -56,9 +68,22 @@ return {count, ttl}
 ";
 
 impl Counters {
-    /// In-memory counters.
+    /// In-memory counters of at most [`MEMORY_CAPACITY`] keys.
     pub fn memory() -> Self {
-        Self::Memory(Arc::new(Mutex::new(HashMap::new())))
+        Self::memory_with_capacity(MEMORY_CAPACITY)
+    }
+
+    /// In-memory counters of at most `capacity` keys.
+    pub fn memory_with_capacity(capacity: usize) -> Self {
+        Self::Memory(Arc::new(Mutex::new(MemoryTable::new(capacity))))
+    }
+
+    /// What the in-memory table holds; `None` for Redis, whose keys expire there.
+    pub fn memory_size(&self) -> Option<TableSize> {
+        match self {
+            Self::Memory(table) => table.lock().ok().map(|table| table.size()),
+            Self::Redis { .. } => None,
+        }
     }
 
     /// Counts one attempt for `key` and fails with [`Limited`] when it is over `max` within
@@ -66,26 +91,16 @@ impl Counters {
     /// the attempt through: an outage of Redis must not lock users out.
     pub async fn attempt(&self, key: &str, max: u32, window: Duration) -> Result<(), Limited> {
         let (count, remaining) = match self {
-            Self::Memory(map) => {
-                let Ok(mut map) = map.lock() else {
+            Self::Memory(table) => {
+                let Ok(mut table) = table.lock() else {
                     return Ok(());
                 };
-                let now = Instant::now();
-                // Forget expired windows now and then, so the map stays small.
-                if map.len() > 10_000 {
-                    map.retain(|_, (expires, _)| *expires > now);
-                }
-                let entry = map.entry(key.to_owned()).or_insert((now + window, 0));
-                if entry.0 <= now {
-                    *entry = (now + window, 0);
-                }
-                entry.1 = entry.1.saturating_add(1);
-                (entry.1, entry.0.saturating_duration_since(now))
+                table.attempt(digest(key), window, Instant::now())
             }
             Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
                 let script = redis::Script::new(ATTEMPT_SCRIPT);
-                let mut invocation = script.key(format!("{prefix}rl:{key}"));
+                let mut invocation = script.key(redis_key(prefix, key));
                 invocation.arg(window.as_millis() as u64);
                 let call = invocation.invoke_async::<(u32, i64)>(&mut conn);
                 match tokio::time::timeout(REDIS_TIMEOUT, call).await {
@@ -112,14 +127,14 @@ impl Counters {
     /// Forgets `key` (a successful login clears the username's failures).
     pub async fn reset(&self, key: &str) {
         match self {
-            Self::Memory(map) => {
-                if let Ok(mut map) = map.lock() {
-                    map.remove(key);
+            Self::Memory(table) => {
+                if let Ok(mut table) = table.lock() {
+                    table.remove(&digest(key));
                 }
             }
             Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let cmd = redis::cmd("DEL").arg(format!("{prefix}rl:{key}")).clone();
+                let cmd = redis::cmd("DEL").arg(redis_key(prefix, key)).clone();
                 let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
             }
         }
@@ -129,20 +144,28 @@ impl Counters {
     /// address).
     pub async fn forgive(&self, key: &str) {
         match self {
-            Self::Memory(map) => {
-                if let Ok(mut map) = map.lock()
-                    && let Some(entry) = map.get_mut(key)
-                {
-                    entry.1 = entry.1.saturating_sub(1);
+            Self::Memory(table) => {
+                if let Ok(mut table) = table.lock() {
+                    table.forgive(&digest(key));
                 }
             }
             Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let cmd = redis::cmd("DECR").arg(format!("{prefix}rl:{key}")).clone();
+                let cmd = redis::cmd("DECR").arg(redis_key(prefix, key)).clone();
                 let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
             }
         }
     }
+}
+
+/// `<prefix>rl:<hex digest of key>`: the same length for every key, however long the key.
+fn redis_key(prefix: &str, key: &str) -> String {
+    digest(key)
+        .iter()
+        .fold(format!("{prefix}rl:"), |mut name, b| {
+            let _ = write!(name, "{b:02x}");
+            name
+        })
 }
 
 #[cfg(test)]

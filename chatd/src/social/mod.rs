@@ -4,6 +4,7 @@
 
 pub mod contacts;
 pub mod events;
+pub mod ip_ranges;
 pub mod links;
 pub mod notify;
 pub mod push;

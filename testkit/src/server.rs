@@ -37,6 +37,8 @@ pub fn test_config() -> Config {
     config.database.max_connections = 5;
     config.redis.key_prefix = format!("t{}:", uuid::Uuid::now_v7().simple());
     config.http.shutdown_grace_secs = 2;
+    // Every test client connects from 127.0.0.1.
+    config.http.max_connections_per_ip = 100_000;
     config
 }
 

@@ -88,6 +88,12 @@ async fn scenario(name: &str, layout: Layout, fault: Fault) {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         ));
     }
+    if let Ok(pattern) = std::env::var("FAULTS_LOG") {
+        // For diagnosis: the nodes' log lines that contain the pattern.
+        for line in cluster.logs().lines().filter(|l| l.contains(&pattern)) {
+            println!("{line}");
+        }
+    }
     let mut problems = verify::check(cluster.database(), &members, &records, &cluster.logs()).await;
     if !recovered {
         problems.push(format!(

@@ -3,7 +3,7 @@
 //! one and marks read only what was shown.
 
 use common::api::Message;
-use common::ids::MessageId;
+use common::ids::{MessageId, UserId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -226,4 +226,18 @@ fn the_help_lists_every_key_and_command_and_scrolls_to_the_last() {
         press(&mut state, KeyCode::PageDown, KeyModifiers::NONE);
     }
     assert_eq!(seen.len(), slash_commands().len());
+}
+
+#[test]
+fn a_message_mentioning_me_is_marked() {
+    let mut state = long_chat(80, 24, 3);
+    let me = state.my_id().unwrap();
+    let chat = state.current_mut().unwrap();
+    let last = chat.messages.last_mut().unwrap();
+    last.content = Some("ping @me about it".into());
+    last.mentions = vec![me];
+    last.sender_id = Some(UserId::new());
+    let text = screen(&state);
+    assert!(text.contains("@ mentions you"), "{text}");
+    assert!(text.contains("ping @me about it"), "{text}");
 }

@@ -122,6 +122,14 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             if let Some(chat) = state.chat_mut(chat_id) {
                 chat.has_more_before = page.has_more_before;
                 chat.merge_page(page.messages);
+                if chat.landing {
+                    chat.landing = false;
+                    chat.selected = None;
+                    chat.scroll = 0;
+                    if state.selected == Some(chat_id) {
+                        super::scroll::land_on_unread(state);
+                    }
+                }
             }
         }
         NetEvent::Server(event) => server_event(state, &event, out),

@@ -19,9 +19,6 @@ _chat__tui() {
             chat__tui,bench)
                 cmd="chat__tui__subcmd__bench"
                 ;;
-            chat__tui,help)
-                cmd="chat__tui__subcmd__help"
-                ;;
             chat__tui,keys)
                 cmd="chat__tui__subcmd__keys"
                 ;;
@@ -37,27 +34,6 @@ _chat__tui() {
             chat__tui,send)
                 cmd="chat__tui__subcmd__send"
                 ;;
-            chat__tui__subcmd__help,bench)
-                cmd="chat__tui__subcmd__help__subcmd__bench"
-                ;;
-            chat__tui__subcmd__help,help)
-                cmd="chat__tui__subcmd__help__subcmd__help"
-                ;;
-            chat__tui__subcmd__help,keys)
-                cmd="chat__tui__subcmd__help__subcmd__keys"
-                ;;
-            chat__tui__subcmd__help,login)
-                cmd="chat__tui__subcmd__help__subcmd__login"
-                ;;
-            chat__tui__subcmd__help,logout)
-                cmd="chat__tui__subcmd__help__subcmd__logout"
-                ;;
-            chat__tui__subcmd__help,open)
-                cmd="chat__tui__subcmd__help__subcmd__open"
-                ;;
-            chat__tui__subcmd__help,send)
-                cmd="chat__tui__subcmd__help__subcmd__send"
-                ;;
             *)
                 ;;
         esac
@@ -65,7 +41,7 @@ _chat__tui() {
 
     case "${cmd}" in
         chat__tui)
-            opts="-h -V --server --profile --help --version login logout send open bench keys help"
+            opts="-h -V --server --profile --help --version login logout send open bench keys"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -101,118 +77,6 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help)
-            opts="login logout send open bench keys help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__bench)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__keys)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__login)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__logout)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__open)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        chat__subcmd__tui__subcmd__help__subcmd__send)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -33,8 +33,7 @@ complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "logout" -d 'End t
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "send" -d 'Send a message to a user (direct chat) or a group, then exit'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
-complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print the keys table of docs/tui.md, generated from the keymap'
-complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print every key binding (the table of docs/tui.md, generated from the keymap)'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l username -d 'The username (asked for when left out)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l profile -d 'The account profile of config.toml to use' -r
@@ -57,10 +56,3 @@ complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "logout" -d 'End the session on the server and forget it here'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "send" -d 'Send a message to a user (direct chat) or a group, then exit'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "keys" -d 'Print the keys table of docs/tui.md, generated from the keymap'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand help; and not __fish_seen_subcommand_from login logout send open bench keys help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -13,7 +13,14 @@ pub const EXIT_NOT_LOGGED_IN: i32 = 3;
 /// With no subcommand it opens the full-screen client. Exit codes: 0 success, 1 error,
 /// 2 bad usage, 3 not logged in.
 #[derive(Debug, Parser)]
-#[command(name = "chat-tui", version, about, long_about)]
+// No `help` subcommand: `--help` says it all, and the man page names only pages that exist.
+#[command(
+    name = "chat-tui",
+    version,
+    about,
+    long_about,
+    disable_help_subcommand = true
+)]
 pub struct Cli {
     /// The server to connect to (default: the profile's server, else <http://127.0.0.1:7878>).
     #[arg(long, env = "CHAT_SERVER", global = true)]

@@ -54,8 +54,9 @@ fn generate_all() -> anyhow::Result<Files> {
             PathBuf::from(format!("man/{name}.{section}")),
             man_page(cmd.clone(), section)?,
         );
-        if name == "chatctl" {
-            // One page per noun, so that `man chatctl-user` lists the verbs with their flags.
+        if name == "chatctl" || name == "chat-tui" {
+            // One page per noun, so that `man chatctl-user` lists the verbs with their flags
+            // (and every `chat-tui-<command>(1)` the main page names exists).
             for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
                 let page_name = format!("{name}-{}", sub.get_name());
                 let page = sub.clone().name(page_name.clone()).bin_name(&page_name);

@@ -76,6 +76,9 @@ pub struct ChatView {
     pub selected: Option<usize>,
     /// Lines the view is scrolled up from the bottom of the selected item (see `scroll`).
     pub scroll: usize,
+    /// Opened on unread messages older than the held pages: land again on the first unread
+    /// as older pages arrive, until the user moves.
+    pub landing: bool,
 }
 
 impl ChatView {
@@ -93,6 +96,7 @@ impl ChatView {
             new_line_after: None,
             selected: None,
             scroll: 0,
+            landing: false,
             chat,
         }
     }

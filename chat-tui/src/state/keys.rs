@@ -74,6 +74,20 @@ fn leave_selection(state: &mut AppState) {
 
 #[allow(clippy::too_many_lines)] // one arm per action reads best as one table
 fn run(state: &mut AppState, action: Action, out: &mut Vec<Command>) {
+    if matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::ScrollUp
+            | Action::ScrollDown
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Select
+    ) {
+        super::scroll::stop_landing(state);
+    }
     let jump = |n: usize| Action::ALL.iter().position(|a| *a == action).map(|p| p - n);
     match action {
         Action::Quit => out.push(Command::Quit),

@@ -246,7 +246,9 @@ impl AppState {
         else {
             return;
         };
-        let visible = scroll::read_up_to(chat);
+        // While older pages are loaded to reach the first unread one, what shows is not the
+        // read point: a watermark there would mark every older unread message read.
+        let visible = scroll::read_up_to(chat).filter(|_| !chat.landing);
         if let Some(seq) = visible
             && seq > chat.chat.last_read_seq
             && chat.loaded
@@ -264,7 +266,7 @@ impl AppState {
         }
         if chat.loaded
             && chat.has_more_before
-            && chat.selected.is_some_and(|i| i < 5)
+            && (chat.selected.is_some_and(|i| i < 5) || chat.landing)
             && !loading.contains(&chat.id())
             && let Some(first) = chat.messages.first()
         {

@@ -122,6 +122,14 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             if let Some(chat) = state.chat_mut(chat_id) {
                 chat.has_more_before = page.has_more_before;
                 chat.merge_page(page.messages);
+                if chat.landing {
+                    chat.landing = false;
+                    chat.selected = None;
+                    chat.scroll = 0;
+                    if state.selected == Some(chat_id) {
+                        super::scroll::land_on_unread(state);
+                    }
+                }
             }
         }
         NetEvent::Server(event) => server_event(state, &event, out),
@@ -211,7 +219,6 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             state.conn = ConnState::SessionEnded;
             state.login.busy = false;
             state.login.error = Some(format!("Session ended: {reason}. Log in again."));
-            state.notice = Some("session ended".to_owned());
         }
         NetEvent::LoggedOut => logged_out(state),
         NetEvent::Social(event) => super::social::apply(state, event, out),
@@ -225,6 +232,8 @@ fn logged_out(state: &mut AppState) {
     state.selected = None;
     state.overlay = None;
     state.conn = ConnState::Offline;
+    // Nothing of the old session (unread notifications, contacts) shows on the login screen.
+    state.social = super::social::Social::default();
 }
 
 /// After every (re)connect: resync all chats from their cursors and resend every send

@@ -3,7 +3,7 @@
 //! one and marks read only what was shown.
 
 use common::api::Message;
-use common::ids::MessageId;
+use common::ids::{MessageId, UserId};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -226,4 +226,58 @@ fn the_help_lists_every_key_and_command_and_scrolls_to_the_last() {
         press(&mut state, KeyCode::PageDown, KeyModifiers::NONE);
     }
     assert_eq!(seen.len(), slash_commands().len());
+}
+
+#[test]
+fn a_message_mentioning_me_is_marked() {
+    let mut state = long_chat(80, 24, 3);
+    let me = state.my_id().unwrap();
+    let chat = state.current_mut().unwrap();
+    let last = chat.messages.last_mut().unwrap();
+    last.content = Some("ping @me about it".into());
+    last.mentions = vec![me];
+    last.sender_id = Some(UserId::new());
+    let text = screen(&state);
+    assert!(text.contains("@ mentions you"), "{text}");
+    assert!(text.contains("ping @me about it"), "{text}");
+}
+
+#[test]
+fn unread_older_than_the_first_page_are_reached_by_loading_older_pages() {
+    let mut state = long_chat(80, 24, 200);
+    press(&mut state, KeyCode::Char('1'), KeyModifiers::ALT);
+    // Only the newest page (151..=200) is held; 40..=200 are unread.
+    let chat = &mut state.chats[1];
+    chat.chat.last_read_seq = 39;
+    chat.chat.unread_count = 161;
+    for m in &mut chat.messages {
+        m.content = Some(format!("short {}", m.seq));
+    }
+    let all = std::mem::take(&mut chat.messages);
+    chat.messages = all[150..].to_vec();
+    chat.has_more_before = true;
+    let chat_id = chat.id();
+    let mut commands = press(&mut state, KeyCode::Char('2'), KeyModifiers::ALT);
+    for before in [151, 101, 51] {
+        assert!(
+            commands.contains(&Command::LoadOlder { chat_id, before }),
+            "{before}: {commands:?}"
+        );
+        let from = usize::try_from(before).unwrap() - 51;
+        let page = common::api::MessagePage {
+            messages: all[from..from + 50].to_vec(),
+            has_more_before: before > 51,
+            has_more_after: false,
+        };
+        commands = state.update(Event::Net(NetEvent::Older { chat_id, page }));
+    }
+    let text = screen(&state);
+    assert!(text.contains("new messages"), "{text}");
+    assert!(text.contains("short 40"), "{text}");
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::LoadOlder { .. }))
+    );
+    assert!(state.chats[1].chat.unread_count > 100);
 }

@@ -33,6 +33,7 @@ pub(super) fn enter_selection(state: &mut AppState) {
 
 /// Scrolls the timeline `delta` lines (negative: up, towards older messages).
 pub(super) fn lines(state: &mut AppState, delta: isize) {
+    stop_landing(state);
     let Some(chat) = state.current() else {
         return;
     };
@@ -104,17 +105,37 @@ pub(super) fn land_on_unread(state: &mut AppState) {
     let Some(first) = chat.messages.iter().position(|m| m.seq > after) else {
         return;
     };
+    // The first unread one is older than what is held: start at the oldest held (which
+    // loads the page before it) and land again when it arrives, up to a bound.
+    let beyond = first == 0
+        && chat.has_more_before
+        && chat.messages.first().is_some_and(|m| m.seq > after + 1)
+        && chat.messages.len() < MAX_LANDING_HELD;
     let width = crate::ui::timeline_width(state.cols, state.show_members);
     let rows = isize::try_from(state.page_rows).unwrap_or(1);
     let height =
         |i: usize| isize::try_from(crate::ui::item_height(state, chat, i, width)).unwrap_or(1);
     let below: isize = (first..chat.items_len()).map(height).sum();
-    if below <= rows {
+    if below <= rows && !beyond {
         return;
     }
     // The first unread item's top line at the top of the screen.
     let scroll = height(first) - rows;
     place(state, first, scroll);
+    if let Some(chat) = state.current_mut() {
+        chat.landing = beyond;
+    }
+}
+
+/// Older pages are loaded to reach the first unread message only while fewer than this
+/// many messages are held (a chat with thousands unread starts at the oldest held).
+const MAX_LANDING_HELD: usize = 1000;
+
+/// The user moved the view: stop landing on the first unread.
+pub(super) fn stop_landing(state: &mut AppState) {
+    if let Some(chat) = state.current_mut() {
+        chat.landing = false;
+    }
 }
 
 /// The sequence number read so far in the view: everything down to the anchor when its

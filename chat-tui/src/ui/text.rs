@@ -31,6 +31,49 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// Marks every `@username` (the user's own name, whole, any case) in `runs` with
+/// `highlight` on top of the run's style.
+pub fn mark_mentions(
+    runs: Vec<(String, Style)>,
+    username: &str,
+    highlight: Style,
+) -> Vec<(String, Style)> {
+    if username.is_empty() {
+        return runs;
+    }
+    let needle = format!("@{}", username.to_lowercase());
+    let mut out = Vec::new();
+    for (text, style) in runs {
+        let lower = text.to_lowercase();
+        // Lower-casing can change lengths outside ASCII; then leave the run as it is.
+        if lower.len() != text.len() {
+            out.push((text, style));
+            continue;
+        }
+        let mut start = 0;
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(&needle).map(|i| from + i) {
+            let end = at + needle.len();
+            let whole = !lower[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            if whole {
+                if at > start {
+                    out.push((text[start..at].to_owned(), style));
+                }
+                out.push((text[at..end].to_owned(), style.patch(highlight)));
+                start = end;
+            }
+            from = end;
+        }
+        if start < text.len() {
+            out.push((text[start..].to_owned(), style));
+        }
+    }
+    out
+}
+
 /// Splits one line of message text into styled runs: `*bold*`, `_italic_`, `` `code` ``
 /// and `http(s)://` links.
 pub fn inline(text: &str, base: Style) -> Vec<(String, Style)> {
@@ -150,6 +193,24 @@ mod tests {
         assert_eq!(width("👨‍👩‍👧"), 2);
         assert_eq!(width("❤️"), 2);
         assert_eq!(truncate("世界世界", 5), "世界…");
+    }
+
+    #[test]
+    fn own_mentions_are_marked_whole_and_in_any_case() {
+        let mark = Style::default().add_modifier(Modifier::REVERSED);
+        let runs = mark_mentions(
+            inline("hi @Ada and @adam, *@ada*!", Style::default()),
+            "ada",
+            mark,
+        );
+        let marked: Vec<&str> = runs
+            .iter()
+            .filter(|(_, s)| s.add_modifier.contains(Modifier::REVERSED))
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(marked, vec!["@Ada", "@ada"]);
+        let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(text, "hi @Ada and @adam, @ada!");
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn reader_lines(
             theme.fg(Color::DarkGray),
         ));
     } else {
-        body(&mut out, m, width, theme);
+        body(&mut out, state, m, width, theme);
         super::attachments::lines(&mut out, state, m, width, theme);
     }
     out
@@ -172,6 +172,37 @@ pub fn reader_lines(
 pub fn reader_height(state: &AppState, m: &Message, cols: u16) -> usize {
     let theme = Theme::measuring(state.utc_offset);
     reader_lines(state, m, usize::from(cols.saturating_sub(2)), &theme).len()
+}
+
+/// The marks after the sender: edited, mentions the user, the ticks of one's own.
+fn marks(
+    header: &mut Vec<Span<'static>>,
+    state: &AppState,
+    chat: &ChatView,
+    m: &Message,
+    theme: &Theme,
+) {
+    if m.edited_at.is_some() && !m.deleted {
+        header.push(Span::styled(" (edited)", theme.fg(Color::DarkGray)));
+    }
+    if let Some(me) = state.my_id()
+        && m.mentions.contains(&me)
+        && m.sender_id != Some(me)
+        && !m.deleted
+    {
+        header.push(Span::styled(
+            " @ mentions you",
+            theme.fg(Color::LightYellow).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if m.sender_id.is_some() && m.sender_id == state.my_id() && !m.deleted {
+        let (delivered, read) = chat.ticks(m.seq);
+        header.push(match (delivered, read) {
+            (_, true) => Span::styled(" ✓✓ read", theme.fg(theme.accent)),
+            (true, false) => Span::styled(" ✓✓", theme.fg(Color::DarkGray)),
+            _ => Span::styled(" ✓", theme.fg(Color::DarkGray)),
+        });
+    }
 }
 
 fn message_lines(
@@ -218,17 +249,7 @@ fn message_lines(
             m.sender_id.map_or(Style::default(), |s| theme.sender(s)),
         ),
     ];
-    if m.edited_at.is_some() && !m.deleted {
-        header.push(Span::styled(" (edited)", theme.fg(Color::DarkGray)));
-    }
-    if m.sender_id.is_some() && m.sender_id == state.my_id() && !m.deleted {
-        let (delivered, read) = chat.ticks(m.seq);
-        header.push(match (delivered, read) {
-            (_, true) => Span::styled(" ✓✓ read", theme.fg(theme.accent)),
-            (true, false) => Span::styled(" ✓✓", theme.fg(Color::DarkGray)),
-            _ => Span::styled(" ✓", theme.fg(Color::DarkGray)),
-        });
-    }
+    marks(&mut header, state, chat, m, theme);
     out.push(Line::from(header));
     if let Some(reply) = m.reply_to_id {
         let quoted = chat.message(reply).map_or_else(
@@ -260,7 +281,7 @@ fn message_lines(
     } else {
         // An image without a caption has no text line.
         if m.attachments.is_empty() || m.content.as_deref().is_some_and(|c| !c.is_empty()) {
-            body(&mut out, m, width, theme);
+            body(&mut out, state, m, width, theme);
         }
         super::attachments::lines(&mut out, state, m, width, theme);
     }
@@ -284,11 +305,15 @@ fn message_lines(
     out
 }
 
-fn body(out: &mut Vec<Line<'static>>, m: &Message, width: usize, _theme: &Theme) {
+fn body(out: &mut Vec<Line<'static>>, state: &AppState, m: &Message, width: usize, theme: &Theme) {
     let content = sanitize::block(m.content.as_deref().unwrap_or(""));
     let indent = Span::raw("  ");
+    let me = state.me.as_ref().map_or("", |u| u.username.as_str());
+    let highlight = theme
+        .fg(Color::LightYellow)
+        .add_modifier(Modifier::BOLD | Modifier::REVERSED);
     for line in content.split('\n') {
-        let runs = text::inline(line, Style::default());
+        let runs = text::mark_mentions(text::inline(line, Style::default()), me, highlight);
         if runs.is_empty() {
             out.push(Line::from(indent.clone()));
         } else {

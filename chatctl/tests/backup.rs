@@ -234,8 +234,16 @@ async fn round_trip_into_a_new_database() {
     }
     for rel in &files {
         let a = std::fs::read(s.join("attachments").join(rel)).unwrap();
-        let b = std::fs::read(target_dir.path().join("attachments").join(rel)).unwrap();
+        let restored = target_dir.path().join("attachments").join(rel);
+        let b = std::fs::read(&restored).unwrap();
         assert!(a == b, "{} differs", rel.display());
+        // Restored files are as private as the ones chatd writes.
+        let mode = |p: &Path| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&restored), 0o600, "{}", restored.display());
+        assert_eq!(mode(restored.parent().unwrap()), 0o700);
     }
     assert!(
         std::fs::read_dir(target_dir.path()).unwrap().all(|e| !e

@@ -91,3 +91,27 @@ async fn the_data_directory_and_attachments_are_private_under_umask_022() {
     }
     assert_eq!(chatd.terminate().0, Some(0));
 }
+
+#[tokio::test]
+async fn the_embedded_cluster_starts_in_a_data_directory_chatd_created() {
+    umask(Mode::from_bits_truncate(0o022));
+    let base = testkit::temp_dir();
+    let data = base.path().join("fresh");
+    let chatd = ChatdProcess::start(
+        Path::new(CHATD),
+        &[],
+        &[("CHATD_DATA_DIR", data.to_str().unwrap())],
+    );
+    Client::new(&chatd.base_url).unwrap().ready().await.unwrap();
+    // As root the cluster runs as its own user, which must pass through to `postgres/`:
+    // it may enter the data directory, not list or read it.
+    let expected = if nix::unistd::geteuid().is_root() {
+        0o711
+    } else {
+        0o700
+    };
+    assert_eq!(mode(&data), expected);
+    assert_eq!(mode(&data.join("postgres")), 0o700);
+    assert_eq!(mode(&data.join("jwt-secret")), 0o600);
+    assert_eq!(chatd.terminate().0, Some(0));
+}

@@ -10,6 +10,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chatd::embedded_pg::{EmbeddedOptions, EmbeddedPostgres};
+use chatd::private_fs;
 use chatd::store::Store;
 use serde_json::json;
 
@@ -178,11 +179,13 @@ fn move_attachments(from: &Path, to: &Path) -> Result<usize, Failure> {
         .map_err(|e| Failure::failed(format!("reading {}: {e}", from.display())))?;
     for rel in &files {
         let dest = to.join(rel);
+        // Private like the files chatd writes itself, whatever the umask.
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
+            private_fs::create_dir_all(parent, private_fs::DIR_MODE)
                 .map_err(|e| Failure::failed(format!("creating {}: {e}", parent.display())))?;
         }
         std::fs::rename(from.join(rel), &dest)
+            .and_then(|()| private_fs::restrict(&dest, private_fs::FILE_MODE))
             .map_err(|e| Failure::failed(format!("writing {}: {e}", dest.display())))?;
     }
     Ok(files.len())

@@ -107,3 +107,25 @@ fn the_example_configuration_parses_and_validates() {
     let config: Config = toml::from_str(text).unwrap();
     config.validate().unwrap();
 }
+
+#[test]
+fn image_work_limits_are_validated() {
+    let mut config = Config::default();
+    config.attachments.max_decode_cpu_ms = 0;
+    assert!(
+        config
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("attachments.max_decode_cpu_ms")
+    );
+    let mut config = Config::default();
+    config.attachments.max_animation_pixels = 0;
+    assert!(
+        config
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("attachments.max_animation_pixels")
+    );
+}

@@ -1,5 +1,6 @@
-//! Extractors that answer bad input with the documented error body: `Json`, `Query`, `Path`,
-//! plus `AuthUser` (a handler that takes it cannot forget authentication) and `ClientInfo`.
+//! Extractors that answer bad input with the documented error body: `Json`, `Query`, `Path`
+//! (which also refuse a NUL character anywhere, naming the field: `crate::text`), plus
+//! `AuthUser` (a handler that takes it cannot forget authentication) and `ClientInfo`.
 
 use std::net::SocketAddr;
 
@@ -29,13 +30,13 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        // The bytes are read first (within the body limit) so that, once axum's `Json` has
-        // parsed them, they can be looked at for a NUL as well.
         // The content type is checked before the body is read, as axum's `Json` does, so an
         // oversized body of the wrong type still gets the content-type answer.
         if !is_json(req.headers()) {
             return Err(Error::BadRequest(NOT_JSON.into()));
         }
+        // The bytes are read here (within the body limit) and handed to axum's `Json`, so
+        // that once they have parsed they can be looked at for a NUL as well.
         let headers = req.headers().clone();
         let bytes = Bytes::from_request(req, state)
             .await

@@ -65,34 +65,38 @@ pub async fn notify(store: &Store, notice: &AdminNotice) -> Result<(), crate::er
     Ok(())
 }
 
-/// Listens for notices until the pool closes; a lost connection is re-established.
+/// Listens for notices until the store's pool closes (shutdown); a lost connection is
+/// re-established.
 pub fn start_listener(store: Store, registry: Arc<Registry>) {
+    let closed = store.pool().close_event();
     tokio::spawn(async move {
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            match store.listen(CHANNEL).await {
-                Ok(mut listener) => {
-                    info!(channel = CHANNEL, "listening for operator notices");
-                    backoff = Duration::from_millis(100);
-                    loop {
-                        match listener.recv().await {
-                            Ok(notification) => apply(&registry, notification.payload()),
-                            Err(sqlx::Error::PoolClosed) => return,
-                            Err(e) => {
-                                warn!(error = %e, "operator notice listener failed; reconnecting");
-                                break;
-                            }
+        tokio::select! {
+            () = listen(&store, &registry) => {}
+            () = closed => debug!("operator notice listener stopped with the pool"),
+        }
+    });
+}
+
+async fn listen(store: &Store, registry: &Registry) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        match store.listen(CHANNEL).await {
+            Ok(mut listener) => {
+                info!(channel = CHANNEL, "listening for operator notices");
+                backoff = Duration::from_millis(100);
+                loop {
+                    match listener.recv().await {
+                        Ok(notification) => apply(registry, notification.payload()),
+                        Err(e) => {
+                            warn!(error = %e, "operator notice listener failed; reconnecting");
+                            break;
                         }
                     }
                 }
-                Err(e) if store.pool().is_closed() => {
-                    debug!(error = %e, "operator notice listener stopped with the pool");
-                    return;
-                }
-                Err(e) => warn!(error = %e, "cannot listen for operator notices; retrying"),
             }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(5));
+            Err(e) => warn!(error = %e, "cannot listen for operator notices; retrying"),
         }
-    });
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
 }

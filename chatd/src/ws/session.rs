@@ -152,6 +152,14 @@ async fn serve(
         }
     };
     state.registry.load_chats(user, &chats, registration.load);
+    // A revocation published between the token check and the registration found no
+    // connection to close: look once more, now that the next one will.
+    if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
+        let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
+        let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
+        live.end().await;
+        return;
+    }
     info!(conn, chats = chats.len(), "connected");
     state.presence.connected(user, conn).await;
 

@@ -373,3 +373,34 @@ async fn disabling_an_account_closes_its_socket_on_another_node_at_once() {
     let closed = tokio::time::timeout(AT_ONCE, ws.closed()).await;
     assert_eq!(closed, Ok(Some(close::UNAUTHORIZED)));
 }
+
+#[tokio::test]
+async fn a_password_reset_closes_the_accounts_sockets_at_once() {
+    let server = TestServer::start().await;
+    let (laptop, ada_t) = server.user("ada").await;
+    let phone = server.client();
+    phone.login("ada", testkit::password()).await.unwrap();
+    let (laptop_ws, _) = connect(&laptop).await;
+    let (phone_ws, _) = connect(&phone).await;
+    // What `chatctl user reset-password` does: the new hash and the revocations, then the
+    // notice naming the revoked sessions.
+    let user = ada_t.user.id.as_uuid();
+    let hash = chatd::auth::PasswordHasher::new(1)
+        .unwrap()
+        .hash("a brand new passphrase")
+        .await
+        .unwrap();
+    let revoked = server.store().reset_password(user, &hash).await.unwrap();
+    assert_eq!(revoked.len(), 2);
+    let notice = chatd::fanout::notices::AdminNotice::SessionsRevoked {
+        user_id: Some(user),
+        session_ids: revoked,
+    };
+    chatd::fanout::notices::notify(server.store(), &notice)
+        .await
+        .unwrap();
+    for ws in [laptop_ws, phone_ws] {
+        let closed = tokio::time::timeout(AT_ONCE, ws.closed()).await;
+        assert_eq!(closed, Ok(Some(close::UNAUTHORIZED)));
+    }
+}

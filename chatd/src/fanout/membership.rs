@@ -8,8 +8,11 @@
 //! re-add a chat its user was removed from, nor drop one they just joined.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use uuid::Uuid;
+
+use super::Registry;
 
 /// The membership side of a node's registry.
 #[derive(Debug, Default)]
@@ -148,6 +151,66 @@ impl Membership {
         if let Some(chats) = self.user_chats.get_mut(&user) {
             chats.remove(&chat);
         }
+    }
+}
+
+/// A read of memberships from PostgreSQL in flight: events published meanwhile win over
+/// what it read. Ends when applied or dropped.
+#[derive(Debug)]
+pub struct MembershipLoad {
+    pub(super) registry: Arc<Registry>,
+    pub(super) since: u64,
+}
+
+impl Drop for MembershipLoad {
+    fn drop(&mut self) {
+        if let Ok(mut inner) = self.registry.inner.write() {
+            inner.membership.end_load(self.since);
+        }
+    }
+}
+
+impl Registry {
+    /// Starts a read of memberships from PostgreSQL (see [`MembershipLoad`]).
+    pub fn begin_load(self: &Arc<Self>) -> MembershipLoad {
+        let since = self
+            .inner
+            .write()
+            .map(|mut i| i.membership.begin_load())
+            .unwrap_or_default();
+        MembershipLoad {
+            registry: self.clone(),
+            since,
+        }
+    }
+
+    /// Applies `chats`, read by `load`, to `user` (if still connected here).
+    pub fn load_chats(&self, user: Uuid, chats: &[Uuid], load: MembershipLoad) {
+        if let Ok(mut inner) = self.inner.write()
+            && inner.by_user.contains_key(&user)
+        {
+            inner.membership.load(user, chats, load.since);
+        }
+        drop(load);
+    }
+
+    /// Replaces the chat memberships of `users` with `memberships` (`(user, chat)` pairs
+    /// read by `load` from PostgreSQL), after deliveries may have been missed.
+    pub fn replace_memberships(
+        &self,
+        users: &[Uuid],
+        memberships: &[(Uuid, Uuid)],
+        load: MembershipLoad,
+    ) {
+        if let Ok(mut inner) = self.inner.write() {
+            let users: Vec<Uuid> = users
+                .iter()
+                .filter(|u| inner.by_user.contains_key(u))
+                .copied()
+                .collect();
+            inner.membership.replace(&users, memberships, load.since);
+        }
+        drop(load);
     }
 }
 

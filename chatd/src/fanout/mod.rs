@@ -19,8 +19,9 @@ use uuid::Uuid;
 
 pub use blocks::{Actor, BlockCache, BlockChange};
 pub use local::LocalBus;
+pub use membership::MembershipLoad;
 pub use redis_bus::{RedisBus, external_delivery_text};
-pub use registry::{ConnId, MembershipLoad, Outbound, Registration, Registry, TooManyConnections};
+pub use registry::{ConnId, Outbound, Registration, Registry, TooManyConnections};
 
 /// Who a frame is for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -65,22 +65,24 @@ pub async fn notify(store: &Store, notice: &AdminNotice) -> Result<(), crate::er
     Ok(())
 }
 
-/// Listens for notices until the pool closes or the server stops; a lost connection is
-/// re-established.
+/// Listens for notices until the server stops or the store's pool closes; a lost
+/// connection is re-established.
 pub fn start_listener(store: Store, registry: Arc<Registry>, tasks: &crate::tasks::Tasks) {
     tasks.supervise("operator-notices", move |token| {
         let store = store.clone();
         let registry = registry.clone();
         async move {
+            let closed = store.pool().close_event();
             tokio::select! {
                 () = token.cancelled() => {}
                 () = listen(&store, &registry) => {}
+                () = closed => debug!("operator notice listener stopped with the pool"),
             }
         }
     });
 }
 
-async fn listen(store: &Store, registry: &Arc<Registry>) {
+async fn listen(store: &Store, registry: &Registry) {
     let mut backoff = Duration::from_millis(100);
     loop {
         match store.listen(CHANNEL).await {
@@ -90,17 +92,12 @@ async fn listen(store: &Store, registry: &Arc<Registry>) {
                 loop {
                     match listener.recv().await {
                         Ok(notification) => apply(registry, notification.payload()),
-                        Err(sqlx::Error::PoolClosed) => return,
                         Err(e) => {
                             warn!(error = %e, "operator notice listener failed; reconnecting");
                             break;
                         }
                     }
                 }
-            }
-            Err(e) if store.pool().is_closed() => {
-                debug!(error = %e, "operator notice listener stopped with the pool");
-                return;
             }
             Err(e) => warn!(error = %e, "cannot listen for operator notices; retrying"),
         }

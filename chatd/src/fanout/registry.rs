@@ -11,7 +11,7 @@ use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use super::membership::Membership;
+use super::membership::{Membership, MembershipLoad};
 use super::{BlockCache, Delivery, Target};
 
 /// Identifies a connection on this node.
@@ -40,16 +40,16 @@ struct Conn {
 }
 
 #[derive(Debug, Default)]
-struct Inner {
+pub(super) struct Inner {
     conns: HashMap<ConnId, Conn>,
-    by_user: HashMap<Uuid, HashSet<ConnId>>,
-    membership: Membership,
+    pub(super) by_user: HashMap<Uuid, HashSet<ConnId>>,
+    pub(super) membership: Membership,
 }
 
 /// The registry of one node.
 #[derive(Debug, Default)]
 pub struct Registry {
-    inner: RwLock<Inner>,
+    pub(super) inner: RwLock<Inner>,
     next_id: AtomicU64,
     blocks: BlockCache,
     /// Frames queued to connections (for metrics).
@@ -72,22 +72,6 @@ pub struct Registration {
     pub tx: mpsc::Sender<Outbound>,
     /// The load of the user's chats that registration began.
     pub load: MembershipLoad,
-}
-
-/// A read of memberships from PostgreSQL in flight: events published meanwhile win over
-/// what it read. Ends when applied or dropped.
-#[derive(Debug)]
-pub struct MembershipLoad {
-    registry: Arc<Registry>,
-    since: u64,
-}
-
-impl Drop for MembershipLoad {
-    fn drop(&mut self) {
-        if let Ok(mut inner) = self.registry.inner.write() {
-            inner.membership.end_load(self.since);
-        }
-    }
 }
 
 /// The user has as many connections on this node as they may have.
@@ -144,29 +128,6 @@ impl Registry {
                 since,
             },
         })
-    }
-
-    /// Starts a read of memberships from PostgreSQL (see [`MembershipLoad`]).
-    pub fn begin_load(self: &Arc<Self>) -> MembershipLoad {
-        let since = self
-            .inner
-            .write()
-            .map(|mut i| i.membership.begin_load())
-            .unwrap_or_default();
-        MembershipLoad {
-            registry: self.clone(),
-            since,
-        }
-    }
-
-    /// Applies `chats`, read by `load`, to `user` (if still connected here).
-    pub fn load_chats(&self, user: Uuid, chats: &[Uuid], load: MembershipLoad) {
-        if let Ok(mut inner) = self.inner.write()
-            && inner.by_user.contains_key(&user)
-        {
-            inner.membership.load(user, chats, load.since);
-        }
-        drop(load);
     }
 
     /// Removes a connection; returns how many connections its user still has here.
@@ -377,25 +338,6 @@ impl Registry {
             .read()
             .map(|i| i.by_user.keys().copied().collect())
             .unwrap_or_default()
-    }
-
-    /// Replaces the chat memberships of `users` with `memberships` (`(user, chat)` pairs
-    /// read by `load` from PostgreSQL), after deliveries may have been missed.
-    pub fn replace_memberships(
-        &self,
-        users: &[Uuid],
-        memberships: &[(Uuid, Uuid)],
-        load: MembershipLoad,
-    ) {
-        if let Ok(mut inner) = self.inner.write() {
-            let users: Vec<Uuid> = users
-                .iter()
-                .filter(|u| inner.by_user.contains_key(u))
-                .copied()
-                .collect();
-            inner.membership.replace(&users, memberships, load.since);
-        }
-        drop(load);
     }
 
     /// Tells every connection to resync (after this node missed deliveries).

@@ -2,7 +2,7 @@
 //! to, so that a change made by `chatctl` reaches every node's open connections, with or
 //! without Redis.
 
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 
 use super::{Store, StoreError};
 
@@ -18,10 +18,16 @@ impl Store {
         Ok(())
     }
 
-    /// A listener on `channel`. It holds one connection of the pool, reconnects by itself
-    /// after a lost connection (missing what was sent meanwhile), and ends with the pool.
+    /// A listener on `channel`, on a connection of its own (not one of the pool's, which
+    /// requests need). It reconnects by itself after a lost connection (missing what was
+    /// sent meanwhile).
     pub async fn listen(&self, channel: &str) -> Result<PgListener, StoreError> {
-        let mut listener = PgListener::connect_with(&self.pool).await?;
+        let options = (*self.pool.connect_options()).clone();
+        let own = PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_lazy_with(options);
+        let mut listener = PgListener::connect_with(&own).await?;
         listener.listen(channel).await?;
         Ok(listener)
     }

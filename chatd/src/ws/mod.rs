@@ -3,6 +3,7 @@
 //! and the account's connection caps are checked here.
 
 mod dispatch;
+mod handshake;
 mod session;
 mod writer;
 

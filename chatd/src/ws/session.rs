@@ -16,6 +16,7 @@ use tracing::{Instrument, Span, debug, error, info, info_span};
 use uuid::Uuid;
 
 use super::dispatch;
+use super::handshake::{authenticate, refuse};
 use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop};
 use crate::auth::AuthUser;
 use crate::error::Error;
@@ -23,7 +24,7 @@ use crate::fanout::{ConnId, Outbound};
 use crate::http::AppState;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
-const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+pub(super) const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often an open connection checks that its session is still live (a backstop: ended
 /// sessions close their sockets at once through the bus).
 const SESSION_RECHECK: Duration = Duration::from_mins(1);
@@ -153,6 +154,14 @@ async fn serve(
         }
     };
     state.registry.load_chats(user, &chats, registration.load);
+    // A revocation published between the token check and the registration found no
+    // connection to close: look once more, now that the next one will.
+    if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
+        let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
+        let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
+        live.end().await;
+        return;
+    }
     info!(conn, chats = chats.len(), "connected");
     state.presence.connected(user, conn).await;
 
@@ -323,64 +332,6 @@ async fn handle_text(
     }
 }
 
-/// Waits for the `auth` frame of a connection that came without a header.
-async fn authenticate(
-    state: &AppState,
-    sink: &mut SplitSink<WebSocket, Message>,
-    stream: &mut SplitStream<WebSocket>,
-) -> Option<AuthUser> {
-    let first = tokio::time::timeout(AUTH_TIMEOUT, stream.next()).await;
-    let Ok(Some(Ok(Message::Text(text)))) = first else {
-        let _ = sink
-            .send(close_message(close::UNAUTHORIZED, "authenticate first"))
-            .await;
-        return None;
-    };
-    let envelope: Option<Envelope> = serde_json::from_str(text.as_str()).ok();
-    let token = envelope
-        .as_ref()
-        .filter(|e| e.kind == "auth")
-        .and_then(|e| e.data.get("token"))
-        .and_then(serde_json::Value::as_str);
-    let result = match token {
-        Some(token) => state.auth.authenticate(token).await,
-        None => Err(Error::Unauthorized("the first frame must be auth")),
-    };
-    let id = envelope.and_then(|e| e.id);
-    match result {
-        Ok(auth) => {
-            if id.is_some() {
-                let ack = frame("ack", id, serde_json::Value::Null);
-                if let Outbound::Frame { text, .. } = ack {
-                    let _ = sink.send(Message::Text(text)).await;
-                }
-            }
-            Some(auth)
-        }
-        Err(error) => {
-            let reason = "authentication failed";
-            refuse(sink, id, &error, (close::UNAUTHORIZED, reason)).await;
-            None
-        }
-    }
-}
-
-/// Sends an error frame and a close frame to a connection that is not registered.
-async fn refuse(
-    sink: &mut SplitSink<WebSocket, Message>,
-    id: Option<String>,
-    error: &Error,
-    (code, reason): (u16, &'static str),
-) {
-    let refusal = async {
-        if let Outbound::Frame { text, .. } = error_frame(id, error) {
-            sink.send(Message::Text(text)).await?;
-        }
-        sink.send(close_message(code, reason)).await
-    };
-    let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, refusal).await;
-}
-
 /// Queues a frame. A full queue means the client is not reading: the connection is closed
 /// as a slow consumer (the client reconnects and resyncs) rather than losing an answer.
 fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, out: Outbound) {
@@ -393,7 +344,7 @@ fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, out: Outbou
     }
 }
 
-fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {
+pub(super) fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {
     let envelope = Envelope {
         kind: kind.to_owned(),
         id,
@@ -406,7 +357,7 @@ fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {
     }
 }
 
-fn error_frame(id: Option<String>, error: &Error) -> Outbound {
+pub(super) fn error_frame(id: Option<String>, error: &Error) -> Outbound {
     if let Error::Internal(cause) = error {
         tracing::error!(error = ?cause, "internal error on the websocket");
     }

@@ -55,6 +55,8 @@ pub struct Registry {
     blocks: BlockCache,
     /// Frames queued to connections (for metrics).
     deliveries: prometheus_client::metrics::counter::Counter,
+    /// Set by [`Registry::close_all`]: a connection registered after it is closed at once.
+    closing: std::sync::Mutex<Option<(u16, &'static str)>>,
 }
 
 /// A registered connection: its id, queue and kill switch.
@@ -105,6 +107,9 @@ impl Registry {
                 kill: kill_tx,
             },
         );
+        if let Ok(Some((code, reason))) = self.closing.lock().map(|c| *c) {
+            let _ = tx.try_send(Outbound::Close(code, reason));
+        }
         inner.by_user.entry(user).or_default().insert(id);
         for chat in chats {
             inner.chats.entry(*chat).or_default().insert(user);
@@ -277,6 +282,9 @@ impl Registry {
     /// Closes every connection (shutdown), after the frames already queued to it; a full
     /// queue is closed at once.
     pub fn close_all(&self, code: u16, reason: &'static str) {
+        if let Ok(mut closing) = self.closing.lock() {
+            *closing = Some((code, reason));
+        }
         if let Ok(inner) = self.inner.read() {
             for conn in inner.conns.values() {
                 if conn.tx.try_send(Outbound::Close(code, reason)).is_err() {

@@ -332,6 +332,10 @@ async fn sigterm_under_load(redis: bool) {
         .unwrap();
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // Every step finished within the grace period: the writer drained, the publisher
+    // flushed, every background loop stopped on its token, every socket closed.
+    assert!(!stderr.contains("cut off"), "{stderr}");
+    assert!(stderr.contains("shut down"), "{stderr}");
 
     // The held send: committed after the signal, yet acked and seen live.
     if redis {

@@ -1,6 +1,8 @@
 //! The terminal loop: one `select!` over terminal events, network events and a tick; the
 //! reducer in the middle; commands out to the network task or carried out here (bell,
-//! notifications, clipboard, `$EDITOR`). The terminal is restored on exit and on panic.
+//! notifications, clipboard, `$EDITOR`). The terminal is restored exactly once, on exit or
+//! on a panic of the UI; a panic of a background task ends the loop with its message
+//! (`panics`).
 
 use std::io::Write;
 use std::time::Duration;
@@ -15,27 +17,21 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
+use crate::panics::PanicRouter;
 use crate::state::{AppState, Command, Event};
 use crate::ui::{self, Theme};
 
 /// Sets the terminal up (raw mode, alternate screen, mouse, paste, focus) and puts it back
-/// when dropped, also on panic.
-pub struct TerminalGuard;
-
-impl std::fmt::Debug for TerminalGuard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TerminalGuard")
-    }
+/// once: when dropped, or on a panic of the UI thread (see [`PanicRouter`]).
+#[derive(Debug)]
+pub struct TerminalGuard {
+    panics: PanicRouter,
 }
 
 impl TerminalGuard {
-    /// Enters the full-screen mode.
+    /// Enters the full-screen mode; the calling thread is the UI's.
     pub fn enter() -> std::io::Result<Self> {
-        let hook = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore();
-            hook(info);
-        }));
+        let panics = PanicRouter::install(restore);
         crossterm::terminal::enable_raw_mode()?;
         execute!(
             std::io::stdout(),
@@ -44,7 +40,12 @@ impl TerminalGuard {
             EnableBracketedPaste,
             EnableFocusChange
         )?;
-        Ok(Self)
+        Ok(Self { panics })
+    }
+
+    /// Background panics, for [`run`] to end on.
+    pub fn panics(&self) -> &PanicRouter {
+        &self.panics
     }
 }
 
@@ -60,13 +61,8 @@ fn restore() {
     let _ = crossterm::terminal::disable_raw_mode();
 }
 
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore();
-    }
-}
-
-/// Runs until the user quits.
+/// Runs until the user quits, or fails when a background task panicked (`panics`): the
+/// caller restores the terminal, then shows the failure.
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut AppState,
@@ -74,6 +70,7 @@ pub async fn run<B: Backend>(
     net: &mpsc::UnboundedSender<Command>,
     mut events: mpsc::UnboundedReceiver<Event>,
     events_tx: mpsc::UnboundedSender<Event>,
+    panics: &PanicRouter,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -95,6 +92,9 @@ where
             },
             Some(ev) = events.recv() => ev,
             _ = tick.tick() => Event::Tick(time::OffsetDateTime::now_utc()),
+            message = panics.failed() => {
+                anyhow::bail!("a background task failed ({message}); the terminal was restored")
+            }
         };
         let mut batch = vec![event];
         // Drain what is already queued (a burst of messages) before drawing once.

@@ -252,7 +252,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     if let Some(target) = open {
         let _ = net.send(open_command(&target));
     }
-    let _guard = crate::app::TerminalGuard::enter()?;
+    let guard = crate::app::TerminalGuard::enter()?;
     // Before the event loop reads standard input: the terminal answers the query there.
     state.attachments.picker = crate::preview::query(state.attachments.preview);
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
@@ -263,6 +263,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         &net,
         events_rx,
         events_tx,
+        guard.panics(),
     )
     .await;
     if let Err(e) = setup.drafts.save(&state.drafts()) {

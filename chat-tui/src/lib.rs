@@ -9,6 +9,7 @@ pub mod config;
 pub mod drafts;
 pub mod keymap;
 pub mod net;
+pub mod panics;
 pub mod preview;
 pub mod private_file;
 pub mod sanitize;

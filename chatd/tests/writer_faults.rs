@@ -38,12 +38,15 @@ fn error_code(body: &serde_json::Value) -> &str {
     body["error"]["code"].as_str().unwrap_or_default()
 }
 
-/// The value of the first sample whose name and labels start with `prefix`.
+/// The sum of the samples whose name and labels start with `prefix`, if there is any.
 fn sample_starting(text: &str, prefix: &str) -> Option<u64> {
-    text.lines().find_map(|line| {
-        let (key, value) = line.rsplit_once(' ')?;
-        key.starts_with(prefix).then(|| value.parse().unwrap())
-    })
+    text.lines()
+        .filter_map(|line| {
+            let (key, value) = line.rsplit_once(' ')?;
+            key.starts_with(prefix)
+                .then(|| value.parse::<u64>().unwrap())
+        })
+        .reduce(|a, b| a + b)
 }
 
 async fn scrape(server: &TestServer) -> String {

@@ -163,17 +163,21 @@ impl Publisher {
             {
                 lost_some = true;
             }
-            self.publish(&mut conn, &mut lost_some, &text, token).await;
+            if !self.publish(&mut conn, &mut lost_some, &text, token).await {
+                return;
+            }
         }
     }
 
+    /// Publishes one delivery; false when it gives up on the rest (stopping, and Redis
+    /// cannot be reached).
     async fn publish(
         &self,
         conn: &mut Option<redis::aio::MultiplexedConnection>,
         lost_some: &mut bool,
         text: &str,
         token: &CancellationToken,
-    ) {
+    ) -> bool {
         let (client, channel, node) = (&self.client, &self.channel, self.node);
         loop {
             if conn.is_none() {
@@ -181,7 +185,7 @@ impl Publisher {
                     Ok(c) => *conn = Some(c),
                     Err(e) if token.is_cancelled() => {
                         warn!(error = %e, "redis publisher: cannot connect while stopping; the rest is left to resync");
-                        return;
+                        return false;
                     }
                     Err(e) => {
                         warn!(error = %e, "redis publisher: cannot connect; retrying");
@@ -213,7 +217,7 @@ impl Publisher {
                 *conn = None;
                 *lost_some = true;
             }
-            return;
+            return true;
         }
     }
 }

@@ -56,6 +56,8 @@ pub struct Registry {
     deliveries: prometheus_client::metrics::counter::Counter,
     /// Connections cut off as slow consumers (for metrics).
     slow_consumers: prometheus_client::metrics::counter::Counter,
+    /// Set by [`Registry::close_all`]: a connection registered after it is closed at once.
+    closing: std::sync::Mutex<Option<(u16, &'static str)>>,
 }
 
 /// A registered connection: its id, queue and kill switch, and the membership load it
@@ -115,6 +117,9 @@ impl Registry {
                 kill: kill_tx,
             },
         );
+        if let Ok(Some((code, reason))) = self.closing.lock().map(|c| *c) {
+            let _ = tx.try_send(Outbound::Close(code, reason));
+        }
         inner.by_user.entry(user).or_default().insert(id);
         let since = inner.membership.begin_load();
         drop(inner);
@@ -285,6 +290,9 @@ impl Registry {
     /// Closes every connection (shutdown), after the frames already queued to it; a full
     /// queue is closed at once.
     pub fn close_all(&self, code: u16, reason: &'static str) {
+        if let Ok(mut closing) = self.closing.lock() {
+            *closing = Some((code, reason));
+        }
         if let Ok(inner) = self.inner.read() {
             for conn in inner.conns.values() {
                 if conn.tx.try_send(Outbound::Close(code, reason)).is_err() {

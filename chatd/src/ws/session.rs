@@ -39,8 +39,6 @@ fn is_too_large(error: &axum::Error) -> bool {
 }
 
 pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
-    // The shutdown waits for open sessions to send their close frame.
-    let _session = state.tasks.tracker().token();
     let (mut sink, mut stream) = socket.split();
     let auth = match auth {
         Some(auth) => auth,
@@ -49,6 +47,8 @@ pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
             None => return,
         },
     };
+    // The shutdown waits for authenticated sessions to send their close frame.
+    let _session = state.tasks.tracker().token();
     let span = info_span!("ws", user_id = %auth.user_id, session_id = %auth.session_id);
     serve(state, auth, sink, stream).instrument(span).await;
 }

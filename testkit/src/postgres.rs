@@ -222,6 +222,19 @@ impl PrivatePostgres {
         Self { cluster, _dir: dir }
     }
 
+    /// Creates and starts a throwaway cluster that keeps what it acknowledged through a crash
+    /// (`fsync` and `synchronous_commit` on, as in production), for tests that kill it: the
+    /// other clusters of the suite trade that away for speed.
+    pub async fn start_durable() -> Self {
+        let dir = crate::temp_dir();
+        let mut options = options(dir.path().join("pg"));
+        options.unsafe_no_fsync = false;
+        let cluster = EmbeddedPostgres::start(options)
+            .await
+            .unwrap_or_else(|e| panic!("starting a private PostgreSQL: {e}"));
+        Self { cluster, _dir: dir }
+    }
+
     /// Stops the cluster the way a crash or `pg_ctl stop -m immediate` does (SIGQUIT to the
     /// postmaster: no checkpoint, sessions cut) and waits until it is gone.
     pub async fn stop_immediate(&self) {

@@ -40,7 +40,8 @@ pub struct Cluster {
     pub layout: Layout,
     /// The nodes.
     pub nodes: Vec<Node>,
-    /// PostgreSQL (absent in the embedded layout, where the node owns it).
+    /// PostgreSQL (absent in the embedded layout, where the node owns it), durable like a
+    /// production server, so that a crash of it may lose nothing acknowledged.
     pub postgres: Option<Arc<PrivatePostgres>>,
     /// Redis (absent in the embedded layout).
     pub redis: Option<Arc<PrivateRedis>>,
@@ -75,7 +76,7 @@ impl Cluster {
         std::fs::write(&config, CONFIG).unwrap_or_else(|e| panic!("writing the config: {e}"));
         let (postgres, redis, count) = match layout {
             Layout::TwoNodes => (
-                Some(Arc::new(PrivatePostgres::start().await)),
+                Some(Arc::new(PrivatePostgres::start_durable().await)),
                 Some(Arc::new(PrivateRedis::start().await)),
                 2,
             ),

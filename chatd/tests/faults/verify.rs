@@ -67,6 +67,16 @@ pub async fn check(
         }
     }
 
+    for record in records {
+        problems.extend(
+            record
+                .odd_events
+                .iter()
+                .take(5)
+                .map(|e| format!("a numbered event with no message: {e}")),
+        );
+    }
+
     // Gap-free seqs, and each client's view equal to the stored messages of its chats.
     let mut stored_views: HashMap<Uuid, BTreeMap<i64, Uuid>> = HashMap::new();
     for chat in crate::fleet::all_chats(members) {
@@ -94,6 +104,12 @@ pub async fn check(
             let held = record.view.get(chat).cloned().unwrap_or_default();
             let stored = stored_views.get(chat).cloned().unwrap_or_default();
             if held != stored {
+                let missing_seqs: Vec<_> = stored
+                    .keys()
+                    .filter(|s| !held.contains_key(s))
+                    .take(5)
+                    .collect();
+                problems.push(format!("missing seqs (first 5): {missing_seqs:?}"));
                 let missing = stored.keys().filter(|s| !held.contains_key(s)).count();
                 let extra = held.keys().filter(|s| !stored.contains_key(s)).count();
                 problems.push(format!(

@@ -129,6 +129,7 @@ pub fn spawn(
         pending: BTreeMap::new(),
         cursors: HashMap::new(),
         sent: 0,
+        syncs: 0,
     };
     let task = tokio::spawn(client.run());
     Handle {
@@ -150,6 +151,8 @@ struct Client {
     pending: BTreeMap<String, (Uuid, String, Option<Instant>)>,
     cursors: HashMap<Uuid, i64>,
     sent: u64,
+    /// Sync requests made, for their ids.
+    syncs: u64,
 }
 
 type Socket = tokio_tungstenite::WebSocketStream<TcpStream>;
@@ -203,11 +206,12 @@ impl Client {
         if hello != Ok(true) {
             return End::Lost;
         }
-        let mut syncing = false;
-        if self.sync(&mut tx, &mut syncing).await.is_err() {
+        // The id of the final sync (or of its continuation while it has more): only its
+        // answer ends the client; answers to earlier syncs may still be on their way.
+        let mut final_sync: Option<String> = None;
+        if self.sync(&mut tx).await.is_err() {
             return End::Lost;
         }
-        let mut final_sync_sent = false;
         for entry in self.pending.values_mut() {
             entry.2 = None;
         }
@@ -227,16 +231,23 @@ impl Client {
                     match self.on_frame(&value) {
                         Next::Nothing => {}
                         Next::Sync => {
-                            if self.sync(&mut tx, &mut syncing).await.is_err() {
+                            if self.sync(&mut tx).await.is_err() {
                                 return End::Lost;
                             }
                         }
-                        Next::SyncDone => {
-                            syncing = false;
-                            if final_sync_sent {
-                                self.lock().finished = true;
-                                let _ = tx.send(Frame::Close(None)).await;
-                                return End::Finished;
+                        Next::SyncAnswered { id, more } => {
+                            if final_sync.as_deref() == Some(id.as_str()) {
+                                if !more {
+                                    self.lock().finished = true;
+                                    let _ = tx.send(Frame::Close(None)).await;
+                                    return End::Finished;
+                                }
+                                match self.sync(&mut tx).await {
+                                    Ok(next) => final_sync = Some(next),
+                                    Err(()) => return End::Lost,
+                                }
+                            } else if more && self.sync(&mut tx).await.is_err() {
+                                return End::Lost;
                             }
                         }
                     }
@@ -260,10 +271,10 @@ impl Client {
                     if self.write_pending(&mut tx).await.is_err() {
                         return End::Lost;
                     }
-                    if *self.phase.borrow() == Phase::Final && self.pending.is_empty() && !final_sync_sent && !syncing {
-                        final_sync_sent = true;
-                        if self.sync(&mut tx, &mut syncing).await.is_err() {
-                            return End::Lost;
+                    if *self.phase.borrow() == Phase::Final && self.pending.is_empty() && final_sync.is_none() {
+                        match self.sync(&mut tx).await {
+                            Ok(id) => final_sync = Some(id),
+                            Err(()) => return End::Lost,
                         }
                     }
                 }
@@ -298,30 +309,31 @@ impl Client {
         Ok(())
     }
 
-    /// Asks for every event after the cursors of every chat.
+    /// Asks for every event after the cursors of every chat; returns the request's id.
     async fn sync(
         &mut self,
         tx: &mut futures_util::stream::SplitSink<Socket, Frame>,
-        syncing: &mut bool,
-    ) -> Result<(), ()> {
-        *syncing = true;
+    ) -> Result<String, ()> {
+        self.syncs += 1;
+        let id = format!("sync:{}", self.syncs);
         let chats: Vec<Value> = self
             .member
             .chats
             .iter()
             .map(|c| json!({"chatId": c, "seq": self.cursors.get(c).copied().unwrap_or(0)}))
             .collect();
-        let frame = json!({"type": "sync", "id": "sync", "data": {"chats": chats, "limit": 1000}});
+        let frame = json!({"type": "sync", "id": id, "data": {"chats": chats, "limit": 1000}});
         tx.send(Frame::text(frame.to_string()))
             .await
-            .map_err(|_| ())
+            .map_err(|_| ())?;
+        Ok(id)
     }
 
     fn on_frame(&mut self, frame: &Value) -> Next {
         let kind = frame["type"].as_str().unwrap_or_default();
         let id = frame["id"].as_str().unwrap_or_default();
         match kind {
-            "ack" if id == "sync" => {
+            "ack" if id.starts_with("sync:") => {
                 let mut more = false;
                 for chat in frame["data"]["chats"].as_array().into_iter().flatten() {
                     for event in chat["events"].as_array().into_iter().flatten() {
@@ -329,7 +341,10 @@ impl Client {
                     }
                     more |= chat["hasMore"].as_bool().unwrap_or(false);
                 }
-                if more { Next::Sync } else { Next::SyncDone }
+                Next::SyncAnswered {
+                    id: id.to_owned(),
+                    more,
+                }
             }
             "ack" => {
                 if let Some(client_id) = id.strip_prefix("m:") {
@@ -410,7 +425,11 @@ impl Client {
 enum Next {
     Nothing,
     Sync,
-    SyncDone,
+    /// The answer to the sync `id` is applied; `more`: some chat has more events.
+    SyncAnswered {
+        id: String,
+        more: bool,
+    },
 }
 
 /// Opens `<node>/ws` with the bearer token on a socket that resets when dropped.

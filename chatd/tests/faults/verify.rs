@@ -67,16 +67,6 @@ pub async fn check(
         }
     }
 
-    for record in records {
-        problems.extend(
-            record
-                .odd_events
-                .iter()
-                .take(5)
-                .map(|e| format!("a numbered event with no message: {e}")),
-        );
-    }
-
     // Gap-free seqs, and each client's view equal to the stored messages of its chats.
     let mut stored_views: HashMap<Uuid, BTreeMap<i64, Uuid>> = HashMap::new();
     for chat in crate::fleet::all_chats(members) {
@@ -123,6 +113,22 @@ pub async fn check(
         }
     }
 
+    problems.extend(odd_events_and_log_alarms(records, logs));
+    problems
+}
+
+/// `message:new` events without their message, and log lines with a panic or an ERROR.
+fn odd_events_and_log_alarms(records: &[Record], logs: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for record in records {
+        problems.extend(
+            record
+                .odd_events
+                .iter()
+                .take(5)
+                .map(|e| format!("a message:new with no message: {e}")),
+        );
+    }
     for line in logs.lines().map(without_colours) {
         if line.contains("panicked") || line.contains(" ERROR ") {
             problems.push(format!("log: {line}"));

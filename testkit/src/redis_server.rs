@@ -106,32 +106,25 @@ impl PrivateRedis {
 
     /// Stops the server (SIGTERM) and waits until it no longer answers.
     pub async fn stop(&self) {
-        if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("redis.pid"))
-            && let Ok(pid) = pid.trim().parse::<i32>()
-        {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGTERM,
-            );
-        }
-        let socket = self.socket.clone();
-        crate::eventually(std::time::Duration::from_secs(10), || {
-            let socket = socket.clone();
-            async move { !answers(&socket).await }
-        })
-        .await;
+        self.signal_and_wait(nix::sys::signal::Signal::SIGTERM)
+            .await;
     }
 
     /// Kills the server with SIGKILL (no save, no goodbye to clients) and waits until it no
     /// longer answers.
     pub async fn kill(&self) {
+        self.signal_and_wait(nix::sys::signal::Signal::SIGKILL)
+            .await;
+        // A killed server leaves its socket and pid files behind.
+        let _ = std::fs::remove_file(&self.socket);
+        let _ = std::fs::remove_file(self.dir.path().join("redis.pid"));
+    }
+
+    async fn signal_and_wait(&self, signal: nix::sys::signal::Signal) {
         if let Ok(pid) = std::fs::read_to_string(self.dir.path().join("redis.pid"))
             && let Ok(pid) = pid.trim().parse::<i32>()
         {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
+            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal);
         }
         let socket = self.socket.clone();
         crate::eventually(std::time::Duration::from_secs(10), || {
@@ -139,9 +132,6 @@ impl PrivateRedis {
             async move { !answers(&socket).await }
         })
         .await;
-        // A killed server leaves its socket and pid files behind.
-        let _ = std::fs::remove_file(&self.socket);
-        let _ = std::fs::remove_file(self.dir.path().join("redis.pid"));
     }
 
     /// Starts it again on the same socket.

@@ -110,6 +110,7 @@ impl Server {
             social.hooks.clone(),
             &tasks,
         );
+        let metrics = metrics.with_limits_and_redis(config.ws.max_connections, redis.clone());
         let state = AppState {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),

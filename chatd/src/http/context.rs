@@ -76,7 +76,9 @@ pub async fn request_context(State(state): State<AppState>, req: Request, next: 
         })
         .instrument(span.clone())
         .await;
-    state.metrics.http_response(response.status());
+    state
+        .metrics
+        .http_served(response.status(), started.elapsed());
     span.in_scope(|| {
         info!(
             status = response.status().as_u16(),

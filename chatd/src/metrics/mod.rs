@@ -5,7 +5,10 @@
 //! The hot paths only bump atomics they own ([`SendMetrics`] in the writer, a counter in
 //! the fan-out registry); gauges (connections, pool, search backlog) are read when scraped.
 
+pub mod probes;
+
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
@@ -67,6 +70,9 @@ struct Inner {
     db_pool_size: Gauge,
     search_backlog: Gauge,
     decodes: DecodeGauges,
+    request_seconds: Histogram,
+    ws_connections_max: Gauge,
+    dependencies: probes::Gauges,
     store: Store,
     connections: Arc<Connections>,
 }
@@ -82,17 +88,7 @@ impl Metrics {
         restarts: &crate::tasks::Restarts,
     ) -> Self {
         let mut registry = Registry::with_prefix("chatd");
-        let http_family = Family::<Labels, Counter>::default();
-        let http = ["1xx", "2xx", "3xx", "4xx", "5xx"].map(|class| {
-            http_family
-                .get_or_create(&vec![("class".into(), class.into())])
-                .clone()
-        });
-        registry.register(
-            "http_responses",
-            "HTTP responses by status class",
-            http_family,
-        );
+        let (http, request_seconds) = register_http(&mut registry);
         let limited = Family::<Labels, Counter>::default();
         let rate_limited_http = limited
             .get_or_create(&vec![("via".into(), "http".into())])
@@ -155,6 +151,13 @@ impl Metrics {
             "Chat events not yet in the search index (all nodes)",
             search_backlog.clone(),
         );
+        let ws_connections_max = Gauge::default();
+        registry.register(
+            "ws_connections_max",
+            "WebSocket connections this node accepts at most (ws.max_connections)",
+            ws_connections_max.clone(),
+        );
+        let dependencies = probes::Gauges::register(&mut registry);
         let decodes = DecodeGauges::default();
         registry.register(
             "image_decodes_running",
@@ -177,14 +180,43 @@ impl Metrics {
                 db_pool_size,
                 search_backlog,
                 decodes,
+                request_seconds,
+                ws_connections_max,
+                dependencies,
                 store,
                 connections,
             }),
         }
     }
 
+    /// States the node's WebSocket cap and, when Redis is configured, checks it at every
+    /// scrape (`chatd_redis_up`). Called once, before the server is shared.
+    #[must_use]
+    pub fn with_limits_and_redis(
+        mut self,
+        ws_max: usize,
+        redis: Option<redis::aio::ConnectionManager>,
+    ) -> Self {
+        let inner = Arc::get_mut(&mut self.inner);
+        let Some(inner) = inner else {
+            warn!("metrics: limits set after the metrics were shared; ignored");
+            return self;
+        };
+        inner.ws_connections_max.set(ws_max as i64);
+        if let Some(conn) = redis {
+            inner.dependencies.watch_redis(&mut inner.registry, conn);
+        }
+        self
+    }
+
+    /// Counts an HTTP response (and a rate-limit refusal for 429) and its latency.
+    pub fn http_served(&self, status: StatusCode, latency: Duration) {
+        self.inner.request_seconds.observe(latency.as_secs_f64());
+        self.http_response(status);
+    }
+
     /// Counts an HTTP response (and a rate-limit refusal for 429).
-    pub fn http_response(&self, status: StatusCode) {
+    fn http_response(&self, status: StatusCode) {
         let class = usize::from(status.as_u16() / 100).clamp(1, 5) - 1;
         self.inner.http[class].inc();
         if status == StatusCode::TOO_MANY_REQUESTS {
@@ -212,6 +244,7 @@ impl Metrics {
         let size = i64::from(pool.size());
         inner.db_pool_size.set(size);
         inner.db_pool_in_use.set(size - pool.num_idle() as i64);
+        inner.dependencies.check(&inner.store).await;
         match inner.store.search_backlog().await {
             Ok(backlog) => {
                 inner.search_backlog.set(backlog);
@@ -231,6 +264,25 @@ impl Metrics {
             .route("/metrics", get(serve))
             .with_state(self.clone())
     }
+}
+
+/// Responses by status class (index 0 for 1xx ... 4 for 5xx) and request latency
+/// (1 ms ... about 16 s).
+fn register_http(registry: &mut Registry) -> ([Counter; 5], Histogram) {
+    let family = Family::<Labels, Counter>::default();
+    let http = ["1xx", "2xx", "3xx", "4xx", "5xx"].map(|class| {
+        family
+            .get_or_create(&vec![("class".into(), class.into())])
+            .clone()
+    });
+    registry.register("http_responses", "HTTP responses by status class", family);
+    let request_seconds = Histogram::new(exponential_buckets(0.001, 2.0, 15));
+    registry.register(
+        "http_request_seconds",
+        "Time from a request's arrival to its response, WebSocket upgrades included",
+        request_seconds.clone(),
+    );
+    (http, request_seconds)
 }
 
 async fn serve(State(metrics): State<Metrics>) -> impl IntoResponse {

@@ -238,8 +238,15 @@ async fn serve_http(
 /// Waits for one step of the shutdown, at most until `deadline`; a step cut off is logged
 /// and the next one runs.
 async fn drain(deadline: tokio::time::Instant, step: &str, done: impl Future<Output = ()>) {
+    let started = tokio::time::Instant::now();
     if tokio::time::timeout_at(deadline, done).await.is_err() {
         warn!(step, "shutdown: cut off after the grace period");
+    } else {
+        info!(
+            step,
+            ms = started.elapsed().as_millis(),
+            "shutdown: step done"
+        );
     }
 }
 

@@ -23,6 +23,15 @@ pub async fn handle(
         kind != "test:panic",
         "test:panic frame (feature test-hooks)"
     );
+    // A handler that takes its time (`data.ms`, at most 10 s), to hold a frame in flight
+    // while the shutdown drains.
+    #[cfg(feature = "test-hooks")]
+    if kind == "test:sleep" {
+        let ms = envelope.data["ms"].as_u64().unwrap_or(0).min(10_000);
+        tracing::info!(ms, "test:sleep frame started");
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        return Ok(serde_json::json!({ "slept": ms }));
+    }
     let mut tagged = serde_json::Map::new();
     tagged.insert("type".into(), Value::String(envelope.kind));
     if !envelope.data.is_null() {

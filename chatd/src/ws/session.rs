@@ -317,6 +317,16 @@ async fn handle_text(
         }
     };
     let id = envelope.id.clone();
+    // Once the shutdown waits for the frames in flight, new ones are refused at once:
+    // clients that keep sending (resends, syncs) would otherwise keep the drain from ever
+    // finding none in flight, holding every socket of the node until the grace ends.
+    if state.frames.is_closed() {
+        let error = Error::Unavailable(
+            "the server is shutting down; reconnect and send again (same clientId)".into(),
+        );
+        push(state, conn, tx, error_frame(id, &error));
+        return;
+    }
     match dispatch::handle(state, auth, conn, envelope).await {
         Ok(data) => {
             if id.is_some() {

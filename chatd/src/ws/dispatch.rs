@@ -17,20 +17,9 @@ pub async fn handle(
 ) -> Result<Value> {
     crate::text::refuse_nul(&envelope.data)?;
     let kind = envelope.kind.clone();
-    // A handler that panics, to test that a panic leaves no zombie connection behind.
     #[cfg(feature = "test-hooks")]
-    assert!(
-        kind != "test:panic",
-        "test:panic frame (feature test-hooks)"
-    );
-    // A handler that takes its time (`data.ms`, at most 10 s), to hold a frame in flight
-    // while the shutdown drains.
-    #[cfg(feature = "test-hooks")]
-    if kind == "test:sleep" {
-        let ms = envelope.data["ms"].as_u64().unwrap_or(0).min(10_000);
-        tracing::info!(ms, "test:sleep frame started");
-        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-        return Ok(serde_json::json!({ "slept": ms }));
+    if let Some(answer) = test_hook(&kind, &envelope.data).await {
+        return Ok(answer);
     }
     let mut tagged = serde_json::Map::new();
     tagged.insert("type".into(), Value::String(envelope.kind));
@@ -125,4 +114,23 @@ pub async fn handle(
 
 fn json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or_default()
+}
+
+/// Frames that exist only for the tests (feature `test-hooks`, never in a release build):
+/// `test:panic` panics, to test that a panic leaves no zombie connection behind;
+/// `test:sleep` takes `data.ms` (at most 10 s), to hold a frame in flight while the
+/// shutdown drains.
+#[cfg(feature = "test-hooks")]
+async fn test_hook(kind: &str, data: &Value) -> Option<Value> {
+    assert!(
+        kind != "test:panic",
+        "test:panic frame (feature test-hooks)"
+    );
+    if kind != "test:sleep" {
+        return None;
+    }
+    let ms = data["ms"].as_u64().unwrap_or(0).min(10_000);
+    tracing::info!(ms, "test:sleep frame started");
+    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    Some(serde_json::json!({ "slept": ms }))
 }

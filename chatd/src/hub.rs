@@ -118,10 +118,15 @@ impl Hub {
             end_session: Some(session),
             actor: None,
             block: None,
+            seq: None,
         });
     }
 
     fn publish(&self, target: Target, event: &ServerEvent, extras: Extras) {
+        let seq = match target {
+            Target::Chat { .. } => event.seq().map(|(_, seq)| seq),
+            Target::Users { .. } => None,
+        };
         match serde_json::to_string(event) {
             Ok(text) => self.bus.publish(Delivery {
                 target,
@@ -131,6 +136,7 @@ impl Hub {
                 end_session: None,
                 actor: extras.actor,
                 block: extras.block,
+                seq,
             }),
             Err(e) => warn!(error = %e, "cannot serialize an event"),
         }

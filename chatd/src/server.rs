@@ -72,6 +72,7 @@ impl Server {
         let tasks = Tasks::new();
         let bus_tasks = tasks.child();
         let registry = Registry::new();
+        registry.start_ordering(Duration::from_millis(config.ws.reorder_window_ms), &tasks);
         let blocks = registry.blocks();
         blocks.replace(&store.all_blocks().await.context("loading blocks")?);
         let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);

@@ -47,3 +47,78 @@ async fn two_nodes_share_accounts_tokens_and_login_limits() {
         Some(ErrorCode::RateLimitExceeded)
     );
 }
+
+/// The seqs of the first `n` `message:new` frames on `socket`, in the order they came.
+async fn message_seqs(socket: &mut common::client::Socket, n: usize) -> Vec<i64> {
+    let mut seqs = Vec::with_capacity(n);
+    while seqs.len() < n {
+        let (frame, _) = testkit::ws::expect(socket, "message:new").await;
+        seqs.push(frame.data["seq"].as_i64().unwrap());
+    }
+    seqs
+}
+
+/// A chat's live events reach every client in seq order whichever node committed them: four
+/// senders, two on each node, post into one group at once; a member on each node gets
+/// every message in seq order with no gap, so a client on protocol.md's rules never has to
+/// resync. (Without the per-chat ordering, a node handed its own commits to its clients at
+/// once and the other node's a Redis hop later: clients saw seq 11 before 10.)
+#[tokio::test]
+async fn a_chats_events_arrive_in_seq_order_whichever_node_committed_them() {
+    const EACH: usize = 60;
+    let db = fresh_db().await;
+    let mut config = test_config();
+    config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
+    // Generous: the test asserts the order, not how long a predecessor may take.
+    config.ws.reorder_window_ms = 5_000;
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+
+    let mut senders = Vec::new();
+    for (i, node) in [&node_a, &node_b, &node_a, &node_b].iter().enumerate() {
+        senders.push(node.user(&format!("sender{i}")).await);
+    }
+    let (reader_a, reader_a_t) = node_a.user("reader_a").await;
+    let (reader_b, reader_b_t) = node_b.user("reader_b").await;
+    let mut members: Vec<common::UserId> = senders.iter().map(|(_, t)| t.user.id).collect();
+    members.extend([reader_a_t.user.id, reader_b_t.user.id]);
+    let owner = &senders[0].0;
+    let group = owner
+        .create_group(&common::api::CreateGroupRequest {
+            name: "ordered".into(),
+            slug: None,
+            participant_ids: members[1..].to_vec(),
+        })
+        .await
+        .unwrap()
+        .chat
+        .id;
+    let (mut socket_a, _) = testkit::ws::connect(&reader_a).await;
+    let (mut socket_b, _) = testkit::ws::connect(&reader_b).await;
+    // Both sockets hear the group on both nodes: one message, seen on each.
+    testkit::chat::post(owner, group, "ready", "ready").await;
+    let first_a = message_seqs(&mut socket_a, 1).await[0];
+    let first_b = message_seqs(&mut socket_b, 1).await[0];
+    assert_eq!(first_a, first_b);
+
+    let mut posting = Vec::new();
+    for (i, (client, _)) in senders.into_iter().enumerate() {
+        posting.push(tokio::spawn(async move {
+            for n in 0..EACH {
+                testkit::chat::post(&client, group, &format!("{i}:{n}"), &format!("c{i}-{n}"))
+                    .await;
+            }
+        }));
+    }
+    let total = 4 * EACH;
+    let (seen_a, seen_b) = tokio::join!(
+        message_seqs(&mut socket_a, total),
+        message_seqs(&mut socket_b, total)
+    );
+    for task in posting {
+        task.await.unwrap();
+    }
+    let expected: Vec<i64> = (first_a + 1..=first_a + total as i64).collect();
+    assert_eq!(seen_a, expected, "the member on node A");
+    assert_eq!(seen_b, expected, "the member on node B");
+}

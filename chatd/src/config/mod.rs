@@ -107,6 +107,9 @@ pub struct WsConfig {
     /// Most WebSocket connections one account may hold on this node; more are refused
     /// (429 before the upgrade, or close code 4029 after an `auth` frame).
     pub max_connections_per_user: usize,
+    /// How long a chat event that arrives ahead of its predecessor is held so that clients
+    /// get a chat's events in seq order across nodes (0: never held).
+    pub reorder_window_ms: u64,
 }
 
 impl Default for WsConfig {
@@ -116,6 +119,7 @@ impl Default for WsConfig {
             max_connections: 20_000,
             queue_capacity: 1024,
             max_connections_per_user: 20,
+            reorder_window_ms: 250,
         }
     }
 }
@@ -608,6 +612,9 @@ impl Config {
             if value == 0 {
                 return invalid(key, "-", "must be > 0");
             }
+        }
+        if self.ws.reorder_window_ms > 10_000 {
+            return invalid("ws.reorder_window_ms", "-", "must be at most 10000");
         }
         Ok(())
     }

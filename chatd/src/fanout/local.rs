@@ -19,6 +19,6 @@ impl LocalBus {
 
 impl Bus for LocalBus {
     fn publish(&self, delivery: Delivery) {
-        self.registry.dispatch(&delivery);
+        self.registry.deliver(delivery);
     }
 }

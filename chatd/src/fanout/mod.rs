@@ -9,6 +9,7 @@ mod blocks;
 mod local;
 mod membership;
 pub mod notices;
+mod order;
 mod redis_bus;
 mod registry;
 
@@ -79,6 +80,20 @@ pub struct Delivery {
     /// A block or unblock, applied to every node's [`BlockCache`] before the frame goes out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<BlockChange>,
+    /// The chat seq of a numbered event to a chat: every node delivers a chat's events in
+    /// this order (`order.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+}
+
+impl Delivery {
+    /// The chat and seq this delivery is ordered by, if it is a numbered chat event.
+    pub fn ordering(&self) -> Option<(Uuid, i64)> {
+        match (&self.target, self.seq) {
+            (Target::Chat { chat, .. }, Some(seq)) => Some((*chat, seq)),
+            _ => None,
+        }
+    }
 }
 
 /// Carries deliveries to every node. Publishing never blocks the caller.

@@ -97,7 +97,7 @@ impl RedisBus {
 
 impl Bus for RedisBus {
     fn publish(&self, delivery: Delivery) {
-        self.registry.dispatch(&delivery);
+        self.registry.deliver(delivery.clone());
         let wire = WireDelivery {
             origin: self.node,
             resync: false,
@@ -276,7 +276,7 @@ async fn subscribe_loop(
                             Ok(WireDelivery {
                                 delivery: Some(delivery),
                                 ..
-                            }) => registry.dispatch(&delivery),
+                            }) => registry.deliver(delivery),
                             Ok(_) => {}
                             Err(e) => debug!(error = %e, "ignoring a malformed delivery"),
                         }

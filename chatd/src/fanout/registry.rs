@@ -58,6 +58,8 @@ pub struct Registry {
     slow_consumers: prometheus_client::metrics::counter::Counter,
     /// Set by [`Registry::close_all`]: a connection registered after it is closed at once.
     closing: std::sync::Mutex<Option<(u16, &'static str)>>,
+    /// Chat events waiting for their predecessors (`order.rs`).
+    pub(super) order: std::sync::Mutex<super::order::Sequencer>,
 }
 
 /// A registered connection: its id, queue and kill switch, and the membership load it
@@ -290,6 +292,8 @@ impl Registry {
     /// Closes every connection (shutdown), after the frames already queued to it; a full
     /// queue is closed at once.
     pub fn close_all(&self, code: u16, reason: &'static str) {
+        // Events still waiting for a predecessor go out before the close.
+        self.release_held(true);
         if let Ok(mut closing) = self.closing.lock() {
             *closing = Some((code, reason));
         }

@@ -39,6 +39,7 @@ fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
         end_session: None,
         actor: None,
         block: None,
+        seq: None,
     }
 }
 

@@ -78,10 +78,10 @@ async fn a_chats_events_arrive_in_seq_order_whichever_node_committed_them() {
     for (i, node) in [&node_a, &node_b, &node_a, &node_b].iter().enumerate() {
         senders.push(node.user(&format!("sender{i}")).await);
     }
-    let (reader_a, reader_a_t) = node_a.user("reader_a").await;
-    let (reader_b, reader_b_t) = node_b.user("reader_b").await;
+    let (reader_a, tokens_a) = node_a.user("reader_a").await;
+    let (reader_b, tokens_b) = node_b.user("reader_b").await;
     let mut members: Vec<common::UserId> = senders.iter().map(|(_, t)| t.user.id).collect();
-    members.extend([reader_a_t.user.id, reader_b_t.user.id]);
+    members.extend([tokens_a.user.id, tokens_b.user.id]);
     let owner = &senders[0].0;
     let group = owner
         .create_group(&common::api::CreateGroupRequest {

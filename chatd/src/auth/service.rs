@@ -308,6 +308,16 @@ impl AuthService {
         })
     }
 
+    /// Whether the session of `user` has ended since it authenticated (logout, revocation,
+    /// expiry, a disabled account): open sockets check this now and then.
+    pub async fn session_ended(&self, user: &AuthUser) -> Result<bool> {
+        Ok(self
+            .store
+            .session_auth(user.session_id, user.user_id)
+            .await?
+            .is_none())
+    }
+
     /// Ends the caller's session.
     pub async fn logout(&self, user: &AuthUser, client: &ClientInfo) -> Result<()> {
         self.store

@@ -14,11 +14,13 @@ use common::{ErrorDetail, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::blocks::Blocks;
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::hub::Hub;
 use crate::messages::view::hydrate;
-use crate::social::SocialHooks;
+use crate::notifications::Notifier;
 use crate::store::chats::tx::{self, CreateChatError};
 use crate::store::{ChatRow, LockedChat, Store, StoreError};
 
@@ -30,7 +32,20 @@ const NAME_MAX: usize = 100;
 pub struct ChatService {
     store: Store,
     hub: Hub,
-    social: Option<SocialHooks>,
+    policy: Option<ChatPolicy>,
+}
+
+/// What a server adds to the bare chat rules (`chatctl`'s operator changes go without):
+/// the block and contact checks of direct chats and the notifications of group
+/// invitations.
+#[derive(Clone, Debug)]
+pub struct ChatPolicy {
+    /// The block rules.
+    pub blocks: Blocks,
+    /// `contacts.direct_chats_require_contact`.
+    pub direct_requires_contact: bool,
+    /// Where group invitations become notifications.
+    pub notifier: Notifier,
 }
 
 /// The checked parts of a new group owned by `owner`: its name, its slug, and the other
@@ -68,23 +83,43 @@ impl ChatService {
         Self {
             store,
             hub,
-            social: None,
+            policy: None,
         }
     }
 
     /// Adds the block and contact checks of direct chats and the notifications of
     /// group invitations.
     #[must_use]
-    pub fn with_social(mut self, social: SocialHooks) -> Self {
-        self.social = Some(social);
+    pub fn with_policy(mut self, policy: ChatPolicy) -> Self {
+        self.policy = Some(policy);
         self
     }
 
-    /// Tells the social side who `actor` added to `chat`.
+    /// Notifies the users `actor` added to `chat`.
     fn added(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
-        if let Some(social) = &self.social {
-            social.added_to_group(chat, actor, users);
+        if let Some(policy) = &self.policy {
+            policy.notifier.group_invite(chat, actor, users);
         }
+    }
+
+    /// May `caller` open a direct chat with `other`? Not across a block (either way), and
+    /// with `contacts.direct_chats_require_contact` only between contacts.
+    async fn check_direct(&self, caller: Uuid, other: Uuid) -> Result<()> {
+        let Some(policy) = &self.policy else {
+            return Ok(());
+        };
+        policy.blocks.check_pair(caller, other).await?;
+        if policy.direct_requires_contact && !self.store.are_contacts(caller, other).await? {
+            return Err(Error::Forbidden(
+                "direct chats on this server need an accepted contact request first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The ids of the chats `user` is a current member of (what a new connection follows).
+    pub async fn ids_of(&self, user: Uuid) -> Result<Vec<Uuid>> {
+        Ok(self.store.chat_ids_of(user).await?)
     }
 
     /// The caller's chats, most recent activity first, with last messages and peers.
@@ -165,9 +200,7 @@ impl ChatService {
         if caller == other {
             return Err(Error::field("userId", "a direct chat needs another user"));
         }
-        if let Some(social) = &self.social {
-            social.check_direct(caller, other).await?;
-        }
+        self.check_direct(caller, other).await?;
         let (lo, hi) = if caller < other {
             (caller, other)
         } else {
@@ -272,7 +305,7 @@ impl ChatService {
             roles: Vec::new(),
             deleted: false,
         });
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         self.get(caller, chat).await
@@ -307,7 +340,7 @@ impl ChatService {
                 role: view::role(role),
                 added_by: added_by.map(Into::into),
             });
-            log_event(txn, chat, seq, &event, added_by).await?;
+            chat_events::record(txn, chat, seq, &event, added_by).await?;
             events.push(event);
         }
         Ok(events)
@@ -330,21 +363,6 @@ impl ChatService {
 }
 
 const NOT_FOUND: Error = Error::NotFound("no such chat");
-
-/// Records a numbered event; message events are rebuilt from the message row on read, so
-/// their payload stays empty and a deleted message's content is nowhere in the log.
-pub(crate) async fn log_event(
-    txn: &mut PgConnection,
-    chat: Uuid,
-    seq: i64,
-    event: &ServerEvent,
-    actor: Option<Uuid>,
-) -> Result<()> {
-    let payload = serde_json::to_value(event).map_err(|e| Error::Internal(e.into()))?;
-    let kind = payload["type"].as_str().unwrap_or("unknown").to_owned();
-    tx::insert_event(txn, chat, seq, &kind, actor, None, &payload).await?;
-    Ok(())
-}
 
 async fn lock_group(txn: &mut PgConnection, chat: Uuid, caller: Uuid) -> Result<LockedChat> {
     let locked = tx::lock_chat(txn, chat, caller).await?.ok_or(NOT_FOUND)?;

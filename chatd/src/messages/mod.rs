@@ -14,10 +14,12 @@ use common::ws::{MessageDeleted, MessageEvent, ReactionEvent, Receipt, ServerEve
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
-use crate::chats::log_event;
+use crate::blocks::Blocks;
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
-use crate::social::SocialHooks;
+use crate::notifications::Notifier;
+use crate::realtime::Typing;
 use crate::store::messages::tx as mtx;
 use crate::store::{PageAnchor, Store, StoreError};
 use crate::tasks::Tasks;
@@ -30,7 +32,9 @@ pub struct MessageService {
     hub: Hub,
     writer: MessageWriter,
     send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
-    social: Option<SocialHooks>,
+    blocks: Option<Blocks>,
+    notifier: Option<Notifier>,
+    typing: Option<Typing>,
     max_attachments: usize,
 }
 
@@ -71,7 +75,9 @@ impl MessageService {
             store,
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
-            social: None,
+            blocks: None,
+            notifier: None,
+            typing: None,
             max_attachments: 5,
         }
     }
@@ -88,10 +94,15 @@ impl MessageService {
         self.writer.drained().await;
     }
 
-    /// Adds the block checks and the notifications of mentions and replies.
+    /// Adds what a server applies around the bare operations: the block rules (no sends
+    /// across a block in a direct chat, pages without the messages of users the reader
+    /// blocked), notifications of mentions and replies (off the send path), and the end of
+    /// the sender's typing spell when they send.
     #[must_use]
-    pub fn with_social(mut self, social: SocialHooks) -> Self {
-        self.social = Some(social);
+    pub fn with_rules(mut self, blocks: Blocks, notifier: Notifier, typing: Typing) -> Self {
+        self.blocks = Some(blocks);
+        self.notifier = Some(notifier);
+        self.typing = Some(typing);
         self
     }
 
@@ -157,12 +168,18 @@ impl MessageService {
                 .map(common::AttachmentId::as_uuid)
                 .collect(),
         };
-        if let Some(social) = &self.social {
-            social.check_send(caller, chat).await?;
+        if let Some(blocks) = &self.blocks {
+            blocks.check_send(caller, chat).await?;
         }
         let result = self.writer.send(chat, send).await?;
-        if let Some(social) = &self.social {
-            social.message_stored(&result);
+        if let Some(typing) = &self.typing {
+            typing.stopped(chat, caller);
+        }
+        // A resend (after a lost ack) notifies nobody twice.
+        if let Some(notifier) = &self.notifier
+            && !result.duplicate
+        {
+            notifier.message(&result.message);
         }
         Ok(result)
     }
@@ -247,7 +264,7 @@ impl MessageService {
             seq,
             message_id: message.into(),
         });
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -295,7 +312,7 @@ impl MessageService {
         } else {
             ServerEvent::ReactionRemoved(data)
         };
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -382,10 +399,10 @@ impl MessageService {
         let has_before = has_before && rows.first().is_some_and(|m| m.seq > 1);
         let mut rows = rows;
         if !query.include_blocked
-            && let Some(social) = &self.social
+            && let Some(blocks) = &self.blocks
         {
             // A page may come out shorter than `limit`; `hasMore*` still say what is there.
-            let hidden = social.blocked_by(caller);
+            let hidden = blocks.hidden_senders(caller);
             if !hidden.is_empty() {
                 rows.retain(|m| m.sender_id.is_none_or(|s| !hidden.contains(&s)));
             }

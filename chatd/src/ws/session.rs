@@ -21,7 +21,7 @@ use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop
 use crate::auth::AuthUser;
 use crate::error::Error;
 use crate::fanout::{ConnId, Outbound};
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
 pub(super) const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -143,7 +143,7 @@ async fn serve(
         user,
         done: false,
     };
-    let chats = match state.store.chat_ids_of(user).await {
+    let chats = match state.chats.ids_of(user).await {
         Ok(chats) => chats,
         Err(e) => {
             debug!(error = %e, "cannot load the user's chats");
@@ -156,7 +156,7 @@ async fn serve(
     state.registry.load_chats(user, &chats, registration.load);
     // A revocation published between the token check and the registration found no
     // connection to close: look once more, now that the next one will.
-    if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
+    if let Ok(true) = state.auth.session_ended(&auth).await {
         let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
         let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
         live.end().await;
@@ -260,7 +260,7 @@ async fn read_loop(
                 return ending(code, reason, true);
             }
             _ = recheck.tick() => {
-                if let Ok(None) = state.store.session_auth(auth.session_id, auth.user_id).await {
+                if let Ok(true) = state.auth.session_ended(auth).await {
                     return ending(close::UNAUTHORIZED, "session ended", true);
                 }
             }

@@ -13,15 +13,15 @@ use common::ws::{BlockUpdated, ContactEvent, ContactRemoved, ContactRemovedReaso
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::events::Outbox;
-use super::notify::{self, NotificationService};
+use crate::blocks::{BlockChange, Blocks};
 use crate::config::ContactsConfig;
 use crate::error::{Error, Result};
-use crate::fanout::BlockChange;
 use crate::hub::Hub;
+use crate::notifications::{self, NotificationService};
 use crate::store::notifications::NewNotification;
 use crate::store::social::{ContactRow, tx};
 use crate::store::{Store, StoreError};
+use crate::user_events::{self, Outbox};
 
 const NOTE_MAX: usize = 500;
 const NO_REQUEST: Error = Error::NotFound("no such contact request");
@@ -31,6 +31,7 @@ const NO_REQUEST: Error = Error::NotFound("no such contact request");
 pub struct ContactService {
     store: Store,
     hub: Hub,
+    blocks: Blocks,
     notifications: NotificationService,
     max_pending: i64,
 }
@@ -40,12 +41,14 @@ impl ContactService {
     pub fn new(
         store: Store,
         hub: Hub,
+        blocks: Blocks,
         notifications: NotificationService,
         config: &ContactsConfig,
     ) -> Self {
         Self {
             store,
             hub,
+            blocks,
             notifications,
             max_pending: i64::from(config.max_pending_outgoing),
         }
@@ -93,13 +96,7 @@ impl ContactService {
         if let Some(Err(problem)) = note.map(crate::messages::rules::check_content) {
             return Err(Error::field("message", problem.message));
         }
-        let (caller_blocks, other_blocks) = self.store.blocks_between(caller, other).await?;
-        if other_blocks {
-            return Err(Error::Blocked("this user blocked you"));
-        }
-        if caller_blocks {
-            return Err(Error::Blocked("you blocked this user; unblock them first"));
-        }
+        self.blocks.check_pair(caller, other).await?;
         let mut txn = self.store.begin().await?;
         if !tx::active_user(&mut txn, other).await? {
             return Err(Error::NotFound("no such user"));
@@ -143,7 +140,7 @@ impl ContactService {
                         })
                         .await?;
                 }
-                notify::create(
+                notifications::create(
                     &mut txn,
                     &mut outbox,
                     &contact_notification(other, caller, row.id, NotificationKind::ContactRequest),
@@ -271,7 +268,7 @@ impl ContactService {
                     .await?;
             }
         }
-        let block_event = super::events::record(&mut txn, caller, |user_seq| {
+        let block_event = user_events::record(&mut txn, caller, |user_seq| {
             ServerEvent::BlockUpdated(BlockUpdated {
                 user_seq,
                 user_id: other.into(),
@@ -310,7 +307,7 @@ impl ContactService {
                 })
                 .await?;
         }
-        notify::create(
+        notifications::create(
             txn,
             outbox,
             &contact_notification(

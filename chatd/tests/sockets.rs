@@ -404,3 +404,32 @@ async fn a_password_reset_closes_the_accounts_sockets_at_once() {
         assert_eq!(closed, Ok(Some(close::UNAUTHORIZED)));
     }
 }
+
+/// A frame over the hard limit (1 MiB, far over the documented 64 KiB) closes the socket
+/// with 1009 (told apart from other read errors by its type, not its message).
+#[tokio::test]
+async fn a_frame_over_the_hard_limit_closes_with_1009() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (ws, _) = tokio_tungstenite::connect_async(ws_request(&server, Some(&token(&ada))))
+        .await
+        .unwrap();
+    let (mut sink, mut stream) = ws.split();
+    raw_expect(&mut stream, "hello").await;
+    let huge = format!(r#"{{"type":"ping","data":"{}"}}"#, "x".repeat(1024 * 1024));
+    // The server may close before it has read the whole frame: a failed send is fine.
+    let _ = sink.send(Message::text(huge)).await;
+    let code = tokio::time::timeout(FRAME_WAIT, async {
+        loop {
+            match stream.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => panic!("the socket failed instead of closing: {e}"),
+                None => return None,
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(1009));
+}

@@ -32,10 +32,17 @@ const SESSION_RECHECK: Duration = Duration::from_mins(1);
 /// so that closing the socket with unread input does not reset it under the close frame.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// tungstenite refuses a frame over the size limit with a capacity error.
+/// tungstenite refuses a frame over the size limit with a capacity error (axum's error
+/// wraps tungstenite's).
 fn is_too_large(error: &axum::Error) -> bool {
-    let text = error.to_string();
-    text.contains("too long") || text.contains("Space limit")
+    use std::error::Error as _;
+    use tokio_tungstenite::tungstenite;
+    matches!(
+        error
+            .source()
+            .and_then(|e| e.downcast_ref::<tungstenite::Error>()),
+        Some(tungstenite::Error::Capacity(_))
+    )
 }
 
 pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
@@ -358,9 +365,8 @@ pub(super) fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> 
 }
 
 pub(super) fn error_frame(id: Option<String>, error: &Error) -> Outbound {
-    if let Error::Internal(cause) = error {
-        tracing::error!(error = ?cause, "internal error on the websocket");
-    }
+    // The one place a WebSocket error's cause is logged; the client sees none of it.
+    error.log();
     let request_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let envelope = Envelope {
         kind: "error".to_owned(),

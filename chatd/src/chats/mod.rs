@@ -4,17 +4,19 @@
 
 mod members;
 mod operator;
+mod rules;
 pub mod view;
 
 use std::collections::HashMap;
 
 use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
 use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
-use common::{ErrorDetail, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::blocks::Blocks;
+use rules::{check_name, check_slug, checked_group, group_too_large};
+
 use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
@@ -23,9 +25,6 @@ use crate::messages::view::hydrate;
 use crate::notifications::Notifier;
 use crate::store::chats::tx::{self, CreateChatError};
 use crate::store::{ChatRow, LockedChat, Store, StoreError};
-
-/// Name of a group: 1-100 characters.
-const NAME_MAX: usize = 100;
 
 /// Chat operations.
 #[derive(Clone, Debug)]
@@ -46,35 +45,6 @@ pub struct ChatPolicy {
     pub direct_requires_contact: bool,
     /// Where group invitations become notifications.
     pub notifier: Notifier,
-}
-
-/// The checked parts of a new group owned by `owner`: its name, its slug, and the other
-/// members (each once, the owner left out), or every problem at once.
-fn checked_group(
-    owner: Uuid,
-    req: &CreateGroupRequest,
-) -> Result<(Option<String>, Option<String>, Vec<Uuid>)> {
-    let mut problems = Vec::new();
-    let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
-    let slug = match req.slug.as_deref().map(check_slug) {
-        Some(Ok(slug)) => slug,
-        Some(Err(d)) => {
-            problems.push(d);
-            None
-        }
-        None => None,
-    };
-    let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
-    others.sort();
-    others.dedup();
-    others.retain(|id| *id != owner);
-    if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
-        problems.push(group_too_large());
-    }
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
-    }
-    Ok((name, slug, others))
 }
 
 impl ChatService {
@@ -393,51 +363,4 @@ fn taken(e: CreateChatError) -> Error {
         CreateChatError::Taken(_) => Error::Conflict("that slug is taken"),
         CreateChatError::Store(e) => e.into(),
     }
-}
-
-fn group_too_large() -> ErrorDetail {
-    ErrorDetail::new(
-        "participantIds",
-        format!(
-            "a group has at most {} members",
-            common::limits::GROUP_MEMBERS_MAX
-        ),
-    )
-}
-
-fn check_name(name: &str) -> std::result::Result<String, ErrorDetail> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX {
-        return Err(ErrorDetail::new(
-            "name",
-            format!("must be 1-{NAME_MAX} characters"),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(ErrorDetail::new(
-            "name",
-            "must not contain control characters",
-        ));
-    }
-    crate::text::check_visible("name", name)?;
-    Ok(name.to_owned())
-}
-
-/// `""` removes the slug; otherwise 3-64 of `[a-z0-9-]` (folded to lower case).
-fn check_slug(slug: &str) -> std::result::Result<Option<String>, ErrorDetail> {
-    let slug = slug.trim().to_lowercase();
-    if slug.is_empty() {
-        return Ok(None);
-    }
-    if !(3..=64).contains(&slug.len())
-        || !slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(ErrorDetail::new(
-            "slug",
-            "must be 3-64 characters of a-z, 0-9 and '-'",
-        ));
-    }
-    Ok(Some(slug))
 }

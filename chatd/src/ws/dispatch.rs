@@ -209,4 +209,19 @@ mod tests {
             assert!(names.contains(&kind), "{kind} has no handler");
         }
     }
+
+    /// A unit frame with data is refused, as the protocol's own type refuses it.
+    #[test]
+    fn ping_takes_no_data_like_the_protocol_type() {
+        for data in [
+            serde_json::json!({}),
+            serde_json::json!("x"),
+            serde_json::Value::Null,
+        ] {
+            let frame = serde_json::json!({"type": "ping", "data": data});
+            let protocol = serde_json::from_value::<common::ws::ClientRequest>(frame).is_ok();
+            let ours = serde_json::from_value::<()>(data.clone()).is_ok();
+            assert_eq!(protocol, ours, "{data}");
+        }
+    }
 }

@@ -93,8 +93,8 @@ impl Presence {
         .await;
     }
 
-    /// A connection of `user` set itself online or away.
-    pub async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
+    /// A connection of `user` set itself online or away (checked by [`Self::set_status`]).
+    async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
         let status = if status == PresenceStatus::Away {
             status
         } else {

@@ -1,5 +1,8 @@
 //! The server's one error type. Services return it; `http` renders it as the documented
-//! body, and the WebSocket layer will send the same body in `error` frames.
+//! body and the WebSocket sends the same body in `error` frames. Both edges call
+//! [`Error::log`] as they answer, the one place a cause is logged: nothing logs when an error
+//! is made or converted, so an error passed up (or logged by a background task) is logged
+//! once.
 
 use common::{ErrorBody, ErrorCode, ErrorDetail};
 use time::OffsetDateTime;
@@ -51,6 +54,10 @@ pub enum Error {
     /// A dependency is down or the request timed out.
     #[error("{0}")]
     Unavailable(String),
+    /// PostgreSQL did not answer (no connection within the acquire timeout, connection
+    /// refused). The client is told to retry; the cause is logged where it is answered.
+    #[error("the database is unavailable: {0}")]
+    DatabaseUnavailable(#[source] sqlx::Error),
     /// Readiness failed; one detail per failing dependency.
     #[error("not ready")]
     NotReady(Vec<ErrorDetail>),
@@ -78,7 +85,9 @@ impl Error {
             Self::RateLimited { .. } | Self::TooManyConnections { .. } => {
                 ErrorCode::RateLimitExceeded
             }
-            Self::Unavailable(_) | Self::NotReady(_) => ErrorCode::ServiceUnavailable,
+            Self::Unavailable(_) | Self::DatabaseUnavailable(_) | Self::NotReady(_) => {
+                ErrorCode::ServiceUnavailable
+            }
             Self::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -89,6 +98,10 @@ impl Error {
             Self::Validation(details) => ("invalid request".to_owned(), details.clone()),
             Self::NotReady(details) => ("not ready".to_owned(), details.clone()),
             Self::Internal(_) => ("internal error".to_owned(), Vec::new()),
+            Self::DatabaseUnavailable(_) => (
+                "the database is unavailable; try again shortly".to_owned(),
+                Vec::new(),
+            ),
             other => (other.to_string(), Vec::new()),
         };
         ErrorBody {
@@ -103,13 +116,25 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Logs the cause of an error being answered (by a response or an `error` frame): an
+    /// internal error at `ERROR`, a database outage at `WARN`. The client's errors are not
+    /// logged here; the request's `served` line has their status.
+    pub fn log(&self) {
+        match self {
+            Self::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
+            Self::DatabaseUnavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+            }
+            _ => {}
+        }
+    }
+}
+
 impl From<StoreError> for Error {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Unavailable(e) => {
-                tracing::warn!(error = %e, "database unavailable");
-                Self::Unavailable("the database is unavailable; try again shortly".into())
-            }
+            StoreError::Unavailable(e) => Self::DatabaseUnavailable(e),
             StoreError::Database(e) => Self::Internal(e.into()),
         }
     }

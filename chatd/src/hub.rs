@@ -7,7 +7,8 @@ use common::ws::ServerEvent;
 use tracing::warn;
 use uuid::Uuid;
 
-use crate::fanout::{Actor, BlockChange, Delivery, MembershipChange, SharedBus, Target};
+use crate::blocks::{Actor, BlockChange};
+use crate::fanout::{Delivery, MembershipChange, SharedBus, Target};
 
 /// The services' handle on fan-out.
 #[derive(Clone, Debug)]

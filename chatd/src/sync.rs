@@ -9,8 +9,8 @@ use common::api::{ChatSync, SyncRequest, SyncResponse, UserSync};
 use common::ws::{MessageEvent, MessageHidden, ServerEvent};
 use uuid::Uuid;
 
+use crate::blocks::Blocks;
 use crate::error::{Error, Result};
-use crate::fanout::BlockCache;
 use crate::messages::view::hydrate;
 use crate::store::{EventRow, Store};
 
@@ -22,7 +22,7 @@ const LIMIT_MAX: u32 = 1000;
 #[derive(Clone, Debug)]
 pub struct SyncService {
     store: Store,
-    blocks: BlockCache,
+    blocks: Option<Blocks>,
 }
 
 impl SyncService {
@@ -30,14 +30,14 @@ impl SyncService {
     pub fn new(store: Store) -> Self {
         Self {
             store,
-            blocks: BlockCache::default(),
+            blocks: None,
         }
     }
 
     /// Messages of users the caller blocked come as `message:hidden` (see `blocks`).
     #[must_use]
-    pub fn with_blocks(mut self, blocks: BlockCache) -> Self {
-        self.blocks = blocks;
+    pub fn with_blocks(mut self, blocks: Blocks) -> Self {
+        self.blocks = Some(blocks);
         self
     }
 
@@ -59,10 +59,9 @@ impl SyncService {
             .map(|c| (c.chat_id.as_uuid(), c.seq))
             .collect();
         let chats = self.store.chats_of(caller).await?;
-        let hidden = if req.include_blocked {
-            HashSet::new()
-        } else {
-            self.blocks.blocked_by(caller)
+        let hidden = match &self.blocks {
+            Some(blocks) if !req.include_blocked => blocks.hidden_senders(caller),
+            _ => HashSet::new(),
         };
         let mut out = Vec::with_capacity(chats.len());
         for chat in &chats {

@@ -385,9 +385,7 @@ async fn pruned_user_events_make_an_older_cursor_reload_from_scratch() {
     .await
     .unwrap();
     assert_eq!(
-        chatd::social::events::prune(server.store(), 30)
-            .await
-            .unwrap(),
+        chatd::user_events::prune(server.store(), 30).await.unwrap(),
         2
     );
     let gone = sync_user(&bob, 0).await;

@@ -306,3 +306,52 @@ async fn json_logs_carry_the_request_id_and_never_a_secret() {
         assert!(!log.contains(secret), "a secret reached the log");
     }
 }
+
+/// A request that meets a PostgreSQL outage is answered 503 and its cause is logged once,
+/// by the edge that answered it: not where the store error was converted, not twice.
+#[tokio::test]
+async fn a_database_outage_is_logged_once_per_request_with_its_cause() {
+    let pg = PrivatePostgres::start().await;
+    let dir = testkit::temp_dir();
+    let url = pg.url();
+    let chatd = start(
+        dir.path(),
+        &[
+            ("CHATD_DATABASE_URL", url.as_str()),
+            ("CHATD_LOG_FORMAT", "json"),
+        ],
+    );
+    Client::new(&chatd.base_url)
+        .unwrap()
+        .register(&registration("olga"))
+        .await
+        .unwrap();
+    pg.cluster.stop().await.unwrap();
+    let resp = reqwest::Client::new()
+        .post(format!("{}/api/auth/login", chatd.base_url))
+        .header("x-request-id", "outage-1")
+        .json(&serde_json::json!({"username": "olga", "password": password()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 503);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["error"]["message"],
+        "the database is unavailable; try again shortly"
+    );
+    let (_, log) = chatd.terminate();
+    // Only the edges log this line, so the one request of the outage makes one, in its span.
+    let reported: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|l: &serde_json::Value| l["message"] == "database unavailable")
+        .collect();
+    assert_eq!(reported.len(), 1, "logged other than once:\n{log}");
+    assert_eq!(reported[0]["level"], "WARN", "{log}");
+    assert_eq!(reported[0]["span"]["request_id"], "outage-1", "{log}");
+    assert!(
+        reported[0]["error"].as_str().is_some_and(|e| !e.is_empty()),
+        "the cause is in the line: {log}"
+    );
+}

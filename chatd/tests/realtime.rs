@@ -458,3 +458,39 @@ async fn shutdown_sends_websocket_clients_a_going_away_close() {
     assert_eq!(ws.closed().await, Some(common::ws::close::GOING_AWAY));
     stopping.await.unwrap().unwrap();
 }
+
+/// `typing:start` is checked against the node's live membership (no query per start): it
+/// follows a member being added and removed while connected; a REST send ends the spell.
+#[tokio::test]
+async fn typing_start_follows_membership_changes_live() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let group = ada
+        .create_group(&CreateGroupRequest {
+            name: "crew".into(),
+            slug: None,
+            participant_ids: Vec::new(),
+        })
+        .await
+        .unwrap();
+    let chat = group.chat.id;
+    let (mut bob_ws, _) = connect(&bob).await;
+    let start = ClientRequest::TypingStart(ChatRef { chat_id: chat });
+    let outside = bob_ws.request(&start).await.unwrap_err();
+    assert_eq!(outside.body().unwrap().code, common::ErrorCode::NotFound);
+    ada.add_participants(chat, vec![bob_t.user.id])
+        .await
+        .unwrap();
+    expect(&mut bob_ws, "participant:joined").await;
+    let (mut ada_ws, _) = connect(&ada).await;
+    bob_ws.request(&start).await.expect("a member may type");
+    expect(&mut ada_ws, "typing:start").await;
+    // A send over REST ends the spell as one over the WebSocket does.
+    post(&bob, chat, "hi", "t-rest").await;
+    expect(&mut ada_ws, "typing:stop").await;
+    ada.remove_participant(chat, bob_t.user.id).await.unwrap();
+    expect(&mut bob_ws, "participant:left").await;
+    let removed = bob_ws.request(&start).await.unwrap_err();
+    assert_eq!(removed.body().unwrap().code, common::ErrorCode::NotFound);
+}

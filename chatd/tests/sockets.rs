@@ -39,6 +39,26 @@ fn token(client: &Client) -> String {
     client.tokens().unwrap().access_token
 }
 
+/// Reads (and drops) raw messages until the close frame, within `wait`: its code. A socket
+/// that fails instead (a reset under the close frame) fails the test.
+async fn close_code<S>(ws: &mut S, wait: Duration) -> Option<u16>
+where
+    S: futures_util::Stream<Item = Result<Message, tungstenite::Error>> + Unpin,
+{
+    tokio::time::timeout(wait, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => {}
+                Some(Err(e)) => panic!("the socket failed instead of closing: {e}"),
+                None => return None,
+            }
+        }
+    })
+    .await
+    .unwrap()
+}
+
 /// Reads raw messages until a text frame of type `kind`.
 async fn raw_expect<S>(ws: &mut S, kind: &str) -> serde_json::Value
 where
@@ -293,18 +313,7 @@ async fn a_slow_consumer_is_cut_off_with_4008_and_gets_the_close_frame_not_a_res
         }
     }
     // Reading again, carl gets what was written, then the close frame: no reset.
-    let code = tokio::time::timeout(Duration::from_mins(1), async {
-        loop {
-            match stream.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => panic!("the socket failed instead of closing: {e}"),
-                None => return None,
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let code = close_code(&mut stream, Duration::from_mins(1)).await;
     assert_eq!(code, Some(close::SLOW_CONSUMER));
     sending.abort();
     let metrics = reqwest::get(server.metrics_url.clone().unwrap())
@@ -403,4 +412,21 @@ async fn a_password_reset_closes_the_accounts_sockets_at_once() {
         let closed = tokio::time::timeout(AT_ONCE, ws.closed()).await;
         assert_eq!(closed, Ok(Some(close::UNAUTHORIZED)));
     }
+}
+
+/// A frame over the hard limit (1 MiB, far over the documented 64 KiB) closes the socket
+/// with 1009 (told apart from other read errors by its type, not its message).
+#[tokio::test]
+async fn a_frame_over_the_hard_limit_closes_with_1009() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (ws, _) = tokio_tungstenite::connect_async(ws_request(&server, Some(&token(&ada))))
+        .await
+        .unwrap();
+    let (mut sink, mut stream) = ws.split();
+    raw_expect(&mut stream, "hello").await;
+    let huge = format!(r#"{{"type":"ping","data":"{}"}}"#, "x".repeat(1024 * 1024));
+    // The server may close before it has read the whole frame: a failed send is fine.
+    let _ = sink.send(Message::text(huge)).await;
+    assert_eq!(close_code(&mut stream, FRAME_WAIT).await, Some(1009));
 }

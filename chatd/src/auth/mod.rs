@@ -1,5 +1,5 @@
 //! Accounts and sessions: password hashing, tokens, the input rules, and the service that
-//! REST (and later the WebSocket) calls to register, log in, refresh and log out.
+//! REST and the WebSocket call to register, log in, refresh and log out.
 
 mod password;
 mod rules;
@@ -11,4 +11,4 @@ pub use rules::{
     check_password, normalize_username, validate_display_name, validate_status_message,
 };
 pub use service::{AuthService, AuthUser, ClientInfo, Registration};
-pub use tokens::{AccessClaims, TokenKeys, load_or_create_secret};
+pub use tokens::{AccessClaims, TokenKeys, bearer_token, load_or_create_secret};

@@ -5,7 +5,8 @@ use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, RoleChange, ServerEve
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::{ChatService, group_too_large, lock_group, log_event, require, view};
+use super::{ChatService, group_too_large, lock_group, require, view};
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::store::StoreError;
@@ -109,7 +110,7 @@ impl ChatService {
             user_id: user.into(),
             reason,
         });
-        log_event(&mut txn, chat, seq, &event, Some(actor)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(actor)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         Ok(Pending {
             chat,
@@ -180,7 +181,7 @@ impl ChatService {
             roles: Vec::new(),
             deleted: true,
         });
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         let change = MembershipChange {
             chat,
@@ -233,6 +234,6 @@ pub(super) async fn roles_event(
             .collect(),
         deleted: false,
     });
-    log_event(txn, locked.id, seq, &event, actor).await?;
+    chat_events::record(txn, locked.id, seq, &event, actor).await?;
     Ok(event)
 }

@@ -4,62 +4,47 @@
 
 mod members;
 mod operator;
+mod rules;
 pub mod view;
 
 use std::collections::HashMap;
 
 use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
 use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
-use common::{ErrorDetail, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::blocks::Blocks;
+use rules::{check_name, check_slug, checked_group, group_too_large};
+
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::hub::Hub;
 use crate::messages::view::hydrate;
-use crate::social::SocialHooks;
+use crate::notifications::Notifier;
 use crate::store::chats::tx::{self, CreateChatError};
 use crate::store::{ChatRow, LockedChat, Store, StoreError};
-
-/// Name of a group: 1-100 characters.
-const NAME_MAX: usize = 100;
 
 /// Chat operations.
 #[derive(Clone, Debug)]
 pub struct ChatService {
     store: Store,
     hub: Hub,
-    social: Option<SocialHooks>,
+    policy: Option<ChatPolicy>,
 }
 
-/// The checked parts of a new group owned by `owner`: its name, its slug, and the other
-/// members (each once, the owner left out), or every problem at once.
-fn checked_group(
-    owner: Uuid,
-    req: &CreateGroupRequest,
-) -> Result<(Option<String>, Option<String>, Vec<Uuid>)> {
-    let mut problems = Vec::new();
-    let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
-    let slug = match req.slug.as_deref().map(check_slug) {
-        Some(Ok(slug)) => slug,
-        Some(Err(d)) => {
-            problems.push(d);
-            None
-        }
-        None => None,
-    };
-    let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
-    others.sort();
-    others.dedup();
-    others.retain(|id| *id != owner);
-    if others.len() + 1 > common::limits::GROUP_MEMBERS_MAX {
-        problems.push(group_too_large());
-    }
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
-    }
-    Ok((name, slug, others))
+/// What a server adds to the bare chat rules (`chatctl`'s operator changes go without):
+/// the block and contact checks of direct chats and the notifications of group
+/// invitations.
+#[derive(Clone, Debug)]
+pub struct ChatPolicy {
+    /// The block rules.
+    pub blocks: Blocks,
+    /// `contacts.direct_chats_require_contact`.
+    pub direct_requires_contact: bool,
+    /// Where group invitations become notifications.
+    pub notifier: Notifier,
 }
 
 impl ChatService {
@@ -68,23 +53,43 @@ impl ChatService {
         Self {
             store,
             hub,
-            social: None,
+            policy: None,
         }
     }
 
     /// Adds the block and contact checks of direct chats and the notifications of
     /// group invitations.
     #[must_use]
-    pub fn with_social(mut self, social: SocialHooks) -> Self {
-        self.social = Some(social);
+    pub fn with_policy(mut self, policy: ChatPolicy) -> Self {
+        self.policy = Some(policy);
         self
     }
 
-    /// Tells the social side who `actor` added to `chat`.
+    /// Notifies the users `actor` added to `chat`.
     fn added(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
-        if let Some(social) = &self.social {
-            social.added_to_group(chat, actor, users);
+        if let Some(policy) = &self.policy {
+            policy.notifier.group_invite(chat, actor, users);
         }
+    }
+
+    /// May `caller` open a direct chat with `other`? Not across a block (either way), and
+    /// with `contacts.direct_chats_require_contact` only between contacts.
+    async fn check_direct(&self, caller: Uuid, other: Uuid) -> Result<()> {
+        let Some(policy) = &self.policy else {
+            return Ok(());
+        };
+        policy.blocks.check_pair(caller, other).await?;
+        if policy.direct_requires_contact && !self.store.are_contacts(caller, other).await? {
+            return Err(Error::Forbidden(
+                "direct chats on this server need an accepted contact request first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The ids of the chats `user` is a current member of (what a new connection follows).
+    pub async fn ids_of(&self, user: Uuid) -> Result<Vec<Uuid>> {
+        Ok(self.store.chat_ids_of(user).await?)
     }
 
     /// The caller's chats, most recent activity first, with last messages and peers.
@@ -165,9 +170,7 @@ impl ChatService {
         if caller == other {
             return Err(Error::field("userId", "a direct chat needs another user"));
         }
-        if let Some(social) = &self.social {
-            social.check_direct(caller, other).await?;
-        }
+        self.check_direct(caller, other).await?;
         let (lo, hi) = if caller < other {
             (caller, other)
         } else {
@@ -272,7 +275,7 @@ impl ChatService {
             roles: Vec::new(),
             deleted: false,
         });
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         self.get(caller, chat).await
@@ -307,7 +310,7 @@ impl ChatService {
                 role: view::role(role),
                 added_by: added_by.map(Into::into),
             });
-            log_event(txn, chat, seq, &event, added_by).await?;
+            chat_events::record(txn, chat, seq, &event, added_by).await?;
             events.push(event);
         }
         Ok(events)
@@ -330,21 +333,6 @@ impl ChatService {
 }
 
 const NOT_FOUND: Error = Error::NotFound("no such chat");
-
-/// Records a numbered event; message events are rebuilt from the message row on read, so
-/// their payload stays empty and a deleted message's content is nowhere in the log.
-pub(crate) async fn log_event(
-    txn: &mut PgConnection,
-    chat: Uuid,
-    seq: i64,
-    event: &ServerEvent,
-    actor: Option<Uuid>,
-) -> Result<()> {
-    let payload = serde_json::to_value(event).map_err(|e| Error::Internal(e.into()))?;
-    let kind = payload["type"].as_str().unwrap_or("unknown").to_owned();
-    tx::insert_event(txn, chat, seq, &kind, actor, None, &payload).await?;
-    Ok(())
-}
 
 async fn lock_group(txn: &mut PgConnection, chat: Uuid, caller: Uuid) -> Result<LockedChat> {
     let locked = tx::lock_chat(txn, chat, caller).await?.ok_or(NOT_FOUND)?;
@@ -375,51 +363,4 @@ fn taken(e: CreateChatError) -> Error {
         CreateChatError::Taken(_) => Error::Conflict("that slug is taken"),
         CreateChatError::Store(e) => e.into(),
     }
-}
-
-fn group_too_large() -> ErrorDetail {
-    ErrorDetail::new(
-        "participantIds",
-        format!(
-            "a group has at most {} members",
-            common::limits::GROUP_MEMBERS_MAX
-        ),
-    )
-}
-
-fn check_name(name: &str) -> std::result::Result<String, ErrorDetail> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX {
-        return Err(ErrorDetail::new(
-            "name",
-            format!("must be 1-{NAME_MAX} characters"),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(ErrorDetail::new(
-            "name",
-            "must not contain control characters",
-        ));
-    }
-    crate::text::check_visible("name", name)?;
-    Ok(name.to_owned())
-}
-
-/// `""` removes the slug; otherwise 3-64 of `[a-z0-9-]` (folded to lower case).
-fn check_slug(slug: &str) -> std::result::Result<Option<String>, ErrorDetail> {
-    let slug = slug.trim().to_lowercase();
-    if slug.is_empty() {
-        return Ok(None);
-    }
-    if !(3..=64).contains(&slug.len())
-        || !slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(ErrorDetail::new(
-            "slug",
-            "must be 3-64 characters of a-z, 0-9 and '-'",
-        ));
-    }
-    Ok(Some(slug))
 }

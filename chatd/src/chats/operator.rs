@@ -12,9 +12,9 @@ use uuid::Uuid;
 
 use super::members::roles_event;
 use super::{
-    ChatService, NOT_FOUND, check_name, check_slug, checked_group, group_too_large, log_event,
-    taken,
+    ChatService, NOT_FOUND, check_name, check_slug, checked_group, group_too_large, taken,
 };
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::fanout::MembershipChange;
 use crate::store::chats::tx;
@@ -109,7 +109,7 @@ impl ChatService {
             user_id: user.into(),
             reason: LeftReason::Removed,
         });
-        log_event(&mut txn, chat, seq, &event, None).await?;
+        chat_events::record(&mut txn, chat, seq, &event, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         let change = MembershipChange {
             chat,
@@ -207,7 +207,7 @@ impl ChatService {
             roles: Vec::new(),
             deleted: false,
         });
-        log_event(&mut txn, chat, seq, &event, None).await?;
+        chat_events::record(&mut txn, chat, seq, &event, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -228,7 +228,7 @@ impl ChatService {
             roles: Vec::new(),
             deleted: true,
         });
-        log_event(&mut txn, chat, seq, &event, None).await?;
+        chat_events::record(&mut txn, chat, seq, &event, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         let change = MembershipChange {
             chat,

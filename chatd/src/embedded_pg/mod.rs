@@ -4,22 +4,23 @@
 //! PostgreSQL refuses to run as root, so when chatd is root the cluster belongs to an
 //! unprivileged system user (`postgres.user`) and every PostgreSQL program runs as that user.
 
+mod error;
 mod locate;
+mod paths;
 mod pidfile;
 
-use std::fmt::Write as _;
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use tracing::{info, warn};
 
+pub use error::EmbeddedError;
 pub use locate::locate_binaries;
+use paths::{create_private_dir, socket_dir_for};
 
 /// The role and database chatd uses inside its cluster.
 pub const ROLE: &str = "chatd";
@@ -29,60 +30,6 @@ pub const DATABASE: &str = "chatd";
 const PORT: u16 = 5432;
 /// Unix socket paths are limited to about 107 bytes.
 const SOCKET_PATH_MAX: usize = 100;
-
-/// Why the embedded PostgreSQL could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum EmbeddedError {
-    /// No PostgreSQL binaries were found.
-    #[error(
-        "no PostgreSQL server binaries found (looked for initdb, pg_ctl and postgres via \
-         postgres.bin_dir, pg_config, PATH and /usr/lib/postgresql/*/bin).\n\
-         Install them (Debian/Ubuntu: `apt-get install postgresql`), set \
-         CHATD_POSTGRES_BIN_DIR to their directory, or point chatd at a server with \
-         --database-url postgres://user:password@host/db"
-    )]
-    NoBinaries,
-    /// chatd runs as root and the configured user does not exist.
-    #[error(
-        "chatd runs as root and PostgreSQL refuses to; the system user `{0}` that should run \
-         it does not exist. Create it, set CHATD_POSTGRES_USER to another unprivileged user, \
-         or run chatd as a normal user"
-    )]
-    NoSuchUser(String),
-    /// A PostgreSQL program failed.
-    #[error("{program} failed: {message}")]
-    Command {
-        /// The program.
-        program: String,
-        /// Its output, and the server log's tail where there is one.
-        message: String,
-    },
-    /// The unprivileged user cannot reach the cluster directory.
-    #[error(
-        "the PostgreSQL user `{user}` cannot reach {path}: a parent directory is closed to it. \
-         Make the parents traversable (chmod o+x) or choose a data directory elsewhere, \
-         e.g. CHATD_DATA_DIR=/var/lib/chatd"
-    )]
-    Unreachable {
-        /// The user.
-        user: String,
-        /// The cluster directory.
-        path: PathBuf,
-    },
-    /// A file operation failed.
-    #[error("{action} {path}: {source}")]
-    Io {
-        /// What was being done.
-        action: &'static str,
-        /// The path.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// The cluster started but chatd could not prepare its database.
-    #[error("preparing the chatd database: {0}")]
-    Database(#[from] sqlx::Error),
-}
 
 /// How to run the cluster.
 #[derive(Clone, Debug)]
@@ -413,55 +360,5 @@ impl EmbeddedPostgres {
             })?;
         }
         Ok(())
-    }
-}
-
-/// `<root>/run`, or a short path under the temporary directory when that would make the
-/// socket path too long for the kernel.
-fn socket_dir_for(root: &Path) -> PathBuf {
-    let preferred = root.join("run");
-    let socket = preferred.join(format!(".s.PGSQL.{PORT}"));
-    if socket.as_os_str().len() <= SOCKET_PATH_MAX {
-        return preferred;
-    }
-    let digest = Sha256::digest(root.as_os_str().as_encoded_bytes());
-    let tag = digest.iter().take(6).fold(String::new(), |mut tag, b| {
-        let _ = write!(tag, "{b:02x}");
-        tag
-    });
-    std::env::temp_dir().join(format!("chatd-pg-{tag}"))
-}
-
-fn create_private_dir(path: &Path) -> Result<(), EmbeddedError> {
-    fs::create_dir_all(path).map_err(|source| EmbeddedError::Io {
-        action: "creating",
-        path: path.to_path_buf(),
-        source,
-    })?;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o700)).map_err(|source| {
-        EmbeddedError::Io {
-            action: "setting permissions of",
-            path: path.to_path_buf(),
-            source,
-        }
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_roots_get_a_short_socket_dir() {
-        let short = socket_dir_for(Path::new("/var/lib/chatd/postgres"));
-        assert_eq!(short, Path::new("/var/lib/chatd/postgres/run"));
-        let long_root = PathBuf::from(format!("/tmp/{}", "x".repeat(120)));
-        let dir = socket_dir_for(&long_root);
-        assert!(dir.join(".s.PGSQL.5432").as_os_str().len() <= SOCKET_PATH_MAX);
-        assert_eq!(
-            dir,
-            socket_dir_for(&long_root),
-            "the same root maps to the same dir"
-        );
     }
 }

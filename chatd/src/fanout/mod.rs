@@ -5,7 +5,6 @@
 //! Live fan-out is only the fast path: a frame lost here (a node restart, a dropped pub/sub
 //! message, a slow consumer cut off) is recovered by the client's resync from PostgreSQL.
 
-mod blocks;
 mod local;
 mod membership;
 pub mod notices;
@@ -18,7 +17,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use blocks::{Actor, BlockCache, BlockChange};
+use crate::blocks::{Actor, BlockChange};
+
 pub use local::LocalBus;
 pub use membership::MembershipLoad;
 pub use redis_bus::{RedisBus, external_delivery_text};

@@ -12,7 +12,8 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::membership::{Membership, MembershipLoad};
-use super::{BlockCache, Delivery, Target};
+use super::{Delivery, Target};
+use crate::blocks::BlockCache;
 
 /// Identifies a connection on this node.
 pub type ConnId = u64;
@@ -188,6 +189,15 @@ impl Registry {
         self.inner
             .read()
             .is_ok_and(|i| i.by_user.contains_key(&user))
+    }
+
+    /// Whether `user`, who has a connection on this node, is a current member of `chat`.
+    pub fn is_member(&self, chat: Uuid, user: Uuid) -> bool {
+        self.inner.read().is_ok_and(|i| {
+            i.membership
+                .members(&chat)
+                .is_some_and(|users| users.contains(&user))
+        })
     }
 
     /// Hands `delivery` to the connections it targets, applying its membership change.

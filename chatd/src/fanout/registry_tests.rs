@@ -90,7 +90,7 @@ fn text_of(out: Outbound) -> String {
 
 #[tokio::test]
 async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
-    use crate::fanout::{Actor, BlockChange};
+    use crate::blocks::{Actor, BlockChange};
     let registry = Registry::new();
     let (ada, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     let mut a = connect(&registry, ada, &[chat], 8);

@@ -6,21 +6,22 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use common::api::{CreateInviteRequest, InviteResponse};
 
-use super::AppState;
 use super::extract::Json;
+use crate::auth::AuthService;
 use crate::auth::{AuthUser, ClientInfo};
 use crate::error::Result;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/admin/invites", post(create_invite))
 }
 
 async fn create_invite(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     caller: AuthUser,
     client: ClientInfo,
     Json(req): Json<CreateInviteRequest>,
 ) -> Result<(StatusCode, axum::Json<InviteResponse>)> {
-    let invite = state.auth.create_invite(&caller, &req, &client).await?;
+    let invite = auth.create_invite(&caller, &req, &client).await?;
     Ok((StatusCode::CREATED, axum::Json(invite)))
 }

@@ -9,11 +9,12 @@ use axum::routing::{get, post};
 use common::AttachmentId;
 use common::api::Attachment;
 
-use super::AppState;
 use super::extract::Path;
 use crate::auth::AuthUser;
 use crate::error::{Error, Result};
+use crate::media::MediaService;
 use crate::media::{Download, upload_too_large};
+use crate::state::AppState;
 
 /// Room for the multipart framing around the file.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
@@ -32,7 +33,7 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
 
 /// The first part named `file` is the upload; its bytes are read up to the limit.
 async fn upload(
-    State(state): State<AppState>,
+    State(media): State<MediaService>,
     caller: AuthUser,
     form: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<Attachment>)> {
@@ -43,7 +44,7 @@ async fn upload(
             e.body_text()
         ))
     })?;
-    let max = state.media.config().max_bytes;
+    let max = media.config().max_bytes;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             upload_too_large(max)
@@ -63,7 +64,7 @@ async fn upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        let attachment = state.media.upload(caller.user_id, &name, bytes).await?;
+        let attachment = media.upload(caller.user_id, &name, bytes).await?;
         return Ok((StatusCode::CREATED, axum::Json(attachment)));
     }
     Err(Error::field(
@@ -73,35 +74,29 @@ async fn upload(
 }
 
 async fn download(
-    State(state): State<AppState>,
+    State(media): State<MediaService>,
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<Response> {
-    let file = state
-        .media
-        .download(caller.user_id, id.as_uuid(), false)
-        .await?;
+    let file = media.download(caller.user_id, id.as_uuid(), false).await?;
     Ok(file_response(file))
 }
 
 async fn thumbnail(
-    State(state): State<AppState>,
+    State(media): State<MediaService>,
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<Response> {
-    let file = state
-        .media
-        .download(caller.user_id, id.as_uuid(), true)
-        .await?;
+    let file = media.download(caller.user_id, id.as_uuid(), true).await?;
     Ok(file_response(file))
 }
 
 async fn remove(
-    State(state): State<AppState>,
+    State(media): State<MediaService>,
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<StatusCode> {
-    state.media.delete(caller.user_id, id.as_uuid()).await?;
+    media.delete(caller.user_id, id.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

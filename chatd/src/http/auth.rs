@@ -9,10 +9,11 @@ use common::api::{
     LoginRequest, RefreshRequest, RegisterRequest, SessionList, TokenResponse, User,
 };
 
-use super::AppState;
 use super::extract::{Json, Path};
+use crate::auth::AuthService;
 use crate::auth::{AuthUser, ClientInfo};
 use crate::error::Result;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,61 +26,56 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn register(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     client: ClientInfo,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, axum::Json<User>)> {
-    let user = state.auth.register(&req, &client).await?;
+    let user = auth.register(&req, &client).await?;
     Ok((StatusCode::CREATED, axum::Json(user.to_api())))
 }
 
 async fn login(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     client: ClientInfo,
     Json(req): Json<LoginRequest>,
 ) -> Result<axum::Json<TokenResponse>> {
     Ok(axum::Json(
-        state
-            .auth
-            .login(&req.username, &req.password, &client)
-            .await?,
+        auth.login(&req.username, &req.password, &client).await?,
     ))
 }
 
 async fn refresh(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     client: ClientInfo,
     Json(req): Json<RefreshRequest>,
 ) -> Result<axum::Json<TokenResponse>> {
-    Ok(axum::Json(
-        state.auth.refresh(&req.refresh_token, &client).await?,
-    ))
+    Ok(axum::Json(auth.refresh(&req.refresh_token, &client).await?))
 }
 
 async fn logout(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     user: AuthUser,
     client: ClientInfo,
 ) -> Result<StatusCode> {
-    state.auth.logout(&user, &client).await?;
+    auth.logout(&user, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn sessions(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     user: AuthUser,
 ) -> Result<axum::Json<SessionList>> {
     Ok(axum::Json(SessionList {
-        sessions: state.auth.sessions(&user).await?,
+        sessions: auth.sessions(&user).await?,
     }))
 }
 
 async fn revoke(
-    State(state): State<AppState>,
+    State(auth): State<AuthService>,
     user: AuthUser,
     client: ClientInfo,
     Path(id): Path<SessionId>,
 ) -> Result<StatusCode> {
-    state.auth.revoke(&user, id.as_uuid(), &client).await?;
+    auth.revoke(&user, id.as_uuid(), &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,10 +10,12 @@ use common::api::{
 };
 use common::{ChatId, UserId};
 
-use super::AppState;
 use super::extract::{Json, Path};
 use crate::auth::AuthUser;
+use crate::chats::ChatService;
 use crate::error::Result;
+use crate::messages::MessageService;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -32,148 +34,131 @@ pub fn router() -> Router<AppState> {
         .route("/api/chats/{id}/read", post(read))
 }
 
-async fn list(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<ChatList>> {
+async fn list(State(chats): State<ChatService>, caller: AuthUser) -> Result<axum::Json<ChatList>> {
     Ok(axum::Json(ChatList {
-        chats: state.chats.list(caller.user_id).await?,
+        chats: chats.list(caller.user_id).await?,
     }))
 }
 
 async fn one(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<axum::Json<ChatDetail>> {
-    Ok(axum::Json(
-        state.chats.get(caller.user_id, id.as_uuid()).await?,
-    ))
+    Ok(axum::Json(chats.get(caller.user_id, id.as_uuid()).await?))
 }
 
 async fn by_slug(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(slug): Path<String>,
 ) -> Result<axum::Json<ChatDetail>> {
-    Ok(axum::Json(
-        state.chats.get_by_slug(caller.user_id, &slug).await?,
-    ))
+    Ok(axum::Json(chats.get_by_slug(caller.user_id, &slug).await?))
 }
 
 async fn direct(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Json(req): Json<CreateDirectRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
     Ok(axum::Json(
-        state
-            .chats
-            .direct(caller.user_id, req.user_id.as_uuid())
-            .await?,
+        chats.direct(caller.user_id, req.user_id.as_uuid()).await?,
     ))
 }
 
 async fn group(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Json(req): Json<CreateGroupRequest>,
 ) -> Result<(StatusCode, axum::Json<ChatDetail>)> {
-    let chat = state.chats.create_group(caller.user_id, &req).await?;
+    let chat = chats.create_group(caller.user_id, &req).await?;
     Ok((StatusCode::CREATED, axum::Json(chat)))
 }
 
 async fn update(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
     Json(req): Json<UpdateChatRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
     Ok(axum::Json(
-        state
-            .chats
-            .update(caller.user_id, id.as_uuid(), &req)
-            .await?,
+        chats.update(caller.user_id, id.as_uuid(), &req).await?,
     ))
 }
 
 async fn delete(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<StatusCode> {
-    state.chats.delete(caller.user_id, id.as_uuid()).await?;
+    chats.delete(caller.user_id, id.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn add_participants(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
     Json(req): Json<AddParticipantsRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
     let users: Vec<_> = req.user_ids.iter().map(UserId::as_uuid).collect();
-    state
-        .chats
+    chats
         .add_participants(caller.user_id, id.as_uuid(), &users)
         .await?;
-    Ok(axum::Json(
-        state.chats.get(caller.user_id, id.as_uuid()).await?,
-    ))
+    Ok(axum::Json(chats.get(caller.user_id, id.as_uuid()).await?))
 }
 
 async fn remove_participant(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path((id, user)): Path<(ChatId, UserId)>,
 ) -> Result<StatusCode> {
-    state
-        .chats
+    chats
         .remove_participant(caller.user_id, id.as_uuid(), user.as_uuid())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn set_role(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path((id, user)): Path<(ChatId, UserId)>,
     Json(req): Json<UpdateParticipantRequest>,
 ) -> Result<StatusCode> {
-    state
-        .chats
+    chats
         .set_role(caller.user_id, id.as_uuid(), user.as_uuid(), req.role)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn leave(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<StatusCode> {
-    state.chats.leave(caller.user_id, id.as_uuid()).await?;
+    chats.leave(caller.user_id, id.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn transfer(
-    State(state): State<AppState>,
+    State(chats): State<ChatService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
     Json(req): Json<TransferOwnershipRequest>,
 ) -> Result<StatusCode> {
-    state
-        .chats
+    chats
         .transfer(caller.user_id, id.as_uuid(), req.user_id.as_uuid())
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn read(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(id): Path<ChatId>,
     Json(req): Json<MarkReadRequest>,
 ) -> Result<StatusCode> {
-    state
-        .messages
+    messages
         .mark_read(caller.user_id, id.as_uuid(), req.seq)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -8,10 +8,11 @@ use common::UserId;
 use common::api::{BlockList, Contact, ContactList, ContactRequest, PendingContacts};
 use uuid::Uuid;
 
-use super::AppState;
 use super::extract::{Json, Path};
 use crate::auth::AuthUser;
+use crate::contacts::ContactService;
 use crate::error::Result;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,25 +26,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/blocks/{user_id}", put(block).delete(unblock))
 }
 
-async fn list(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<ContactList>> {
-    Ok(axum::Json(state.contacts.list(caller.user_id).await?))
+async fn list(
+    State(contacts): State<ContactService>,
+    caller: AuthUser,
+) -> Result<axum::Json<ContactList>> {
+    Ok(axum::Json(contacts.list(caller.user_id).await?))
 }
 
 async fn pending(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
 ) -> Result<axum::Json<PendingContacts>> {
-    Ok(axum::Json(state.contacts.pending(caller.user_id).await?))
+    Ok(axum::Json(contacts.pending(caller.user_id).await?))
 }
 
 /// 201 with a new request; 200 with the caller's existing request, or with the contact
 /// when the other user had asked first (accepted by this).
 async fn request(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Json(req): Json<ContactRequest>,
 ) -> Result<(StatusCode, axum::Json<Contact>)> {
-    let (contact, created) = state.contacts.request(caller.user_id, &req).await?;
+    let (contact, created) = contacts.request(caller.user_id, &req).await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -53,61 +57,61 @@ async fn request(
 }
 
 async fn accept(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<axum::Json<Contact>> {
-    Ok(axum::Json(state.contacts.accept(caller.user_id, id).await?))
+    Ok(axum::Json(contacts.accept(caller.user_id, id).await?))
 }
 
 async fn decline(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    state.contacts.decline(caller.user_id, id).await?;
+    contacts.decline(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn cancel(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    state.contacts.cancel(caller.user_id, id).await?;
+    contacts.cancel(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn remove(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    state.contacts.remove(caller.user_id, id).await?;
+    contacts.remove(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn blocks(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<BlockList>> {
-    Ok(axum::Json(state.contacts.blocks(caller.user_id).await?))
+async fn blocks(
+    State(contacts): State<ContactService>,
+    caller: AuthUser,
+) -> Result<axum::Json<BlockList>> {
+    Ok(axum::Json(contacts.blocks(caller.user_id).await?))
 }
 
 async fn block(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(user): Path<UserId>,
 ) -> Result<StatusCode> {
-    state.contacts.block(caller.user_id, user.as_uuid()).await?;
+    contacts.block(caller.user_id, user.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn unblock(
-    State(state): State<AppState>,
+    State(contacts): State<ContactService>,
     caller: AuthUser,
     Path(user): Path<UserId>,
 ) -> Result<StatusCode> {
-    state
-        .contacts
-        .unblock(caller.user_id, user.as_uuid())
-        .await?;
+    contacts.unblock(caller.user_id, user.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

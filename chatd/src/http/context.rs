@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Response};
 use tracing::{Instrument, info, info_span, warn};
 use uuid::Uuid;
 
-use super::AppState;
 use crate::error::Error;
+use crate::state::AppState;
 
 /// The header that carries the request id in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";

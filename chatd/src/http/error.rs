@@ -5,17 +5,14 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use common::{ErrorCode, ErrorResponse};
-use tracing::error;
 
 use super::context::current_request_id;
 use crate::error::Error;
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        if let Error::Internal(cause) = &self {
-            // The one place a 5xx cause is logged; the client only sees "internal error".
-            error!(error = ?cause, "internal error");
-        }
+        // The one place a REST error's cause is logged; the client sees none of it.
+        self.log();
         let code = self.code();
         let status =
             StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

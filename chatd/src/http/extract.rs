@@ -12,8 +12,13 @@ use axum::http::request::Parts;
 use common::ErrorDetail;
 use serde::de::DeserializeOwned;
 
-use super::AppState;
-use crate::auth::{AuthUser, ClientInfo};
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+
+use crate::auth::AuthService;
+use crate::auth::{AuthUser, ClientInfo, bearer_token};
+use crate::config::Config;
 use crate::error::Error;
 use crate::text;
 
@@ -174,37 +179,29 @@ where
     }
 }
 
-/// The token of an `Authorization: Bearer <token>` header (scheme in any case).
-pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
-}
-
-impl FromRequestParts<AppState> for AuthUser {
+impl<S> FromRequestParts<S> for AuthUser
+where
+    AuthService: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = Error;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let token =
             bearer_token(&parts.headers).ok_or(Error::Unauthorized("missing bearer token"))?;
-        state.auth.authenticate(token).await
+        AuthService::from_ref(state).authenticate(token).await
     }
 }
 
-impl FromRequestParts<AppState> for ClientInfo {
+impl<S> FromRequestParts<S> for ClientInfo
+where
+    Arc<Config>: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let forwarded = state
-            .config
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let forwarded = Arc::<Config>::from_ref(state)
             .http
             .trust_forwarded_for
             .then(|| parts.headers.get("x-forwarded-for"))

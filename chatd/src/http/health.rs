@@ -3,12 +3,11 @@
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use common::ErrorDetail;
 use common::api::{Liveness, Readiness};
 
-use super::AppState;
-use crate::error::{Error, Result};
-use crate::metrics::probes;
+use crate::error::Result;
+use crate::health::Health;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -23,30 +22,6 @@ async fn live() -> axum::Json<Liveness> {
     })
 }
 
-async fn ready(State(state): State<AppState>) -> Result<axum::Json<Readiness>> {
-    let (postgres, redis) = tokio::join!(
-        probes::postgres(&state.store),
-        probes::redis(state.redis.as_ref())
-    );
-    let mut down = Vec::new();
-    if let Err(e) = &postgres {
-        down.push(ErrorDetail::new("postgres", e.clone()));
-    }
-    if let Err(e) = &redis {
-        down.push(ErrorDetail::new("redis", e.clone()));
-    }
-    if !down.is_empty() {
-        tracing::warn!(?down, "not ready");
-        return Err(Error::NotReady(down));
-    }
-    Ok(axum::Json(Readiness {
-        status: "ready".into(),
-        postgres: "ok".into(),
-        redis: if matches!(redis, Ok(true)) {
-            "ok"
-        } else {
-            "not configured"
-        }
-        .into(),
-    }))
+async fn ready(State(health): State<Health>) -> Result<axum::Json<Readiness>> {
+    Ok(axum::Json(health.ready().await?))
 }

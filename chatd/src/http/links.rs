@@ -8,10 +8,11 @@ use common::api::ResolvedLink;
 use common::{ChatId, MessageId};
 use serde::Deserialize;
 
-use super::AppState;
 use super::extract::{Path, Query};
 use crate::auth::AuthUser;
 use crate::error::Result;
+use crate::links::LinkService;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,42 +36,39 @@ fn request_host(headers: &HeaderMap) -> &str {
 }
 
 async fn resolve(
-    State(state): State<AppState>,
+    State(links): State<LinkService>,
     caller: AuthUser,
     headers: HeaderMap,
     Query(params): Query<ResolveParams>,
 ) -> Result<axum::Json<ResolvedLink>> {
     Ok(axum::Json(
-        state
-            .links
+        links
             .resolve(caller.user_id, &params.url, request_host(&headers))
             .await?,
     ))
 }
 
 async fn chat_link(
-    State(state): State<AppState>,
+    State(links): State<LinkService>,
     caller: AuthUser,
     headers: HeaderMap,
     Path(chat): Path<ChatId>,
 ) -> Result<axum::Json<ResolvedLink>> {
     Ok(axum::Json(
-        state
-            .links
+        links
             .chat_link(caller.user_id, chat.as_uuid(), request_host(&headers))
             .await?,
     ))
 }
 
 async fn message_link(
-    State(state): State<AppState>,
+    State(links): State<LinkService>,
     caller: AuthUser,
     headers: HeaderMap,
     Path(message): Path<MessageId>,
 ) -> Result<axum::Json<ResolvedLink>> {
     Ok(axum::Json(
-        state
-            .links
+        links
             .message_link(caller.user_id, message.as_uuid(), request_host(&headers))
             .await?,
     ))

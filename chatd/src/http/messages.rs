@@ -10,11 +10,12 @@ use common::api::{
 use common::{ChatId, MessageId};
 use serde::Deserialize;
 
-use super::AppState;
 use super::extract::{Json, Path, Query};
 use crate::auth::AuthUser;
 use crate::error::Result;
+use crate::messages::MessageService;
 use crate::messages::PageQuery;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,7 +37,7 @@ struct PageParams {
 }
 
 async fn page(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(chat): Path<ChatId>,
     Query(params): Query<PageParams>,
@@ -49,24 +50,17 @@ async fn page(
         include_blocked: params.include_blocked,
     };
     Ok(axum::Json(
-        state
-            .messages
-            .page(caller.user_id, chat.as_uuid(), query)
-            .await?,
+        messages.page(caller.user_id, chat.as_uuid(), query).await?,
     ))
 }
 
 async fn send(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(chat): Path<ChatId>,
     Json(req): Json<SendMessageRequest>,
 ) -> Result<(StatusCode, axum::Json<SendResult>)> {
-    let result = state
-        .messages
-        .send(caller.user_id, chat.as_uuid(), req)
-        .await?;
-    state.typing.stopped(chat.as_uuid(), caller.user_id);
+    let result = messages.send(caller.user_id, chat.as_uuid(), req).await?;
     let status = if result.duplicate {
         StatusCode::OK
     } else {
@@ -76,48 +70,43 @@ async fn send(
 }
 
 async fn edit(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(id): Path<MessageId>,
     Json(req): Json<EditMessageRequest>,
 ) -> Result<axum::Json<Message>> {
     Ok(axum::Json(
-        state
-            .messages
-            .edit(caller.user_id, id.as_uuid(), &req)
-            .await?,
+        messages.edit(caller.user_id, id.as_uuid(), &req).await?,
     ))
 }
 
 async fn remove(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(id): Path<MessageId>,
 ) -> Result<StatusCode> {
-    state.messages.delete(caller.user_id, id.as_uuid()).await?;
+    messages.delete(caller.user_id, id.as_uuid()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn react(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path(id): Path<MessageId>,
     Json(req): Json<ReactionRequest>,
 ) -> Result<StatusCode> {
-    state
-        .messages
+    messages
         .react(caller.user_id, id.as_uuid(), &req.emoji, true)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn unreact(
-    State(state): State<AppState>,
+    State(messages): State<MessageService>,
     caller: AuthUser,
     Path((id, emoji)): Path<(MessageId, String)>,
 ) -> Result<StatusCode> {
-    state
-        .messages
+    messages
         .react(caller.user_id, id.as_uuid(), &emoji, false)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -18,86 +18,14 @@ mod slots;
 mod sync;
 mod users;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
 use axum::middleware;
-use redis::aio::ConnectionManager;
 use tower_http::catch_panic::CatchPanicLayer;
 
-use crate::auth::AuthService;
-use crate::chats::ChatService;
-use crate::config::Config;
 use crate::error::Error;
-use crate::fanout::Registry;
-use crate::hub::Hub;
-use crate::media::MediaService;
-use crate::messages::MessageService;
-use crate::realtime::{DeliveredTracker, Presence, Typing};
-use crate::search::SearchService;
-use crate::social::{ContactService, LinkService, NotificationService, PushService};
-use crate::store::Store;
-use crate::sync::SyncService;
-use crate::users::UserService;
-
-/// What every handler can reach. Cheap to clone: every field is a handle.
-#[derive(Clone)]
-pub struct AppState {
-    /// The effective configuration.
-    pub config: Arc<Config>,
-    /// PostgreSQL.
-    pub store: Store,
-    /// Redis, when configured.
-    pub redis: Option<ConnectionManager>,
-    /// Accounts and sessions.
-    pub auth: AuthService,
-    /// Profiles.
-    pub users: UserService,
-    /// Chats and groups.
-    pub chats: ChatService,
-    /// Messages.
-    pub messages: MessageService,
-    /// Resync.
-    pub sync: SyncService,
-    /// This node's live connections.
-    pub registry: Arc<Registry>,
-    /// Presence.
-    pub presence: Presence,
-    /// Typing indicators.
-    pub typing: Typing,
-    /// Delivered receipts.
-    pub delivered: DeliveredTracker,
-    /// Publishing to connections.
-    pub hub: Hub,
-    /// Contacts and blocks.
-    pub contacts: ContactService,
-    /// Notifications, mutes, do-not-disturb.
-    pub notifications: NotificationService,
-    /// Push devices.
-    pub push: PushService,
-    /// Deep links.
-    pub links: LinkService,
-    /// Image attachments.
-    pub media: MediaService,
-    /// Full-text search.
-    pub search: SearchService,
-    /// Prometheus metrics.
-    pub metrics: crate::metrics::Metrics,
-    /// The owner of background work; WebSocket sessions hold a token of its tracker so
-    /// that the shutdown waits for their close frames.
-    pub tasks: crate::tasks::Tasks,
-    /// Client frames being answered: the shutdown waits for them (their acks) before it
-    /// closes the sockets.
-    pub frames: tokio_util::task::TaskTracker,
-}
-
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").finish_non_exhaustive()
-    }
-}
+use crate::state::AppState;
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {

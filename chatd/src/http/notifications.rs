@@ -12,10 +12,12 @@ use common::api::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::AppState;
 use super::extract::{Json, Path, Query};
 use crate::auth::AuthUser;
 use crate::error::Result;
+use crate::notifications::NotificationService;
+use crate::push::PushService;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,105 +40,99 @@ struct ListParams {
 }
 
 async fn list(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
     Query(params): Query<ListParams>,
 ) -> Result<axum::Json<NotificationPage>> {
     Ok(axum::Json(
-        state
-            .notifications
+        notifications
             .list(caller.user_id, params.unread, params.before, params.limit)
             .await?,
     ))
 }
 
 async fn read(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
     Json(req): Json<MarkNotificationsRead>,
 ) -> Result<axum::Json<NotificationsMarked>> {
     Ok(axum::Json(
-        state.notifications.mark_read(caller.user_id, &req).await?,
+        notifications.mark_read(caller.user_id, &req).await?,
     ))
 }
 
 async fn settings(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
 ) -> Result<axum::Json<NotificationSettings>> {
-    Ok(axum::Json(
-        state.notifications.settings(caller.user_id).await?,
-    ))
+    Ok(axum::Json(notifications.settings(caller.user_id).await?))
 }
 
 async fn dnd_on(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
     Json(req): Json<SilenceRequest>,
 ) -> Result<axum::Json<Silence>> {
     Ok(axum::Json(
-        state
-            .notifications
-            .set_dnd(caller.user_id, Some(&req))
-            .await?,
+        notifications.set_dnd(caller.user_id, Some(&req)).await?,
     ))
 }
 
-async fn dnd_off(State(state): State<AppState>, caller: AuthUser) -> Result<StatusCode> {
-    state.notifications.set_dnd(caller.user_id, None).await?;
+async fn dnd_off(
+    State(notifications): State<NotificationService>,
+    caller: AuthUser,
+) -> Result<StatusCode> {
+    notifications.set_dnd(caller.user_id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn mute(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
     Path(chat): Path<ChatId>,
     Json(req): Json<SilenceRequest>,
 ) -> Result<axum::Json<Silence>> {
     Ok(axum::Json(
-        state
-            .notifications
+        notifications
             .set_mute(caller.user_id, chat.as_uuid(), Some(&req))
             .await?,
     ))
 }
 
 async fn unmute(
-    State(state): State<AppState>,
+    State(notifications): State<NotificationService>,
     caller: AuthUser,
     Path(chat): Path<ChatId>,
 ) -> Result<StatusCode> {
-    state
-        .notifications
+    notifications
         .set_mute(caller.user_id, chat.as_uuid(), None)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn devices(
-    State(state): State<AppState>,
+    State(push): State<PushService>,
     caller: AuthUser,
 ) -> Result<axum::Json<PushDeviceList>> {
-    Ok(axum::Json(state.push.devices(caller.user_id).await?))
+    Ok(axum::Json(push.devices(caller.user_id).await?))
 }
 
 async fn register(
-    State(state): State<AppState>,
+    State(push): State<PushService>,
     caller: AuthUser,
     Json(req): Json<RegisterPushDevice>,
 ) -> Result<(StatusCode, axum::Json<PushDevice>)> {
-    let device = state
-        .push
+    let device = push
         .register(caller.user_id, &req.endpoint, req.name.as_deref())
         .await?;
     Ok((StatusCode::CREATED, axum::Json(device)))
 }
 
 async fn unregister(
-    State(state): State<AppState>,
+    State(push): State<PushService>,
     caller: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    state.push.remove(caller.user_id, id).await?;
+    push.remove(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

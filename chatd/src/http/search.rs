@@ -8,11 +8,12 @@ use common::{ChatId, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::AppState;
 use super::extract::Query;
 use crate::auth::AuthUser;
 use crate::error::Result;
 use crate::search::SearchRequest;
+use crate::search::SearchService;
+use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/messages/search", get(search))
@@ -33,7 +34,7 @@ struct SearchParams {
 }
 
 async fn search(
-    State(state): State<AppState>,
+    State(search): State<SearchService>,
     caller: AuthUser,
     Query(p): Query<SearchParams>,
 ) -> Result<axum::Json<SearchResults>> {
@@ -46,5 +47,5 @@ async fn search(
         limit: p.limit,
         cursor: p.cursor,
     };
-    Ok(axum::Json(state.search.search(caller.user_id, req).await?))
+    Ok(axum::Json(search.search(caller.user_id, req).await?))
 }

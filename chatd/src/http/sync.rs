@@ -5,10 +5,11 @@ use axum::extract::State;
 use axum::routing::get;
 use common::api::{SyncRequest, SyncResponse};
 
-use super::AppState;
 use super::extract::Json;
 use crate::auth::AuthUser;
 use crate::error::Result;
+use crate::state::AppState;
+use crate::sync::SyncService;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/sync", get(summary).post(sync))
@@ -16,22 +17,19 @@ pub fn router() -> Router<AppState> {
 
 /// Every chat's newest seq and the caller's read watermark, with no events.
 async fn summary(
-    State(state): State<AppState>,
+    State(sync): State<SyncService>,
     caller: AuthUser,
 ) -> Result<axum::Json<SyncResponse>> {
     Ok(axum::Json(
-        state
-            .sync
-            .sync(caller.user_id, &SyncRequest::default())
-            .await?,
+        sync.sync(caller.user_id, &SyncRequest::default()).await?,
     ))
 }
 
 /// The events after each of the client's cursors.
 async fn sync(
-    State(state): State<AppState>,
+    State(sync): State<SyncService>,
     caller: AuthUser,
     Json(req): Json<SyncRequest>,
 ) -> Result<axum::Json<SyncResponse>> {
-    Ok(axum::Json(state.sync.sync(caller.user_id, &req).await?))
+    Ok(axum::Json(sync.sync(caller.user_id, &req).await?))
 }

@@ -5,13 +5,14 @@ use axum::extract::State;
 use axum::routing::get;
 use common::UserId;
 use common::api::{Me, Page, PresenceList, PresenceRequest, UpdateProfileRequest, User};
-use common::ws::UserStatus;
 use serde::Deserialize;
 
-use super::AppState;
 use super::extract::{Json, Path, Query};
 use crate::auth::AuthUser;
 use crate::error::Result;
+use crate::realtime::Presence;
+use crate::state::AppState;
+use crate::users::UserService;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,24 +22,24 @@ pub fn router() -> Router<AppState> {
         .route("/api/presence", axum::routing::post(presence))
 }
 
-async fn me(State(state): State<AppState>, caller: AuthUser) -> Result<axum::Json<Me>> {
-    Ok(axum::Json(state.users.me(&caller).await?))
+async fn me(State(users): State<UserService>, caller: AuthUser) -> Result<axum::Json<Me>> {
+    Ok(axum::Json(users.me(&caller).await?))
 }
 
 async fn update_me(
-    State(state): State<AppState>,
+    State(users): State<UserService>,
     caller: AuthUser,
     Json(req): Json<UpdateProfileRequest>,
 ) -> Result<axum::Json<Me>> {
-    Ok(axum::Json(state.users.update_me(&caller, &req).await?))
+    Ok(axum::Json(users.update_me(&caller, &req).await?))
 }
 
 async fn user(
-    State(state): State<AppState>,
+    State(users): State<UserService>,
     _caller: AuthUser,
     Path(id): Path<UserId>,
 ) -> Result<axum::Json<User>> {
-    Ok(axum::Json(state.users.get(id.as_uuid()).await?))
+    Ok(axum::Json(users.get(id.as_uuid()).await?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -50,44 +51,24 @@ struct SearchParams {
 }
 
 async fn search(
-    State(state): State<AppState>,
+    State(users): State<UserService>,
     _caller: AuthUser,
     Query(params): Query<SearchParams>,
 ) -> Result<axum::Json<Page<User>>> {
     Ok(axum::Json(
-        state
-            .users
+        users
             .search(&params.q, params.limit, params.cursor.as_deref())
             .await?,
     ))
 }
 
-/// The presence of users the caller shares a chat with (and the caller's own).
+/// The presence of users the caller may see (see [`Presence::snapshot`]).
 async fn presence(
-    State(state): State<AppState>,
+    State(presence): State<Presence>,
     caller: AuthUser,
     Json(req): Json<PresenceRequest>,
 ) -> Result<axum::Json<PresenceList>> {
-    if req.user_ids.len() > 500 {
-        return Err(crate::error::Error::field("userIds", "at most 500 users"));
-    }
-    let mut visible = state.store.contacts_by_chat(caller.user_id).await?;
-    // Presence does not pass a block, in either direction.
-    let blocks = state.registry.blocks();
-    visible.retain(|u| !blocks.blocks(caller.user_id, *u) && !blocks.blocks(*u, caller.user_id));
-    visible.push(caller.user_id);
-    let mut users = Vec::new();
-    for id in req
-        .user_ids
-        .iter()
-        .filter(|id| visible.contains(&id.as_uuid()))
-    {
-        let (status, last_seen_at) = state.presence.status_of(id.as_uuid()).await;
-        users.push(UserStatus {
-            user_id: *id,
-            status,
-            last_seen_at,
-        });
-    }
-    Ok(axum::Json(PresenceList { users }))
+    Ok(axum::Json(PresenceList {
+        users: presence.snapshot(caller.user_id, &req.user_ids).await?,
+    }))
 }

@@ -1,6 +1,7 @@
-//! Messages: send (through the batching writer), edit, delete, reactions, history pages and
-//! read receipts. Shared by REST and the WebSocket.
+//! Messages: send (through the batching writer), edit, delete, reactions and read receipts
+//! (`history`: pages of history). Shared by REST and the WebSocket.
 
+mod history;
 pub mod rules;
 pub mod view;
 mod writer;
@@ -9,18 +10,21 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use common::ErrorDetail;
-use common::api::{EditMessageRequest, Message, MessagePage, SendMessageRequest, SendResult};
+use common::api::{EditMessageRequest, Message, SendMessageRequest, SendResult};
 use common::ws::{MessageDeleted, MessageEvent, ReactionEvent, Receipt, ServerEvent};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
-use crate::chats::log_event;
+use crate::blocks::Blocks;
+use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
-use crate::social::SocialHooks;
+use crate::notifications::Notifier;
+use crate::realtime::Typing;
 use crate::store::messages::tx as mtx;
-use crate::store::{PageAnchor, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::tasks::Tasks;
+pub use history::PageQuery;
 pub use writer::{BATCH_MAX, LANES, MessageWriter, ValidSend, lane_of};
 
 /// Message operations.
@@ -30,7 +34,9 @@ pub struct MessageService {
     hub: Hub,
     writer: MessageWriter,
     send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
-    social: Option<SocialHooks>,
+    blocks: Option<Blocks>,
+    notifier: Option<Notifier>,
+    typing: Option<Typing>,
     max_attachments: usize,
 }
 
@@ -38,21 +44,6 @@ impl std::fmt::Debug for MessageService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MessageService").finish_non_exhaustive()
     }
-}
-
-/// Which page of history to read.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct PageQuery {
-    /// Page size (1-100, default 50).
-    pub limit: Option<u32>,
-    /// Older than this seq.
-    pub before: Option<i64>,
-    /// Newer than this seq.
-    pub after: Option<i64>,
-    /// Centered on this message.
-    pub around: Option<Uuid>,
-    /// Keep the messages of users the caller blocked (left out by default).
-    pub include_blocked: bool,
 }
 
 impl MessageService {
@@ -71,7 +62,9 @@ impl MessageService {
             store,
             hub,
             send_limit: Arc::new(RateLimiter::keyed(quota)),
-            social: None,
+            blocks: None,
+            notifier: None,
+            typing: None,
             max_attachments: 5,
         }
     }
@@ -88,10 +81,15 @@ impl MessageService {
         self.writer.drained().await;
     }
 
-    /// Adds the block checks and the notifications of mentions and replies.
+    /// Adds what a server applies around the bare operations: the block rules (no sends
+    /// across a block in a direct chat, pages without the messages of users the reader
+    /// blocked), notifications of mentions and replies (off the send path), and the end of
+    /// the sender's typing spell when they send.
     #[must_use]
-    pub fn with_social(mut self, social: SocialHooks) -> Self {
-        self.social = Some(social);
+    pub fn with_rules(mut self, blocks: Blocks, notifier: Notifier, typing: Typing) -> Self {
+        self.blocks = Some(blocks);
+        self.notifier = Some(notifier);
+        self.typing = Some(typing);
         self
     }
 
@@ -157,12 +155,18 @@ impl MessageService {
                 .map(common::AttachmentId::as_uuid)
                 .collect(),
         };
-        if let Some(social) = &self.social {
-            social.check_send(caller, chat).await?;
+        if let Some(blocks) = &self.blocks {
+            blocks.check_send(caller, chat).await?;
         }
         let result = self.writer.send(chat, send).await?;
-        if let Some(social) = &self.social {
-            social.message_stored(&result);
+        if let Some(typing) = &self.typing {
+            typing.stopped(chat, caller);
+        }
+        // A resend (after a lost ack) notifies nobody twice.
+        if let Some(notifier) = &self.notifier
+            && !result.duplicate
+        {
+            notifier.message(&result.message);
         }
         Ok(result)
     }
@@ -247,7 +251,7 @@ impl MessageService {
             seq,
             message_id: message.into(),
         });
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
@@ -295,106 +299,10 @@ impl MessageService {
         } else {
             ServerEvent::ReactionRemoved(data)
         };
-        log_event(&mut txn, chat, seq, &event, Some(caller)).await?;
+        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.hub.to_chat(chat, &event, None);
         Ok(())
-    }
-
-    /// A page of history, oldest first.
-    pub async fn page(&self, caller: Uuid, chat: Uuid, query: PageQuery) -> Result<MessagePage> {
-        let limit = i64::from(query.limit.unwrap_or(50));
-        if !(1..=i64::from(common::limits::PAGE_MAX)).contains(&limit) {
-            return Err(Error::field("limit", "must be between 1 and 100"));
-        }
-        if [
-            query.before.is_some(),
-            query.after.is_some(),
-            query.around.is_some(),
-        ]
-        .iter()
-        .filter(|x| **x)
-        .count()
-            > 1
-        {
-            return Err(Error::field(
-                "before",
-                "use at most one of before, after and around",
-            ));
-        }
-        self.store
-            .role_in(chat, caller)
-            .await?
-            .ok_or(Error::NotFound("no such chat"))?;
-        let (rows, has_before, has_after) = if let Some(around) = query.around {
-            let center = self
-                .store
-                .message_for(caller, around)
-                .await?
-                .filter(|m| m.chat_id == chat)
-                .ok_or(NO_MESSAGE)?;
-            let half = limit / 2;
-            let mut older = self
-                .store
-                .messages_page(caller, chat, PageAnchor::Before(center.seq), half + 1)
-                .await?;
-            let mut newer = self
-                .store
-                .messages_page(
-                    caller,
-                    chat,
-                    PageAnchor::After(center.seq - 1),
-                    limit - half + 1,
-                )
-                .await?;
-            let has_before = older.len() as i64 > half;
-            if has_before {
-                older.remove(0);
-            }
-            let has_after = newer.len() as i64 > limit - half;
-            newer.truncate((limit - half) as usize);
-            older.extend(newer);
-            (older, has_before, has_after)
-        } else {
-            let anchor = match (query.before, query.after) {
-                (Some(b), _) => PageAnchor::Before(b),
-                (_, Some(a)) => PageAnchor::After(a),
-                _ => PageAnchor::Latest,
-            };
-            let mut rows = self
-                .store
-                .messages_page(caller, chat, anchor, limit + 1)
-                .await?;
-            let more = rows.len() as i64 > limit;
-            match anchor {
-                PageAnchor::After(_) => {
-                    rows.truncate(limit as usize);
-                    (rows, true, more)
-                }
-                PageAnchor::Before(_) | PageAnchor::Latest => {
-                    if more {
-                        rows.remove(0);
-                    }
-                    (rows, more, matches!(anchor, PageAnchor::Before(_)))
-                }
-            }
-        };
-        let has_before = has_before && rows.first().is_some_and(|m| m.seq > 1);
-        let mut rows = rows;
-        if !query.include_blocked
-            && let Some(social) = &self.social
-        {
-            // A page may come out shorter than `limit`; `hasMore*` still say what is there.
-            let hidden = social.blocked_by(caller);
-            if !hidden.is_empty() {
-                rows.retain(|m| m.sender_id.is_none_or(|s| !hidden.contains(&s)));
-            }
-        }
-        Ok(MessagePage {
-            messages: view::hydrate(&self.store, rows).await?,
-            has_more_before: has_before,
-            has_more_after: has_after,
-        })
     }
 
     /// Moves the caller's read watermark; tells the senders of the covered messages and the

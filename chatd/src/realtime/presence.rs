@@ -17,12 +17,18 @@ use tokio_util::sync::CancellationToken;
 use tracing::warn;
 use uuid::Uuid;
 
+use common::UserId;
+
+use crate::blocks::Blocks;
+use crate::error::{Error, Result};
 use crate::fanout::ConnId;
 use crate::hub::Hub;
 use crate::store::Store;
 use crate::tasks::Tasks;
 
 const NODE_TTL_SECS: u64 = 30;
+/// The most users one presence snapshot may ask about.
+const SNAPSHOT_MAX: usize = 500;
 const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[derive(Clone)]
@@ -40,6 +46,7 @@ pub struct Presence {
     shared: Option<Shared>,
     store: Store,
     hub: Hub,
+    blocks: Blocks,
 }
 
 impl std::fmt::Debug for Presence {
@@ -54,6 +61,7 @@ impl Presence {
     pub fn start(
         store: Store,
         hub: Hub,
+        blocks: Blocks,
         redis: Option<(ConnectionManager, String)>,
         tasks: &Tasks,
     ) -> Self {
@@ -73,6 +81,7 @@ impl Presence {
             shared,
             store,
             hub,
+            blocks,
         }
     }
 
@@ -84,8 +93,8 @@ impl Presence {
         .await;
     }
 
-    /// A connection of `user` set itself online or away.
-    pub async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
+    /// A connection of `user` set itself online or away (checked by [`Self::set_status`]).
+    async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
         let status = if status == PresenceStatus::Away {
             status
         } else {
@@ -95,6 +104,19 @@ impl Presence {
             conns.insert(conn, status);
         })
         .await;
+    }
+
+    /// A connection of `user` says it is online or away; offline is what disconnecting
+    /// means, never something a client sets.
+    pub async fn set_status(&self, user: Uuid, conn: ConnId, status: PresenceStatus) -> Result<()> {
+        if status == PresenceStatus::Offline {
+            return Err(Error::field(
+                "status",
+                "online or away; offline follows disconnecting",
+            ));
+        }
+        self.set(user, conn, status).await;
+        Ok(())
     }
 
     /// A connection of `user` closed.
@@ -114,6 +136,27 @@ impl Presence {
             None
         };
         (status, seen)
+    }
+
+    /// The statuses of those of `users` that `viewer` may see: the users who share a chat
+    /// with the viewer (and the viewer), not across a block in either direction.
+    pub async fn snapshot(&self, viewer: Uuid, users: &[UserId]) -> Result<Vec<UserStatus>> {
+        if users.len() > SNAPSHOT_MAX {
+            return Err(Error::field("userIds", "at most 500 users"));
+        }
+        let mut visible = self.store.contacts_by_chat(viewer).await?;
+        visible.retain(|u| !self.blocks.separates(viewer, *u));
+        visible.push(viewer);
+        let mut out = Vec::new();
+        for id in users.iter().filter(|id| visible.contains(&id.as_uuid())) {
+            let (status, last_seen_at) = self.status_of(id.as_uuid()).await;
+            out.push(UserStatus {
+                user_id: *id,
+                status,
+                last_seen_at,
+            });
+        }
+        Ok(out)
     }
 
     async fn change(&self, user: Uuid, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {

@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::error::{Error, Result};
+use crate::fanout::Registry;
 use crate::hub::Hub;
 use crate::tasks::Tasks;
 
@@ -23,23 +25,32 @@ pub const TYPING_TTL: Duration = Duration::from_secs(6);
 pub struct Typing {
     active: Arc<Mutex<HashMap<(Uuid, Uuid), Instant>>>,
     hub: Hub,
+    registry: Arc<Registry>,
 }
 
 impl Typing {
     /// Starts the expiry sweeper under `tasks`; it ends when their token is cancelled.
-    pub fn start(hub: Hub, tasks: &Tasks) -> Self {
+    /// `registry` is this node's, which holds the typist's connection and so knows the
+    /// chats the typist is in.
+    pub fn start(hub: Hub, registry: Arc<Registry>, tasks: &Tasks) -> Self {
         let this = Self {
             active: Arc::new(Mutex::new(HashMap::new())),
             hub,
+            registry,
         };
         let sweeper = this.clone();
         tasks.supervise("typing-sweeper", move |token| sweeper.clone().sweep(token));
         this
     }
 
-    /// `user` types in `chat` (membership already checked). Only the first start of a
-    /// spell is announced; repeats extend it.
-    pub fn started(&self, chat: Uuid, user: Uuid) {
+    /// `user` types in `chat`. Only the first start of a spell is announced; repeats extend
+    /// it. A chat the typist is not in is "not found". The typist has a connection on this
+    /// node, so the registry's membership answers without a query (a start comes every few
+    /// seconds from every typist).
+    pub fn started(&self, chat: Uuid, user: Uuid) -> Result<()> {
+        if !self.registry.is_member(chat, user) {
+            return Err(Error::NotFound("no such chat"));
+        }
         let fresh = self.active.lock().is_ok_and(|mut active| {
             active
                 .insert((chat, user), Instant::now() + TYPING_TTL)
@@ -48,6 +59,7 @@ impl Typing {
         if fresh {
             self.announce(chat, user, true);
         }
+        Ok(())
     }
 
     /// `user` stopped typing in `chat` (or sent a message there).

@@ -1,5 +1,7 @@
 //! The operator's queries (`chatctl`): listing and managing accounts and their sessions,
 //! statistics, and what backups and health checks need to know about the database.
+//! A little over 400 lines on purpose: every query `chatctl` runs against accounts and the
+//! server sits in one place, one function per verb, with its row types beside it.
 
 use sqlx::FromRow;
 use time::{Date, OffsetDateTime};

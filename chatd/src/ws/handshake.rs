@@ -11,7 +11,7 @@ use super::writer::{CLOSE_WRITE_TIMEOUT, close_message};
 use crate::auth::AuthUser;
 use crate::error::Error;
 use crate::fanout::Outbound;
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// Waits for the `auth` frame of a connection that came without a header.
 pub(super) async fn authenticate(

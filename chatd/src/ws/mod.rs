@@ -15,9 +15,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
 
+use crate::auth::bearer_token;
 use crate::error::{Error, Result};
-use crate::http::AppState;
-use crate::http::extract::bearer_token;
+use crate::state::AppState;
 
 /// Frames larger than this close the connection (1009); frames over the documented
 /// [`common::ws::MAX_FRAME_BYTES`] but under this get an error frame and the connection stays.

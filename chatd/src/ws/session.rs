@@ -21,7 +21,7 @@ use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop
 use crate::auth::AuthUser;
 use crate::error::Error;
 use crate::fanout::{ConnId, Outbound};
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
 pub(super) const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,10 +32,17 @@ const SESSION_RECHECK: Duration = Duration::from_mins(1);
 /// so that closing the socket with unread input does not reset it under the close frame.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// tungstenite refuses a frame over the size limit with a capacity error.
+/// tungstenite refuses a frame over the size limit with a capacity error (axum's error
+/// wraps tungstenite's).
 fn is_too_large(error: &axum::Error) -> bool {
-    let text = error.to_string();
-    text.contains("too long") || text.contains("Space limit")
+    use std::error::Error as _;
+    use tokio_tungstenite::tungstenite;
+    matches!(
+        error
+            .source()
+            .and_then(|e| e.downcast_ref::<tungstenite::Error>()),
+        Some(tungstenite::Error::Capacity(_))
+    )
 }
 
 pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
@@ -143,7 +150,7 @@ async fn serve(
         user,
         done: false,
     };
-    let chats = match state.store.chat_ids_of(user).await {
+    let chats = match state.chats.ids_of(user).await {
         Ok(chats) => chats,
         Err(e) => {
             debug!(error = %e, "cannot load the user's chats");
@@ -156,7 +163,7 @@ async fn serve(
     state.registry.load_chats(user, &chats, registration.load);
     // A revocation published between the token check and the registration found no
     // connection to close: look once more, now that the next one will.
-    if let Ok(None) = state.store.session_auth(auth.session_id, user).await {
+    if let Ok(true) = state.auth.session_ended(&auth).await {
         let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
         let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
         live.end().await;
@@ -260,7 +267,7 @@ async fn read_loop(
                 return ending(code, reason, true);
             }
             _ = recheck.tick() => {
-                if let Ok(None) = state.store.session_auth(auth.session_id, auth.user_id).await {
+                if let Ok(true) = state.auth.session_ended(auth).await {
                     return ending(close::UNAUTHORIZED, "session ended", true);
                 }
             }
@@ -368,9 +375,8 @@ pub(super) fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> 
 }
 
 pub(super) fn error_frame(id: Option<String>, error: &Error) -> Outbound {
-    if let Error::Internal(cause) = error {
-        tracing::error!(error = ?cause, "internal error on the websocket");
-    }
+    // The one place a WebSocket error's cause is logged; the client sees none of it.
+    error.log();
     let request_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let envelope = Envelope {
         kind: "error".to_owned(),

@@ -1,27 +1,29 @@
 //! Contacts and blocks. A contact starts as a request (its id stays the contact's id),
 //! which the addressee accepts or declines and the requester may cancel; a request to
 //! someone who already asked you accepts theirs. Blocks are one-directional; blocking
-//! removes the contact and any request between the pair.
+//! removes the contact and any request between the pair (`blocking`: block, unblock, the
+//! list; what a block stops is `crate::blocks`).
+
+mod blocking;
 
 use std::collections::HashMap;
 
 use common::api::{
-    Block, BlockList, Contact, ContactList, ContactRequest, ContactStatus, NotificationKind,
-    PendingContacts, User,
+    Contact, ContactList, ContactRequest, ContactStatus, NotificationKind, PendingContacts, User,
 };
-use common::ws::{BlockUpdated, ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
+use common::ws::{ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::events::Outbox;
-use super::notify::{self, NotificationService};
+use crate::blocks::Blocks;
 use crate::config::ContactsConfig;
 use crate::error::{Error, Result};
-use crate::fanout::BlockChange;
 use crate::hub::Hub;
+use crate::notifications::{self, NotificationService};
 use crate::store::notifications::NewNotification;
 use crate::store::social::{ContactRow, tx};
 use crate::store::{Store, StoreError};
+use crate::user_events::Outbox;
 
 const NOTE_MAX: usize = 500;
 const NO_REQUEST: Error = Error::NotFound("no such contact request");
@@ -31,6 +33,7 @@ const NO_REQUEST: Error = Error::NotFound("no such contact request");
 pub struct ContactService {
     store: Store,
     hub: Hub,
+    blocks: Blocks,
     notifications: NotificationService,
     max_pending: i64,
 }
@@ -40,12 +43,14 @@ impl ContactService {
     pub fn new(
         store: Store,
         hub: Hub,
+        blocks: Blocks,
         notifications: NotificationService,
         config: &ContactsConfig,
     ) -> Self {
         Self {
             store,
             hub,
+            blocks,
             notifications,
             max_pending: i64::from(config.max_pending_outgoing),
         }
@@ -93,13 +98,7 @@ impl ContactService {
         if let Some(Err(problem)) = note.map(crate::messages::rules::check_content) {
             return Err(Error::field("message", problem.message));
         }
-        let (caller_blocks, other_blocks) = self.store.blocks_between(caller, other).await?;
-        if other_blocks {
-            return Err(Error::Blocked("this user blocked you"));
-        }
-        if caller_blocks {
-            return Err(Error::Blocked("you blocked this user; unblock them first"));
-        }
+        self.blocks.check_pair(caller, other).await?;
         let mut txn = self.store.begin().await?;
         if !tx::active_user(&mut txn, other).await? {
             return Err(Error::NotFound("no such user"));
@@ -143,7 +142,7 @@ impl ContactService {
                         })
                         .await?;
                 }
-                notify::create(
+                notifications::create(
                     &mut txn,
                     &mut outbox,
                     &contact_notification(other, caller, row.id, NotificationKind::ContactRequest),
@@ -205,93 +204,6 @@ impl ContactService {
         .await
     }
 
-    /// The users the caller blocked.
-    pub async fn blocks(&self, caller: Uuid) -> Result<BlockList> {
-        let rows = self.store.blocks_of(caller).await?;
-        let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
-        let users = self.users(&ids).await?;
-        Ok(BlockList {
-            blocks: rows
-                .into_iter()
-                .filter_map(|(id, created_at)| {
-                    users.get(&id).map(|user| Block {
-                        user: user.clone(),
-                        created_at,
-                    })
-                })
-                .collect(),
-        })
-    }
-
-    /// Blocks `other` (again: nothing changes). Ends the contact and any request between
-    /// the two.
-    pub async fn block(&self, caller: Uuid, other: Uuid) -> Result<()> {
-        self.set_block(caller, other, true).await
-    }
-
-    /// Unblocks `other` (not blocked: nothing changes).
-    pub async fn unblock(&self, caller: Uuid, other: Uuid) -> Result<()> {
-        self.set_block(caller, other, false).await
-    }
-
-    async fn set_block(&self, caller: Uuid, other: Uuid, active: bool) -> Result<()> {
-        if other == caller {
-            return Err(Error::field("userId", "you cannot block yourself"));
-        }
-        let mut txn = self.store.begin().await?;
-        if self.store.user_by_id(other).await?.is_none() {
-            return Err(Error::NotFound("no such user"));
-        }
-        let changed = if active {
-            tx::insert_block(&mut txn, caller, other).await?
-        } else {
-            tx::delete_block(&mut txn, caller, other).await?
-        };
-        if !changed {
-            return Ok(());
-        }
-        let mut outbox = Outbox::default();
-        if active && let Some(row) = tx::contact_between(&mut txn, caller, other).await? {
-            tx::delete_contact(&mut txn, row.id).await?;
-            // The blocked side learns that the contact or request is gone, not why.
-            for (side, reason) in [
-                (caller, ContactRemovedReason::Blocked),
-                (other, removal_seen_by_other(&row, other)),
-            ] {
-                let peer = row.other(side);
-                outbox
-                    .record(&mut txn, side, |user_seq| {
-                        ServerEvent::ContactRemoved(ContactRemoved {
-                            user_seq,
-                            contact_id: row.id,
-                            user_id: peer.into(),
-                            reason,
-                        })
-                    })
-                    .await?;
-            }
-        }
-        let block_event = super::events::record(&mut txn, caller, |user_seq| {
-            ServerEvent::BlockUpdated(BlockUpdated {
-                user_seq,
-                user_id: other.into(),
-                blocked: active,
-            })
-        })
-        .await?;
-        txn.commit().await.map_err(StoreError::from)?;
-        self.hub.block_changed(
-            BlockChange {
-                blocker: caller,
-                blocked: other,
-                active,
-            },
-            &block_event,
-        );
-        self.notifications.publish(&mut outbox);
-        Ok(())
-    }
-
     /// Accepts `row` inside `txn`: both sides get `contact:accepted`, the requester a
     /// notification.
     async fn accept_in(
@@ -310,7 +222,7 @@ impl ContactService {
                 })
                 .await?;
         }
-        notify::create(
+        notifications::create(
             txn,
             outbox,
             &contact_notification(

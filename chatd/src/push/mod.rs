@@ -1,7 +1,8 @@
 //! The push hook: for a user with no live connection on any node, each notification is
 //! posted as JSON to every push endpoint the user registered (an ntfy topic, a `UnifiedPush`
 //! distributor). It runs in background tasks, retried with a doubling backoff, so nothing
-//! waits on an endpoint; at most [`CONCURRENT`] POSTs run at once on a node.
+//! waits on an endpoint; at most [`CONCURRENT`] POSTs run at once on a node. `hosts`: which
+//! hosts pushes may reach; `ip_ranges`: the special-purpose address blocks refused.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +16,11 @@ use tokio::sync::Semaphore;
 use tracing::{debug, warn};
 use uuid::Uuid;
 
-use super::push_hosts::{GuardedResolver, HostPolicy, RefusedHost};
+pub mod hosts;
+pub mod ip_ranges;
+
+use hosts::{GuardedResolver, HostPolicy, RefusedHost};
+
 use crate::config::{PushConfig, link_host};
 use crate::error::{Error, Result};
 use crate::realtime::Presence;

@@ -17,16 +17,16 @@ use tokio::sync::mpsc;
 use tracing::warn;
 use uuid::Uuid;
 
-use super::events::Outbox;
-use super::push::PushService;
+use crate::blocks::Blocks;
 use crate::error::{Error, Result};
-use crate::fanout::BlockCache;
 use crate::hub::Hub;
+use crate::push::PushService;
 use crate::store::notifications::{
     MarkRead, NewNotification, NotificationRow, insert_notification,
 };
 use crate::store::{Store, StoreError};
 use crate::tasks::Tasks;
+use crate::user_events::Outbox;
 
 /// Jobs waiting for the notification task before new ones wait in a task of their own.
 const QUEUE: usize = 4096;
@@ -40,12 +40,12 @@ pub struct NotificationService {
     store: Store,
     hub: Hub,
     push: PushService,
-    blocks: BlockCache,
+    blocks: Blocks,
 }
 
 impl NotificationService {
     /// Builds the service.
-    pub fn new(store: Store, hub: Hub, push: PushService, blocks: BlockCache) -> Self {
+    pub fn new(store: Store, hub: Hub, push: PushService, blocks: Blocks) -> Self {
         Self {
             store,
             hub,
@@ -185,7 +185,7 @@ impl NotificationService {
         {
             targets.push((author, NotificationKind::Reply));
         }
-        targets.retain(|(user, _)| !self.blocks.blocks(*user, sender));
+        targets.retain(|(user, _)| !self.blocks.silences(*user, sender));
         let chat = message.chat_id.as_uuid();
         // Only current members hear of the chat: the author of a replied-to message who has
         // left or was removed gets nothing (stored, live or pushed).
@@ -200,7 +200,7 @@ impl NotificationService {
         if self.push.enabled()
             && let Some(peer) = self.store.direct_peer(chat, sender).await?
             && !targets.iter().any(|(u, _)| *u == peer)
-            && !self.blocks.blocks(peer, sender)
+            && !self.blocks.silences(peer, sender)
             && !self.store.silenced(peer, Some(chat)).await?
         {
             self.push.notify_message(peer, &message);
@@ -222,7 +222,7 @@ impl NotificationService {
 
     async fn on_group_invite(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) -> Result<()> {
         for user in users {
-            if user == actor || self.blocks.blocks(user, actor) {
+            if user == actor || self.blocks.silences(user, actor) {
                 continue;
             }
             let new = NewNotification {

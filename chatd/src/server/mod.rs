@@ -7,10 +7,11 @@
 //! sockets get `1001`, the other loops stop, the pool closes and (in `run`) the embedded
 //! PostgreSQL stops.
 
+mod build;
+
 use std::fs::File;
 use std::future::Future;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,129 +20,29 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
-use crate::chats::ChatService;
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::embedded_pg::{self, EmbeddedOptions, EmbeddedPostgres};
-use crate::fanout::{LocalBus, RedisBus, Registry, SharedBus};
-use crate::http::{self, AppState};
-use crate::hub::Hub;
-use crate::media::{BlobStore, MediaService};
-use crate::messages::MessageService;
-use crate::metrics::Metrics;
+use crate::http;
 use crate::private_fs;
 use crate::ratelimit::Counters;
-use crate::realtime::{DeliveredTracker, Presence, Typing};
-use crate::search::{Indexer, SearchService};
+use crate::state::AppState;
 use crate::store::Store;
-use crate::sync::SyncService;
 use crate::tasks::Tasks;
-use crate::users::UserService;
 
 /// A built server, ready to serve.
 #[derive(Debug)]
 pub struct Server {
     state: AppState,
+    /// PostgreSQL, closed last.
+    store: Store,
     /// The fan-out's own tasks (the Redis publisher), stopped after the writer.
     bus_tasks: Tasks,
 }
 
 impl Server {
-    /// Connects to PostgreSQL at `database` and Redis (if configured), applies migrations,
-    /// and builds the services.
-    pub async fn build(config: Config, database: PgConnectOptions) -> anyhow::Result<Self> {
-        let store = Store::connect_lazy(
-            database,
-            config.database.max_connections,
-            Duration::from_secs(config.database.acquire_timeout_secs),
-        );
-        store
-            .migrate()
-            .await
-            .context("applying database migrations")?;
-        let redis = match &config.redis.url {
-            Some(url) => Some(
-                redis::Client::open(url.expose())
-                    .context("redis.url")?
-                    .get_connection_manager_with_config(redis_manager_config())
-                    .await
-                    .with_context(|| format!("connecting to Redis at {}", url.redacted()))?,
-            ),
-            None => None,
-        };
-        let tasks = Tasks::new();
-        let bus_tasks = tasks.child();
-        let registry = Registry::new();
-        registry.start_ordering(Duration::from_millis(config.ws.reorder_window_ms), &tasks);
-        let blocks = registry.blocks();
-        blocks.replace(&store.all_blocks().await.context("loading blocks")?);
-        let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);
-        crate::fanout::notices::start_listener(store.clone(), registry.clone(), &tasks);
-        let auth = auth_service(&config, &store, redis.clone(), &hub)?;
-        let presence = Presence::start(
-            store.clone(),
-            hub.clone(),
-            redis
-                .clone()
-                .map(|conn| (conn, config.redis.key_prefix.clone())),
-            &tasks,
-        );
-        let social = crate::social::assemble(&store, &hub, &presence, &blocks, &config, &tasks)?;
-        let media = MediaService::new(
-            store.clone(),
-            BlobStore::from_config(&config.attachments, &config.data_dir)?,
-            config.attachments.clone(),
-        );
-        media.start_cleanup(&tasks);
-        crate::social::events::start_pruning(
-            store.clone(),
-            config.sync.user_events_retention_days,
-            &tasks,
-        );
-        let indexer = Indexer::new(store.clone());
-        indexer.start(
-            Duration::from_millis(config.search.index_interval_ms),
-            &tasks,
-        );
-        let (messages, metrics) = messages_and_metrics(
-            &store,
-            &hub,
-            &registry,
-            &config,
-            social.hooks.clone(),
-            &tasks,
-        );
-        let metrics = metrics.with_limits_and_redis(config.ws.max_connections, redis.clone());
-        let state = AppState {
-            search: SearchService::new(store.clone(), indexer),
-            media: media.with_gauges(metrics.decode_gauges()),
-            users: UserService::new(store.clone()),
-            chats: ChatService::new(store.clone(), hub.clone()).with_social(social.hooks),
-            messages,
-            metrics,
-            sync: SyncService::new(store.clone()).with_blocks(blocks),
-            contacts: social.contacts,
-            links: social.links,
-            notifications: social.notifications,
-            push: social.push,
-            typing: Typing::start(hub.clone(), &tasks),
-            delivered: DeliveredTracker::start(store.clone(), hub.clone(), &tasks),
-            hub,
-            presence,
-            registry,
-            config: Arc::new(config),
-            store,
-            redis,
-            auth,
-            tasks,
-            frames: tokio_util::task::TaskTracker::new(),
-        };
-        Ok(Self { state, bus_tasks })
-    }
-
     /// The store, for callers that need the database directly (tests, `chatctl`).
     pub fn store(&self) -> &Store {
-        &self.state.store
+        &self.store
     }
 
     /// The login and registration attempt counters (tests read the table's size).
@@ -169,7 +70,11 @@ impl Server {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Self { state, bus_tasks } = self;
+        let Self {
+            state,
+            store,
+            bus_tasks,
+        } = self;
         let grace = Duration::from_secs(state.config.http.shutdown_grace_secs);
         // Background work stops with the server, also when `serve` is dropped or aborted.
         let _stop_tasks = state.tasks.token().clone().drop_guard();
@@ -217,7 +122,7 @@ impl Server {
                 http.abort();
             }
         }
-        state.store.close().await;
+        store.close().await;
         info!("shut down");
         Ok(())
     }
@@ -249,92 +154,6 @@ async fn drain(deadline: tokio::time::Instant, step: &str, done: impl Future<Out
             "shutdown: step done"
         );
     }
-}
-
-/// Accounts and sessions, with login and registration counters in Redis when configured.
-fn auth_service(
-    config: &Config,
-    store: &Store,
-    redis: Option<redis::aio::ConnectionManager>,
-    hub: &Hub,
-) -> anyhow::Result<AuthService> {
-    let counters = redis.map_or_else(Counters::memory, |conn| Counters::Redis {
-        conn,
-        prefix: config.redis.key_prefix.clone(),
-    });
-    let secret = load_or_create_secret(
-        config.auth.jwt_secret.as_ref().map(Secret::expose),
-        &config.data_dir,
-    )?;
-    let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
-    let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
-    Ok(AuthService::new(
-        store.clone(),
-        hub.clone(),
-        hasher,
-        keys,
-        config.auth.clone(),
-        config.limits.clone(),
-        counters,
-    ))
-}
-
-/// The fan-out between nodes: Redis when configured (its publisher under `bus_tasks`),
-/// else in process.
-fn bus(
-    config: &Config,
-    registry: &Arc<Registry>,
-    store: &Store,
-    bus_tasks: &Tasks,
-) -> anyhow::Result<SharedBus> {
-    Ok(match &config.redis.url {
-        Some(url) => Arc::new(RedisBus::start(
-            redis::Client::open(url.expose()).context("redis.url")?,
-            &config.redis.key_prefix,
-            registry.clone(),
-            store.clone(),
-            bus_tasks,
-        )),
-        None => Arc::new(LocalBus::new(registry.clone())),
-    })
-}
-
-/// The message service, and the metrics that count what it and `registry` do.
-fn messages_and_metrics(
-    store: &Store,
-    hub: &Hub,
-    registry: &Arc<Registry>,
-    config: &Config,
-    hooks: crate::social::SocialHooks,
-    tasks: &Tasks,
-) -> (MessageService, Metrics) {
-    let messages = MessageService::new(
-        store.clone(),
-        hub.clone(),
-        config.limits.messages_per_sec,
-        config.limits.messages_burst,
-        tasks.child(),
-    )
-    .with_social(hooks)
-    .with_max_attachments(config.attachments.max_per_message);
-    let metrics = Metrics::new(
-        store.clone(),
-        registry.clone(),
-        messages.send_metrics(),
-        registry.deliveries(),
-        tasks.restarts(),
-    );
-    (messages, metrics)
-}
-
-/// Redis calls fail fast while Redis is away, so that nothing that merely consults it (rate
-/// limits, readiness) hangs; the manager reconnects in the background.
-fn redis_manager_config() -> redis::aio::ConnectionManagerConfig {
-    redis::aio::ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(1)))
-        .set_response_timeout(Some(Duration::from_secs(1)))
-        .set_number_of_retries(2)
-        .set_max_delay(Duration::from_secs(1))
 }
 
 /// Tells systemd (`Type=notify`) about a state change. Outside systemd `NOTIFY_SOCKET` is

@@ -1,0 +1,83 @@
+//! Read and delivered watermarks: two numbers per member and chat that only move forward,
+//! and the senders of the messages a move covers (to tell them).
+
+use uuid::Uuid;
+
+use crate::store::{Store, StoreError};
+
+impl Store {
+    /// Moves a member's read watermark forward (never past the chat's last seq); returns
+    /// the old and new watermark when it moved.
+    pub async fn advance_read(
+        &self,
+        chat: Uuid,
+        user: Uuid,
+        seq: i64,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        Ok(sqlx::query_as(
+            "WITH old AS (SELECT m.last_read_seq FROM chat_members m \
+                 WHERE m.chat_id = $1 AND m.user_id = $2 AND m.left_at IS NULL FOR UPDATE) \
+             UPDATE chat_members m \
+             SET last_read_seq = LEAST($3, c.last_seq), \
+                 last_delivered_seq = GREATEST(m.last_delivered_seq, LEAST($3, c.last_seq)) \
+             FROM old, chats c \
+             WHERE m.chat_id = $1 AND m.user_id = $2 AND c.id = $1 \
+               AND LEAST($3, c.last_seq) > old.last_read_seq \
+             RETURNING old.last_read_seq, m.last_read_seq",
+        )
+        .bind(chat)
+        .bind(user)
+        .bind(seq)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Moves many delivered watermarks forward at once; returns `(chat, user, old, new)` for
+    /// those that moved.
+    pub async fn advance_delivered(
+        &self,
+        entries: &[(Uuid, Uuid, i64)],
+    ) -> Result<Vec<(Uuid, Uuid, i64, i64)>, StoreError> {
+        let chats: Vec<Uuid> = entries.iter().map(|e| e.0).collect();
+        let users: Vec<Uuid> = entries.iter().map(|e| e.1).collect();
+        let seqs: Vec<i64> = entries.iter().map(|e| e.2).collect();
+        Ok(sqlx::query_as(
+            "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) \
+                          AS v(chat_id, user_id, seq)), \
+                  old AS (SELECT m.chat_id, m.user_id, m.last_delivered_seq FROM chat_members m \
+                          JOIN v ON v.chat_id = m.chat_id AND v.user_id = m.user_id \
+                          WHERE m.last_delivered_seq < v.seq AND m.left_at IS NULL \
+                          ORDER BY m.chat_id, m.user_id FOR UPDATE OF m) \
+             UPDATE chat_members m SET last_delivered_seq = v.seq FROM v, old \
+             WHERE m.chat_id = v.chat_id AND m.user_id = v.user_id \
+               AND old.chat_id = m.chat_id AND old.user_id = m.user_id \
+             RETURNING m.chat_id, m.user_id, old.last_delivered_seq, m.last_delivered_seq",
+        )
+        .bind(chats)
+        .bind(users)
+        .bind(seqs)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// `(seq, author)` of the messages with `lo < seq <= hi` whose authors are still
+    /// members (who a receipt concerns: one who left hears nothing more of the chat).
+    pub async fn senders_between(
+        &self,
+        chat: Uuid,
+        lo: i64,
+        hi: i64,
+    ) -> Result<Vec<(i64, Uuid)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT m.seq, m.sender_id FROM messages m WHERE m.chat_id = $1 AND m.seq > $2 \
+             AND m.seq <= $3 AND m.sender_id IS NOT NULL AND EXISTS (SELECT 1 FROM \
+             chat_members cm WHERE cm.chat_id = m.chat_id AND cm.user_id = m.sender_id \
+             AND cm.left_at IS NULL)",
+        )
+        .bind(chat)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

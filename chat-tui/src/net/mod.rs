@@ -30,8 +30,18 @@ pub fn spawn(
     file: SessionFile,
     events: mpsc::UnboundedSender<Event>,
 ) -> mpsc::UnboundedSender<Command> {
+    spawn_cached(server, file, events, None)
+}
+
+/// [`spawn`], with the offline cache's writer carrying out [`Command::Cache`].
+pub fn spawn_cached(
+    server: String,
+    file: SessionFile,
+    events: mpsc::UnboundedSender<Event>,
+    cache: Option<crate::cache::Writer>,
+) -> mpsc::UnboundedSender<Command> {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(server, file, rx, events));
+    tokio::spawn(run(server, file, rx, events, cache));
     tx
 }
 
@@ -42,6 +52,7 @@ struct Net {
     auth: Option<Arc<Auth>>,
     ws: Option<mpsc::UnboundedSender<socket::Outgoing>>,
     next_id: u64,
+    cache: Option<crate::cache::Writer>,
 }
 
 async fn run(
@@ -49,6 +60,7 @@ async fn run(
     file: SessionFile,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
+    cache: Option<crate::cache::Writer>,
 ) {
     let mut net = Net {
         server,
@@ -57,11 +69,53 @@ async fn run(
         auth: None,
         ws: None,
         next_id: 0,
+        cache,
     };
-    net.start().await;
+    // While the server is unreachable at start, cache writes (sends typed offline) must
+    // still be kept: they are carried out between attempts.
+    let mut attempt = 0;
+    // Chats opened from the cache before the server answered: loaded once it does.
+    let mut deferred = Vec::new();
+    while net.start().await == Start::Unreachable {
+        let delay = socket::backoff(attempt);
+        attempt += 1;
+        net.emit(NetEvent::Connection(ConnState::Reconnecting {
+            in_secs: delay.as_secs().max(1),
+        }));
+        let wait = tokio::time::sleep(delay);
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                () = &mut wait => break,
+                command = commands.recv() => match command {
+                    Some(Command::Cache(write)) => net.cache_write(*write),
+                    Some(load @ Command::LoadChat { .. }) => deferred.push(load),
+                    Some(other) => net.offline(&other),
+                    None => return,
+                },
+            }
+        }
+    }
+    for command in deferred {
+        net.command(command).await;
+    }
     while let Some(command) = commands.recv().await {
         net.command(command).await;
     }
+}
+
+/// How a start with a kept session went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Start {
+    /// Logged in, or the login screen is up.
+    Done,
+    /// The server did not answer: try again later, showing what the cache holds.
+    Unreachable,
+}
+
+/// No answer at all, or a server not ready: worth another attempt, not a login screen.
+fn unreachable(e: &ClientError) -> bool {
+    matches!(e, ClientError::Transport(_)) || e.status().is_some_and(|s| s >= 500)
 }
 
 impl Net {
@@ -70,26 +124,27 @@ impl Net {
     }
 
     /// Goes straight in with a kept session, else asks for a login.
-    async fn start(&mut self) {
+    async fn start(&mut self) -> Start {
         let Some(session) = self.file.load() else {
             self.emit(NetEvent::NeedLogin {
                 server: self.server.clone(),
                 reason: None,
             });
-            return;
+            return Start::Done;
         };
         let server = session.server.clone();
         let client = match Client::new(server.clone()) {
             Ok(c) => c,
             Err(e) => {
-                return self.emit(NetEvent::NeedLogin {
+                self.emit(NetEvent::NeedLogin {
                     server,
                     reason: Some(e.to_string()),
                 });
+                return Start::Done;
             }
         };
         match Auth::restore(client, self.file.clone(), &session).await {
-            Ok(auth) => self.logged_in(auth).await,
+            Ok(auth) => return self.logged_in(auth).await,
             Err(e) if e.status() == Some(401) => {
                 if self.file.load().map(|s| s.session_id) == Some(session.session_id) {
                     let _ = self.file.remove();
@@ -100,6 +155,10 @@ impl Net {
                 });
                 self.emit(NetEvent::SessionEnded(describe(&e)));
             }
+            Err(e) if unreachable(&e) => {
+                self.emit(NetEvent::Notice(describe(&e)));
+                return Start::Unreachable;
+            }
             Err(e) => {
                 self.emit(NetEvent::NeedLogin {
                     server,
@@ -107,20 +166,27 @@ impl Net {
                 });
             }
         }
+        Start::Done
     }
 
-    async fn logged_in(&mut self, auth: Auth) {
+    async fn logged_in(&mut self, auth: Auth) -> Start {
         let auth = Arc::new(auth);
         match auth.call(|c| async move { c.me().await }).await {
             Ok(me) => self.emit(NetEvent::LoggedIn(me)),
             Err(e) if e.status() == Some(401) => {
-                return socket::ended(&auth, &e, &self.events);
+                socket::ended(&auth, &e, &self.events);
+                return Start::Done;
+            }
+            Err(e) if unreachable(&e) => {
+                self.emit(NetEvent::Notice(describe(&e)));
+                return Start::Unreachable;
             }
             Err(e) => {
-                return self.emit(NetEvent::NeedLogin {
+                self.emit(NetEvent::NeedLogin {
                     server: self.server.clone(),
                     reason: Some(describe(&e)),
                 });
+                return Start::Done;
             }
         }
         // The chat list first, so the first sync names every chat with its cursor.
@@ -133,6 +199,28 @@ impl Net {
         self.emit(NetEvent::Connection(ConnState::Connecting));
         tokio::spawn(socket::run(auth.clone(), rx, self.events.clone()));
         self.auth = Some(auth);
+        Start::Done
+    }
+
+    fn cache_write(&self, write: crate::cache::CacheWrite) {
+        if let Some(cache) = &self.cache {
+            cache.write(write);
+        }
+    }
+
+    /// A command that needs the server, while there is none: sends stay queued (in the
+    /// cache, resent on connect), anything else is said to be impossible offline.
+    fn offline(&self, command: &Command) {
+        let what = match command {
+            Command::Edit { .. } => "the edit",
+            Command::Delete(_) => "the delete",
+            Command::React { .. } => "the reaction",
+            Command::Social(_) | Command::StartDirect(_) | Command::CreateGroup { .. } => "that",
+            _ => return,
+        };
+        self.emit(NetEvent::Notice(format!(
+            "offline: {what} needs the server; nothing was changed"
+        )));
     }
 
     fn ws(&mut self, prefix: &str, request: ClientRequest) {
@@ -184,6 +272,7 @@ impl Net {
                 username,
                 password,
             } => self.login(server, username, password).await,
+            Command::Cache(write) => self.cache_write(*write),
             Command::Register {
                 server,
                 username,
@@ -243,6 +332,16 @@ impl Net {
                     chats,
                     limit: None,
                     user_seq: None,
+                    include_blocked: false,
+                }),
+            ),
+            // Its own id prefix: the answer goes to the user-event cursor alone.
+            Command::SyncUser(user_seq) => self.ws(
+                "usync",
+                ClientRequest::Sync(SyncRequest {
+                    chats: Vec::new(),
+                    limit: None,
+                    user_seq,
                     include_blocked: false,
                 }),
             ),
@@ -392,6 +491,11 @@ impl Net {
                 Ok(Some(NetEvent::Presence(list.users)))
             }),
             Command::Logout => {
+                // What the cache holds is the user's: it goes with the session.
+                self.cache_write(crate::cache::CacheWrite {
+                    clear: true,
+                    ..crate::cache::CacheWrite::default()
+                });
                 self.ws = None;
                 if let Some(auth) = self.auth.take() {
                     auth.logout().await;

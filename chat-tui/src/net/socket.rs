@@ -148,6 +148,14 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                     }),
                     Err(e) => Some(NetEvent::Notice(format!("bad send ack: {e}"))),
                 }
+            } else if id.starts_with("usync:") {
+                match serde_json::from_value::<SyncResponse>(frame.data) {
+                    Ok(SyncResponse {
+                        user: Some(user), ..
+                    }) => Some(NetEvent::UserSynced(user)),
+                    Ok(_) => Some(NetEvent::Notice("sync answer without user events".into())),
+                    Err(e) => Some(NetEvent::Notice(format!("bad sync answer: {e}"))),
+                }
             } else if id.starts_with("sync:") {
                 match serde_json::from_value::<SyncResponse>(frame.data) {
                     Ok(response) => Some(NetEvent::Synced(response)),

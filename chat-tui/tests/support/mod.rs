@@ -1,0 +1,127 @@
+//! A client as the full-screen loop runs it, minus the terminal: the real network task
+//! (`chat_tui::net`) against a real chatd, the reducer in the middle, every command the
+//! reducer asks for logged so a test can tell which requests were made.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // tests; not every test uses all
+
+use std::path::Path;
+use std::time::Duration;
+
+use chat_tui::config::NotifyRules;
+use chat_tui::keymap::Keymap;
+use chat_tui::session::SessionFile;
+use chat_tui::state::{AppState, Command, Event};
+use tokio::sync::mpsc;
+
+/// The reducer with its network task.
+pub struct Driver {
+    /// The client's state.
+    pub state: AppState,
+    /// Every command the reducer returned, in order.
+    pub commands: Vec<Command>,
+    net: Option<mpsc::UnboundedSender<Command>>,
+    events: mpsc::UnboundedReceiver<Event>,
+    file: SessionFile,
+    server: String,
+}
+
+/// Logs `username` in on `server` with a session of its own, kept in `dir`.
+pub async fn login(server: &testkit::TestServer, dir: &Path, username: &str) -> SessionFile {
+    let file = SessionFile::new(dir, "default");
+    let client = server.client();
+    let resp = client.login(username, testkit::password()).await.unwrap();
+    chat_tui::net::Auth::new(client, file.clone())
+        .keep_login(&resp)
+        .await;
+    file
+}
+
+impl Driver {
+    /// A fresh state; the network task starts with the kept session.
+    pub fn start(server: &str, file: SessionFile) -> Self {
+        let state = AppState::new(
+            Keymap::default(),
+            NotifyRules::default(),
+            time::OffsetDateTime::now_utc(),
+        );
+        Self::with_state(server, file, state)
+    }
+
+    /// The network task under an existing state (a cache restored, a restart).
+    pub fn with_state(server: &str, file: SessionFile, state: AppState) -> Self {
+        let (tx, events) = mpsc::unbounded_channel();
+        let net = chat_tui::net::spawn(server.to_owned(), file.clone(), tx);
+        Self {
+            state,
+            commands: Vec::new(),
+            net: Some(net),
+            events,
+            file,
+            server: server.to_owned(),
+        }
+    }
+
+    /// Ends the network task: its socket closes, the state stays.
+    pub fn disconnect(&mut self) {
+        self.net = None;
+    }
+
+    /// A new network task under the same state: a reconnect after a while away, without
+    /// waiting for a backoff. The command log starts afresh.
+    pub fn reconnect(&mut self) {
+        let (tx, events) = mpsc::unbounded_channel();
+        self.events = events;
+        self.commands.clear();
+        self.net = Some(chat_tui::net::spawn(
+            self.server.clone(),
+            self.file.clone(),
+            tx,
+        ));
+    }
+
+    /// Feeds an event to the reducer and carries out what it asks for.
+    pub fn update(&mut self, event: Event) {
+        let commands = self.state.update(event);
+        for command in commands {
+            self.commands.push(command.clone());
+            match command {
+                Command::Notify { .. }
+                | Command::Copy(_)
+                | Command::OpenUrl(_)
+                | Command::ExternalEditor(_)
+                | Command::Redraw
+                | Command::Quit => {}
+                other => {
+                    if let Some(net) = &self.net {
+                        let _ = net.send(other);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs events through the reducer until `done` holds; panics after 20 s.
+    pub async fn until(&mut self, what: &str, mut done: impl FnMut(&AppState) -> bool) {
+        let wait = async {
+            while !done(&self.state) {
+                match self.events.recv().await {
+                    Some(event) => {
+                        self.state.now = time::OffsetDateTime::now_utc();
+                        self.update(event);
+                    }
+                    None => panic!("the network task ended waiting for {what}"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(20), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no {what} within 20 s"));
+    }
+
+    /// Runs what is queued now through the reducer, without waiting.
+    pub fn drain(&mut self) {
+        while let Ok(event) = self.events.try_recv() {
+            self.update(event);
+        }
+    }
+}

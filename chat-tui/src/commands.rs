@@ -324,6 +324,7 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         events_rx,
         events_tx,
         guard.panics(),
+        cache.as_ref(),
     )
     .await;
     if let Err(e) = setup.drafts.save(&state.drafts()) {

@@ -33,7 +33,7 @@ pub fn spawn(
     spawn_cached(server, file, events, None)
 }
 
-/// [`spawn`], with the offline cache's writer carrying out [`Command::Cache`].
+/// [`spawn`], with the offline cache's writer (emptied on logout; [`Command::Cache`] sent here is written too).
 pub fn spawn_cached(
     server: String,
     file: SessionFile,

@@ -347,7 +347,12 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         ConnState::Connected => ("●", "connected".to_owned(), Color::Green),
         ConnState::Connecting => ("○", "connecting…".to_owned(), Color::Yellow),
         ConnState::Reconnecting { in_secs } => {
-            ("○", format!("reconnecting in {in_secs}s"), Color::Yellow)
+            // "offline": what shows is the cached history until the server answers.
+            (
+                "○",
+                format!("offline · reconnecting in {in_secs}s"),
+                Color::Yellow,
+            )
         }
         ConnState::Offline => ("○", "offline".to_owned(), Color::Red),
         ConnState::SessionEnded => ("○", "session ended".to_owned(), Color::Red),

@@ -23,6 +23,8 @@ pub struct Driver {
     events: mpsc::UnboundedReceiver<Event>,
     file: SessionFile,
     server: String,
+    /// The offline cache's writer, when the client has one.
+    pub cache: Option<chat_tui::cache::Writer>,
 }
 
 /// Logs `username` in on `server` with a session of its own, kept in `dir`.
@@ -58,7 +60,77 @@ impl Driver {
             events,
             file,
             server: server.to_owned(),
+            cache: None,
         }
+    }
+
+    /// The client as `chat-tui` starts it with an offline cache at `path` (at most
+    /// `bound` messages per chat): the state restored from the cache before anything
+    /// reaches the network task.
+    pub fn start_cached(server: &str, file: SessionFile, path: &Path, bound: u32) -> Self {
+        let store = chat_tui::cache::Store::open(path, bound).unwrap();
+        let snapshot = store.load().unwrap();
+        let mut state = AppState::new(
+            Keymap::default(),
+            NotifyRules::default(),
+            time::OffsetDateTime::now_utc(),
+        );
+        let first = chat_tui::state::persist::restore(&mut state, snapshot);
+        let writer = chat_tui::cache::Writer::spawn(store);
+        let (tx, events) = mpsc::unbounded_channel();
+        let net =
+            chat_tui::net::spawn_cached(server.to_owned(), file.clone(), tx, Some(writer.clone()));
+        for command in first {
+            let _ = net.send(command);
+        }
+        Self {
+            state,
+            commands: Vec::new(),
+            net: Some(net),
+            events,
+            file,
+            server: server.to_owned(),
+            cache: Some(writer),
+        }
+    }
+
+    /// Waits until every cache write asked for so far is on disk.
+    pub async fn flush(&self) {
+        if let Some(cache) = self.cache.clone() {
+            tokio::task::spawn_blocking(move || cache.flush())
+                .await
+                .unwrap();
+        }
+    }
+
+    /// Types `text` into the composer and presses Enter.
+    pub fn send_text(&mut self, text: &str) {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        for c in text.chars() {
+            self.update(Event::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+        self.update(Event::Key(KeyEvent::new(
+            KeyCode::Enter,
+            KeyModifiers::NONE,
+        )));
+    }
+
+    /// The screen as the terminal would show it.
+    pub fn render(&self, w: u16, h: u16) -> String {
+        let theme = chat_tui::ui::Theme::new(
+            &chat_tui::config::Config::default(),
+            true,
+            time::UtcOffset::UTC,
+        );
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| chat_tui::ui::draw(f, &self.state, &theme))
+            .unwrap();
+        format!("{}", terminal.backend())
     }
 
     /// Ends the network task: its socket closes, the state stays.
@@ -72,10 +144,11 @@ impl Driver {
         let (tx, events) = mpsc::unbounded_channel();
         self.events = events;
         self.commands.clear();
-        self.net = Some(chat_tui::net::spawn(
+        self.net = Some(chat_tui::net::spawn_cached(
             self.server.clone(),
             self.file.clone(),
             tx,
+            self.cache.clone(),
         ));
     }
 
@@ -85,6 +158,12 @@ impl Driver {
         for command in commands {
             self.commands.push(command.clone());
             match command {
+                // As the terminal loop does: straight to the writer, in order with a flush.
+                Command::Cache(write) => {
+                    if let Some(cache) = &self.cache {
+                        cache.write(*write);
+                    }
+                }
                 Command::Notify { .. }
                 | Command::Copy(_)
                 | Command::OpenUrl(_)

@@ -46,12 +46,21 @@ pub enum Command {
     /// a group slug, or a username.
     Open(OpenArgs),
     /// Measure rendering and memory with generated chats (for docs/benchmarks.md).
-    Bench,
+    Bench(BenchArgs),
     /// Print every key binding (the table of docs/tui.md, generated from the keymap).
     Keys,
     /// The offline cache of the profile (chats, recent messages, queued sends).
     #[command(subcommand)]
     Cache(CacheCommand),
+}
+
+/// `chat-tui bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Instead: the time to the first full frame with a warm offline cache of 200 chats and
+    /// the server unreachable, and with a cold cache against the profile's server.
+    #[arg(long)]
+    pub first_frame: bool,
 }
 
 /// `chat-tui cache`.

@@ -84,7 +84,11 @@ pub async fn main(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Some(Command::Cache(command)) => cache_command(&setup, &command),
-        Some(Command::Bench) => {
+        Some(Command::Bench(args)) if args.first_frame => {
+            crate::bench_cache::run(&setup).await?;
+            Ok(0)
+        }
+        Some(Command::Bench(_)) => {
             crate::bench::startup(&setup).await?;
             crate::bench::run();
             Ok(0)
@@ -308,6 +312,14 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     );
     for command in first {
         let _ = net.send(command);
+    }
+    if cache.is_some() {
+        crate::cache::load_rest(
+            setup.cache.clone(),
+            setup.config.cache.messages_per_chat,
+            crate::state::persist::rest(&state),
+            events_tx.clone(),
+        );
     }
     if let Some(target) = open {
         let _ = net.send(open_command(&target));

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod bench_cache;
 pub mod cache;
 pub mod cli;
 pub mod commands;

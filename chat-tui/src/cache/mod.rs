@@ -58,12 +58,13 @@ pub struct Queued {
     pub attachments: Vec<Attachment>,
 }
 
-/// Everything the cache holds, read at start.
+/// What the cache holds for the first frame (the other chats' messages follow by
+/// [`load_rest`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     /// The user the cache belongs to.
     pub me: Option<User>,
-    /// Chats with their cached messages (ascending seq).
+    /// Chats, the open one with its cached messages (ascending seq).
     pub chats: Vec<(ChatRow, Vec<Message>)>,
     /// Users seen.
     pub users: Vec<User>,
@@ -152,4 +153,34 @@ impl Writer {
             let _ = rx.recv();
         }
     }
+}
+
+/// Reads the cached messages of every chat but the open one on a thread of its own, after
+/// the first frame, and hands each chat's to the reducer as [`NetEvent::Cached`].
+///
+/// [`NetEvent::Cached`]: crate::state::NetEvent::Cached
+pub fn load_rest(
+    path: PathBuf,
+    messages_per_chat: u32,
+    chats: Vec<ChatId>,
+    events: tokio::sync::mpsc::UnboundedSender<crate::state::Event>,
+) {
+    std::thread::spawn(move || {
+        let store = match Store::open(&path, messages_per_chat) {
+            Ok(store) => store,
+            Err(e) => return tracing::warn!(error = %e, "could not read the cache"),
+        };
+        for chat_id in chats {
+            match store.messages(chat_id) {
+                Ok(messages) if messages.is_empty() => {}
+                Ok(messages) => {
+                    let event = crate::state::NetEvent::Cached { chat_id, messages };
+                    if events.send(crate::state::Event::Net(event)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "could not read the cache"),
+            }
+        }
+    });
 }

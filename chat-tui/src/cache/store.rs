@@ -10,6 +10,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use common::api::Message;
+use common::ids::ChatId;
+
 use super::{CacheWrite, ChatRow, Queued, Snapshot};
 
 const SCHEMA: &str = "
@@ -68,7 +71,9 @@ impl Store {
         })
     }
 
-    /// Everything held.
+    /// What the first frame needs: the chat list, users, cursors, the queue, and the
+    /// messages of the chat open last. The other chats' messages come with
+    /// [`Store::messages`], after the first frame.
     pub fn load(&self) -> anyhow::Result<Snapshot> {
         let mut snapshot = Snapshot {
             me: self.meta("me")?,
@@ -87,18 +92,16 @@ impl Store {
                 r.get::<_, bool>(3)?,
             ))
         })?;
-        let mut messages = self
-            .conn
-            .prepare("SELECT body FROM messages WHERE chat_id = ?1 ORDER BY seq")?;
         for row in rows {
             let (body, cursor, loaded, has_more_before) = row?;
             let Ok(chat) = serde_json::from_str::<common::api::Chat>(&body) else {
                 continue;
             };
-            let held = messages
-                .query_map([chat.id.to_string()], |r| r.get::<_, String>(0))?
-                .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
-                .collect();
+            let held = if snapshot.open_chat == Some(chat.id) {
+                self.messages(chat.id)?
+            } else {
+                Vec::new()
+            };
             snapshot.chats.push((
                 ChatRow {
                     chat,
@@ -112,6 +115,17 @@ impl Store {
         snapshot.users = self.bodies("SELECT body FROM users")?;
         snapshot.outbox = self.bodies::<Queued>("SELECT body FROM outbox ORDER BY position")?;
         Ok(snapshot)
+    }
+
+    /// The cached messages of one chat, ascending seq.
+    pub fn messages(&self, chat: ChatId) -> anyhow::Result<Vec<Message>> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT body FROM messages WHERE chat_id = ?1 ORDER BY seq")?;
+        let rows = statement.query_map([chat.to_string()], |r| r.get::<_, String>(0))?;
+        Ok(rows
+            .filter_map(|b| b.ok().and_then(|b| serde_json::from_str(&b).ok()))
+            .collect())
     }
 
     /// Writes one batch in one transaction.

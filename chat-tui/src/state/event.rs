@@ -93,6 +93,13 @@ pub enum NetEvent {
     SyncRequired,
     /// The answer to a sync.
     Synced(SyncResponse),
+    /// A chat's messages from the offline cache, read after the first frame.
+    Cached {
+        /// The chat.
+        chat_id: ChatId,
+        /// Its cached messages, ascending seq.
+        messages: Vec<common::api::Message>,
+    },
     /// The user part of the answer to a [`Command::SyncUser`].
     UserSynced(common::api::UserSync),
     /// A send was stored.

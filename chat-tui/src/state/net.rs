@@ -174,6 +174,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                 out.push(Command::Sync(again));
             }
         }
+        NetEvent::Cached { chat_id, messages } => super::persist::cached(state, chat_id, messages),
         NetEvent::UserSynced(user) => super::user_sync::synced(state, &user, out),
         NetEvent::SendAcked { client_id, result } => {
             if let Some(chat) = state.chat_mut(result.message.chat_id) {

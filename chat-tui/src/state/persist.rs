@@ -181,6 +181,29 @@ fn queued(chat_id: ChatId, p: &PendingSend) -> Queued {
     }
 }
 
+/// A chat's cached messages, read after the first frame: only those not held yet go in, so
+/// an edit or a delete that arrived meanwhile is never undone by the older copy.
+pub(super) fn cached(state: &mut AppState, chat_id: ChatId, messages: Vec<common::api::Message>) {
+    let Some(chat) = state.chat_mut(chat_id) else {
+        return;
+    };
+    let fresh: Vec<_> = messages
+        .into_iter()
+        .filter(|m| chat.message(m.id).is_none() && m.seq <= chat.cursor)
+        .collect();
+    chat.merge_page(fresh);
+}
+
+/// The chats whose cached messages [`crate::cache::load_rest`] should read.
+pub fn rest(state: &AppState) -> Vec<ChatId> {
+    state
+        .chats
+        .iter()
+        .filter(|c| Some(c.id()) != state.selected && c.loaded)
+        .map(ChatView::id)
+        .collect()
+}
+
 /// Rebuilds the screen from the cache before the network answers: the chat list, the
 /// last open chat with its messages, queued sends (resent on the first connect). Returns
 /// what opening the chat asks for.

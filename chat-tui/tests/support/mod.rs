@@ -78,11 +78,18 @@ impl Driver {
         let first = chat_tui::state::persist::restore(&mut state, snapshot);
         let writer = chat_tui::cache::Writer::spawn(store);
         let (tx, events) = mpsc::unbounded_channel();
+        let tx_rest = tx.clone();
         let net =
             chat_tui::net::spawn_cached(server.to_owned(), file.clone(), tx, Some(writer.clone()));
         for command in first {
             let _ = net.send(command);
         }
+        chat_tui::cache::load_rest(
+            path.to_owned(),
+            bound,
+            chat_tui::state::persist::rest(&state),
+            tx_rest,
+        );
         Self {
             state,
             commands: Vec::new(),

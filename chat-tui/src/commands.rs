@@ -130,7 +130,12 @@ fn open_cache(
     let opened = crate::cache::Store::open(&setup.cache, setup.config.cache.messages_per_chat)
         .and_then(|store| Ok((store.load()?, store)));
     match opened {
-        Ok((snapshot, store)) => {
+        Ok((mut snapshot, store)) => {
+            // Another account's cache is not drawn (its first login empties it).
+            let user = setup.session.load().map(|s| s.user_id);
+            if snapshot.me.as_ref().map(|me| me.id) != user {
+                snapshot = crate::cache::Snapshot::default();
+            }
             let commands = crate::state::persist::restore(state, snapshot);
             (Some(crate::cache::Writer::spawn(store)), commands)
         }

@@ -6,6 +6,7 @@ pub mod attachments;
 mod auth;
 mod social;
 pub mod socket;
+mod start;
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, Rea
 use tokio::sync::mpsc;
 
 use crate::session::SessionFile;
-use crate::state::{Command, ConnState, Event, NetEvent};
+use crate::state::{Command, Event, NetEvent};
 pub use auth::Auth;
 
 /// How many messages a chat's first page holds.
@@ -41,7 +42,7 @@ pub fn spawn_cached(
     cache: Option<crate::cache::Writer>,
 ) -> mpsc::UnboundedSender<Command> {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(server, file, rx, events, cache));
+    tokio::spawn(start::run(server, file, rx, events, cache));
     tx
 }
 
@@ -53,174 +54,13 @@ struct Net {
     ws: Option<mpsc::UnboundedSender<socket::Outgoing>>,
     next_id: u64,
     cache: Option<crate::cache::Writer>,
-}
-
-async fn run(
-    server: String,
-    file: SessionFile,
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: mpsc::UnboundedSender<Event>,
-    cache: Option<crate::cache::Writer>,
-) {
-    let mut net = Net {
-        server,
-        file,
-        events,
-        auth: None,
-        ws: None,
-        next_id: 0,
-        cache,
-    };
-    // While the server is unreachable at start, cache writes (sends typed offline) must
-    // still be kept: they are carried out between attempts.
-    let mut attempt = 0;
-    // Chats opened from the cache before the server answered: loaded once it does.
-    let mut deferred = Vec::new();
-    while net.start().await == Start::Unreachable {
-        let delay = socket::backoff(attempt);
-        attempt += 1;
-        net.emit(NetEvent::Connection(ConnState::Reconnecting {
-            in_secs: delay.as_secs().max(1),
-        }));
-        let wait = tokio::time::sleep(delay);
-        tokio::pin!(wait);
-        loop {
-            tokio::select! {
-                () = &mut wait => break,
-                command = commands.recv() => match command {
-                    Some(Command::Cache(write)) => net.cache_write(*write),
-                    Some(load @ Command::LoadChat { .. }) => deferred.push(load),
-                    Some(other) => net.offline(&other),
-                    None => return,
-                },
-            }
-        }
-    }
-    for command in deferred {
-        net.command(command).await;
-    }
-    while let Some(command) = commands.recv().await {
-        net.command(command).await;
-    }
-}
-
-/// How a start with a kept session went.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Start {
-    /// Logged in, or the login screen is up.
-    Done,
-    /// The server did not answer: try again later, showing what the cache holds.
-    Unreachable,
-}
-
-/// No answer at all, or a server not ready: worth another attempt, not a login screen.
-fn unreachable(e: &ClientError) -> bool {
-    matches!(e, ClientError::Transport(_)) || e.status().is_some_and(|s| s >= 500)
+    /// The WebSocket is up (set by the socket task).
+    live: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Net {
     fn emit(&self, event: NetEvent) {
         let _ = self.events.send(Event::Net(event));
-    }
-
-    /// Goes straight in with a kept session, else asks for a login.
-    async fn start(&mut self) -> Start {
-        let Some(session) = self.file.load() else {
-            self.emit(NetEvent::NeedLogin {
-                server: self.server.clone(),
-                reason: None,
-            });
-            return Start::Done;
-        };
-        let server = session.server.clone();
-        let client = match Client::new(server.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                self.emit(NetEvent::NeedLogin {
-                    server,
-                    reason: Some(e.to_string()),
-                });
-                return Start::Done;
-            }
-        };
-        match Auth::restore(client, self.file.clone(), &session).await {
-            Ok(auth) => return self.logged_in(auth).await,
-            Err(e) if e.status() == Some(401) => {
-                if self.file.load().map(|s| s.session_id) == Some(session.session_id) {
-                    let _ = self.file.remove();
-                }
-                self.emit(NetEvent::NeedLogin {
-                    server: server.clone(),
-                    reason: None,
-                });
-                self.emit(NetEvent::SessionEnded(describe(&e)));
-            }
-            Err(e) if unreachable(&e) => {
-                self.emit(NetEvent::Notice(describe(&e)));
-                return Start::Unreachable;
-            }
-            Err(e) => {
-                self.emit(NetEvent::NeedLogin {
-                    server,
-                    reason: Some(describe(&e)),
-                });
-            }
-        }
-        Start::Done
-    }
-
-    async fn logged_in(&mut self, auth: Auth) -> Start {
-        let auth = Arc::new(auth);
-        match auth.call(|c| async move { c.me().await }).await {
-            Ok(me) => self.emit(NetEvent::LoggedIn(me)),
-            Err(e) if e.status() == Some(401) => {
-                socket::ended(&auth, &e, &self.events);
-                return Start::Done;
-            }
-            Err(e) if unreachable(&e) => {
-                self.emit(NetEvent::Notice(describe(&e)));
-                return Start::Unreachable;
-            }
-            Err(e) => {
-                self.emit(NetEvent::NeedLogin {
-                    server: self.server.clone(),
-                    reason: Some(describe(&e)),
-                });
-                return Start::Done;
-            }
-        }
-        // The chat list first, so the first sync names every chat with its cursor.
-        match auth.call(|c| async move { c.chats().await }).await {
-            Ok(list) => self.emit(NetEvent::Chats(list.chats)),
-            Err(e) => self.emit(NetEvent::Notice(describe(&e))),
-        }
-        let (tx, rx) = mpsc::unbounded_channel();
-        self.ws = Some(tx);
-        self.emit(NetEvent::Connection(ConnState::Connecting));
-        tokio::spawn(socket::run(auth.clone(), rx, self.events.clone()));
-        self.auth = Some(auth);
-        Start::Done
-    }
-
-    fn cache_write(&self, write: crate::cache::CacheWrite) {
-        if let Some(cache) = &self.cache {
-            cache.write(write);
-        }
-    }
-
-    /// A command that needs the server, while there is none: sends stay queued (in the
-    /// cache, resent on connect), anything else is said to be impossible offline.
-    fn offline(&self, command: &Command) {
-        let what = match command {
-            Command::Edit { .. } => "the edit",
-            Command::Delete(_) => "the delete",
-            Command::React { .. } => "the reaction",
-            Command::Social(_) | Command::StartDirect(_) | Command::CreateGroup { .. } => "that",
-            _ => return,
-        };
-        self.emit(NetEvent::Notice(format!(
-            "offline: {what} needs the server; nothing was changed"
-        )));
     }
 
     fn ws(&mut self, prefix: &str, request: ClientRequest) {
@@ -233,6 +73,23 @@ impl Net {
         } else {
             format!("{prefix}:{}", self.next_id)
         };
+        let change = match &request {
+            ClientRequest::Edit(_) => Some("the edit"),
+            ClientRequest::Delete(_) => Some("the delete"),
+            ClientRequest::ReactionAdd(_) | ClientRequest::ReactionRemove(_) => {
+                Some("the reaction")
+            }
+            _ => None,
+        };
+        // Offline the history is read-only: a change would be sent late, or lost with the
+        // dead connection's queue; sends are queued by the reducer (and the cache) instead.
+        if let Some(what) = change
+            && !self.live.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return self.emit(NetEvent::Notice(format!(
+                "offline: {what} needs the server; nothing was changed"
+            )));
+        }
         if let Some(ws) = &self.ws {
             let _ = ws.send((id, request));
         }

@@ -19,6 +19,8 @@ pub struct Driver {
     pub state: AppState,
     /// Every command the reducer returned, in order.
     pub commands: Vec<Command>,
+    /// Every event the reducer was given, in order.
+    pub seen: Vec<Event>,
     net: Option<mpsc::UnboundedSender<Command>>,
     events: mpsc::UnboundedReceiver<Event>,
     file: SessionFile,
@@ -56,6 +58,7 @@ impl Driver {
         Self {
             state,
             commands: Vec::new(),
+            seen: Vec::new(),
             net: Some(net),
             events,
             file,
@@ -93,6 +96,7 @@ impl Driver {
         Self {
             state,
             commands: Vec::new(),
+            seen: Vec::new(),
             net: Some(net),
             events,
             file,
@@ -161,6 +165,7 @@ impl Driver {
 
     /// Feeds an event to the reducer and carries out what it asks for.
     pub fn update(&mut self, event: Event) {
+        self.seen.push(event.clone());
         let commands = self.state.update(event);
         for command in commands {
             self.commands.push(command.clone());
@@ -202,6 +207,20 @@ impl Driver {
         tokio::time::timeout(Duration::from_secs(20), wait)
             .await
             .unwrap_or_else(|_| panic!("no {what} within 20 s"));
+    }
+
+    /// Runs events through the reducer until one that `pick` wants has been seen.
+    pub async fn until_seen(&mut self, what: &str, pick: impl Fn(&Event) -> bool) {
+        let from = self.seen.len();
+        let mut done = false;
+        while !done {
+            let wait = tokio::time::timeout(Duration::from_secs(20), self.events.recv());
+            match wait.await {
+                Ok(Some(event)) => self.update(event),
+                _ => panic!("no {what} within 20 s"),
+            }
+            done = self.seen[from..].iter().any(&pick);
+        }
     }
 
     /// Runs what is queued now through the reducer, without waiting.

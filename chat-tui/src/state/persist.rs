@@ -10,6 +10,7 @@ use common::ws::ServerEvent;
 
 use super::chat::{ChatView, PendingSend, PendingState};
 use super::event::{Command, NetEvent};
+use super::social::SocialEvent;
 use super::{AppState, Event, Screen};
 use crate::cache::{CacheWrite, ChatRow, Queued, Snapshot};
 
@@ -92,6 +93,10 @@ fn touched(net: &NetEvent, b: &mut Before) {
             b.touched_messages.push(result.message.id);
         }
         NetEvent::Users(_) => b.users = true,
+        NetEvent::Social(SocialEvent::Settings { mutes, .. }) => {
+            b.touched_chats.extend(mutes.iter().map(|(id, _)| *id));
+        }
+        NetEvent::Social(SocialEvent::Muted { chat_id, .. }) => b.touched_chats.push(*chat_id),
         _ => {}
     }
 }
@@ -257,4 +262,92 @@ pub fn restore(state: &mut AppState, snapshot: Snapshot) -> Vec<Command> {
     }
     state.screen = Screen::Main;
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use common::ws::{MessageDeleted, ServerEvent};
+    use crossterm::event::{KeyCode, KeyEvent};
+
+    use super::*;
+    use crate::state::{Focus, NetEvent};
+
+    fn writes(commands: &[Command]) -> Vec<&CacheWrite> {
+        commands
+            .iter()
+            .filter_map(|c| match c {
+                Command::Cache(w) => Some(&**w),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nothing_is_written_without_a_cache() {
+        let mut state = crate::bench::state(2, 3);
+        let commands = state.update(Event::Key(KeyEvent::from(KeyCode::Char('x'))));
+        assert!(writes(&commands).is_empty());
+    }
+
+    #[test]
+    fn a_delete_writes_the_message_without_its_text_and_the_cursor() {
+        let mut state = crate::bench::state(2, 3);
+        state.caching = true;
+        let chat = state.chats[0].id();
+        let victim = state.chats[0].messages[1].id;
+        let commands = state.update(Event::Net(NetEvent::Server(ServerEvent::MessageDeleted(
+            MessageDeleted {
+                chat_id: chat,
+                seq: 4,
+                message_id: victim,
+            },
+        ))));
+        let [write] = writes(&commands)[..] else {
+            panic!("one write: {commands:?}");
+        };
+        let [message] = &write.messages[..] else {
+            panic!("the deleted message: {write:?}");
+        };
+        assert!(message.deleted && message.content.is_none());
+        assert_eq!(write.chats.len(), 1);
+        assert_eq!(write.chats[0].cursor, 4);
+    }
+
+    #[test]
+    fn a_send_is_queued_once_and_leaves_the_queue_when_acknowledged_or_echoed() {
+        let mut state = crate::bench::state(2, 3);
+        state.caching = true;
+        state.focus = Focus::Composer;
+        for c in "later".chars() {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Char(c))));
+        }
+        let commands = state.update(Event::Key(KeyEvent::from(KeyCode::Enter)));
+        let [write] = writes(&commands)[..] else {
+            panic!("one write: {commands:?}");
+        };
+        let [queued] = &write.queued[..] else {
+            panic!("the send queued: {write:?}");
+        };
+        assert_eq!(queued.content, "later");
+        // Typing on does not queue it again.
+        let commands = state.update(Event::Key(KeyEvent::from(KeyCode::Char('x'))));
+        assert!(writes(&commands).iter().all(|w| w.queued.is_empty()));
+        // Its echo settles it: out of the queue.
+        let mut echo = state.chats[0].messages[0].clone();
+        echo.id = common::ids::MessageId::new();
+        echo.seq = 4;
+        echo.client_id = Some(queued.client_id.clone());
+        let commands = state.update(Event::Net(NetEvent::Server(ServerEvent::MessageNew(
+            common::ws::MessageEvent {
+                chat_id: echo.chat_id,
+                seq: 4,
+                message: echo,
+            },
+        ))));
+        let sent: Vec<_> = writes(&commands)
+            .iter()
+            .flat_map(|w| w.sent.clone())
+            .collect();
+        assert_eq!(sent, std::slice::from_ref(&queued.client_id));
+    }
 }

@@ -87,6 +87,29 @@ async fn a_start_with_the_server_down_draws_the_cached_chats_marked_offline() {
 }
 
 #[tokio::test]
+async fn a_first_start_with_nothing_cached_and_the_server_down_says_why_and_retries() {
+    let server = TestServer::start().await;
+    server.user("bob").await;
+    let dir = testkit::temp_dir();
+    let file = support::login(&server, dir.path(), "bob").await;
+    let base_url = server.base_url.clone();
+    server.stop().await.unwrap();
+    let path = dir.path().join("default.cache.sqlite");
+    let mut bob = Driver::start_cached(&base_url, file, &path, 2_000);
+    bob.until("the failed connect", |s| {
+        matches!(s.conn, ConnState::Reconnecting { .. }) && s.notice.is_some()
+    })
+    .await;
+    for (w, h) in [(80, 24), (40, 2), (20, 1)] {
+        let screen = bob.render(w, h);
+        if h == 24 {
+            assert!(screen.contains("cannot reach the server at"), "{screen}");
+            assert!(screen.contains("offline · reconnecting in"), "{screen}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn sends_typed_offline_survive_a_restart_and_go_out_once_in_order() {
     let db = testkit::fresh_db().await;
     let server = TestServer::on(testkit::test_config(), db.options()).await;

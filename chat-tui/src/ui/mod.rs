@@ -153,14 +153,17 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     match state.screen {
         Screen::Starting => {
             let area = frame.area();
-            frame.render_widget(
-                Paragraph::new("Connecting…").centered(),
-                Rect {
-                    y: area.height / 2,
-                    height: 1,
-                    ..area
-                },
-            );
+            // Nothing cached to show: say why nothing comes (the server named, the retry).
+            let mut lines = vec![Line::from("Connecting…")];
+            if let ConnState::Reconnecting { in_secs } = state.conn {
+                if let Some(notice) = &state.notice {
+                    lines.push(Line::from(sanitize::line(notice).into_owned()));
+                }
+                lines.push(Line::from(format!("offline · reconnecting in {in_secs}s")));
+            }
+            let y = area.height / 2;
+            let height = (lines.len() as u16).min(area.height.saturating_sub(y));
+            frame.render_widget(Paragraph::new(lines).centered(), Rect { y, height, ..area });
         }
         Screen::Login => {
             login::draw(frame, state, theme);

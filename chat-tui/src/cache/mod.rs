@@ -1,6 +1,6 @@
 //! The offline cache: one `SQLite` file per profile (`<data dir>/<profile>.cache.sqlite`,
 //! mode 0600) holding the chat list, the newest messages of each opened chat (bounded per
-//! chat), users, the per-chat and user-event cursors, the last open chat and the sends
+//! chat), users, the per-chat cursors, the last open chat and the sends
 //! not yet acknowledged. The client draws from it before the network answers and syncs
 //! from its cursors; the reducer says what to write ([`CacheWrite`]), a thread of its own
 //! writes it, so the screen never waits for the disk.
@@ -68,8 +68,6 @@ pub struct Snapshot {
     pub chats: Vec<(ChatRow, Vec<Message>)>,
     /// Users seen.
     pub users: Vec<User>,
-    /// The user-event cursor.
-    pub user_seq: Option<i64>,
     /// The chat open at the last write.
     pub open_chat: Option<ChatId>,
     /// Unacknowledged sends, in the order they were written.
@@ -94,8 +92,6 @@ pub struct CacheWrite {
     pub queued: Vec<Queued>,
     /// Sends acknowledged or refused: out of the queue.
     pub sent: Vec<String>,
-    /// The new user-event cursor.
-    pub user_seq: Option<i64>,
     /// The chat now open.
     pub open_chat: Option<ChatId>,
     /// Empty the whole cache (a logout).

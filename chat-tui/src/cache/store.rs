@@ -77,7 +77,6 @@ impl Store {
     pub fn load(&self) -> anyhow::Result<Snapshot> {
         let mut snapshot = Snapshot {
             me: self.meta("me")?,
-            user_seq: self.meta("user_seq")?,
             open_chat: self.meta("open_chat")?,
             ..Snapshot::default()
         };
@@ -208,9 +207,6 @@ impl Store {
         }
         for id in &write.sent {
             tx.execute("DELETE FROM outbox WHERE client_id = ?1", [id])?;
-        }
-        if let Some(seq) = write.user_seq {
-            put_meta(&tx, "user_seq", &seq)?;
         }
         if let Some(chat) = write.open_chat {
             put_meta(&tx, "open_chat", &chat)?;

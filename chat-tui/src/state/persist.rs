@@ -19,7 +19,6 @@ use crate::cache::{CacheWrite, ChatRow, Queued, Snapshot};
 pub(super) struct Before {
     chats: Vec<ChatId>,
     queued: HashSet<String>,
-    user_seq: Option<i64>,
     open: Option<(ChatId, i64)>,
     touched_chats: Vec<ChatId>,
     touched_messages: Vec<MessageId>,
@@ -35,7 +34,6 @@ pub(super) fn before(state: &AppState, event: &Event) -> Option<Before> {
     let mut b = Before {
         chats: state.chats.iter().map(ChatView::id).collect(),
         queued: queued_ids(state).collect(),
-        user_seq: state.user_cursor.seq,
         open: state.current().map(|c| (c.id(), c.chat.last_read_seq)),
         ..Before::default()
     };
@@ -149,9 +147,6 @@ pub(super) fn after(state: &AppState, before: Option<Before>, out: &mut Vec<Comm
             }
         }
     }
-    if state.user_cursor.seq != b.user_seq {
-        write.user_seq = state.user_cursor.seq;
-    }
     if !write.is_empty() {
         out.push(Command::Cache(Box::new(write)));
     }
@@ -223,7 +218,8 @@ pub fn restore(state: &mut AppState, snapshot: Snapshot) -> Vec<Command> {
     }
     state.users.insert(me.id, me.clone());
     state.me = Some(me);
-    state.user_cursor.seq = snapshot.user_seq;
+    // The user-event cursor is not kept: contacts, blocks and notifications are not cached,
+    // so the first connect of every run loads them and starts counting there.
     for (row, messages) in snapshot.chats {
         if let Some(peer) = &row.chat.peer {
             state.users.insert(peer.id, peer.clone());

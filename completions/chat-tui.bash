@@ -19,6 +19,9 @@ _chat__tui() {
             chat__tui,bench)
                 cmd="chat__tui__subcmd__bench"
                 ;;
+            chat__tui,cache)
+                cmd="chat__tui__subcmd__cache"
+                ;;
             chat__tui,keys)
                 cmd="chat__tui__subcmd__keys"
                 ;;
@@ -34,6 +37,12 @@ _chat__tui() {
             chat__tui,send)
                 cmd="chat__tui__subcmd__send"
                 ;;
+            chat__tui__subcmd__cache,clear)
+                cmd="chat__tui__subcmd__cache__subcmd__clear"
+                ;;
+            chat__tui__subcmd__cache,info)
+                cmd="chat__tui__subcmd__cache__subcmd__info"
+                ;;
             *)
                 ;;
         esac
@@ -41,7 +50,7 @@ _chat__tui() {
 
     case "${cmd}" in
         chat__tui)
-            opts="-h -V --server --profile --help --version login logout send open bench keys"
+            opts="-h -V --server --profile --help --version login logout send open bench keys cache"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -63,8 +72,74 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__bench)
-            opts="-h --server --profile --help"
+            opts="-h --first-frame --server --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chat__subcmd__tui__subcmd__cache)
+            opts="-h --server --profile --help clear info"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chat__subcmd__tui__subcmd__cache__subcmd__clear)
+            opts="-h --server --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chat__subcmd__tui__subcmd__cache__subcmd__info)
+            opts="-h --server --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

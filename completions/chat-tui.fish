@@ -34,6 +34,7 @@ complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "send" -d 'Send a 
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print every key binding (the table of docs/tui.md, generated from the keymap)'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "cache" -d 'The offline cache of the profile (chats, recent messages, queued sends)'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l username -d 'The username (asked for when left out)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l profile -d 'The account profile of config.toml to use' -r
@@ -52,7 +53,19 @@ complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l profile -d 'T
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -s h -l help -d 'Print help'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l first-frame -d 'Instead: the time to the first full frame with a warm offline cache of 200 chats and the server unreachable, and with a cold cache against the profile\'s server'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d 'Print help'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -f -a "clear" -d 'Empty the profile\'s offline cache (sends not yet delivered are dropped too); the next start loads everything from the server'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -f -a "info" -d 'Print where the cache is and what it holds'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'

@@ -63,6 +63,7 @@ fn restore() {
 
 /// Runs until the user quits, or fails when a background task panicked (`panics`): the
 /// caller restores the terminal, then shows the failure.
+#[allow(clippy::too_many_arguments)] // each is one thing the loop joins; a struct would only rename them
 pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     state: &mut AppState,
@@ -71,6 +72,7 @@ pub async fn run<B: Backend>(
     mut events: mpsc::UnboundedReceiver<Event>,
     events_tx: mpsc::UnboundedSender<Event>,
     panics: &PanicRouter,
+    cache: Option<&crate::cache::Writer>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -109,7 +111,12 @@ where
                 state.now = time::OffsetDateTime::now_utc();
             }
             for command in state.update(event) {
-                carry_out(command, state, net, &events_tx, terminal)?;
+                match (command, cache) {
+                    // Straight to the writer, in order with the flush at exit.
+                    (Command::Cache(write), Some(cache)) => cache.write(*write),
+                    (Command::Cache(_), None) => {}
+                    (command, _) => carry_out(command, state, net, &events_tx, terminal)?,
+                }
             }
         }
         if state.quit {

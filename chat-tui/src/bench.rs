@@ -72,7 +72,8 @@ fn user(name: &str) -> User {
     }
 }
 
-fn message(chat_id: ChatId, seq: i64, sender: UserId, now: OffsetDateTime) -> Message {
+/// A generated text message.
+pub fn message(chat_id: ChatId, seq: i64, sender: UserId, now: OffsetDateTime) -> Message {
     Message {
         id: MessageId::new(),
         chat_id,

@@ -46,9 +46,31 @@ pub enum Command {
     /// a group slug, or a username.
     Open(OpenArgs),
     /// Measure rendering and memory with generated chats (for docs/benchmarks.md).
-    Bench,
+    Bench(BenchArgs),
     /// Print every key binding (the table of docs/tui.md, generated from the keymap).
     Keys,
+    /// The offline cache of the profile (chats, recent messages, queued sends).
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+/// `chat-tui bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Instead: the time to the first full frame with a warm offline cache of 200 chats and
+    /// the server unreachable, and with a cold cache against the profile's server.
+    #[arg(long)]
+    pub first_frame: bool,
+}
+
+/// `chat-tui cache`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Empty the profile's offline cache (sends not yet delivered are dropped too); the
+    /// next start loads everything from the server.
+    Clear,
+    /// Print where the cache is and what it holds.
+    Info,
 }
 
 /// `chat-tui login`.
@@ -89,7 +111,7 @@ mod tests {
     #[test]
     fn help_lists_every_subcommand() {
         let help = super::Cli::command().render_help().to_string();
-        for name in ["login", "logout", "send", "open", "bench", "keys"] {
+        for name in ["login", "logout", "send", "open", "bench", "keys", "cache"] {
             assert!(
                 help.lines().any(|l| l.trim_start().starts_with(name)),
                 "{name} missing from --help:\n{help}"

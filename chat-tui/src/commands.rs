@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
-use crate::cli::{Cli, Command, LoginArgs, SendArgs};
+use crate::cli::{CacheCommand, Cli, Command, LoginArgs, SendArgs};
 use crate::config::{Config, DEFAULT_SERVER, Dirs};
 use crate::keymap::Keymap;
 use crate::net::{self, Auth};
@@ -34,6 +34,8 @@ pub struct Setup {
     pub drafts: crate::drafts::DraftsFile,
     /// The profile's config.
     pub username: Option<String>,
+    /// The profile's offline cache file.
+    pub cache: std::path::PathBuf,
 }
 
 /// Loads config and picks the profile.
@@ -44,6 +46,7 @@ pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
     let profile = config.profile(&name);
     let session = SessionFile::new(&dirs.data, &name);
     let drafts = crate::drafts::DraftsFile::new(&dirs.data, &name);
+    let cache = crate::cache::path_for(&dirs.data, &name);
     let server = cli
         .server
         .clone()
@@ -56,6 +59,7 @@ pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
         session,
         drafts,
         username: profile.username,
+        cache,
     })
 }
 
@@ -79,10 +83,65 @@ pub async fn main(cli: Cli) -> anyhow::Result<i32> {
             print!("{}", Keymap::default().markdown());
             Ok(0)
         }
-        Some(Command::Bench) => {
+        Some(Command::Cache(command)) => cache_command(&setup, &command),
+        Some(Command::Bench(args)) if args.first_frame => {
+            crate::bench_cache::run(&setup).await?;
+            Ok(0)
+        }
+        Some(Command::Bench(_)) => {
             crate::bench::startup(&setup).await?;
             crate::bench::run();
             Ok(0)
+        }
+    }
+}
+
+/// `chat-tui cache clear` and `chat-tui cache info`.
+fn cache_command(setup: &Setup, command: &CacheCommand) -> anyhow::Result<i32> {
+    let path = &setup.cache;
+    match command {
+        CacheCommand::Clear => {
+            if path.exists() {
+                crate::cache::Store::open(path, setup.config.cache.messages_per_chat)?.clear()?;
+            }
+            eprintln!("cache cleared: {}", path.display());
+        }
+        CacheCommand::Info => {
+            let (chats, messages) = if path.exists() {
+                crate::cache::Store::open(path, setup.config.cache.messages_per_chat)?.counts()?
+            } else {
+                (0, 0)
+            };
+            println!("{}: {chats} chats, {messages} messages", path.display());
+        }
+    }
+    Ok(0)
+}
+
+/// Opens the profile's cache and rebuilds the screen from it; the writer for the network
+/// task. A cache that cannot be opened is left out (said on the status line), never fatal.
+fn open_cache(
+    setup: &Setup,
+    state: &mut AppState,
+) -> (Option<crate::cache::Writer>, Vec<crate::state::Command>) {
+    if !setup.config.cache.enabled {
+        return (None, Vec::new());
+    }
+    let opened = crate::cache::Store::open(&setup.cache, setup.config.cache.messages_per_chat)
+        .and_then(|store| Ok((store.load()?, store)));
+    match opened {
+        Ok((mut snapshot, store)) => {
+            // Another account's cache is not drawn (its first login empties it).
+            let user = setup.session.load().map(|s| s.user_id);
+            if snapshot.me.as_ref().map(|me| me.id) != user {
+                snapshot = crate::cache::Snapshot::default();
+            }
+            let commands = crate::state::persist::restore(state, snapshot);
+            (Some(crate::cache::Writer::spawn(store)), commands)
+        }
+        Err(e) => {
+            state.notice = Some(format!("offline cache not used: {e:#}"));
+            (None, Vec::new())
         }
     }
 }
@@ -243,12 +302,30 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     state.restored_drafts = setup.drafts.load();
     state.attachments.preview = setup.config.attachments.preview;
     state.attachments.downloads_dir = net::attachments::downloads_dir();
+    // Only a kept session has a cache worth drawing: without one the login screen comes.
+    let (cache, first) = if setup.session.load().is_some() {
+        open_cache(&setup, &mut state)
+    } else {
+        (None, Vec::new())
+    };
     let (events_tx, events_rx) = mpsc::unbounded_channel();
-    let net = net::spawn(
+    let net = net::spawn_cached(
         setup.server.clone(),
         setup.session.clone(),
         events_tx.clone(),
+        cache.clone(),
     );
+    for command in first {
+        let _ = net.send(command);
+    }
+    if cache.is_some() {
+        crate::cache::load_rest(
+            setup.cache.clone(),
+            setup.config.cache.messages_per_chat,
+            crate::state::persist::rest(&state),
+            events_tx.clone(),
+        );
+    }
     if let Some(target) = open {
         let _ = net.send(open_command(&target));
     }
@@ -264,10 +341,15 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         events_rx,
         events_tx,
         guard.panics(),
+        cache.as_ref(),
     )
     .await;
     if let Err(e) = setup.drafts.save(&state.drafts()) {
         tracing::warn!(error = %e, "could not keep the drafts");
+    }
+    if let Some(cache) = cache {
+        // Sends typed just before quitting are on disk before the process ends.
+        let _ = tokio::task::spawn_blocking(move || cache.flush()).await;
     }
     result?;
     Ok(0)

@@ -27,6 +27,28 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     /// Image attachments.
     pub attachments: AttachmentsConfig,
+    /// The offline cache.
+    pub cache: CacheConfig,
+}
+
+/// `[cache]`: the offline cache (`<data dir>/<profile>.cache.sqlite`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Keep a cache at all (`false`: every start waits for the server, as before).
+    pub enabled: bool,
+    /// The newest messages kept per chat; older ones are dropped from the cache (never
+    /// from the server).
+    pub messages_per_chat: u32,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            messages_per_chat: crate::cache::DEFAULT_MESSAGES_PER_CHAT,
+        }
+    }
 }
 
 /// `[attachments]`.

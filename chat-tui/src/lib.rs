@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod bench;
+pub mod bench_cache;
+pub mod cache;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -6,6 +6,7 @@ pub mod attachments;
 mod auth;
 mod social;
 pub mod socket;
+mod start;
 
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, Rea
 use tokio::sync::mpsc;
 
 use crate::session::SessionFile;
-use crate::state::{Command, ConnState, Event, NetEvent};
+use crate::state::{Command, Event, NetEvent};
 pub use auth::Auth;
 
 /// How many messages a chat's first page holds.
@@ -30,8 +31,18 @@ pub fn spawn(
     file: SessionFile,
     events: mpsc::UnboundedSender<Event>,
 ) -> mpsc::UnboundedSender<Command> {
+    spawn_cached(server, file, events, None)
+}
+
+/// [`spawn`], with the offline cache's writer (emptied on logout; [`Command::Cache`] sent here is written too).
+pub fn spawn_cached(
+    server: String,
+    file: SessionFile,
+    events: mpsc::UnboundedSender<Event>,
+    cache: Option<crate::cache::Writer>,
+) -> mpsc::UnboundedSender<Command> {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(server, file, rx, events));
+    tokio::spawn(start::run(server, file, rx, events, cache));
     tx
 }
 
@@ -42,97 +53,14 @@ struct Net {
     auth: Option<Arc<Auth>>,
     ws: Option<mpsc::UnboundedSender<socket::Outgoing>>,
     next_id: u64,
-}
-
-async fn run(
-    server: String,
-    file: SessionFile,
-    mut commands: mpsc::UnboundedReceiver<Command>,
-    events: mpsc::UnboundedSender<Event>,
-) {
-    let mut net = Net {
-        server,
-        file,
-        events,
-        auth: None,
-        ws: None,
-        next_id: 0,
-    };
-    net.start().await;
-    while let Some(command) = commands.recv().await {
-        net.command(command).await;
-    }
+    cache: Option<crate::cache::Writer>,
+    /// The WebSocket is up (set by the socket task).
+    live: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Net {
     fn emit(&self, event: NetEvent) {
         let _ = self.events.send(Event::Net(event));
-    }
-
-    /// Goes straight in with a kept session, else asks for a login.
-    async fn start(&mut self) {
-        let Some(session) = self.file.load() else {
-            self.emit(NetEvent::NeedLogin {
-                server: self.server.clone(),
-                reason: None,
-            });
-            return;
-        };
-        let server = session.server.clone();
-        let client = match Client::new(server.clone()) {
-            Ok(c) => c,
-            Err(e) => {
-                return self.emit(NetEvent::NeedLogin {
-                    server,
-                    reason: Some(e.to_string()),
-                });
-            }
-        };
-        match Auth::restore(client, self.file.clone(), &session).await {
-            Ok(auth) => self.logged_in(auth).await,
-            Err(e) if e.status() == Some(401) => {
-                if self.file.load().map(|s| s.session_id) == Some(session.session_id) {
-                    let _ = self.file.remove();
-                }
-                self.emit(NetEvent::NeedLogin {
-                    server: server.clone(),
-                    reason: None,
-                });
-                self.emit(NetEvent::SessionEnded(describe(&e)));
-            }
-            Err(e) => {
-                self.emit(NetEvent::NeedLogin {
-                    server,
-                    reason: Some(describe(&e)),
-                });
-            }
-        }
-    }
-
-    async fn logged_in(&mut self, auth: Auth) {
-        let auth = Arc::new(auth);
-        match auth.call(|c| async move { c.me().await }).await {
-            Ok(me) => self.emit(NetEvent::LoggedIn(me)),
-            Err(e) if e.status() == Some(401) => {
-                return socket::ended(&auth, &e, &self.events);
-            }
-            Err(e) => {
-                return self.emit(NetEvent::NeedLogin {
-                    server: self.server.clone(),
-                    reason: Some(describe(&e)),
-                });
-            }
-        }
-        // The chat list first, so the first sync names every chat with its cursor.
-        match auth.call(|c| async move { c.chats().await }).await {
-            Ok(list) => self.emit(NetEvent::Chats(list.chats)),
-            Err(e) => self.emit(NetEvent::Notice(describe(&e))),
-        }
-        let (tx, rx) = mpsc::unbounded_channel();
-        self.ws = Some(tx);
-        self.emit(NetEvent::Connection(ConnState::Connecting));
-        tokio::spawn(socket::run(auth.clone(), rx, self.events.clone()));
-        self.auth = Some(auth);
     }
 
     fn ws(&mut self, prefix: &str, request: ClientRequest) {
@@ -145,6 +73,23 @@ impl Net {
         } else {
             format!("{prefix}:{}", self.next_id)
         };
+        let change = match &request {
+            ClientRequest::Edit(_) => Some("the edit"),
+            ClientRequest::Delete(_) => Some("the delete"),
+            ClientRequest::ReactionAdd(_) | ClientRequest::ReactionRemove(_) => {
+                Some("the reaction")
+            }
+            _ => None,
+        };
+        // Offline the history is read-only: a change would be sent late, or lost with the
+        // dead connection's queue; sends are queued by the reducer (and the cache) instead.
+        if let Some(what) = change
+            && !self.live.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return self.emit(NetEvent::Notice(format!(
+                "offline: {what} needs the server; nothing was changed"
+            )));
+        }
         if let Some(ws) = &self.ws {
             let _ = ws.send((id, request));
         }
@@ -184,6 +129,7 @@ impl Net {
                 username,
                 password,
             } => self.login(server, username, password).await,
+            Command::Cache(write) => self.cache_write(*write),
             Command::Register {
                 server,
                 username,
@@ -243,6 +189,16 @@ impl Net {
                     chats,
                     limit: None,
                     user_seq: None,
+                    include_blocked: false,
+                }),
+            ),
+            // Its own id prefix: the answer goes to the user-event cursor alone.
+            Command::SyncUser(user_seq) => self.ws(
+                "usync",
+                ClientRequest::Sync(SyncRequest {
+                    chats: Vec::new(),
+                    limit: None,
+                    user_seq,
                     include_blocked: false,
                 }),
             ),
@@ -392,6 +348,11 @@ impl Net {
                 Ok(Some(NetEvent::Presence(list.users)))
             }),
             Command::Logout => {
+                // What the cache holds is the user's: it goes with the session.
+                self.cache_write(crate::cache::CacheWrite {
+                    clear: true,
+                    ..crate::cache::CacheWrite::default()
+                });
                 self.ws = None;
                 if let Some(auth) = self.auth.take() {
                     auth.logout().await;

@@ -2,6 +2,7 @@
 //! requests, and reconnect with exponential backoff and jitter.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use common::ErrorCode;
@@ -30,6 +31,7 @@ pub async fn run(
     auth: Arc<Auth>,
     mut outgoing: mpsc::UnboundedReceiver<Outgoing>,
     events: mpsc::UnboundedSender<Event>,
+    live: Arc<AtomicBool>,
 ) {
     let send = |e: NetEvent| events.send(Event::Net(e)).is_ok();
     let mut attempt = 0u32;
@@ -42,10 +44,12 @@ pub async fn run(
         match Socket::connect(auth.client.base_url(), &token).await {
             Ok((socket, _hello)) => {
                 attempt = 0;
+                live.store(true, Ordering::Relaxed);
                 if !send(NetEvent::Connection(ConnState::Connected)) {
                     return;
                 }
                 let code = pump(socket, &mut outgoing, &events).await;
+                live.store(false, Ordering::Relaxed);
                 match code {
                     Pumped::Stop => return,
                     Pumped::Closed(Some(close::UNAUTHORIZED)) => {
@@ -147,6 +151,14 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                         result: Box::new(result),
                     }),
                     Err(e) => Some(NetEvent::Notice(format!("bad send ack: {e}"))),
+                }
+            } else if id.starts_with("usync:") {
+                match serde_json::from_value::<SyncResponse>(frame.data) {
+                    Ok(SyncResponse {
+                        user: Some(user), ..
+                    }) => Some(NetEvent::UserSynced(user)),
+                    Ok(_) => Some(NetEvent::Notice("sync answer without user events".into())),
+                    Err(e) => Some(NetEvent::Notice(format!("bad sync answer: {e}"))),
                 }
             } else if id.starts_with("sync:") {
                 match serde_json::from_value::<SyncResponse>(frame.data) {

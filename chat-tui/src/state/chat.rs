@@ -185,8 +185,18 @@ impl ChatView {
                 self.chat.last_message = Some(e.message.clone());
                 self.upsert(e.message.clone());
             }
-            ServerEvent::MessageEdited(e) => self.upsert(e.message.clone()),
+            ServerEvent::MessageEdited(e) => {
+                self.last_message_changed(e.message.id, |last| last.clone_from(&e.message));
+                self.upsert(e.message.clone());
+            }
             ServerEvent::MessageDeleted(e) => {
+                // The list's preview (and the offline cache's copy of it) must not keep the text.
+                self.last_message_changed(e.message_id, |last| {
+                    last.deleted = true;
+                    last.content = None;
+                    last.reactions.clear();
+                    last.mentions.clear();
+                });
                 if let Some(m) = self.messages.iter_mut().find(|m| m.id == e.message_id) {
                     m.deleted = true;
                     m.content = None;
@@ -248,6 +258,12 @@ impl ChatView {
             _ => {}
         }
         Applied::Yes
+    }
+
+    fn last_message_changed(&mut self, id: MessageId, change: impl FnOnce(&mut Message)) {
+        if let Some(last) = self.chat.last_message.as_mut().filter(|m| m.id == id) {
+            change(last);
+        }
     }
 
     /// A receipt from another member (watermarks never move back).

@@ -93,6 +93,15 @@ pub enum NetEvent {
     SyncRequired,
     /// The answer to a sync.
     Synced(SyncResponse),
+    /// A chat's messages from the offline cache, read after the first frame.
+    Cached {
+        /// The chat.
+        chat_id: ChatId,
+        /// Its cached messages, ascending seq.
+        messages: Vec<common::api::Message>,
+    },
+    /// The user part of the answer to a [`Command::SyncUser`].
+    UserSynced(common::api::UserSync),
     /// A send was stored.
     SendAcked {
         /// The send's id.
@@ -167,8 +176,13 @@ pub enum Command {
     },
     /// Resync these chats from their cursors.
     Sync(Vec<ChatCursor>),
+    /// Sync the user's own events (contacts, blocks, notifications) after this `userSeq`
+    /// (`None`: only learn the newest `userSeq`).
+    SyncUser(Option<i64>),
     /// Send (or resend, with the same client id) a message.
     Send(SendData),
+    /// Write these changes to the offline cache.
+    Cache(Box<crate::cache::CacheWrite>),
     /// Edit one's message.
     Edit {
         /// The message.

@@ -16,12 +16,14 @@ mod mute;
 mod net;
 pub mod notifications;
 pub mod overlay;
+pub mod persist;
 mod pickers;
 mod roles;
 mod scroll;
 pub mod search;
 mod slash;
 pub mod social;
+pub mod user_sync;
 
 use std::collections::HashMap;
 
@@ -132,6 +134,10 @@ pub struct AppState {
     pub quit: bool,
     /// Uploads in the composers, previews, the download directory.
     pub attachments: attachments::Attachments,
+    /// The user-event cursor (`userSeq`).
+    pub user_cursor: user_sync::UserCursor,
+    /// An offline cache is open: the reducer says what to write to it (`persist`).
+    pub caching: bool,
 }
 
 impl AppState {
@@ -168,12 +174,15 @@ impl AppState {
             social: social::Social::default(),
             quit: false,
             attachments: attachments::Attachments::default(),
+            user_cursor: user_sync::UserCursor::default(),
+            caching: false,
         }
     }
 
     /// The reducer: applies `event` and returns what to do about it.
     pub fn update(&mut self, event: Event) -> Vec<Command> {
         let mut out = Vec::new();
+        let cached = persist::before(self, &event);
         match event {
             Event::Key(key) => {
                 if key.kind != crossterm::event::KeyEventKind::Release {
@@ -207,6 +216,7 @@ impl AppState {
         if self.screen == Screen::Main {
             attachments::want_thumbnails(self, &mut out);
         }
+        persist::after(self, cached, &mut out);
         out
     }
 

@@ -25,6 +25,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             state.me = None;
             state.chats.clear();
             state.selected = None;
+            state.user_cursor = super::user_sync::UserCursor::default();
         }
         NetEvent::LoggedIn(me) => {
             state.users.insert(me.user.id, me.user.clone());
@@ -168,16 +169,13 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
                     drop_chat(state, sync.chat_id);
                 }
             }
-            if response.user.is_some_and(|user| user.cursor_expired) {
-                // The user events missed are pruned: the lists are the truth.
-                out.push(Command::Social(SocialCommand::LoadContacts));
-                out.push(Command::Social(SocialCommand::LoadNotifications));
-            }
             state.sort_chats();
             if !again.is_empty() {
                 out.push(Command::Sync(again));
             }
         }
+        NetEvent::Cached { chat_id, messages } => super::persist::cached(state, chat_id, messages),
+        NetEvent::UserSynced(user) => super::user_sync::synced(state, &user, out),
         NetEvent::SendAcked { client_id, result } => {
             if let Some(chat) = state.chat_mut(result.message.chat_id) {
                 chat.pending.retain(|p| p.client_id != client_id);
@@ -234,6 +232,7 @@ fn logged_out(state: &mut AppState) {
     state.conn = ConnState::Offline;
     // Nothing of the old session (unread notifications, contacts) shows on the login screen.
     state.social = super::social::Social::default();
+    state.user_cursor = super::user_sync::UserCursor::default();
 }
 
 /// After every (re)connect: resync all chats from their cursors and resend every send
@@ -242,10 +241,10 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
     if !state.chats.is_empty() {
         out.push(Command::Sync(state.cursors()));
     }
-    // Contact and block events missed while away are caught up by reloading the lists.
-    out.push(Command::Social(SocialCommand::LoadContacts));
+    // Contact, block and notification events missed while away come from the user-event
+    // cursor; mutes and do-not-disturb have no user event, so they are read again.
+    super::user_sync::connected(state, out);
     out.push(Command::Social(SocialCommand::LoadSettings));
-    out.push(Command::Social(SocialCommand::LoadNotifications));
     for chat in &state.chats {
         for p in &chat.pending {
             if p.state == PendingState::Sending {
@@ -342,10 +341,9 @@ fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command
         ServerEvent::ContactRequest(_)
         | ServerEvent::ContactAccepted(_)
         | ServerEvent::ContactRemoved(_)
-        | ServerEvent::BlockUpdated(_) => super::contacts::server_event(state, event, out),
-        ServerEvent::NotificationNew(_) | ServerEvent::NotificationRead(_) => {
-            super::notifications::server_event(state, event, out);
-        }
+        | ServerEvent::BlockUpdated(_)
+        | ServerEvent::NotificationNew(_)
+        | ServerEvent::NotificationRead(_) => super::user_sync::live(state, event, out),
         _ => {}
     }
 }

@@ -2,7 +2,7 @@
 //! `cursorExpired` in a sync answer.
 
 use common::api::{
-    MarkNotificationsRead, Notification, NotificationKind, NotificationPage, SyncResponse, UserSync,
+    MarkNotificationsRead, Notification, NotificationKind, NotificationPage, UserSync,
 };
 use common::ws::{NotificationEvent, NotificationRead, ServerEvent};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -77,10 +77,18 @@ fn live(event: ServerEvent) -> Event {
 }
 
 #[test]
-fn connecting_loads_the_notifications() {
+fn the_first_connect_loads_the_notifications_once_the_user_cursor_is_known() {
     let mut state = bench::state(1, 1);
     let commands = state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
+    assert!(commands.contains(&Command::SyncUser(None)), "{commands:?}");
+    let commands = state.update(Event::Net(NetEvent::UserSynced(UserSync {
+        events: Vec::new(),
+        last_seq: 7,
+        has_more: false,
+        cursor_expired: false,
+    })));
     assert!(social_commands(&commands).contains(&SocialCommand::LoadNotifications));
+    assert_eq!(state.user_cursor.seq, Some(7));
 }
 
 #[test]
@@ -248,22 +256,21 @@ fn the_overlay_loads_the_list_when_it_never_was() {
 #[test]
 fn an_expired_user_cursor_reloads_contacts_blocks_and_notifications() {
     let mut state = bench::state(1, 1);
-    let answer = |expired: bool| SyncResponse {
-        chats: Vec::new(),
-        user: Some(UserSync {
-            events: Vec::new(),
-            last_seq: 40,
-            has_more: false,
-            cursor_expired: expired,
-        }),
+    state.user_cursor.seq = Some(3);
+    let answer = |expired: bool| UserSync {
+        events: Vec::new(),
+        last_seq: 40,
+        has_more: false,
+        cursor_expired: expired,
     };
-    let commands = state.update(Event::Net(NetEvent::Synced(answer(true))));
+    let commands = state.update(Event::Net(NetEvent::UserSynced(answer(true))));
     let social = social_commands(&commands);
     assert!(social.contains(&SocialCommand::LoadContacts), "{social:?}");
     assert!(
         social.contains(&SocialCommand::LoadNotifications),
         "{social:?}"
     );
-    let commands = state.update(Event::Net(NetEvent::Synced(answer(false))));
+    assert_eq!(state.user_cursor.seq, Some(40));
+    let commands = state.update(Event::Net(NetEvent::UserSynced(answer(false))));
     assert!(social_commands(&commands).is_empty());
 }

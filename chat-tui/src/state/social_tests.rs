@@ -395,12 +395,22 @@ fn with_book(state: &mut AppState) -> (User, User, User, User) {
 }
 
 #[test]
-fn connecting_reloads_contacts_and_notification_settings() {
+fn a_reconnect_syncs_contacts_from_the_user_cursor_and_reads_the_settings_again() {
     let mut state = bench::state(1, 1);
+    state.user_cursor.seq = Some(12);
     let commands = state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
     let social = social_commands(&commands);
-    assert!(social.contains(&SocialCommand::LoadContacts));
+    assert!(
+        commands.contains(&Command::SyncUser(Some(12))),
+        "{commands:?}"
+    );
+    // Mutes and do-not-disturb have no user event: read again on every connect.
     assert!(social.contains(&SocialCommand::LoadSettings));
+    assert!(!social.contains(&SocialCommand::LoadContacts), "{social:?}");
+    assert!(
+        !social.contains(&SocialCommand::LoadNotifications),
+        "{social:?}"
+    );
 }
 
 #[test]

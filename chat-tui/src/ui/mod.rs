@@ -153,14 +153,17 @@ pub fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     match state.screen {
         Screen::Starting => {
             let area = frame.area();
-            frame.render_widget(
-                Paragraph::new("Connecting…").centered(),
-                Rect {
-                    y: area.height / 2,
-                    height: 1,
-                    ..area
-                },
-            );
+            // Nothing cached to show: say why nothing comes (the server named, the retry).
+            let mut lines = vec![Line::from("Connecting…")];
+            if let ConnState::Reconnecting { in_secs } = state.conn {
+                if let Some(notice) = &state.notice {
+                    lines.push(Line::from(sanitize::line(notice).into_owned()));
+                }
+                lines.push(Line::from(format!("offline · reconnecting in {in_secs}s")));
+            }
+            let y = area.height / 2;
+            let height = (lines.len() as u16).min(area.height.saturating_sub(y));
+            frame.render_widget(Paragraph::new(lines).centered(), Rect { y, height, ..area });
         }
         Screen::Login => {
             login::draw(frame, state, theme);
@@ -347,7 +350,12 @@ fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         ConnState::Connected => ("●", "connected".to_owned(), Color::Green),
         ConnState::Connecting => ("○", "connecting…".to_owned(), Color::Yellow),
         ConnState::Reconnecting { in_secs } => {
-            ("○", format!("reconnecting in {in_secs}s"), Color::Yellow)
+            // "offline": what shows is the cached history until the server answers.
+            (
+                "○",
+                format!("offline · reconnecting in {in_secs}s"),
+                Color::Yellow,
+            )
         }
         ConnState::Offline => ("○", "offline".to_owned(), Color::Red),
         ConnState::SessionEnded => ("○", "session ended".to_owned(), Color::Red),

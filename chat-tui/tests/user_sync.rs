@@ -94,11 +94,10 @@ async fn a_block_from_another_device_of_the_user_shows_live_and_moves_the_cursor
     assert_eq!(reloads(&bob.commands), 0, "{:?}", bob.commands);
 }
 
-/// Fails today: chatd records no user event (and sends nothing live) when a chat is muted
-/// or do-not-disturb changes, so another device learns it only at its next connect, when
-/// the client reads the settings again. Run it with `--ignored` once chatd has the event.
+/// A mute set on another device (the phone) shows live: chatd records a `settings:updated`
+/// user event and the client reads its settings again. (Failed before chatd had the event:
+/// the client learnt it only at its next connect.)
 #[tokio::test]
-#[ignore = "server gap: chatd emits no user event for a mute or do-not-disturb change"]
 async fn a_mute_set_on_another_device_shows_live() {
     let server = TestServer::start().await;
     let (ada, _) = server.user("ada").await;

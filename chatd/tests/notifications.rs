@@ -344,3 +344,66 @@ async fn a_blocked_sender_makes_no_notification() {
         ]
     );
 }
+
+/// A mute or do-not-disturb set on one device reaches the user's other devices live as
+/// `settings:updated`, and one that was away gets it from `sync` by `userSeq`.
+#[tokio::test]
+async fn mute_and_do_not_disturb_changes_reach_the_users_other_devices() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let chat = group(&ada, "Team", None, &[bob_t.user.id]).await.chat.id;
+    assert!(
+        testkit::eventually(std::time::Duration::from_secs(10), || async {
+            list(&bob, "").await.notifications.len() == 1
+        })
+        .await
+    );
+    let held = sync_user(&bob, 0).await.user.unwrap().last_seq;
+    let (mut other_device, _) = connect(&bob).await;
+
+    let _: Silence = call(
+        &bob,
+        Method::PUT,
+        &format!("/api/chats/{chat}/mute"),
+        Some(json!({"forever": true})),
+    )
+    .await
+    .unwrap();
+    let (live, _) = expect(&mut other_device, "settings:updated").await;
+    assert_eq!(live.data["userSeq"], held + 1);
+    assert_eq!(live.data["mute"]["chatId"], chat.to_string());
+    assert_eq!(live.data["mute"]["silence"]["active"], true);
+    assert!(live.data.get("dnd").is_none());
+
+    let _: Silence = call(
+        &bob,
+        Method::PUT,
+        "/api/notifications/dnd",
+        Some(json!({"forever": true})),
+    )
+    .await
+    .unwrap();
+    let (live, _) = expect(&mut other_device, "settings:updated").await;
+    assert_eq!(live.data["dnd"]["forever"], true);
+
+    // A device that was away catches up from its cursor.
+    let missed = sync_user(&bob, held).await;
+    assert_eq!(
+        user_event_kinds(&missed),
+        ["settings:updated", "settings:updated"]
+    );
+    // A mute of a chat one is not in changes nothing and records nothing.
+    let stranger = group(&ada, "Other", None, &[]).await.chat.id;
+    assert_eq!(
+        status(
+            &bob,
+            Method::PUT,
+            &format!("/api/chats/{stranger}/mute"),
+            Some(json!({"forever": true}))
+        )
+        .await,
+        404
+    );
+    assert_eq!(sync_user(&bob, held).await.user.unwrap().last_seq, held + 2);
+}

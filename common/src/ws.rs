@@ -280,6 +280,9 @@ pub enum ServerEvent {
     /// Notifications were marked read on some device (user event).
     #[serde(rename = "notification:read")]
     NotificationRead(NotificationRead),
+    /// Do-not-disturb or a chat's mute changed on some device (user event).
+    #[serde(rename = "settings:updated")]
+    SettingsUpdated(SettingsUpdated),
 }
 
 impl ServerEvent {
@@ -305,6 +308,7 @@ impl ServerEvent {
             Self::BlockUpdated(e) => Some(e.user_seq),
             Self::NotificationNew(e) => Some(e.user_seq),
             Self::NotificationRead(e) => Some(e.user_seq),
+            Self::SettingsUpdated(e) => Some(e.user_seq),
             _ => None,
         }
     }
@@ -397,6 +401,30 @@ pub struct NotificationRead {
     /// Everything was marked read.
     #[serde(default)]
     pub all: bool,
+}
+
+/// `settings:updated`: one of the user's notification settings as it is now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsUpdated {
+    /// This event's number among the user's own events.
+    pub user_seq: i64,
+    /// Do-not-disturb, when that is what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd: Option<crate::api::social::Silence>,
+    /// A chat's mute, when that is what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mute: Option<ChatMute>,
+}
+
+/// A chat's mute in `settings:updated`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChatMute {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// The mute now.
+    pub silence: crate::api::social::Silence,
 }
 
 /// `message:new` / `message:edited`.

@@ -343,7 +343,8 @@ fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command
         | ServerEvent::ContactRemoved(_)
         | ServerEvent::BlockUpdated(_)
         | ServerEvent::NotificationNew(_)
-        | ServerEvent::NotificationRead(_) => super::user_sync::live(state, event, out),
+        | ServerEvent::NotificationRead(_)
+        | ServerEvent::SettingsUpdated(_) => super::user_sync::live(state, event, out),
         _ => {}
     }
 }

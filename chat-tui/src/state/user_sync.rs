@@ -93,6 +93,9 @@ fn apply(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command>) {
         ServerEvent::NotificationNew(_) | ServerEvent::NotificationRead(_) => {
             super::notifications::server_event(state, event, out);
         }
+        // Rare (a mute or do-not-disturb set on another device): read the settings again,
+        // the same path as at connect.
+        ServerEvent::SettingsUpdated(_) => out.push(Command::Social(SocialCommand::LoadSettings)),
         _ => {}
     }
 }

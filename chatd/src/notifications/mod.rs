@@ -11,7 +11,7 @@ use common::api::{
     FOREVER, MarkNotificationsRead, Message, Notification, NotificationKind, NotificationPage,
     NotificationSettings, NotificationsMarked, Silence, SilenceRequest,
 };
-use common::ws::{NotificationEvent, NotificationRead, ServerEvent};
+use common::ws::{ChatMute, NotificationEvent, NotificationRead, ServerEvent, SettingsUpdated};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use tracing::warn;
@@ -138,8 +138,22 @@ impl NotificationService {
     /// Sets (`Some`) or ends (`None`) the caller's do-not-disturb.
     pub async fn set_dnd(&self, caller: Uuid, req: Option<&SilenceRequest>) -> Result<Silence> {
         let until = req.map(until_of).transpose()?;
-        self.store.set_dnd(caller, until).await?;
-        Ok(Silence::from_until(until))
+        let silence = Silence::from_until(until);
+        let mut txn = self.store.begin().await?;
+        self.store.set_dnd(&mut txn, caller, until).await?;
+        let mut outbox = Outbox::default();
+        outbox
+            .record(&mut txn, caller, |user_seq| {
+                ServerEvent::SettingsUpdated(SettingsUpdated {
+                    user_seq,
+                    dnd: Some(silence),
+                    mute: None,
+                })
+            })
+            .await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.publish(&mut outbox);
+        Ok(silence)
     }
 
     /// Mutes (`Some`) or unmutes (`None`) a chat for the caller.
@@ -150,10 +164,27 @@ impl NotificationService {
         req: Option<&SilenceRequest>,
     ) -> Result<Silence> {
         let until = req.map(until_of).transpose()?;
-        if !self.store.set_mute(chat, caller, until).await? {
+        let silence = Silence::from_until(until);
+        let mut txn = self.store.begin().await?;
+        if !self.store.set_mute(&mut txn, chat, caller, until).await? {
             return Err(Error::NotFound("no such chat"));
         }
-        Ok(Silence::from_until(until))
+        let mut outbox = Outbox::default();
+        outbox
+            .record(&mut txn, caller, |user_seq| {
+                ServerEvent::SettingsUpdated(SettingsUpdated {
+                    user_seq,
+                    dnd: None,
+                    mute: Some(ChatMute {
+                        chat_id: chat.into(),
+                        silence,
+                    }),
+                })
+            })
+            .await?;
+        txn.commit().await.map_err(StoreError::from)?;
+        self.publish(&mut outbox);
+        Ok(silence)
     }
 
     /// Publishes the user events of a committed transaction and pushes its notifications.

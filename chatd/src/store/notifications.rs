@@ -151,13 +151,14 @@ impl Store {
     /// Sets or clears do-not-disturb.
     pub async fn set_dnd(
         &self,
+        conn: &mut PgConnection,
         user: Uuid,
         until: Option<OffsetDateTime>,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET dnd_until = $2 WHERE id = $1")
             .bind(user)
             .bind(until)
-            .execute(self.pool())
+            .execute(conn)
             .await?;
         Ok(())
     }
@@ -176,6 +177,7 @@ impl Store {
     /// Sets or clears a member's mute of a chat; false if `user` is not a current member.
     pub async fn set_mute(
         &self,
+        conn: &mut PgConnection,
         chat: Uuid,
         user: Uuid,
         until: Option<OffsetDateTime>,
@@ -188,7 +190,7 @@ impl Store {
         .bind(chat)
         .bind(user)
         .bind(until)
-        .execute(self.pool())
+        .execute(conn)
         .await?
         .rows_affected()
             == 1)

@@ -250,12 +250,13 @@ impl Net {
             Command::Edit {
                 message_id,
                 content,
+                metadata,
             } => self.ws(
                 "x",
                 ClientRequest::Edit(EditData {
                     message_id,
                     content,
-                    metadata: None,
+                    metadata,
                 }),
             ),
             Command::Delete(message_id) => {

@@ -1,7 +1,9 @@
-//! Text shaping for the terminal: inline formatting (bold, italic, code, links) and
-//! wrapping measured in terminal columns, by grapheme, so wide characters and emoji
-//! sequences never shift a column.
+//! Text shaping for the terminal: a message's formatting ranges (bold, italic, code,
+//! strike, links) and wrapping measured in terminal columns, by grapheme, so wide
+//! characters and emoji sequences never shift a column.
 
+use crate::format::{Range, Style as FormatStyle};
+use crate::sanitize;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
@@ -74,57 +76,118 @@ pub fn mark_mentions(
     out
 }
 
-/// Splits one line of message text into styled runs: `*bold*`, `_italic_`, `` `code` ``
-/// and `http(s)://` links.
-pub fn inline(text: &str, base: Style) -> Vec<(String, Style)> {
-    let mut runs: Vec<(String, Style)> = Vec::new();
-    let mut push = |s: &str, style: Style| {
-        if s.is_empty() {
-            return;
+/// The styled runs of a message: `ranges` (the message's `metadata.formatting`, from any
+/// client, in characters of the raw `content`) drawn as bold, italic, code (reversed),
+/// strike and link (underlined); web addresses underlined too. Hostile ranges (past the
+/// end, reversed, overlapping, thousands of them) are clipped or skipped, never trusted.
+/// Each run is sanitized after it is cut, so control characters cannot shift a range.
+pub fn formatted(content: &str, ranges: &[Range], base: Style) -> Vec<(String, Style)> {
+    // Byte offset of every character, and of the end.
+    let offsets: Vec<usize> = content
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(content.len()))
+        .collect();
+    let len = offsets.len() - 1;
+    // Cuts only between graphemes: a style change inside one (a skin tone, a ZWJ family)
+    // would split it into spans the terminal joins again, at another width.
+    let mut edges = vec![false; len + 1];
+    let mut at = 0;
+    for g in content.graphemes(true) {
+        edges[at] = true;
+        at += g.chars().count();
+    }
+    edges[len] = true;
+    let snap = |mut i: usize| {
+        i = i.min(len);
+        while !edges[i] {
+            i -= 1;
         }
-        match runs.last_mut() {
-            Some((last, st)) if *st == style => last.push_str(s),
-            _ => runs.push((s.to_owned(), style)),
-        }
+        i
     };
-    let mut rest = text;
-    while !rest.is_empty() {
-        let next = rest.char_indices().find(|(i, c)| {
-            matches!(c, '`' | '*' | '_')
-                || rest[*i..].starts_with("http://")
-                || rest[*i..].starts_with("https://")
-        });
-        let Some((at, c)) = next else {
-            push(rest, base);
-            break;
-        };
-        push(&rest[..at], base);
-        let tail = &rest[at..];
-        if c == 'h' {
-            let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
-            push(&tail[..end], base.add_modifier(Modifier::UNDERLINED));
-            rest = &tail[end..];
-            continue;
-        }
-        let close = tail[1..].find(c).map(|i| i + 1);
-        match close {
-            Some(close) if close > 1 => {
-                let inner = &tail[1..close];
-                let style = match c {
-                    '`' => base.add_modifier(Modifier::REVERSED),
-                    '*' => base.add_modifier(Modifier::BOLD),
-                    _ => base.add_modifier(Modifier::ITALIC),
-                };
-                push(inner, style);
-                rest = &tail[close + 1..];
-            }
-            _ => {
-                push(&tail[..c.len_utf8()], base);
-                rest = &tail[c.len_utf8()..];
+    let ranges: Vec<(usize, usize, Modifier)> = ranges
+        .iter()
+        .take(crate::format::MAX_RANGES)
+        .map(|r| (snap(r.start), snap(r.end), modifier(r.style)))
+        .filter(|(start, end, _)| start < end)
+        .collect();
+    let mut cuts: Vec<usize> = ranges.iter().flat_map(|(s, e, _)| [*s, *e]).collect();
+    cuts.extend([0, len]);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut runs: Vec<(String, Style)> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let style = ranges
+            .iter()
+            .filter(|(s, e, _)| *s <= from && to <= *e)
+            .fold(base, |st, (_, _, m)| st.add_modifier(*m));
+        let text = sanitize::block(&content[offsets[from]..offsets[to]]);
+        for (part, underline) in links(&text) {
+            let style = if underline {
+                style.add_modifier(Modifier::UNDERLINED)
+            } else {
+                style
+            };
+            match runs.last_mut() {
+                Some((last, st)) if *st == style => last.push_str(part),
+                _ => runs.push((part.to_owned(), style)),
             }
         }
     }
     runs
+}
+
+fn modifier(style: FormatStyle) -> Modifier {
+    match style {
+        FormatStyle::Bold => Modifier::BOLD,
+        FormatStyle::Italic => Modifier::ITALIC,
+        FormatStyle::Code => Modifier::REVERSED,
+        FormatStyle::Strike => Modifier::CROSSED_OUT,
+        FormatStyle::Link => Modifier::UNDERLINED,
+    }
+}
+
+/// `text` cut into parts, web addresses (`http://`, `https://` up to a space) marked.
+fn links(text: &str) -> Vec<(&str, bool)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(at) = [rest.find("https://"), rest.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let end = rest[at..]
+            .find(char::is_whitespace)
+            .map_or(rest.len(), |i| at + i);
+        if at > 0 {
+            parts.push((&rest[..at], false));
+        }
+        parts.push((&rest[at..end], true));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        parts.push((rest, false));
+    }
+    parts
+}
+
+/// Runs cut at line breaks: one list of runs per line of text.
+pub fn split_lines(runs: Vec<(String, Style)>) -> Vec<Vec<(String, Style)>> {
+    let mut lines = vec![Vec::new()];
+    for (text, style) in runs {
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            if !part.is_empty()
+                && let Some(line) = lines.last_mut()
+            {
+                line.push((part.to_owned(), style));
+            }
+        }
+    }
+    lines
 }
 
 /// Wraps styled runs to `width` columns, breaking at spaces where possible and inside a
@@ -198,25 +261,27 @@ mod tests {
     #[test]
     fn own_mentions_are_marked_whole_and_in_any_case() {
         let mark = Style::default().add_modifier(Modifier::REVERSED);
+        let bold = [Range::new(19, 23, FormatStyle::Bold)];
         let runs = mark_mentions(
-            inline("hi @Ada and @adam, *@ada*!", Style::default()),
+            formatted("hi @Ada and @adam, @ada!", &bold, Style::default()),
             "ada",
             mark,
         );
-        let marked: Vec<&str> = runs
+        let marked: Vec<(&str, bool)> = runs
             .iter()
             .filter(|(_, s)| s.add_modifier.contains(Modifier::REVERSED))
-            .map(|(t, _)| t.as_str())
+            .map(|(t, s)| (t.as_str(), s.add_modifier.contains(Modifier::BOLD)))
             .collect();
-        assert_eq!(marked, vec!["@Ada", "@ada"]);
+        assert_eq!(marked, vec![("@Ada", false), ("@ada", true)]);
         let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(text, "hi @Ada and @adam, @ada!");
     }
 
     #[test]
     fn wrapping_never_exceeds_the_width() {
-        let runs = inline(
-            "hello *bold* wörld 世界世界世界 👨‍👩‍👧👨‍👩‍👧 averyveryverylongwordthatmustbreak",
+        let runs = formatted(
+            "hello bold wörld 世界世界世界 👨‍👩‍👧👨‍👩‍👧 🇩🇪👍🏽 averyveryverylongwordthatmustbreak",
+            &[Range::new(6, 10, FormatStyle::Bold)],
             Style::default(),
         );
         for w in [5usize, 8, 13, 20] {
@@ -226,13 +291,86 @@ mod tests {
         }
     }
 
+    fn styles(runs: &[(String, Style)]) -> Vec<(&str, Modifier)> {
+        runs.iter()
+            .map(|(t, s)| (t.as_str(), s.add_modifier))
+            .collect()
+    }
+
     #[test]
-    fn inline_formatting_is_recognised() {
-        let runs = inline("a *b* _c_ `d` https://x.y/z e*", Style::default());
-        let texts: Vec<&str> = runs.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            texts,
-            ["a ", "b", " ", "c", " ", "d", " ", "https://x.y/z", " e*"]
+    fn ranges_are_drawn_and_markers_in_the_text_are_text() {
+        let ranges = [
+            Range::new(0, 4, FormatStyle::Bold),
+            Range::new(2, 6, FormatStyle::Italic),
+            Range::new(8, 12, FormatStyle::Code),
+            Range::new(13, 17, FormatStyle::Strike),
+        ];
+        let runs = formatted(
+            "bold it code gone *x* https://x.y/z",
+            &ranges,
+            Style::default(),
         );
+        assert_eq!(
+            styles(&runs),
+            [
+                ("bo", Modifier::BOLD),
+                ("ld", Modifier::BOLD | Modifier::ITALIC),
+                (" i", Modifier::ITALIC),
+                ("t ", Modifier::empty()),
+                ("code", Modifier::REVERSED),
+                (" ", Modifier::empty()),
+                ("gone", Modifier::CROSSED_OUT),
+                (" *x* ", Modifier::empty()),
+                ("https://x.y/z", Modifier::UNDERLINED),
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_ranges_never_panic_and_never_lose_text() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(13);
+        let texts = [
+            "日本語 👨‍👩‍👧 é 🇩🇪 👍🏽 ❤️ plain",
+            "\u{1b}[31mred\u{1b}[0m \u{202e}txt\nline two",
+            "",
+            "a",
+        ];
+        let styles = [
+            FormatStyle::Bold,
+            FormatStyle::Italic,
+            FormatStyle::Code,
+            FormatStyle::Strike,
+            FormatStyle::Link,
+        ];
+        for round in 0..2000 {
+            let text = texts[round % texts.len()];
+            let n = text.chars().count();
+            let ranges: Vec<Range> = (0..rng.random_range(0..300))
+                .map(|_| {
+                    let a = rng.random_range(0..n + 5);
+                    let b = if rng.random_bool(0.1) {
+                        usize::MAX
+                    } else {
+                        rng.random_range(0..n + 5)
+                    };
+                    Range::new(a, b, styles[rng.random_range(0..styles.len())])
+                })
+                .collect();
+            let runs = formatted(text, &ranges, Style::default());
+            let drawn: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+            let plain: String = formatted(text, &[], Style::default())
+                .iter()
+                .map(|(t, _)| t.as_str())
+                .collect();
+            // An escape sequence cut by a range loses only its pieces, never leaks.
+            if !text.contains('\u{1b}') {
+                assert_eq!(drawn, plain, "{text:?} {ranges:?}");
+            }
+            assert!(!drawn.chars().any(|c| c.is_control() && c != '\n'));
+            for line in wrap(&runs, 7, &Span::raw(" ")) {
+                assert!(line.width() <= 7);
+            }
+        }
     }
 }

@@ -148,12 +148,17 @@ const EMOJI_LINES: [&str; 6] = [
 
 #[test]
 fn flags_skin_tones_and_zwj_families_never_shift_a_column() {
-    let state = with_messages(
+    let mut state = with_messages(
         &EMOJI_LINES
             .iter()
             .map(|t| (*t, serde_json::json!({})))
             .collect::<Vec<_>>(),
     );
+    // One's own draft too: what the composer shows is measured the same way.
+    state.focus = chat_tui::state::Focus::Composer;
+    state.chats[0]
+        .composer
+        .insert("draft 👍🏽 🇩🇪 👨‍👩‍👧 ❤️ and more 👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿👋🏿 end");
     for (w, h) in [(80, 24), (120, 40), (47, 30)] {
         let buffer = draw(&state, w, h);
         for y in 0..h {
@@ -168,4 +173,34 @@ fn flags_skin_tones_and_zwj_families_never_shift_a_column() {
             insta::assert_snapshot!("emoji_80x24", styled_rows(&buffer));
         }
     }
+}
+
+#[test]
+fn the_cursor_follows_a_draft_with_emoji_and_wide_characters() {
+    let mut state = bench::state(3, 5);
+    state.focus = chat_tui::state::Focus::Composer;
+    state.chats[0].composer.insert("abc 👍🏽 世界");
+    let theme = Theme::new(&Config::default(), true, time::UtcOffset::UTC);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui::draw(f, &state, &theme)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let cursor = terminal.get_cursor_position().unwrap();
+    // The composer's text starts right of its left border.
+    let row: String = (0..80)
+        .map(|x| buffer[(x, cursor.y)].symbol().to_owned())
+        .collect();
+    let start = (0..80u16)
+        .find(|&x| buffer[(x, cursor.y)].symbol() == "a")
+        .unwrap();
+    // "abc 👍 世界": 3 + 1 + 2 + 1 + 4 columns.
+    assert_eq!(cursor.x - start, 11, "{row}");
+    // At the end of a full row the cursor goes to the start of the next.
+    state.chats[0].composer.set_text(&"x".repeat(58));
+    terminal.draw(|f| ui::draw(f, &state, &theme)).unwrap();
+    let full = terminal.get_cursor_position().unwrap();
+    let buffer = terminal.backend().buffer();
+    let above: String = (start..start + 58)
+        .map(|x| buffer[(x, full.y - 1)].symbol().to_owned())
+        .collect();
+    assert_eq!((full.x, above), (start, "x".repeat(58)));
 }

@@ -219,3 +219,67 @@ async fn markers_are_sent_as_formatting_ranges_and_an_edit_round_trips_them() {
         serde_json::Value::Null
     );
 }
+
+#[tokio::test]
+async fn a_group_made_with_a_name_is_reached_by_that_name_from_a_script() {
+    let server = TestServer::start().await;
+    let (bob, _) = server.user("bob").await;
+    let dir = testkit::temp_dir();
+    let mut ada = Tui::start(&server, dir.path(), "ada").await;
+    ada.net.send(Command::StartDirect("bob".into())).unwrap();
+    ada.until("the direct chat with bob", |s| {
+        s.current()
+            .is_some_and(|c| c.chat.peer.is_some() && c.loaded)
+    })
+    .await;
+
+    // Two groups of the same name: the second gets the next free slug.
+    for _ in 0..2 {
+        let before = ada.state.chats.len();
+        ada.type_text("/group \"Launch Team\" @bob");
+        ada.enter();
+        ada.until("the group", |s| s.chats.len() == before + 1)
+            .await;
+    }
+    let mut slugs: Vec<String> = ada
+        .state
+        .chats
+        .iter()
+        .filter(|c| c.chat.name.as_deref() == Some("Launch Team"))
+        .filter_map(|c| c.chat.slug.clone())
+        .collect();
+    slugs.sort();
+    assert_eq!(slugs, ["launch-team", "launch-team-2"]);
+
+    // A script names the group as the chat list shows it, or by either slug.
+    for (to, text) in [
+        ("Launch Team", "by its name"),
+        ("launch-team-2", "by the second slug"),
+    ] {
+        let out = chat_tui(
+            dir.path(),
+            &server.base_url,
+            &["send", "--to", to, text],
+            "",
+        )
+        .await;
+        assert!(
+            out.status.success(),
+            "send --to {to}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let chats = bob.chats().await.unwrap().chats;
+    let text_in = |slug: &str| {
+        let chat = chats
+            .iter()
+            .find(|c| c.slug.as_deref() == Some(slug))
+            .unwrap_or_else(|| panic!("bob is not in {slug}"));
+        chat.last_message
+            .as_ref()
+            .and_then(|m| m.content.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(text_in("launch-team"), "by its name");
+    assert_eq!(text_in("launch-team-2"), "by the second slug");
+}

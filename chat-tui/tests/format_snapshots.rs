@@ -204,3 +204,20 @@ fn the_cursor_follows_a_draft_with_emoji_and_wide_characters() {
         .collect();
     assert_eq!((full.x, above), (start, "x".repeat(58)));
 }
+
+#[test]
+fn the_help_lists_the_formatting_syntax() {
+    let state = bench::state(1, 1);
+    let theme = Theme::new(&Config::default(), true, time::UtcOffset::UTC);
+    let help = ui::help_lines(&state, &theme, 200)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (typed, what) in chat_tui::format::SYNTAX {
+        assert!(
+            help.contains(typed) && help.contains(what),
+            "{typed}: {help}"
+        );
+    }
+}

@@ -8,6 +8,25 @@ mod unparse;
 pub use parse::parse;
 pub use unparse::unparse;
 
+/// The composer's syntax, for the help and docs/tui.md: what is typed, what it makes.
+pub const SYNTAX: &[(&str, &str)] = &[
+    ("**bold**", "bold"),
+    (
+        "*italic* or _italic_",
+        "italic (not inside a word: 2*3*4 and snake_case stay)",
+    ),
+    ("`code`", "code, nothing formatted inside"),
+    (
+        "```lang, lines, ```",
+        "a code block: fences on lines of their own",
+    ),
+    ("~~strike~~", "struck out"),
+    (
+        "\\*  \\_  \\`  \\~  \\\\",
+        "the character itself, not a marker",
+    ),
+];
+
 /// The server's limit on ranges per message (docs/api.md, message rules).
 pub const MAX_RANGES: usize = 200;
 /// The server's limit on a message's serialized metadata.

@@ -191,39 +191,51 @@ pub fn split_lines(runs: Vec<(String, Style)>) -> Vec<Vec<(String, Style)>> {
 }
 
 /// Wraps styled runs to `width` columns, breaking at spaces where possible and inside a
-/// word only when it is longer than a line. Each line starts with `indent`.
+/// word only when it is longer than a line. Words are found in the whole text, so a style
+/// that changes inside a word (`**bold**,`) never breaks a line there. Each line starts with
+/// `indent`.
 pub fn wrap(
     runs: &[(String, Style)],
     width_cols: usize,
     indent: &Span<'static>,
 ) -> Vec<Line<'static>> {
     let avail = width_cols.saturating_sub(indent.width()).max(1);
+    let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+    // Where each run ends in `text`, to give every piece of a word its run's style.
+    let mut ends = Vec::with_capacity(runs.len());
+    let mut end = 0;
+    for (t, style) in runs {
+        end += t.len();
+        ends.push((end, *style));
+    }
+    // Positions only grow, so the run is found by moving forward.
+    let mut run = 0;
+    let mut style_at = |at: usize| {
+        while ends.get(run).is_some_and(|(end, _)| at >= *end) {
+            run += 1;
+        }
+        ends.get(run).map_or_else(Style::default, |(_, s)| *s)
+    };
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut used = 0usize;
-    for (text, style) in runs {
-        for word in text.split_word_bounds() {
-            let w = width(word);
-            if used + w > avail && used > 0 {
+    for (at, word) in text.split_word_bound_indices() {
+        let w = width(word);
+        if used + w > avail && used > 0 {
+            lines.push(Vec::new());
+            used = 0;
+            if word.trim().is_empty() {
+                continue;
+            }
+        }
+        for (i, g) in word.grapheme_indices(true) {
+            let gw = UnicodeWidthStr::width(g);
+            // Only a word longer than a line is cut, between graphemes.
+            if w > avail && used + gw > avail && used > 0 {
                 lines.push(Vec::new());
                 used = 0;
-                if word.trim().is_empty() {
-                    continue;
-                }
             }
-            if w > avail {
-                for g in word.graphemes(true) {
-                    let gw = UnicodeWidthStr::width(g);
-                    if used + gw > avail {
-                        lines.push(Vec::new());
-                        used = 0;
-                    }
-                    push_span(&mut lines, g, *style);
-                    used += gw;
-                }
-            } else {
-                push_span(&mut lines, word, *style);
-                used += w;
-            }
+            push_span(&mut lines, g, style_at(at + i));
+            used += gw;
         }
     }
     lines
@@ -289,6 +301,20 @@ mod tests {
                 assert!(line.width() <= w.max(3), "{w}: {line:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_style_changing_inside_a_word_never_breaks_the_line_there() {
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        let runs = [
+            ("xx y".to_owned(), Style::default()),
+            ("y".to_owned(), bold),
+        ];
+        let lines: Vec<String> = wrap(&runs, 4, &Span::raw(""))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(lines, ["xx ", "yy"]);
     }
 
     fn styles(runs: &[(String, Style)]) -> Vec<(&str, Modifier)> {

@@ -44,7 +44,7 @@ complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -s h -l help -d
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l to -d 'A username (`ada` or `@ada`) for the direct chat with them, or a group\'s slug or id' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l to -d 'A username (`ada` or `@ada`) for the direct chat with them, or a group: its slug, its name as the chat list shows it (`"Launch Team"`), or its id' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l profile -d 'The account profile of config.toml to use' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -s h -l help -d 'Print help'

@@ -12,7 +12,7 @@ use crossterm::event::{
     EnableFocusChange, EnableMouseCapture, EventStream,
 };
 use crossterm::execute;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
@@ -20,6 +20,9 @@ use tokio::sync::mpsc;
 use crate::panics::PanicRouter;
 use crate::state::{AppState, Command, Event};
 use crate::ui::{self, Theme};
+
+/// Most events applied between two draws; the screen still moves during an endless stream.
+const MAX_BATCH: usize = 4096;
 
 /// Sets the terminal up (raw mode, alternate screen, mouse, paste, focus) and puts it back
 /// once: when dropped, or on a panic of the UI thread (see [`PanicRouter`]).
@@ -84,26 +87,29 @@ where
     loop {
         terminal.draw(|frame| ui::draw(frame, state, theme))?;
         let event = tokio::select! {
-            Some(Ok(ev)) = input.next() => match ev {
-                crossterm::event::Event::Key(k) => Event::Key(k),
-                crossterm::event::Event::Paste(p) => Event::Paste(p),
-                crossterm::event::Event::Mouse(m) => Event::Mouse(m),
-                crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
-                crossterm::event::Event::FocusGained => Event::Focus(true),
-                crossterm::event::Event::FocusLost => Event::Focus(false),
-            },
+            Some(Ok(ev)) = input.next() => from_terminal(ev),
             Some(ev) = events.recv() => ev,
             _ = tick.tick() => Event::Tick(time::OffsetDateTime::now_utc()),
             message = panics.failed() => {
                 anyhow::bail!("a background task failed ({message}); the terminal was restored")
             }
         };
+        // Take everything already waiting (keys typed or pasted without bracketed paste
+        // come one event per character, a burst of messages one per message) before
+        // drawing once: one draw per key made a 5,000-character paste stall the client.
         let mut batch = vec![event];
-        // Drain what is already queued (a burst of messages) before drawing once.
-        while batch.len() < 256 {
-            match events.try_recv() {
-                Ok(ev) => batch.push(ev),
-                Err(_) => break,
+        while batch.len() < MAX_BATCH {
+            let mut took = false;
+            if let Some(Some(Ok(ev))) = input.next().now_or_never() {
+                batch.push(from_terminal(ev));
+                took = true;
+            }
+            if let Ok(ev) = events.try_recv() {
+                batch.push(ev);
+                took = true;
+            }
+            if !took {
+                break;
             }
         }
         for event in batch {
@@ -122,6 +128,17 @@ where
         if state.quit {
             return Ok(());
         }
+    }
+}
+
+fn from_terminal(event: crossterm::event::Event) -> Event {
+    match event {
+        crossterm::event::Event::Key(k) => Event::Key(k),
+        crossterm::event::Event::Paste(p) => Event::Paste(p),
+        crossterm::event::Event::Mouse(m) => Event::Mouse(m),
+        crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
+        crossterm::event::Event::FocusGained => Event::Focus(true),
+        crossterm::event::Event::FocusLost => Event::Focus(false),
     }
 }
 

@@ -81,10 +81,16 @@ pub fn message(chat_id: ChatId, seq: i64, sender: UserId, now: OffsetDateTime) -
         sender_id: Some(sender),
         client_id: None,
         content: Some(format!(
-            "message {seq}: the quick brown fox jumps over the lazy dog, *twice*, with 👍🏽 and 世界"
+            "message {seq}: the quick brown fox jumps over the lazy dog, twice, with 👍🏽 and 世界"
         )),
         content_type: "text".into(),
-        metadata: serde_json::json!({}),
+        // "twice" in italics, as the composer sends `*twice*`.
+        metadata: {
+            let start = format!("message {seq}: the quick brown fox jumps over the lazy dog, ")
+                .chars()
+                .count();
+            serde_json::json!({"formatting": [{"start": start, "end": start + 5, "style": "italic"}]})
+        },
         reply_to_id: None,
         mentions: Vec::new(),
         reactions: Vec::new(),

@@ -90,7 +90,8 @@ pub struct LoginArgs {
 /// `chat-tui send`.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// A username (`ada` or `@ada`) for the direct chat with them, or a group's slug or id.
+    /// A username (`ada` or `@ada`) for the direct chat with them, or a group: its slug, its
+    /// name as the chat list shows it (`"Launch Team"`), or its id.
     #[arg(long)]
     pub to: String,
     /// The text; read from standard input when left out.

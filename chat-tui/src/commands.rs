@@ -234,15 +234,10 @@ async fn send(setup: &Setup, args: &SendArgs) -> anyhow::Result<i32> {
             .chat
             .id
     } else {
-        let slug = to.trim_start_matches('#').to_owned();
-        auth.call(|c| {
-            let slug = slug.clone();
-            async move { c.chat_by_slug(&slug).await }
-        })
-        .await
-        .with_context(|| format!("no user or group {to}"))?
-        .chat
-        .id
+        net::groups::find(&auth, to)
+            .await
+            .map_err(|e| anyhow::anyhow!(net::describe(&e)))?
+            .with_context(|| format!("no user or group {to}"))?
     };
     let req = SendMessageRequest {
         content: text,

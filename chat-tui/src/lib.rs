@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod drafts;
+pub mod format;
 pub mod keymap;
 pub mod net;
 pub mod panics;

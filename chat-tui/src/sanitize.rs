@@ -1,7 +1,11 @@
 //! Makes server-supplied text safe to draw: no control character, escape sequence or bidi
-//! override from a message, a name or a chat title ever reaches the terminal.
+//! override from a message, a name or a chat title ever reaches the terminal, and no emoji
+//! sequence whose width terminals disagree on (see [`emoji_safe`]).
 
 use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Whether `c` changes how the terminal or the text around it is shown: C0 and C1 controls,
 /// DEL, and the bidi embeddings, overrides, isolates and marks.
@@ -18,20 +22,73 @@ fn is_hostile(c: char) -> bool {
 /// line breaks turned into spaces.
 pub fn line(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_hostile) {
-        return Cow::Borrowed(text);
+        return emoji_safe(text);
     }
     let mut out = String::with_capacity(text.len());
     strip_into(text, &mut out, false);
-    Cow::Owned(out)
+    Cow::Owned(emoji_safe(&out).into_owned())
 }
 
 /// Multi-line text (a message body): like [`line`], but `\n` survives as a line break.
 pub fn block(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| c != '\n' && is_hostile(c)) {
-        return Cow::Borrowed(text);
+        return emoji_safe(text);
     }
     let mut out = String::with_capacity(text.len());
     strip_into(text, &mut out, true);
+    Cow::Owned(emoji_safe(&out).into_owned())
+}
+
+/// Characters that make an emoji sequence whose width terminals measure differently: the
+/// joiner (ZWJ families), the presentation selectors (VS16 `❤️`), skin-tone modifiers, the
+/// keycap mark and tag characters.
+fn is_joining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200D}'
+            | '\u{FE0E}'
+            | '\u{FE0F}'
+            | '\u{1F3FB}'..='\u{1F3FF}'
+            | '\u{20E3}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// Whether every terminal draws `grapheme` as wide as the client measures it: its width as
+/// one cluster (Unicode's rule, which ratatui and grapheme-aware terminals use) equals the
+/// sum of its characters' widths (`wcwidth`, which tmux and most terminals use).
+fn agreed(grapheme: &str) -> bool {
+    let chars: usize = grapheme.chars().map(|c| c.width().unwrap_or(0)).sum();
+    chars == grapheme.width()
+}
+
+/// Emoji sequences whose width terminals disagree on are drawn in a form they all agree
+/// on, so nothing shifts a column or leaves fragments: a ZWJ sequence as its emoji side by
+/// side (`👨‍👩‍👧` as `👨👩👧`), a skin tone as the plain emoji (`👍🏽` as `👍`), a text
+/// symbol without its emoji selector (`❤️` as `❤`, one column everywhere). Anything still
+/// ambiguous becomes `\u{FFFD}`. Flags (two regional indicators) are two columns under both
+/// rules and stay.
+pub fn emoji_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_joining) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for g in text.graphemes(true) {
+        if agreed(g) {
+            out.push_str(g);
+            continue;
+        }
+        let mut plain = String::new();
+        for (i, c) in g.chars().enumerate() {
+            let modifier = ('\u{1F3FB}'..='\u{1F3FF}').contains(&c) && i > 0;
+            if !(modifier || (is_joining(c) && c != '\u{20E3}')) {
+                plain.push(c);
+            }
+        }
+        for piece in plain.graphemes(true) {
+            out.push_str(if agreed(piece) { piece } else { "\u{FFFD}" });
+        }
+    }
     Cow::Owned(out)
 }
 
@@ -87,7 +144,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_borrowed_untouched() {
-        assert!(matches!(line("héllo 👋🏽 世界"), Cow::Borrowed(_)));
+        assert!(matches!(line("héllo 👋 🇩🇪 世界"), Cow::Borrowed(_)));
         assert!(matches!(block("two\nlines"), Cow::Borrowed(_)));
     }
 
@@ -116,6 +173,30 @@ mod tests {
             assert_eq!(line(input), want, "{input:?}");
             assert!(!line(input).chars().any(is_hostile));
         }
+    }
+
+    #[test]
+    fn emoji_sequences_are_drawn_as_wide_as_every_terminal_counts_them() {
+        let cases = [
+            ("flag 🇩🇪🇫🇷", "flag 🇩🇪🇫🇷"),
+            ("👍🏽 ok", "👍 ok"),
+            ("👨‍👩‍👧", "👨👩👧"),
+            ("❤️ love", "❤ love"),
+            ("🏃‍♀️", "🏃♀"),
+            ("🏳️‍🌈", "🏳🌈"),
+            ("é ñ", "é ñ"),
+            ("plain", "plain"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(emoji_safe(input), want, "{input:?}");
+        }
+        // Whatever comes out, every grapheme measures the same under both rules.
+        for input in ["#️⃣ 👩🏽‍💻 🧑🏿‍🤝‍🧑🏻 🏴󠁧󠁢󠁳󠁣󠁴󠁿 ☺️ ✔️ 🇩 e\u{301}\u{302}", "\u{200D}\u{FE0F}x"]
+        {
+            let safe = emoji_safe(input);
+            assert!(safe.graphemes(true).all(agreed), "{input:?} -> {safe:?}");
+        }
+        assert_eq!(line("\u{1b}[1m👍🏽"), "👍");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 mod auth;
+pub mod groups;
 mod social;
 pub mod socket;
 mod start;
@@ -11,8 +12,7 @@ mod start;
 use std::sync::Arc;
 
 use common::api::{
-    ChatDetail, CreateGroupRequest, RegisterRequest, SyncRequest, UpdateChatRequest,
-    UpdateProfileRequest, User,
+    ChatDetail, RegisterRequest, SyncRequest, UpdateChatRequest, UpdateProfileRequest, User,
 };
 use common::client::{Client, ClientError, PageAt};
 use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData};
@@ -206,12 +206,13 @@ impl Net {
             Command::Edit {
                 message_id,
                 content,
+                metadata,
             } => self.ws(
                 "x",
                 ClientRequest::Edit(EditData {
                     message_id,
                     content,
-                    metadata: None,
+                    metadata,
                 }),
             ),
             Command::Delete(message_id) => {
@@ -270,17 +271,7 @@ impl Net {
                         None => return Ok(Some(NetEvent::Notice(format!("no user {username}")))),
                     }
                 }
-                let req = CreateGroupRequest {
-                    name,
-                    slug: None,
-                    participant_ids: ids,
-                };
-                let detail = auth
-                    .call(|c| {
-                        let req = req.clone();
-                        async move { c.create_group(&req).await }
-                    })
-                    .await?;
+                let detail = groups::create(&auth, name, ids).await?;
                 loaded(&auth, detail).await
             }),
             Command::Invite { chat_id, username } => self.rest(move |auth, _| async move {

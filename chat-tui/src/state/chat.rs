@@ -26,6 +26,8 @@ pub struct PendingSend {
     pub client_id: String,
     /// The text.
     pub content: String,
+    /// Its metadata (the formatting ranges of the composer's markers), sent again as is.
+    pub metadata: Option<serde_json::Value>,
     /// Reply target.
     pub reply_to: Option<MessageId>,
     /// State.

@@ -189,6 +189,8 @@ pub enum Command {
         message_id: MessageId,
         /// New text.
         content: String,
+        /// New metadata: the message's own with the formatting of the new text.
+        metadata: Option<serde_json::Value>,
     },
     /// Delete a message.
     Delete(MessageId),

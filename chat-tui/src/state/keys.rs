@@ -320,8 +320,10 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
         Action::Edit if own => {
             if let Some(chat) = state.current_mut() {
                 chat.composer.mode = Mode::Edit(message.id);
-                chat.composer
-                    .set_text(message.content.as_deref().unwrap_or(""));
+                chat.composer.set_text(&crate::format::editable(
+                    message.content.as_deref().unwrap_or(""),
+                    &message.metadata,
+                ));
             }
             leave_selection(state);
         }
@@ -371,7 +373,7 @@ fn resend(chat_id: common::ChatId, p: &PendingSend) -> Command {
         chat_id,
         content: p.content.clone(),
         content_type: None,
-        metadata: None,
+        metadata: p.metadata.clone(),
         reply_to_id: p.reply_to,
         client_id: p.client_id.clone(),
         attachment_ids: p.attachments.iter().map(|a| a.id).collect(),
@@ -416,22 +418,32 @@ fn send(state: &mut AppState, out: &mut Vec<Command>) {
     });
     state.stop_typing(out);
     match mode {
-        Mode::Edit(message_id) => out.push(Command::Edit {
-            message_id,
-            content: text,
-        }),
+        Mode::Edit(message_id) => {
+            // The message's own metadata keys stay; its formatting is the new text's.
+            let base = state
+                .current()
+                .and_then(|c| c.message(message_id))
+                .map_or_else(|| serde_json::json!({}), |m| m.metadata.clone());
+            let (content, metadata) = crate::format::for_send(&text, Some(&base));
+            out.push(Command::Edit {
+                message_id,
+                content,
+                metadata,
+            });
+        }
         Mode::New | Mode::Reply(_) => {
             let attachments = super::attachments::take_ready(state, chat_id, mode);
             // Images alone: no caption rather than a whitespace one the server refuses.
-            let text = if text.trim().is_empty() {
-                String::new()
+            let (text, metadata) = if text.trim().is_empty() {
+                (String::new(), None)
             } else {
-                text
+                crate::format::for_send(&text, None)
             };
             let pending = PendingSend {
                 attachments,
                 client_id: uuid::Uuid::now_v7().to_string(),
                 content: text,
+                metadata,
                 reply_to: match mode {
                     Mode::Reply(id) => Some(id),
                     _ => None,

@@ -252,7 +252,7 @@ fn connected(state: &mut AppState, out: &mut Vec<Command>) {
                     chat_id: chat.id(),
                     content: p.content.clone(),
                     content_type: None,
-                    metadata: None,
+                    metadata: p.metadata.clone(),
                     reply_to_id: p.reply_to,
                     client_id: p.client_id.clone(),
                     attachment_ids: p.attachments.iter().map(|a| a.id).collect(),

@@ -176,13 +176,17 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
                 && let Some(m) = chat.message(id).cloned()
             {
                 if rest.is_empty() {
-                    chat.composer.set_text(m.content.as_deref().unwrap_or(""));
+                    let text =
+                        crate::format::editable(m.content.as_deref().unwrap_or(""), &m.metadata);
+                    chat.composer.set_text(&text);
                     chat.composer.mode = Mode::Edit(id);
                     state.focus = Focus::Composer;
                 } else {
+                    let (content, metadata) = crate::format::for_send(rest, Some(&m.metadata));
                     out.push(Command::Edit {
                         message_id: id,
-                        content: rest.to_owned(),
+                        content,
+                        metadata,
                     });
                 }
             }

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod chat_list;
+mod composer;
 mod contacts;
 mod login;
 mod notifications;
@@ -20,7 +21,6 @@ use time::UtcOffset;
 use time::format_description::OwnedFormatItem;
 
 use crate::sanitize;
-use crate::state::composer::Mode;
 use crate::state::{AppState, ConnState, Focus, Screen};
 use common::ws::PresenceStatus;
 
@@ -210,7 +210,7 @@ fn main(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     ])
     .areas(body);
     chat_list::draw(frame, list, state, theme);
-    let composer_h = composer_height(state, middle.width);
+    let composer_h = composer::height(state, middle.width);
     let [header, timeline_area, composer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
@@ -219,7 +219,7 @@ fn main(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     .areas(middle);
     header_line(frame, header, state, theme);
     timeline::draw(frame, timeline_area, state, theme);
-    composer_box(frame, composer, state, theme);
+    composer::draw(frame, composer, state, theme);
     if members_w > 0 {
         chat_list::members(frame, members, state, theme);
     }
@@ -274,75 +274,6 @@ fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn composer_height(state: &AppState, width: u16) -> u16 {
-    let lines = state.current().map_or(1, |c| {
-        c.composer
-            .text()
-            .split('\n')
-            .map(|l| text::width(l) / usize::from(width.saturating_sub(2).max(1)) + 1)
-            .sum::<usize>()
-    });
-    (lines.min(6) as u16) + 2
-}
-
-fn composer_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
-    let focused = state.focus == Focus::Composer && state.overlay.is_none();
-    let Some(chat) = state.current() else {
-        frame.render_widget(border(theme, false), area);
-        return;
-    };
-    let title = match chat.composer.mode {
-        Mode::New => String::new(),
-        Mode::Reply(id) => {
-            let who = chat
-                .message(id)
-                .and_then(|m| m.sender_id)
-                .map(|s| state.name_of(s))
-                .unwrap_or_default();
-            format!(" replying to {} (Esc cancels) ", sanitize::line(&who))
-        }
-        Mode::Edit(_) => " editing (Esc cancels) ".to_owned(),
-    };
-    let block = attachments::composer_block(border(theme, focused).title(title), state, theme);
-    let inner = block.inner(area);
-    let text = chat.composer.text();
-    let placeholder = text.is_empty() && !focused;
-    let lines: Vec<Line<'_>> = if placeholder {
-        vec![Line::styled(
-            "Type a message · ↑ selects messages · F1 help",
-            theme.fg(Color::DarkGray),
-        )]
-    } else {
-        text.split('\n')
-            .flat_map(|l| {
-                text::wrap(
-                    &[(l.to_owned(), Style::default())],
-                    usize::from(inner.width),
-                    &Span::raw(""),
-                )
-            })
-            .collect()
-    };
-    // Keep the cursor's line in view.
-    let before = &text[..chat.composer.cursor()];
-    let cursor_line = before.split('\n').count().saturating_sub(1);
-    let last_line = before.rsplit('\n').next().unwrap_or("");
-    let col = text::width(last_line);
-    let w = usize::from(inner.width.max(1));
-    let row = cursor_line + col / w;
-    let skip = row.saturating_sub(usize::from(inner.height.saturating_sub(1)));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((skip as u16, 0)),
-        area,
-    );
-    if focused {
-        frame.set_cursor_position((
-            (inner.x + (col % w) as u16).min(inner.right().saturating_sub(1)),
-            inner.y + (row - skip) as u16,
-        ));
-    }
 }
 
 fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {

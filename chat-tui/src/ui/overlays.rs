@@ -318,5 +318,11 @@ pub fn help_lines(state: &AppState, theme: &Theme, width: usize) -> Vec<Line<'st
             what,
         );
     }
+    lines.push(heading(
+        "Formatting (markers are sent as formatting, not as text)",
+    ));
+    for (typed, what) in crate::format::SYNTAX {
+        entry(&mut lines, (*typed).to_owned(), what);
+    }
     lines
 }

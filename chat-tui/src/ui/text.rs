@@ -1,7 +1,9 @@
-//! Text shaping for the terminal: inline formatting (bold, italic, code, links) and
-//! wrapping measured in terminal columns, by grapheme, so wide characters and emoji
-//! sequences never shift a column.
+//! Text shaping for the terminal: a message's formatting ranges (bold, italic, code,
+//! strike, links) and wrapping measured in terminal columns, by grapheme, so wide
+//! characters and emoji sequences never shift a column.
 
+use crate::format::{Range, Style as FormatStyle};
+use crate::sanitize;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
@@ -74,93 +76,166 @@ pub fn mark_mentions(
     out
 }
 
-/// Splits one line of message text into styled runs: `*bold*`, `_italic_`, `` `code` ``
-/// and `http(s)://` links.
-pub fn inline(text: &str, base: Style) -> Vec<(String, Style)> {
-    let mut runs: Vec<(String, Style)> = Vec::new();
-    let mut push = |s: &str, style: Style| {
-        if s.is_empty() {
-            return;
+/// The styled runs of a message: `ranges` (the message's `metadata.formatting`, from any
+/// client, in characters of the raw `content`) drawn as bold, italic, code (reversed),
+/// strike and link (underlined); web addresses underlined too. Hostile ranges (past the
+/// end, reversed, overlapping, thousands of them) are clipped or skipped, never trusted.
+/// Each run is sanitized after it is cut, so control characters cannot shift a range.
+pub fn formatted(content: &str, ranges: &[Range], base: Style) -> Vec<(String, Style)> {
+    // Byte offset of every character, and of the end.
+    let offsets: Vec<usize> = content
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(content.len()))
+        .collect();
+    let len = offsets.len() - 1;
+    // Cuts only between graphemes: a style change inside one (a skin tone, a ZWJ family)
+    // would split it into spans the terminal joins again, at another width.
+    let mut edges = vec![false; len + 1];
+    let mut at = 0;
+    for g in content.graphemes(true) {
+        edges[at] = true;
+        at += g.chars().count();
+    }
+    edges[len] = true;
+    let snap = |mut i: usize| {
+        i = i.min(len);
+        while !edges[i] {
+            i -= 1;
         }
-        match runs.last_mut() {
-            Some((last, st)) if *st == style => last.push_str(s),
-            _ => runs.push((s.to_owned(), style)),
-        }
+        i
     };
-    let mut rest = text;
-    while !rest.is_empty() {
-        let next = rest.char_indices().find(|(i, c)| {
-            matches!(c, '`' | '*' | '_')
-                || rest[*i..].starts_with("http://")
-                || rest[*i..].starts_with("https://")
-        });
-        let Some((at, c)) = next else {
-            push(rest, base);
-            break;
-        };
-        push(&rest[..at], base);
-        let tail = &rest[at..];
-        if c == 'h' {
-            let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
-            push(&tail[..end], base.add_modifier(Modifier::UNDERLINED));
-            rest = &tail[end..];
-            continue;
-        }
-        let close = tail[1..].find(c).map(|i| i + 1);
-        match close {
-            Some(close) if close > 1 => {
-                let inner = &tail[1..close];
-                let style = match c {
-                    '`' => base.add_modifier(Modifier::REVERSED),
-                    '*' => base.add_modifier(Modifier::BOLD),
-                    _ => base.add_modifier(Modifier::ITALIC),
-                };
-                push(inner, style);
-                rest = &tail[close + 1..];
-            }
-            _ => {
-                push(&tail[..c.len_utf8()], base);
-                rest = &tail[c.len_utf8()..];
+    let ranges: Vec<(usize, usize, Modifier)> = ranges
+        .iter()
+        .take(crate::format::MAX_RANGES)
+        .map(|r| (snap(r.start), snap(r.end), modifier(r.style)))
+        .filter(|(start, end, _)| start < end)
+        .collect();
+    let mut cuts: Vec<usize> = ranges.iter().flat_map(|(s, e, _)| [*s, *e]).collect();
+    cuts.extend([0, len]);
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut runs: Vec<(String, Style)> = Vec::new();
+    for pair in cuts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let style = ranges
+            .iter()
+            .filter(|(s, e, _)| *s <= from && to <= *e)
+            .fold(base, |st, (_, _, m)| st.add_modifier(*m));
+        let text = sanitize::block(&content[offsets[from]..offsets[to]]);
+        for (part, underline) in links(&text) {
+            let style = if underline {
+                style.add_modifier(Modifier::UNDERLINED)
+            } else {
+                style
+            };
+            match runs.last_mut() {
+                Some((last, st)) if *st == style => last.push_str(part),
+                _ => runs.push((part.to_owned(), style)),
             }
         }
     }
     runs
 }
 
+fn modifier(style: FormatStyle) -> Modifier {
+    match style {
+        FormatStyle::Bold => Modifier::BOLD,
+        FormatStyle::Italic => Modifier::ITALIC,
+        FormatStyle::Code => Modifier::REVERSED,
+        FormatStyle::Strike => Modifier::CROSSED_OUT,
+        FormatStyle::Link => Modifier::UNDERLINED,
+    }
+}
+
+/// `text` cut into parts, web addresses (`http://`, `https://` up to a space) marked.
+fn links(text: &str) -> Vec<(&str, bool)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(at) = [rest.find("https://"), rest.find("http://")]
+        .into_iter()
+        .flatten()
+        .min()
+    {
+        let end = rest[at..]
+            .find(char::is_whitespace)
+            .map_or(rest.len(), |i| at + i);
+        if at > 0 {
+            parts.push((&rest[..at], false));
+        }
+        parts.push((&rest[at..end], true));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        parts.push((rest, false));
+    }
+    parts
+}
+
+/// Runs cut at line breaks: one list of runs per line of text.
+pub fn split_lines(runs: Vec<(String, Style)>) -> Vec<Vec<(String, Style)>> {
+    let mut lines = vec![Vec::new()];
+    for (text, style) in runs {
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            if !part.is_empty()
+                && let Some(line) = lines.last_mut()
+            {
+                line.push((part.to_owned(), style));
+            }
+        }
+    }
+    lines
+}
+
 /// Wraps styled runs to `width` columns, breaking at spaces where possible and inside a
-/// word only when it is longer than a line. Each line starts with `indent`.
+/// word only when it is longer than a line. Words are found in the whole text, so a style
+/// that changes inside a word (`**bold**,`) never breaks a line there. Each line starts with
+/// `indent`.
 pub fn wrap(
     runs: &[(String, Style)],
     width_cols: usize,
     indent: &Span<'static>,
 ) -> Vec<Line<'static>> {
     let avail = width_cols.saturating_sub(indent.width()).max(1);
+    let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+    // Where each run ends in `text`, to give every piece of a word its run's style.
+    let mut ends = Vec::with_capacity(runs.len());
+    let mut end = 0;
+    for (t, style) in runs {
+        end += t.len();
+        ends.push((end, *style));
+    }
+    // Positions only grow, so the run is found by moving forward.
+    let mut run = 0;
+    let mut style_at = |at: usize| {
+        while ends.get(run).is_some_and(|(end, _)| at >= *end) {
+            run += 1;
+        }
+        ends.get(run).map_or_else(Style::default, |(_, s)| *s)
+    };
     let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
     let mut used = 0usize;
-    for (text, style) in runs {
-        for word in text.split_word_bounds() {
-            let w = width(word);
-            if used + w > avail && used > 0 {
+    for (at, word) in text.split_word_bound_indices() {
+        let w = width(word);
+        if used + w > avail && used > 0 {
+            lines.push(Vec::new());
+            used = 0;
+            if word.trim().is_empty() {
+                continue;
+            }
+        }
+        for (i, g) in word.grapheme_indices(true) {
+            let gw = UnicodeWidthStr::width(g);
+            // Only a word longer than a line is cut, between graphemes.
+            if w > avail && used + gw > avail && used > 0 {
                 lines.push(Vec::new());
                 used = 0;
-                if word.trim().is_empty() {
-                    continue;
-                }
             }
-            if w > avail {
-                for g in word.graphemes(true) {
-                    let gw = UnicodeWidthStr::width(g);
-                    if used + gw > avail {
-                        lines.push(Vec::new());
-                        used = 0;
-                    }
-                    push_span(&mut lines, g, *style);
-                    used += gw;
-                }
-            } else {
-                push_span(&mut lines, word, *style);
-                used += w;
-            }
+            push_span(&mut lines, g, style_at(at + i));
+            used += gw;
         }
     }
     lines
@@ -182,57 +257,5 @@ fn push_span(lines: &mut [Vec<Span<'static>>], text: &str, style: Style) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emoji_sequences_and_wide_characters_are_measured_as_drawn() {
-        assert_eq!(width("abc"), 3);
-        assert_eq!(width("世界"), 4);
-        assert_eq!(width("👍🏽"), 2);
-        assert_eq!(width("👨‍👩‍👧"), 2);
-        assert_eq!(width("❤️"), 2);
-        assert_eq!(truncate("世界世界", 5), "世界…");
-    }
-
-    #[test]
-    fn own_mentions_are_marked_whole_and_in_any_case() {
-        let mark = Style::default().add_modifier(Modifier::REVERSED);
-        let runs = mark_mentions(
-            inline("hi @Ada and @adam, *@ada*!", Style::default()),
-            "ada",
-            mark,
-        );
-        let marked: Vec<&str> = runs
-            .iter()
-            .filter(|(_, s)| s.add_modifier.contains(Modifier::REVERSED))
-            .map(|(t, _)| t.as_str())
-            .collect();
-        assert_eq!(marked, vec!["@Ada", "@ada"]);
-        let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(text, "hi @Ada and @adam, @ada!");
-    }
-
-    #[test]
-    fn wrapping_never_exceeds_the_width() {
-        let runs = inline(
-            "hello *bold* wörld 世界世界世界 👨‍👩‍👧👨‍👩‍👧 averyveryverylongwordthatmustbreak",
-            Style::default(),
-        );
-        for w in [5usize, 8, 13, 20] {
-            for line in wrap(&runs, w, &Span::raw("  ")) {
-                assert!(line.width() <= w.max(3), "{w}: {line:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn inline_formatting_is_recognised() {
-        let runs = inline("a *b* _c_ `d` https://x.y/z e*", Style::default());
-        let texts: Vec<&str> = runs.iter().map(|(t, _)| t.as_str()).collect();
-        assert_eq!(
-            texts,
-            ["a ", "b", " ", "c", " ", "d", " ", "https://x.y/z", " e*"]
-        );
-    }
-}
+#[path = "text_tests.rs"]
+mod tests;

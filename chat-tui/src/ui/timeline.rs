@@ -306,18 +306,27 @@ fn message_lines(
 }
 
 fn body(out: &mut Vec<Line<'static>>, state: &AppState, m: &Message, width: usize, theme: &Theme) {
-    let content = sanitize::block(m.content.as_deref().unwrap_or(""));
-    let indent = Span::raw("  ");
+    let ranges = crate::format::from_metadata(&m.metadata);
+    let runs = text::formatted(
+        m.content.as_deref().unwrap_or(""),
+        &ranges,
+        Style::default(),
+    );
     let me = state.me.as_ref().map_or("", |u| u.username.as_str());
     let highlight = theme
         .fg(Color::LightYellow)
         .add_modifier(Modifier::BOLD | Modifier::REVERSED);
-    for line in content.split('\n') {
-        let runs = text::mark_mentions(text::inline(line, Style::default()), me, highlight);
-        if runs.is_empty() {
+    push_text(out, text::mark_mentions(runs, me, highlight), width);
+}
+
+/// Styled text as indented lines wrapped to `width`; an empty line stays a line.
+fn push_text(out: &mut Vec<Line<'static>>, runs: Vec<(String, Style)>, width: usize) {
+    let indent = Span::raw("  ");
+    for line in text::split_lines(runs) {
+        if line.is_empty() {
             out.push(Line::from(indent.clone()));
         } else {
-            out.extend(text::wrap(&runs, width, &indent));
+            out.extend(text::wrap(&line, width, &indent));
         }
     }
 }
@@ -357,13 +366,14 @@ fn pending_lines(
         ),
         status,
     ])];
-    let caption = !p.content.is_empty() || p.attachments.is_empty();
-    for line in sanitize::block(&p.content).split('\n').filter(|_| caption) {
-        out.extend(text::wrap(
-            &text::inline(line, theme.fg(Color::Gray)),
-            width.saturating_sub(1),
-            &Span::raw("  "),
-        ));
+    if !p.content.is_empty() || p.attachments.is_empty() {
+        let ranges = p
+            .metadata
+            .as_ref()
+            .map(crate::format::from_metadata)
+            .unwrap_or_default();
+        let runs = text::formatted(&p.content, &ranges, theme.fg(Color::Gray));
+        push_text(&mut out, runs, width.saturating_sub(1));
     }
     super::attachments::pending_lines(&mut out, &p.attachments, width.saturating_sub(1), theme);
     out

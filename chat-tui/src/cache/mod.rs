@@ -49,6 +49,9 @@ pub struct Queued {
     pub client_id: String,
     /// The text.
     pub content: String,
+    /// Its metadata (formatting ranges), sent as is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
     /// Reply target.
     pub reply_to: Option<MessageId>,
     /// When it was written.

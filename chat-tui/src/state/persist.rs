@@ -175,6 +175,7 @@ fn queued(chat_id: ChatId, p: &PendingSend) -> Queued {
         chat_id,
         client_id: p.client_id.clone(),
         content: p.content.clone(),
+        metadata: p.metadata.clone(),
         reply_to: p.reply_to,
         created_at: p.created_at,
         attachments: p.attachments.clone(),
@@ -241,6 +242,7 @@ pub fn restore(state: &mut AppState, snapshot: Snapshot) -> Vec<Command> {
             chat.pending.push(PendingSend {
                 client_id: q.client_id,
                 content: q.content,
+                metadata: q.metadata,
                 reply_to: q.reply_to,
                 state: PendingState::Sending,
                 created_at: q.created_at,

@@ -301,3 +301,21 @@ mod tests {
         assert!(!c.history_next());
     }
 }
+
+impl super::AppState {
+    /// The composer keys go to: the open chat's, or the lobby's when no chat is open.
+    pub fn composer(&self) -> &Composer {
+        self.current().map_or(&self.lobby, |chat| &chat.composer)
+    }
+
+    /// [`Self::composer`], to change.
+    pub fn composer_mut(&mut self) -> &mut Composer {
+        let open = self
+            .selected
+            .and_then(|id| self.chats.iter().position(|c| c.id() == id));
+        match open.and_then(|i| self.chats.get_mut(i)) {
+            Some(chat) => &mut chat.composer,
+            None => &mut self.lobby,
+        }
+    }
+}

@@ -187,3 +187,35 @@ fn group_takes_a_quoted_name_with_spaces() {
         usernames: vec!["bob".into()],
     }));
 }
+
+/// A new user with no chat yet types what the empty screen suggests: `/dm bob` runs (it
+/// used to go nowhere, as keys had no composer without an open chat), and plain text stays
+/// in the box with a word on how to open a chat.
+#[test]
+fn with_no_chat_open_a_command_runs_and_text_waits_with_a_hint() {
+    let mut state = writing();
+    state.selected = None;
+    let mut commands = type_text(&mut state, "/dm bob");
+    assert_eq!(state.composer().text(), "/dm bob");
+    commands.extend(key(&mut state, KeyCode::Enter));
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::StartDirect(who) if who == "bob")),
+        "{commands:?}"
+    );
+    assert_eq!(state.composer().text(), "");
+
+    type_text(&mut state, "hello");
+    key(&mut state, KeyCode::Backspace);
+    key(&mut state, KeyCode::Enter);
+    assert_eq!(state.composer().text(), "hell");
+    assert!(
+        state
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.contains("No chat is open")),
+        "{:?}",
+        state.notice
+    );
+}

@@ -24,16 +24,14 @@ pub struct Completion {
 pub(super) fn type_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Command>) {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
-    let Some(chat) = state.current_mut() else {
-        return;
-    };
+    let composer = state.composer_mut();
     match key.code {
         KeyCode::Char(ch) if !ctrl && !alt => {
-            chat.composer.insert(ch.encode_utf8(&mut [0; 4]));
+            composer.insert(ch.encode_utf8(&mut [0; 4]));
             typed(state, out);
         }
         KeyCode::Down => {
-            chat.composer.line_down();
+            composer.line_down();
         }
         _ => {}
     }
@@ -51,23 +49,7 @@ fn typed(state: &mut AppState, out: &mut Vec<Command>) {
 
 /// The readline actions; false for any other action.
 pub(super) fn edit(state: &mut AppState, action: Action, out: &mut Vec<Command>) -> bool {
-    let Some(chat) = state.current_mut() else {
-        return matches!(
-            action,
-            Action::LineStart
-                | Action::LineEnd
-                | Action::CharLeft
-                | Action::CharRight
-                | Action::WordLeft
-                | Action::WordRight
-                | Action::DeleteBack
-                | Action::DeleteForward
-                | Action::DeleteWord
-                | Action::KillToStart
-                | Action::KillToEnd
-        );
-    };
-    let c = &mut chat.composer;
+    let c = state.composer_mut();
     let changed = match action {
         Action::LineStart => {
             c.home();

@@ -380,9 +380,27 @@ fn resend(chat_id: common::ChatId, p: &PendingSend) -> Command {
     })
 }
 
+/// Enter with no chat open: a command runs (a first user's `/dm ada`); text stays, with a
+/// word on how to open a chat.
+fn lobby_send(state: &mut AppState, out: &mut Vec<Command>) {
+    let text = state.lobby.text().trim().to_owned();
+    if text.is_empty() {
+        return;
+    }
+    if text.starts_with('/') {
+        state.lobby.take();
+        slash::run(state, &text, out);
+    } else {
+        state.notice = Some(
+            "No chat is open: Ctrl-G finds someone, /dm <user> or /group <name> starts one".into(),
+        );
+    }
+}
+
 fn send(state: &mut AppState, out: &mut Vec<Command>) {
     let now = state.now;
     let Some(chat_id) = state.selected else {
+        lobby_send(state, out);
         return;
     };
     let with_images = super::attachments::has_ready(state, chat_id);

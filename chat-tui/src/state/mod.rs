@@ -119,6 +119,8 @@ pub struct AppState {
     pub utc_offset: time::UtcOffset,
     /// The matches of the last Tab in the composer.
     completion: Option<editing::Completion>,
+    /// The composer while no chat is open: it takes commands (`/dm`, `/group`...).
+    pub lobby: composer::Composer,
     /// The chat being typed in and when `typing:start` was last sent.
     typing_sent: Option<(ChatId, OffsetDateTime)>,
     last_keystroke: OffsetDateTime,
@@ -166,6 +168,7 @@ impl AppState {
             rows: 24,
             utc_offset: time::UtcOffset::UTC,
             completion: None,
+            lobby: composer::Composer::default(),
             typing_sent: None,
             last_keystroke: now,
             restored_drafts: HashMap::new(),

@@ -16,12 +16,11 @@ use crate::state::{AppState, Focus};
 
 pub(super) fn height(state: &AppState, width: u16) -> u16 {
     let w = usize::from(width.saturating_sub(2).max(1));
-    let lines = state.current().map_or(1, |c| {
-        let text = c.composer.text();
-        let rows: usize = text.split('\n').map(|l| rows(l, w).len()).sum();
-        // Room for the cursor when it sits after a full last row.
-        rows.max(cursor(text, c.composer.cursor(), w).0 + 1)
-    });
+    let composer = state.composer();
+    let text = composer.text();
+    let lines: usize = text.split('\n').map(|l| rows(l, w).len()).sum();
+    // Room for the cursor when it sits after a full last row.
+    let lines = lines.max(cursor(text, composer.cursor(), w).0 + 1);
     (lines.min(6) as u16) + 2
 }
 
@@ -64,13 +63,12 @@ fn rows(line: &str, w: usize) -> Vec<String> {
 
 pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let focused = state.focus == Focus::Composer && state.overlay.is_none();
-    let Some(chat) = state.current() else {
-        frame.render_widget(border(theme, false), area);
-        return;
-    };
-    let title = match chat.composer.mode {
-        Mode::New => String::new(),
-        Mode::Reply(id) => {
+    let composer = state.composer();
+    let chat = state.current();
+    let title = match (chat, composer.mode) {
+        (None, _) => " no chat open: commands only ".to_owned(),
+        (Some(_), Mode::New) => String::new(),
+        (Some(chat), Mode::Reply(id)) => {
             let who = chat
                 .message(id)
                 .and_then(|m| m.sender_id)
@@ -78,19 +76,21 @@ pub(super) fn draw(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &
                 .unwrap_or_default();
             format!(" replying to {} (Esc cancels) ", sanitize::line(&who))
         }
-        Mode::Edit(_) => " editing (Esc cancels) ".to_owned(),
+        (Some(_), Mode::Edit(_)) => " editing (Esc cancels) ".to_owned(),
     };
     let block = attachments::composer_block(border(theme, focused).title(title), state, theme);
     let inner = block.inner(area);
     let w = usize::from(inner.width.max(1));
-    let text = chat.composer.text();
-    let placeholder = text.is_empty() && !focused;
-    let (row, col) = cursor(text, chat.composer.cursor(), w);
+    let text = composer.text();
+    let placeholder = text.is_empty() && (!focused || chat.is_none());
+    let (row, col) = cursor(text, composer.cursor(), w);
     let lines: Vec<Line<'_>> = if placeholder {
-        vec![Line::styled(
-            "Type a message · ↑ selects messages · F1 help",
-            theme.fg(Color::DarkGray),
-        )]
+        let hint = if chat.is_some() {
+            "Type a message · ↑ selects messages · F1 help"
+        } else {
+            "/dm <user> or /group <name> starts a chat · Ctrl-G finds someone · F1 help"
+        };
+        vec![Line::styled(hint, theme.fg(Color::DarkGray))]
     } else {
         text.split('\n')
             .flat_map(|l| rows(l, w).into_iter().map(Line::from))

@@ -234,6 +234,24 @@ fn column_in(text: &str, start: usize, end: usize, column: usize) -> usize {
         .map_or(end, |(i, _)| start + i)
 }
 
+impl super::AppState {
+    /// The composer keys go to: the open chat's, or the lobby's when no chat is open.
+    pub fn composer(&self) -> &Composer {
+        self.current().map_or(&self.lobby, |chat| &chat.composer)
+    }
+
+    /// [`Self::composer`], to change.
+    pub fn composer_mut(&mut self) -> &mut Composer {
+        let open = self
+            .selected
+            .and_then(|id| self.chats.iter().position(|c| c.id() == id));
+        match open.and_then(|i| self.chats.get_mut(i)) {
+            Some(chat) => &mut chat.composer,
+            None => &mut self.lobby,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,23 +317,5 @@ mod tests {
         assert!(c.history_next());
         assert_eq!(c.text(), "draft");
         assert!(!c.history_next());
-    }
-}
-
-impl super::AppState {
-    /// The composer keys go to: the open chat's, or the lobby's when no chat is open.
-    pub fn composer(&self) -> &Composer {
-        self.current().map_or(&self.lobby, |chat| &chat.composer)
-    }
-
-    /// [`Self::composer`], to change.
-    pub fn composer_mut(&mut self) -> &mut Composer {
-        let open = self
-            .selected
-            .and_then(|id| self.chats.iter().position(|c| c.id() == id));
-        match open.and_then(|i| self.chats.get_mut(i)) {
-            Some(chat) => &mut chat.composer,
-            None => &mut self.lobby,
-        }
     }
 }

@@ -97,13 +97,7 @@ impl Default for SearchConfig {
 impl AttachmentsConfig {
     /// The rules of `[attachments]`.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, message: &str| {
-            Err(ConfigError::Invalid {
-                key,
-                env: "-",
-                message: message.to_owned(),
-            })
-        };
+        let invalid = |key, message: &str| Err(ConfigError::invalid(key, message));
         if !(1024..=1024 * 1024 * 1024).contains(&self.max_bytes) {
             return invalid("attachments.max_bytes", "must be between 1 KiB and 1 GiB");
         }

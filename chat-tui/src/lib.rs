@@ -10,6 +10,10 @@ pub mod drafts;
 pub mod keymap;
 pub mod net;
 pub mod panics;
+#[cfg(feature = "graphics")]
+pub mod preview;
+#[cfg(not(feature = "graphics"))]
+#[path = "preview_off.rs"]
 pub mod preview;
 pub mod private_file;
 pub mod sanitize;

@@ -125,6 +125,12 @@ impl AttachmentsConfig {
         if self.unattached_ttl_hours == 0 {
             return invalid("attachments.unattached_ttl_hours", "must be > 0");
         }
+        if self.storage == StorageKind::S3 && !cfg!(feature = "s3") {
+            return invalid(
+                "attachments.storage",
+                "\"s3\" needs a chatd built with the `s3` cargo feature (on by default)",
+            );
+        }
         if self.storage == StorageKind::S3 {
             if self.s3.bucket.trim().is_empty() {
                 return invalid("attachments.s3.bucket", "must be set when storage = \"s3\"");

@@ -41,7 +41,7 @@ _chat__tui() {
 
     case "${cmd}" in
         chat__tui)
-            opts="-h -V --server --profile --help --version login logout send open bench keys"
+            opts="login logout send open bench keys -h -V --server --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chatctl_global_optspecs
-    string join \n config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= set= json h/help V/version
+    string join \n json config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= set= h/help V/version
 end
 
 function __fish_chatctl_needs_command

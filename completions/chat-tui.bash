@@ -50,7 +50,7 @@ _chat__tui() {
 
     case "${cmd}" in
         chat__tui)
-            opts="-h -V --server --profile --help --version login logout send open bench keys cache"
+            opts="login logout send open bench keys cache -h -V --server --profile --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -94,7 +94,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__cache)
-            opts="-h --server --profile --help clear info"
+            opts="clear info -h --server --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

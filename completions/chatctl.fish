@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chatctl_global_optspecs
-    string join \n config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= json h/help V/version
+    string join \n json config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= set= h/help V/version
 end
 
 function __fish_chatctl_needs_command
@@ -41,6 +41,7 @@ complete -c chatctl -n "__fish_chatctl_needs_command" -l access-token-ttl -d 'Li
 complete -c chatctl -n "__fish_chatctl_needs_command" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_needs_command" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_needs_command" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_needs_command" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chatctl -n "__fish_chatctl_needs_command" -s V -l version -d 'Print version'
@@ -70,6 +71,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -f -a "status" -d 'Lists every migration, applied or pending'
@@ -93,6 +95,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l config -d 'The TOML configuration file' -r -F
@@ -112,6 +115,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l config -d 'The TOML configuration file' -r -F
@@ -131,6 +135,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and __fish_seen_subcommand_from help" -f -a "status" -d 'Lists every migration, applied or pending'
@@ -154,6 +159,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_see
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and not __fish_seen_subcommand_from create list show disable enable reset-password set-role delete sessions revoke help" -f -a "create" -d 'Creates an account. The password is read from a prompt, or from stdin'
@@ -185,6 +191,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l admin -d 'Make the account a server administrator'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from the first line of stdin instead of a prompt'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
@@ -209,6 +216,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l admin -d 'Only administrators'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l disabled -d 'Only disabled accounts'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
@@ -230,6 +238,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l config -d 'The TOML configuration file' -r -F
@@ -249,6 +258,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l config -d 'The TOML configuration file' -r -F
@@ -268,6 +278,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l config -d 'The TOML configuration file' -r -F
@@ -287,6 +298,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l password-stdin -d 'Read the password from the first line of stdin instead of a prompt'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from reset-password" -s h -l help -d 'Print help'
@@ -307,6 +319,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l config -d 'The TOML configuration file' -r -F
@@ -326,6 +339,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -346,6 +360,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from sessions" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l config -d 'The TOML configuration file' -r -F
@@ -365,6 +380,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l all -d 'Revoke every live session'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand user; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
@@ -396,6 +412,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_se
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and not __fish_seen_subcommand_from create list show add-member remove-member set-role rename transfer delete help" -f -a "create" -d 'Creates a group with an owner and members'
@@ -428,6 +445,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l query -d 'Only groups whose name or slug contains this (any case)' -r
@@ -451,6 +469,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l config -d 'The TOML configuration file' -r -F
@@ -470,6 +489,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l config -d 'The TOML configuration file' -r -F
@@ -489,6 +509,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from add-member" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l config -d 'The TOML configuration file' -r -F
@@ -508,6 +529,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l yes -d 'Do not ask for confirmation'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from remove-member" -s h -l help -d 'Print help'
@@ -528,6 +550,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from set-role" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l name -d 'The new name' -r
@@ -549,6 +572,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l config -d 'The TOML configuration file' -r -F
@@ -568,6 +592,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l yes -d 'Do not ask for confirmation'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from transfer" -s h -l help -d 'Print help'
@@ -588,6 +613,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l yes -d 'Do not ask for confirmation'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand group; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
@@ -623,6 +649,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l access-token-
 complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand export" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand export" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l config -d 'The TOML configuration file' -r -F
@@ -642,6 +669,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_s
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and not __fish_seen_subcommand_from create verify restore list help" -f -a "create" -d 'Writes one archive (database dump, attachments, manifest) while chatd keeps serving'
@@ -667,6 +695,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l config -d 'The TOML configuration file' -r -F
@@ -686,6 +715,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l config -d 'The TOML configuration file' -r -F
@@ -705,6 +735,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l force -d 'Restore over a database that already holds data (its objects are replaced)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
@@ -726,6 +757,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l yes -d 'Do not ask before deleting'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand backup; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -751,6 +783,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l access-token-t
 complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l config -d 'The TOML configuration file' -r -F
@@ -770,6 +803,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l access-token-
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server -d 'The chatd to drive' -r
@@ -805,6 +839,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l access-token-t
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search -d 'Search instead: fill messages over groups through the store, index them, and measure `GET /api/messages/search` for a user in some of the groups'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'

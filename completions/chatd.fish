@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chatd_global_optspecs
-    string join \n config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= h/help V/version
+    string join \n config= listen= data-dir= database-url= database-max-connections= redis-url= postgres-bin-dir= postgres-user= log-format= log-level= registration= password-min-length= jwt-secret= access-token-ttl= refresh-token-ttl= trust-forwarded-for= set= h/help V/version
 end
 
 function __fish_chatd_needs_command
@@ -41,6 +41,7 @@ complete -c chatd -n "__fish_chatd_needs_command" -l access-token-ttl -d 'Lifeti
 complete -c chatd -n "__fish_chatd_needs_command" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatd -n "__fish_chatd_needs_command" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatd -n "__fish_chatd_needs_command" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatd -n "__fish_chatd_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chatd -n "__fish_chatd_needs_command" -s V -l version -d 'Print version'
 complete -c chatd -n "__fish_chatd_needs_command" -f -a "serve" -d 'Serve (the default)'
@@ -63,6 +64,7 @@ complete -c chatd -n "__fish_chatd_using_subcommand serve" -l access-token-ttl -
 complete -c chatd -n "__fish_chatd_using_subcommand serve" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatd -n "__fish_chatd_using_subcommand serve" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatd -n "__fish_chatd_using_subcommand serve" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatd -n "__fish_chatd_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l config -d 'The TOML configuration file' -r -F
 complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
@@ -81,6 +83,7 @@ complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l access-toke
 complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
 complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
+complete -c chatd -n "__fish_chatd_using_subcommand print-config" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatd -n "__fish_chatd_using_subcommand print-config" -s h -l help -d 'Print help'
 complete -c chatd -n "__fish_chatd_using_subcommand help; and not __fish_seen_subcommand_from serve print-config help" -f -a "serve" -d 'Serve (the default)'
 complete -c chatd -n "__fish_chatd_using_subcommand help; and not __fish_seen_subcommand_from serve print-config help" -f -a "print-config" -d 'Print the effective configuration as TOML, secrets redacted, and exit'

@@ -13,6 +13,10 @@ pub mod format;
 pub mod keymap;
 pub mod net;
 pub mod panics;
+#[cfg(feature = "graphics")]
+pub mod preview;
+#[cfg(not(feature = "graphics"))]
+#[path = "preview_off.rs"]
 pub mod preview;
 pub mod private_file;
 pub mod sanitize;

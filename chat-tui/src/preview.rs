@@ -7,7 +7,8 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use ratatui::layout::Size;
-use ratatui_image::picker::{Picker, ProtocolType};
+pub use ratatui_image::picker::Picker;
+use ratatui_image::picker::ProtocolType;
 use ratatui_image::protocol::Protocol;
 use ratatui_image::{Image, Resize};
 

@@ -133,6 +133,7 @@ fn picker_over_several_images() {
 }
 
 /// A PNG thumbnail, as the server sends it.
+#[cfg(feature = "graphics")]
 fn thumbnail() -> Vec<u8> {
     let img = image::RgbImage::from_fn(320, 240, |x, _| {
         if x < 160 {
@@ -148,6 +149,7 @@ fn thumbnail() -> Vec<u8> {
     out
 }
 
+#[cfg(feature = "graphics")]
 #[test]
 fn previews_sit_under_their_attachment_line() {
     let mut state = state();

@@ -23,12 +23,14 @@ running chatd serves (`backup restore` starts it itself when no chatd runs).";
 #[derive(Debug, Parser)]
 #[command(name = "chatctl", version, about, long_about, after_long_help = EXIT_CODES)]
 pub struct Cli {
-    /// chatd's configuration, from the same file, variables and flags as chatd.
-    #[command(flatten)]
-    pub config: ConfigArgs,
     /// Print data as JSON instead of a table.
     #[arg(long, global = true)]
     pub json: bool,
+    /// chatd's configuration, from the same file, variables and flags as chatd: which
+    /// database, Redis and data directory to reach. Listed in their own help section, after
+    /// the verbs and chatctl's own flags.
+    #[command(flatten, next_help_heading = "Server connection")]
+    pub config: ConfigArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

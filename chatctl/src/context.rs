@@ -280,12 +280,38 @@ fn operator() -> String {
         .unwrap_or_else(|_| format!("uid {}", nix::unistd::geteuid()))
 }
 
-/// Whether `path` is inside a directory that does not exist yet or is writable: creates
-/// and removes a probe file.
-pub fn probe_writable(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-    let probe = dir.join(format!(".chatctl-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"probe").map_err(|e| format!("writing in {}: {e}", dir.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
+/// What `chatctl doctor` finds at the data directory, without changing anything there: a
+/// directory that is missing stays missing (chatd makes it at start), so the check only
+/// asks whether its nearest existing parent would let chatd make it.
+pub fn probe_writable(dir: &Path) -> Result<String, String> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {
+            writable(dir).map(|()| format!("{} is writable", dir.display()))
+        }
+        Ok(_) => Err(format!("{} is not a directory", dir.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let parent = dir
+                .ancestors()
+                .skip(1)
+                .find(|a| a.is_dir())
+                .unwrap_or_else(|| Path::new("/"));
+            writable(parent).map(|()| {
+                format!(
+                    "{} does not exist yet; chatd creates it at start ({} is writable)",
+                    dir.display(),
+                    parent.display()
+                )
+            })
+        }
+        Err(e) => Err(format!("{}: {e}", dir.display())),
+    }
+}
+
+/// Whether this process may create entries in `dir` (asked of the kernel, nothing written).
+fn writable(dir: &Path) -> Result<(), String> {
+    nix::unistd::access(
+        dir,
+        nix::unistd::AccessFlags::W_OK | nix::unistd::AccessFlags::X_OK,
+    )
+    .map_err(|e| format!("cannot write in {}: {e}", dir.display()))
 }

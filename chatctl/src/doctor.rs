@@ -115,10 +115,7 @@ pub async fn run(ctx: &Context) -> Outcome {
     }
     checks.push(redis(ctx).await);
     checks.push(match probe_writable(&ctx.config.data_dir) {
-        Ok(()) => ok(
-            "data directory",
-            format!("{} is writable", ctx.config.data_dir.display()),
-        ),
+        Ok(detail) => ok("data directory", detail),
         Err(e) => fail(
             "data directory",
             e,

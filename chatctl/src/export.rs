@@ -3,6 +3,7 @@
 //! so memory stays flat however many messages there are. Audited.
 
 use std::io::{BufWriter, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use chatd::store::{ExportRow, ExportScope, Store};
@@ -154,7 +155,19 @@ async fn write_file(
             Failure::failed(format!("{what} {}: {e}", partial.display())),
         )
     };
-    let file = std::fs::File::create(&partial).map_err(|e| io_failure(e, "creating"))?;
+    // Exports hold people's messages: readable by their owner only, like backups. The mode
+    // is set again in case a `.partial` of an interrupted run was left with another one.
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&partial)
+        .and_then(|file| {
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            Ok(file)
+        })
+        .map_err(|e| io_failure(e, "creating"))?;
     let mut out = BufWriter::new(file);
     let result = match write_lines(store, scope, args, &mut out).await {
         Ok(count) => out

@@ -110,6 +110,10 @@ async fn a_chat_and_a_user_export_with_deleted_messages_left_empty() {
     assert_eq!(contents, [&Value::Null, &json!("see you")]);
     assert!(bobs.iter().all(|m| m["senderUsername"] == "bob"));
     assert!(!d.join("bob.jsonl.partial").exists());
+    // Readable by the operator only, like a backup, whatever the umask.
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600, "export file mode {mode:o}");
 
     // A group by its slug; a time window with nothing in it.
     let owner = ada_t.user.id.to_string();

@@ -206,6 +206,28 @@ async fn doctor_reports_each_check() {
     );
     empty.drop_with(&db).await;
 
+    // The directory doctor inspects is never made by it: a missing one stays missing.
+    let missing = d.join("not-yet");
+    let report = chatctl(
+        &missing,
+        &["--database-url", &db.url(), "--json", "doctor"],
+        None,
+    )
+    .await
+    .ok()
+    .json();
+    assert!(!missing.exists(), "doctor created the data directory");
+    let data_dir = &report["checks"][5];
+    assert_eq!(data_dir["check"], "data directory");
+    assert_eq!(data_dir["status"], "ok", "{report}");
+    assert!(
+        data_dir["detail"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist yet"),
+        "{report}"
+    );
+
     // The embedded default with no chatd running says what to do.
     let embedded = chatctl(d, &["user", "list"], None).await;
     assert_eq!(embedded.code, 1);

@@ -1,6 +1,7 @@
 //! Logging: human-readable or JSON lines on stderr, filtered by `log.level`.
 
 use std::fmt::Write as _;
+use std::io::IsTerminal as _;
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::field::MakeExt;
@@ -18,6 +19,12 @@ pub fn init(config: &LogConfig) {
         // write must be dropped: reporting it with `eprintln!` panics, and a panic on the
         // way down skipped stopping the embedded PostgreSQL.
         .log_internal_errors(false)
+        // Colour only for a person at a terminal: escapes in a pipe, a file or journald
+        // are noise that every reader has to strip.
+        .with_ansi(colour_wanted(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_target(true);
     let result = match config.format {
         // Field values can hold what a client sent (a username with CR/LF, an escape
@@ -35,6 +42,12 @@ pub fn init(config: &LogConfig) {
     if let Err(e) = result {
         eprintln!("chatd: logging already initialised: {e}");
     }
+}
+
+/// Whether log lines get ANSI colours: only on a terminal, and never when `NO_COLOR` is set
+/// to anything non-empty (<https://no-color.org>).
+fn colour_wanted(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// `name=value` (the message bare), with control characters in the value escaped.
@@ -71,7 +84,15 @@ pub fn escape_controls(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_controls;
+    use super::{colour_wanted, escape_controls};
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(colour_wanted(true, Some("".into())));
+        assert!(!colour_wanted(true, Some("1".into())));
+        assert!(!colour_wanted(false, None));
+    }
 
     #[test]
     fn control_characters_are_escaped_and_the_rest_kept() {

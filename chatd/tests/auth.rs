@@ -279,7 +279,7 @@ fn sign(claims: &AccessClaims, secret: &[u8]) -> String {
     jsonwebtoken::encode(
         &Header::default(),
         claims,
-        &EncodingKey::from_secret(secret),
+        &EncodingKey::from_secret(secret).unwrap(),
     )
     .unwrap()
 }

@@ -180,3 +180,44 @@ async fn request_ids_are_echoed_when_sane_and_replaced_otherwise() {
     assert_eq!(body.error.request_id, header);
     assert_eq!(body.error.code, ErrorCode::Unauthorized);
 }
+
+#[tokio::test]
+async fn a_request_that_outlasts_the_timeout_gets_503_with_the_error_body_and_its_id() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = testkit::test_config();
+    config.http.request_timeout_secs = 1;
+    let server = TestServer::with_config(config).await;
+    // A body announced and never sent keeps the handler waiting past the timeout.
+    let mut socket = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    socket
+        .write_all(
+            b"POST /api/auth/login HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+              content-length: 100\r\nx-request-id: slow-1\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !answer.ends_with(b"}}") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(30), socket.read(&mut buf))
+            .await
+            .expect("no answer within 30 s")
+            .unwrap();
+        assert!(
+            n > 0,
+            "closed without an answer: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("x-request-id: slow-1"),
+        "{head}"
+    );
+    let body: ErrorResponse = serde_json::from_str(body).unwrap();
+    assert_eq!(body.error.code, ErrorCode::ServiceUnavailable);
+    assert_eq!(body.error.request_id, "slow-1");
+}

@@ -129,6 +129,19 @@ fn invalid_configuration_fails_before_anything_happens_naming_the_key() {
         "loading configuration must write nothing"
     );
 
+    // A value of the wrong type in a generated variable names that variable.
+    let output = Command::new(CHATD)
+        .env("CHATD_DATA_DIR", &data_dir)
+        .env("CHATD_WS_HEARTBEAT_SECS", "soon")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("ws.heartbeat_secs") && stderr.contains("CHATD_WS_HEARTBEAT_SECS"),
+        "{stderr}"
+    );
+
     let file = dir.path().join("chatd.toml");
     std::fs::write(&file, "[auth]\npasword_min_length = 10\n").unwrap();
     let output = Command::new(CHATD)
@@ -353,5 +366,21 @@ async fn a_database_outage_is_logged_once_per_request_with_its_cause() {
     assert!(
         reported[0]["error"].as_str().is_some_and(|e| !e.is_empty()),
         "the cause is in the line: {log}"
+    );
+}
+
+#[tokio::test]
+async fn piped_human_logs_carry_no_colour_escapes() {
+    let dir = testkit::temp_dir();
+    let chatd = start(dir.path(), &[("CHATD_LOG_FORMAT", "human")]);
+    let client = Client::new(&chatd.base_url).unwrap();
+    client.register(&registration("nico")).await.unwrap();
+    let (code, log) = chatd.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("INFO"), "no log lines to check:\n{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "an ANSI escape in a piped log:\n{}",
+        log.escape_debug()
     );
 }

@@ -24,3 +24,12 @@ ensure_test_packages() {
     fi
   fi
 }
+
+# cargo-deny for the dependency gate: from crates.io when missing (the only source this
+# project's machines reach; there is no prebuilt binary to fetch). Takes a few minutes once.
+ensure_cargo_deny() {
+  if ! cargo deny --version >/dev/null 2>&1; then
+    printf '==> installing cargo-deny (cargo install, once)\n' >&2
+    cargo install --locked cargo-deny@0.20.2
+  fi
+}

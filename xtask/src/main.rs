@@ -3,11 +3,13 @@
 //! when a committed file differs from what `gen` would write.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Command, CommandFactory};
+
 use clap_complete::Shell;
 
 /// File path (relative to the workspace root) -> content.
@@ -73,20 +75,79 @@ fn generate_all() -> anyhow::Result<Files> {
         ] {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd.clone(), &name, &mut out);
+            if shell == Shell::Bash {
+                out = verbs_first(&out);
+            }
             files.insert(PathBuf::from(format!("completions/{file}")), out);
         }
     }
     Ok(files)
 }
 
+/// A man page with the verbs (SUBCOMMANDS) before the flags: `Man::render`'s own order,
+/// but for that swap, so a reader finds what the tool does before how to connect it.
 fn man_page(cmd: Command, section: &str) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd)
+    let has_args = cmd.get_arguments().any(|a| !a.is_hide_set());
+    let has_verbs = cmd.has_subcommands();
+    let has_extra = cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some();
+    let has_version = cmd.get_version().is_some() || cmd.get_long_version().is_some();
+    let has_author = cmd.get_author().is_some();
+    let man = clap_mangen::Man::new(cmd)
         .section(section)
-        .manual("chat suite")
-        .render(&mut out)
+        .manual("chat suite");
+    let mut out = Vec::new();
+    man.render_title(&mut out)
+        .and_then(|()| man.render_name_section(&mut out))
+        .and_then(|()| man.render_synopsis_section(&mut out))
+        .and_then(|()| man.render_description_section(&mut out))
+        .and_then(|()| {
+            if has_verbs {
+                man.render_subcommands_section(&mut out)?;
+            }
+            if has_args {
+                man.render_options_section(&mut out)?;
+            }
+            if has_extra {
+                man.render_extra_section(&mut out)?;
+            }
+            if has_version {
+                man.render_version_section(&mut out)?;
+            }
+            if has_author {
+                man.render_authors_section(&mut out)?;
+            }
+            Ok(())
+        })
         .context("rendering a man page")?;
-    Ok(out)
+    // Each part starts with the same string definition; one at the top is enough.
+    let text = String::from_utf8_lossy(&out);
+    let preamble = ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n";
+    let body = text
+        .strip_prefix(preamble)
+        .unwrap_or(&text)
+        .replace(preamble, "");
+    Ok(format!("{preamble}{body}").into_bytes())
+}
+
+/// bash shows candidates in the order given (`-o nosort`): verbs first, then flags.
+fn verbs_first(script: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(script);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("opts=\"")
+            && let Some((words, tail)) = rest.split_once('"')
+        {
+            let indent = &line[..line.len() - trimmed.len()];
+            let (flags, verbs): (Vec<&str>, Vec<&str>) =
+                words.split_whitespace().partition(|w| w.starts_with('-'));
+            let ordered: Vec<&str> = verbs.into_iter().chain(flags).collect();
+            let _ = write!(out, "{indent}opts=\"{}\"{tail}", ordered.join(" "));
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.into_bytes()
 }
 
 fn write(files: &Files) -> anyhow::Result<bool> {

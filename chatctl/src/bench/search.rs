@@ -187,7 +187,8 @@ async fn make_user(ctx: &Context, store: &Store) -> Result<(Uuid, String), Failu
         &ctx.config.data_dir,
     )
     .map_err(|e| Failure::failed(format!("the server's token key: {e:#}")))?;
-    let keys = TokenKeys::new(&secret, 24 * 3600);
+    let keys = TokenKeys::new(&secret, 24 * 3600)
+        .map_err(|e| Failure::failed(format!("the server's token key: {e:#}")))?;
     let name = format!("bench-{}", &Uuid::now_v7().simple().to_string()[20..]);
     let user = store
         .create_user(&NewUser {

@@ -53,7 +53,8 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
     )
     .map_err(|e| Failure::failed(format!("the server's token key: {e:#}")))?;
     // Long enough for any run; the sessions are ordinary sessions of ordinary users.
-    let keys = TokenKeys::new(&secret, 24 * 3600);
+    let keys = TokenKeys::new(&secret, 24 * 3600)
+        .map_err(|e| Failure::failed(format!("the server's token key: {e:#}")))?;
     let hash = PasswordHasher::new(1)
         .map_err(|e| Failure::failed(e.to_string()))?
         .hash("bench-password-not-for-login")

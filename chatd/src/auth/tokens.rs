@@ -50,19 +50,19 @@ impl std::fmt::Debug for TokenKeys {
 }
 
 impl TokenKeys {
-    /// Keys from a shared secret.
-    pub fn new(secret: &[u8], ttl_secs: u64) -> Self {
+    /// Keys from a shared secret (refused when empty).
+    pub fn new(secret: &[u8], ttl_secs: u64) -> anyhow::Result<Self> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
         // Nodes share one clock source; a token is dead when it says it is.
         validation.leeway = 0;
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret)?,
+            decoding: DecodingKey::from_secret(secret)?,
             validation,
             ttl_secs,
-        }
+        })
     }
 
     /// Lifetime of new access tokens.
@@ -156,13 +156,13 @@ mod tests {
 
     #[test]
     fn tokens_verify_only_with_their_key_and_unaltered() {
-        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60);
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60).unwrap();
         let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
         let token = keys.issue(user, session).unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub, claims.sid), (user, session));
 
-        let other = TokenKeys::new(b"another-secret-another-secret-xx", 60);
+        let other = TokenKeys::new(b"another-secret-another-secret-xx", 60).unwrap();
         assert!(other.verify(&token).is_none());
 
         let mut tampered = token.clone();

@@ -97,13 +97,7 @@ impl Default for SearchConfig {
 impl AttachmentsConfig {
     /// The rules of `[attachments]`.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let invalid = |key, message: &str| {
-            Err(ConfigError::Invalid {
-                key,
-                env: "-",
-                message: message.to_owned(),
-            })
-        };
+        let invalid = |key, message: &str| Err(ConfigError::invalid(key, message));
         if !(1024..=1024 * 1024 * 1024).contains(&self.max_bytes) {
             return invalid("attachments.max_bytes", "must be between 1 KiB and 1 GiB");
         }
@@ -130,6 +124,12 @@ impl AttachmentsConfig {
         }
         if self.unattached_ttl_hours == 0 {
             return invalid("attachments.unattached_ttl_hours", "must be > 0");
+        }
+        if self.storage == StorageKind::S3 && !cfg!(feature = "s3") {
+            return invalid(
+                "attachments.storage",
+                "\"s3\" needs a chatd built with the `s3` cargo feature (on by default)",
+            );
         }
         if self.storage == StorageKind::S3 {
             if self.s3.bucket.trim().is_empty() {

@@ -1,4 +1,4 @@
-//! `[contacts]`, `[push]` and `[sync]`: the social side's settings (file only).
+//! `[contacts]`, `[push]` and `[sync]`: the social side's settings.
 
 use serde::{Deserialize, Serialize};
 
@@ -90,11 +90,10 @@ impl SyncConfig {
     /// The rules of `[sync]`.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=36_500).contains(&self.user_events_retention_days) {
-            return Err(ConfigError::Invalid {
-                key: "sync.user_events_retention_days",
-                env: "-",
-                message: "must be between 1 and 36500".to_owned(),
-            });
+            return Err(ConfigError::invalid(
+                "sync.user_events_retention_days",
+                "must be between 1 and 36500",
+            ));
         }
         Ok(())
     }
@@ -106,13 +105,7 @@ pub fn validate(
     push: &PushConfig,
     public_url: Option<&str>,
 ) -> Result<(), ConfigError> {
-    let invalid = |key, message: &str| {
-        Err(ConfigError::Invalid {
-            key,
-            env: "-",
-            message: message.to_owned(),
-        })
-    };
+    let invalid = |key, message: &str| Err(ConfigError::invalid(key, message));
     if contacts.max_pending_outgoing == 0 {
         return invalid("contacts.max_pending_outgoing", "must be > 0");
     }

@@ -1,14 +1,23 @@
-//! Per-request context: the request id (from `x-request-id` or new), the request span, the
-//! request timeout, and the id on every response and every error body.
+//! Per-request context from tower-http's layers: the request id (from `x-request-id` or
+//! new), the request span and its `served` line, the request timeout, and the id on every
+//! response and every error body.
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request};
+use axum::http::{HeaderName, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use tracing::{Instrument, info, info_span, warn};
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, info, info_span, warn};
 use uuid::Uuid;
 
 use crate::error::Error;
@@ -28,66 +37,117 @@ pub fn current_request_id() -> String {
         .unwrap_or_else(|_| "-".to_owned())
 }
 
+/// Fresh request ids: UUIDv7, so that they sort by time in the logs.
+#[derive(Clone, Copy, Debug)]
+struct MakeUuidV7;
+
+impl MakeRequestId for MakeUuidV7 {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        Uuid::now_v7().to_string().parse().ok().map(RequestId::new)
+    }
+}
+
 /// A client-supplied id is kept when it is short and printable, so that ids can be followed
-/// through a reverse proxy; anything else gets a fresh UUIDv7.
-fn request_id_from(req: &Request) -> String {
-    req.headers()
+/// through a reverse proxy; anything else is dropped here and replaced by a fresh one
+/// (`SetRequestId` keeps whatever header it finds).
+fn drop_unusable_request_id(mut req: Request) -> Request {
+    let usable = req
+        .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| {
+        .is_some_and(|v| {
             !v.is_empty()
                 && v.len() <= 64
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
-        })
-        .map_or_else(|| Uuid::now_v7().to_string(), str::to_owned)
+        });
+    if !usable {
+        req.headers_mut().remove(REQUEST_ID_HEADER);
+    }
+    req
 }
 
-/// The outermost middleware of every route.
-pub async fn request_context(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let request_id = request_id_from(&req);
+fn request_id_of<B>(req: &Request<B>) -> String {
+    req.extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+/// The span of one request, keyed on the route template, the request id and the client.
+fn request_span(req: &Request<Body>) -> Span {
     let route = req
         .extensions()
         .get::<MatchedPath>()
-        .map_or("<unmatched>", MatchedPath::as_str)
-        .to_owned();
+        .map_or("<unmatched>", MatchedPath::as_str);
     let client = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip().to_string())
         .unwrap_or_default();
-    let span = info_span!(
+    info_span!(
         "request",
-        request_id = %request_id,
+        request_id = %request_id_of(req),
         method = %req.method(),
         route = %route,
         client = %client,
-    );
-    let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
-    let started = Instant::now();
-    let mut response = REQUEST_ID
-        .scope(request_id.clone(), async move {
-            tokio::time::timeout(timeout, next.run(req))
-                .await
-                .unwrap_or_else(|_| {
-                    warn!("request timed out");
-                    Error::Unavailable("the request timed out".into()).into_response()
-                })
+    )
+}
+
+/// Makes the request id reachable from error bodies (`current_request_id`), and gives the
+/// timeout's bare answer the documented error body.
+async fn in_request_scope(req: Request, next: Next) -> Response {
+    let request_id = request_id_of(&req);
+    REQUEST_ID
+        .scope(request_id, async move {
+            let response = next.run(req).await;
+            // Every answer of chatd's own has a body with a content type; a bare 503 is
+            // the timeout layer's.
+            if response.status() == StatusCode::SERVICE_UNAVAILABLE
+                && !response.headers().contains_key(header::CONTENT_TYPE)
+            {
+                warn!("request timed out");
+                return Error::Unavailable("the request timed out".into()).into_response();
+            }
+            response
         })
-        .instrument(span.clone())
-        .await;
-    state
-        .metrics
-        .http_served(response.status(), started.elapsed());
-    span.in_scope(|| {
-        info!(
-            status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "served"
-        );
-    });
-    if let Ok(value) = HeaderValue::from_str(&request_id) {
-        response.headers_mut().insert(REQUEST_ID_HEADER, value);
-    }
-    response
+        .await
+}
+
+/// `router` with the layers every request passes, outermost first: the request id is
+/// checked, set and copied to the response; the span opens and logs `served`; the id is
+/// put in scope; the timeout runs.
+pub fn with_request_layers(router: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let header = HeaderName::from_static(REQUEST_ID_HEADER);
+    let metrics = state.metrics.clone();
+    let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
+    router.layer(
+        ServiceBuilder::new()
+            .map_request(drop_unusable_request_id)
+            .layer(SetRequestIdLayer::new(header.clone(), MakeUuidV7))
+            .layer(PropagateRequestIdLayer::new(header))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_request(())
+                    .on_body_chunk(())
+                    .on_eos(())
+                    .on_response(move |response: &Response, latency: Duration, _: &Span| {
+                        metrics.http_served(response.status(), latency);
+                        info!(
+                            status = response.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "served"
+                        );
+                    })
+                    // A 5xx is logged once where it is made (`Error::into_response`).
+                    .on_failure(()),
+            )
+            .layer(middleware::from_fn(in_request_scope))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                timeout,
+            )),
+    )
 }

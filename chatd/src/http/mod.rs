@@ -21,7 +21,6 @@ mod users;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
-use axum::middleware;
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::Error;
@@ -29,7 +28,7 @@ use crate::state::AppState;
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
@@ -46,12 +45,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(DefaultBodyLimit::max(common::limits::JSON_BODY_MAX_BYTES))
-        .layer(CatchPanicLayer::custom(error::panic_response))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            context::request_context,
-        ))
-        .with_state(state)
+        .layer(CatchPanicLayer::custom(error::panic_response));
+    context::with_request_layers(routes, &state).with_state(state)
 }
 
 async fn unknown_route(method: Method, uri: Uri) -> Error {

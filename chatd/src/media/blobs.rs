@@ -9,13 +9,38 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bytes::Bytes;
-use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as Key;
 use object_store::{ObjectStore, PutPayload};
 
-use crate::config::{AttachmentsConfig, Secret, StorageKind};
+use crate::config::{AttachmentsConfig, S3Config, StorageKind};
 use crate::private_fs;
+
+/// The S3-compatible bucket of `[attachments.s3]`.
+#[cfg(feature = "s3")]
+fn s3_store(s3: &S3Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    let mut builder = object_store::aws::AmazonS3Builder::new()
+        .with_bucket_name(&s3.bucket)
+        .with_region(&s3.region)
+        .with_virtual_hosted_style_request(!s3.path_style);
+    if let Some(endpoint) = &s3.endpoint {
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_allow_http(endpoint.starts_with("http://"));
+    }
+    if let (Some(key), Some(secret)) = (&s3.access_key, &s3.secret_key) {
+        builder = builder
+            .with_access_key_id(key.expose())
+            .with_secret_access_key(crate::config::Secret::expose(secret));
+    }
+    Ok(Arc::new(builder.build().context("attachments.s3")?))
+}
+
+/// Built without S3: the configuration refuses `storage = "s3"` before this is reached.
+#[cfg(not(feature = "s3"))]
+fn s3_store(_: &S3Config) -> anyhow::Result<Arc<dyn ObjectStore>> {
+    anyhow::bail!("attachments.storage = \"s3\": this chatd was built without the `s3` feature")
+}
 
 /// Attachment file storage. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -44,24 +69,7 @@ impl BlobStore {
                         .with_automatic_cleanup(true),
                 )
             }
-            StorageKind::S3 => {
-                let s3 = &config.s3;
-                let mut builder = AmazonS3Builder::new()
-                    .with_bucket_name(&s3.bucket)
-                    .with_region(&s3.region)
-                    .with_virtual_hosted_style_request(!s3.path_style);
-                if let Some(endpoint) = &s3.endpoint {
-                    builder = builder
-                        .with_endpoint(endpoint)
-                        .with_allow_http(endpoint.starts_with("http://"));
-                }
-                if let (Some(key), Some(secret)) = (&s3.access_key, &s3.secret_key) {
-                    builder = builder
-                        .with_access_key_id(key.expose())
-                        .with_secret_access_key(Secret::expose(secret));
-                }
-                Arc::new(builder.build().context("attachments.s3")?)
-            }
+            StorageKind::S3 => s3_store(&config.s3)?,
         };
         Ok(Self { inner, local_root })
     }

@@ -189,7 +189,7 @@ fn auth_service(
         config.auth.jwt_secret.as_ref().map(Secret::expose),
         &config.data_dir,
     )?;
-    let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs);
+    let keys = TokenKeys::new(&secret, config.auth.access_token_ttl_secs)?;
     let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
     Ok(AuthService::new(
         store.clone(),

@@ -324,6 +324,7 @@ fn the_attach_key_asks_for_a_path() {
     ));
 }
 
+#[cfg(feature = "graphics")]
 #[test]
 fn thumbnails_are_asked_once_and_only_when_previews_can_be_drawn() {
     let photo = image("photo.jpg", 1000);

@@ -72,7 +72,7 @@ pub struct Attachments {
     pub preview: PreviewMode,
     /// How the terminal draws images, when previews are on and it can (a graphics protocol,
     /// or half blocks when opted in).
-    pub picker: Option<ratatui_image::picker::Picker>,
+    pub picker: Option<crate::preview::Picker>,
     /// Thumbnails asked for previews.
     pub thumbnails: HashMap<AttachmentId, Thumbnail>,
     pub(super) next_local: u64,

@@ -232,6 +232,18 @@ async fn node_killed_with_sigkill_and_restarted() {
     .await;
 }
 
+/// No fault: 20 s of the same load, for the steady-state figures (gap resyncs with two
+/// nodes; run with `CHATD_WS_REORDER_WINDOW_MS=0` in the environment to compare without
+/// the per-chat ordering).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "long: run by scripts/faults"]
+async fn steady_load_without_faults() {
+    scenario("no fault (20 s steady)", Layout::TwoNodes, |_, _| {
+        boxed(tokio::time::sleep(Duration::from_secs(20)))
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn redis_killed_and_restarted() {
     scenario(

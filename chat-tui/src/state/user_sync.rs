@@ -93,9 +93,16 @@ fn apply(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command>) {
         ServerEvent::NotificationNew(_) | ServerEvent::NotificationRead(_) => {
             super::notifications::server_event(state, event, out);
         }
-        // Rare (a mute or do-not-disturb set on another device): read the settings again,
-        // the same path as at connect.
-        ServerEvent::SettingsUpdated(_) => out.push(Command::Social(SocialCommand::LoadSettings)),
+        // A mute or do-not-disturb set on some device: the event says what it is now.
+        ServerEvent::SettingsUpdated(e) => {
+            let until = |s: common::api::Silence| s.active.then_some(s.until).flatten();
+            if let Some(mute) = e.mute {
+                super::mute::muted(state, mute.chat_id, until(mute.silence));
+            }
+            if let Some(dnd) = e.dnd {
+                super::mute::dnd(state, until(dnd));
+            }
+        }
         _ => {}
     }
 }

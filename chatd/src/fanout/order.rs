@@ -153,6 +153,12 @@ impl Registry {
     /// Hands `delivery` to this node's connections; a chat's numbered events in seq order,
     /// one that runs ahead held until its predecessor comes or its wait is over.
     pub fn deliver(&self, delivery: Delivery) {
+        // Typing, presence, receipts and user events have no place in a chat's order: they
+        // skip the lock every numbered event takes.
+        if delivery.ordering().is_none() {
+            self.dispatch(&delivery);
+            return;
+        }
         // Dispatched under the lock: two callers must not swap events the sequencer put
         // in order. Dispatching only queues frames, it never waits.
         let mut order = self.order.lock().unwrap_or_else(PoisonError::into_inner);

@@ -69,6 +69,9 @@ pub struct AppState {
     /// Client frames being answered: the shutdown waits for them (their acks) before it
     /// closes the sockets.
     pub frames: tokio_util::task::TaskTracker,
+    /// One permit per WebSocket this node serves (`ws.max_connections`), taken before the
+    /// upgrade and held until the socket ends, so that sockets still authenticating count.
+    pub ws_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for AppState {

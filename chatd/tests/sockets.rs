@@ -430,3 +430,45 @@ async fn a_frame_over_the_hard_limit_closes_with_1009() {
     let _ = sink.send(Message::text(huge)).await;
     assert_eq!(close_code(&mut stream, FRAME_WAIT).await, Some(1009));
 }
+
+#[tokio::test]
+async fn the_node_cap_counts_sockets_that_have_not_authenticated_yet() {
+    let mut config = test_config();
+    config.ws.max_connections = 2;
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+
+    // Two upgrades that have not sent their `auth` frame yet hold the node's two slots.
+    let (mut first, _) = tokio_tungstenite::connect_async(ws_request(&server, None))
+        .await
+        .unwrap();
+    let (second, _) = tokio_tungstenite::connect_async(ws_request(&server, None))
+        .await
+        .unwrap();
+
+    // A third is refused before the upgrade with the documented body, whoever it is.
+    let refused = tokio_tungstenite::connect_async(ws_request(&server, Some(&token(&ada)))).await;
+    let Err(tungstenite::Error::Http(response)) = refused else {
+        panic!("expected an HTTP refusal, got {refused:?}");
+    };
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value =
+        serde_json::from_slice(response.body().as_ref().unwrap()).unwrap();
+    assert_eq!(body["error"]["code"], "SERVICE_UNAVAILABLE", "{body}");
+
+    // The sockets that hold the slots work: the first authenticates.
+    let auth = serde_json::json!({"type": "auth", "id": "a", "data": {"token": token(&ada)}});
+    first.send(Message::text(auth.to_string())).await.unwrap();
+    raw_expect(&mut first, "ack").await;
+
+    // Closing the other frees its slot for a newcomer.
+    drop(second);
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            common::client::Socket::connect(&server.base_url, &token(&ada))
+                .await
+                .is_ok()
+        })
+        .await
+    );
+}

@@ -137,6 +137,9 @@ impl Config {
                 return invalid(key, "must be > 0");
             }
         }
+        if self.ws.max_connections > 10_000_000 {
+            return invalid("ws.max_connections", "must be at most 10000000");
+        }
         if self.ws.reorder_window_ms > 10_000 {
             return invalid("ws.reorder_window_ms", "must be at most 10000");
         }

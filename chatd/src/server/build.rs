@@ -121,6 +121,7 @@ impl Server {
             delivered: DeliveredTracker::start(store.clone(), hub, &tasks),
             presence,
             registry,
+            ws_slots: Arc::new(tokio::sync::Semaphore::new(config.ws.max_connections)),
             config: Arc::new(config),
             health: Health::new(store.clone(), redis),
             auth,

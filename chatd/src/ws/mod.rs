@@ -1,6 +1,7 @@
 //! `GET /ws`: the WebSocket endpoint. Authentication happens before the upgrade when the
 //! request carries `Authorization: Bearer`, otherwise by a first `auth` frame. The node's
-//! and the account's connection caps are checked here.
+//! and the account's connection caps are checked here (the cap per client address is the
+//! listener's, `http.max_connections_per_ip`, which counts upgraded connections too).
 
 mod dispatch;
 mod handshake;
@@ -37,11 +38,13 @@ async fn upgrade(
     ws: std::result::Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response> {
     let ws = ws.map_err(|e| Error::BadRequest(format!("expected a WebSocket upgrade: {e}")))?;
-    if state.registry.connection_count() >= state.config.ws.max_connections {
+    // Taken before authentication and held for the socket's life: a check of the
+    // registered count would let sockets still authenticating (or racing) past the cap.
+    let Ok(slot) = state.ws_slots.clone().try_acquire_owned() else {
         return Err(Error::Unavailable(
             "this server has reached its connection limit".into(),
         ));
-    }
+    };
     let auth = match bearer_token(&headers) {
         Some(token) => Some(state.auth.authenticate(token).await?),
         None => None,
@@ -61,5 +64,8 @@ async fn upgrade(
         .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| session::run(socket, state, auth)))
+        .on_upgrade(move |socket| async move {
+            session::run(socket, state, auth).await;
+            drop(slot);
+        }))
 }

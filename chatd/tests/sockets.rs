@@ -472,3 +472,38 @@ async fn the_node_cap_counts_sockets_that_have_not_authenticated_yet() {
         .await
     );
 }
+
+#[tokio::test]
+async fn an_expired_session_closes_its_socket_at_the_nodes_next_recheck() {
+    let mut config = test_config();
+    config.ws.session_recheck_secs = 1;
+    let server = TestServer::with_config(config).await;
+    let (ada, ada_t) = server.user("ada").await;
+    let (bob, _) = server.user("bob").await;
+    let (mut ada_ws, _) = tokio_tungstenite::connect_async(ws_request(&server, Some(&token(&ada))))
+        .await
+        .unwrap();
+    let (mut bob_ws, _) = tokio_tungstenite::connect_async(ws_request(&server, Some(&token(&bob))))
+        .await
+        .unwrap();
+    raw_expect(&mut ada_ws, "hello").await;
+    raw_expect(&mut bob_ws, "hello").await;
+
+    // Expiry announces nothing on any bus: only the recheck can notice it.
+    sqlx::query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1")
+        .bind(ada_t.user.id.as_uuid())
+        .execute(server.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        close_code(&mut ada_ws, Duration::from_secs(15)).await,
+        Some(close::UNAUTHORIZED)
+    );
+
+    // Bob's live session keeps its socket.
+    bob_ws
+        .send(Message::text(r#"{"type":"ping","id":"p"}"#))
+        .await
+        .unwrap();
+    raw_expect(&mut bob_ws, "ack").await;
+}

@@ -34,6 +34,9 @@ pub struct WsConfig {
     /// How long a chat event that arrives ahead of its predecessor is held so that clients
     /// get a chat's events in seq order across nodes (0: never held).
     pub reorder_window_ms: u64,
+    /// How often the node checks, in one query, that the sessions of its open sockets are
+    /// still live (a backstop: ended sessions close their sockets at once through the bus).
+    pub session_recheck_secs: u64,
 }
 
 impl Default for WsConfig {
@@ -44,6 +47,7 @@ impl Default for WsConfig {
             queue_capacity: 1024,
             max_connections_per_user: 20,
             reorder_window_ms: 250,
+            session_recheck_secs: 60,
         }
     }
 }

@@ -126,6 +126,7 @@ impl Config {
                 self.limits.registration_window_secs,
             ),
             ("ws.heartbeat_secs", self.ws.heartbeat_secs),
+            ("ws.session_recheck_secs", self.ws.session_recheck_secs),
             ("ws.max_connections", self.ws.max_connections as u64),
             ("ws.queue_capacity", self.ws.queue_capacity as u64),
             (

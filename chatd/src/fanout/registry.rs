@@ -184,6 +184,17 @@ impl Registry {
         self.inner.read().map_or(0, |i| i.conns.len())
     }
 
+    /// The sessions that have a connection on this node, each once.
+    pub fn sessions(&self) -> Vec<Uuid> {
+        self.inner.read().map_or_else(
+            |_| Vec::new(),
+            |i| {
+                let set: HashSet<Uuid> = i.conns.values().map(|c| c.session).collect();
+                set.into_iter().collect()
+            },
+        )
+    }
+
     /// Whether `user` has a connection on this node.
     pub fn is_connected(&self, user: Uuid) -> bool {
         self.inner

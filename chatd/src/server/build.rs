@@ -41,13 +41,12 @@ impl Server {
         let tasks = Tasks::new();
         let bus_tasks = tasks.child();
         let registry = Registry::new();
-        registry.start_ordering(Duration::from_millis(config.ws.reorder_window_ms), &tasks);
         let cache = registry.blocks();
         cache.replace(&store.all_blocks().await.context("loading blocks")?);
         let blocks = Blocks::new(store.clone(), cache);
         let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);
-        crate::fanout::notices::start_listener(store.clone(), registry.clone(), &tasks);
         let auth = auth_service(&config, &store, redis.clone(), &hub)?;
+        start_connection_upkeep(&config, &store, &registry, &auth, &tasks);
         let presence = Presence::start(
             store.clone(),
             hub.clone(),
@@ -138,6 +137,25 @@ impl Server {
 
 /// Starts the loops that keep stored data in shape (the hourly pruning of user events, the
 /// search indexer); returns the indexer, which searches also drive.
+/// The tasks that keep this node's sockets right: in-order release of chat events, operator
+/// notices (disabled accounts, revoked sessions) and the batched session recheck.
+fn start_connection_upkeep(
+    config: &Config,
+    store: &Store,
+    registry: &Arc<Registry>,
+    auth: &AuthService,
+    tasks: &Tasks,
+) {
+    registry.start_ordering(Duration::from_millis(config.ws.reorder_window_ms), tasks);
+    crate::fanout::notices::start_listener(store.clone(), registry.clone(), tasks);
+    crate::ws::recheck::start(
+        auth.clone(),
+        registry.clone(),
+        Duration::from_secs(config.ws.session_recheck_secs),
+        tasks,
+    );
+}
+
 fn start_upkeep(store: &Store, config: &Config, tasks: &Tasks) -> Indexer {
     crate::user_events::start_pruning(store.clone(), config.sync.user_events_retention_days, tasks);
     let indexer = Indexer::new(store.clone());

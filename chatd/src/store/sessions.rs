@@ -125,6 +125,20 @@ impl Store {
         .await?)
     }
 
+    /// Which of `sessions` have ended (revoked, expired, or their account disabled, or
+    /// gone): one query for all the sockets of a node.
+    pub async fn ended_sessions(&self, sessions: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT t.id FROM unnest($1::uuid[]) AS t(id) WHERE NOT EXISTS ( \
+               SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
+               WHERE s.id = t.id AND s.revoked_at IS NULL AND s.expires_at > now() \
+                 AND u.disabled_at IS NULL)",
+        )
+        .bind(sessions)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Marks a session used now.
     pub async fn touch_session(&self, session_id: Uuid) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_used_at = now() WHERE id = $1")

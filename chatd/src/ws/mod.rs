@@ -5,6 +5,7 @@
 
 mod dispatch;
 mod handshake;
+pub mod recheck;
 mod session;
 mod writer;
 

@@ -25,9 +25,6 @@ use crate::state::AppState;
 
 /// How long an unauthenticated connection may take to send its `auth` frame.
 pub(super) const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often an open connection checks that its session is still live (a backstop: ended
-/// sessions close their sockets at once through the bus).
-const SESSION_RECHECK: Duration = Duration::from_mins(1);
 /// How long a closing connection keeps reading (and dropping) what the client still sends,
 /// so that closing the socket with unread input does not reset it under the close frame.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -252,10 +249,6 @@ async fn read_loop(
         drain,
         writer_done: false,
     };
-    // Revocation not announced on the bus (an operator's change with no Redis to carry
-    // it) reaches an open socket within this interval.
-    let mut recheck = tokio::time::interval(SESSION_RECHECK);
-    recheck.tick().await;
     let idle = Duration::from_secs(state.config.ws.heartbeat_secs) * 3;
     loop {
         tokio::select! {
@@ -265,11 +258,6 @@ async fn read_loop(
             reason = killed(kill) => {
                 let (code, reason) = reason.unwrap_or((1000, ""));
                 return ending(code, reason, true);
-            }
-            _ = recheck.tick() => {
-                if let Ok(true) = state.auth.session_ended(auth).await {
-                    return ending(close::UNAUTHORIZED, "session ended", true);
-                }
             }
             next = tokio::time::timeout(idle, stream.next()) => match next {
                 Err(_) => return ending(close::IDLE_TIMEOUT, "no frames for three heartbeats", true),

@@ -21,6 +21,11 @@ impl AuthService {
             .is_none())
     }
 
+    /// Which of `sessions` have ended since their sockets authenticated.
+    pub async fn ended_sessions(&self, sessions: &[Uuid]) -> Result<Vec<Uuid>> {
+        Ok(self.store.ended_sessions(sessions).await?)
+    }
+
     /// Ends the caller's session.
     pub async fn logout(&self, user: &AuthUser, client: &ClientInfo) -> Result<()> {
         self.store

@@ -122,3 +122,33 @@ async fn a_chats_events_arrive_in_seq_order_whichever_node_committed_them() {
     assert_eq!(seen_a, expected, "the member on node A");
     assert_eq!(seen_b, expected, "the member on node B");
 }
+
+#[tokio::test]
+async fn one_users_send_rate_is_shared_by_every_node() {
+    let db = fresh_db().await;
+    let mut config = test_config();
+    config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
+    config.limits.messages_per_sec = 1;
+    config.limits.messages_burst = 3;
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+    let (on_a, _) = node_a.user("dana").await;
+    let (_, erin) = node_a.user("erin").await;
+    let chat = testkit::chat::direct(&on_a, erin.user.id).await;
+    let on_b = node_b.client();
+    on_b.set_tokens(on_a.tokens());
+
+    // The burst spent on node A...
+    for i in 0..3 {
+        testkit::chat::post(&on_a, chat, "on a", &format!("a-{i}")).await;
+    }
+    // ...is spent on node B too: one rate per user, not one per node.
+    let refused = testkit::chat::send(&on_b, chat, &testkit::chat::text("on b", "b-0"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.body().map(|b| b.code),
+        Some(ErrorCode::RateLimitExceeded),
+        "{refused}"
+    );
+}

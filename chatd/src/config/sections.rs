@@ -160,7 +160,7 @@ pub struct LimitsConfig {
     pub registrations_per_ip: u32,
     /// The window of `registrations_per_ip`, in seconds.
     pub registration_window_secs: u64,
-    /// Messages one user may send per second, on average (per node).
+    /// Messages one user may send per second, on average (shared through Redis).
     pub messages_per_sec: u32,
     /// Messages one user may send at once before the rate applies.
     pub messages_burst: u32,

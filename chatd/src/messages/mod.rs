@@ -6,13 +6,9 @@ pub mod rules;
 pub mod view;
 mod writer;
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
-
 use common::ErrorDetail;
 use common::api::{EditMessageRequest, Message, SendMessageRequest, SendResult};
 use common::ws::{MessageDeleted, MessageEvent, ReactionEvent, Receipt, ServerEvent};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use uuid::Uuid;
 
 use crate::blocks::Blocks;
@@ -20,6 +16,7 @@ use crate::chat_events;
 use crate::error::{Error, Result};
 use crate::hub::Hub;
 use crate::notifications::Notifier;
+use crate::ratelimit::{SendLimit, SendLimited};
 use crate::realtime::Typing;
 use crate::store::messages::tx as mtx;
 use crate::store::{Store, StoreError};
@@ -33,7 +30,7 @@ pub struct MessageService {
     store: Store,
     hub: Hub,
     writer: MessageWriter,
-    send_limit: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    send_limit: SendLimit,
     blocks: Option<Blocks>,
     notifier: Option<Notifier>,
     typing: Option<Typing>,
@@ -53,15 +50,13 @@ impl MessageService {
     }
 
     /// Builds the service and starts the writer lanes under `lanes`; each user may send
-    /// `per_sec` messages a second, `burst` at once.
-    pub fn new(store: Store, hub: Hub, per_sec: u32, burst: u32, lanes: Tasks) -> Self {
-        let quota = Quota::per_second(NonZeroU32::new(per_sec).unwrap_or(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
+    /// as often as `send_limit` allows.
+    pub fn new(store: Store, hub: Hub, send_limit: SendLimit, lanes: Tasks) -> Self {
         Self {
             writer: MessageWriter::start(store.clone(), hub.clone(), lanes),
             store,
             hub,
-            send_limit: Arc::new(RateLimiter::keyed(quota)),
+            send_limit,
             blocks: None,
             notifier: None,
             typing: None,
@@ -108,13 +103,8 @@ impl MessageService {
         chat: Uuid,
         req: SendMessageRequest,
     ) -> Result<SendResult> {
-        if let Err(not_until) = self.send_limit.check_key(&caller) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            return Err(Error::RateLimited {
-                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
-            });
+        if let Err(SendLimited { retry_after_secs }) = self.send_limit.check(caller).await {
+            return Err(Error::RateLimited { retry_after_secs });
         }
         let mut problems: Vec<ErrorDetail> = Vec::new();
         let mut keep = |r: std::result::Result<(), ErrorDetail>| {

@@ -1,5 +1,6 @@
 //! Fixed-window attempt counters: logins per username and per address, registrations per
 //! address. In memory on a single node, in Redis (shared by every node) when configured.
+//! The per-user send rate is in `send.rs`.
 //!
 //! An attempt is counted *before* the work it guards, atomically with the check, so a burst
 //! of parallel requests cannot slip past the limit while the first ones are still running.
@@ -9,6 +10,7 @@
 //! keys ([`MEMORY_CAPACITY`]) whatever arrives.
 
 mod memory;
+mod send;
 
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,7 @@ use redis::aio::ConnectionManager;
 
 pub use memory::TableSize;
 use memory::{MemoryTable, digest};
+pub use send::{SendLimit, SendLimited};
 
 /// Most keys the in-memory table holds (about 100 bytes each, so about 10 MB at most).
 pub const MEMORY_CAPACITY: usize = 100_000;

@@ -23,7 +23,7 @@ use crate::messages::MessageService;
 use crate::metrics::Metrics;
 use crate::notifications::{NotificationService, Notifier};
 use crate::push::PushService;
-use crate::ratelimit::Counters;
+use crate::ratelimit::{Counters, SendLimit};
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::search::{Indexer, SearchService};
 use crate::state::AppState;
@@ -85,8 +85,7 @@ impl Server {
         let messages = MessageService::new(
             store.clone(),
             hub.clone(),
-            config.limits.messages_per_sec,
-            config.limits.messages_burst,
+            send_limit(&config, redis.as_ref(), &tasks),
             tasks.child(),
         )
         .with_rules(blocks.clone(), notifier.clone(), typing.clone())
@@ -154,6 +153,17 @@ fn start_connection_upkeep(
         Duration::from_secs(config.ws.session_recheck_secs),
         tasks,
     );
+}
+
+/// The per-user send rate, shared by every node through Redis when it is configured.
+fn send_limit(config: &Config, redis: Option<&ConnectionManager>, tasks: &Tasks) -> SendLimit {
+    let limit = SendLimit::new(
+        config.limits.messages_per_sec,
+        config.limits.messages_burst,
+        redis.map(|conn| (conn.clone(), config.redis.key_prefix.clone())),
+    );
+    limit.start_pruning(tasks);
+    limit
 }
 
 fn start_upkeep(store: &Store, config: &Config, tasks: &Tasks) -> Indexer {

@@ -1,5 +1,7 @@
 //! Resync: the events a client missed, per chat, from PostgreSQL. Live fan-out is the fast
-//! path; this is the guarantee.
+//! path; this is the guarantee. A resync of all of a user's chats is a fixed number of
+//! round trips (the chats' cursors, the events after every cursor in one statement, the
+//! messages they concern, the user's own events), whatever the number of chats.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use uuid::Uuid;
 use crate::blocks::Blocks;
 use crate::error::{Error, Result};
 use crate::messages::view::hydrate;
-use crate::store::{EventRow, Store};
+use crate::store::{ChatEventRow, Store};
 
 /// Default and largest number of events per chat in one answer.
 const LIMIT_DEFAULT: u32 = 500;
@@ -58,34 +60,38 @@ impl SyncService {
             .iter()
             .map(|c| (c.chat_id.as_uuid(), c.seq))
             .collect();
-        let chats = self.store.chats_of(caller).await?;
+        let chats = self.store.sync_chats(caller).await?;
         let hidden = match &self.blocks {
             Some(blocks) if !req.include_blocked => blocks.hidden_senders(caller),
             _ => HashSet::new(),
         };
-        let mut out = Vec::with_capacity(chats.len());
+        // Only chats with something after the client's cursor are read, all in one
+        // statement; one more fetches every message those events concern.
+        let behind: Vec<(Uuid, i64)> = chats
+            .iter()
+            .filter_map(|chat| {
+                let cursor = *cursors.get(&chat.id)?;
+                (cursor < chat.last_seq).then_some((chat.id, cursor))
+            })
+            .collect();
+        let rows = self
+            .store
+            .events_after_each(caller, &behind, i64::from(limit) + 1)
+            .await?;
+        let messages = self.messages_of(&rows).await?;
+        let mut by_chat: HashMap<Uuid, Vec<ChatEventRow>> = HashMap::new();
+        for row in rows {
+            by_chat.entry(row.chat_id).or_default().push(row);
+        }
+        let mut out = Vec::with_capacity(chats.len() + cursors.len());
         for chat in &chats {
-            let Some(&cursor) = cursors.get(&chat.id) else {
-                out.push(ChatSync {
-                    chat_id: chat.id.into(),
-                    member: true,
-                    events: Vec::new(),
-                    last_seq: chat.last_seq,
-                    has_more: false,
-                    last_read_seq: chat.last_read_seq,
-                });
-                continue;
-            };
-            let mut rows = self
-                .store
-                .events_after(caller, chat.id, cursor, i64::from(limit) + 1)
-                .await?;
+            let mut rows = by_chat.remove(&chat.id).unwrap_or_default();
             let has_more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
             out.push(ChatSync {
                 chat_id: chat.id.into(),
                 member: true,
-                events: self.events(chat.id, rows, &hidden).await?,
+                events: events(chat.id, rows, &messages, &hidden)?,
                 last_seq: chat.last_seq,
                 has_more,
                 last_read_seq: chat.last_read_seq,
@@ -107,6 +113,24 @@ impl SyncService {
             chats: out,
             user: Some(self.user_events(caller, req.user_seq, limit).await?),
         })
+    }
+
+    /// The messages, as they are now, that these events concern.
+    async fn messages_of(
+        &self,
+        rows: &[ChatEventRow],
+    ) -> Result<HashMap<Uuid, common::api::Message>> {
+        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(
+            hydrate(&self.store, self.store.messages_by_ids(&ids).await?)
+                .await?
+                .into_iter()
+                .map(|m| (m.id.as_uuid(), m))
+                .collect(),
+        )
     }
 
     /// The caller's own events after `cursor` (none without one), and the newest seq.
@@ -152,57 +176,46 @@ impl SyncService {
             cursor_expired: false,
         })
     }
+}
 
-    /// Stored events to wire events; message events carry the message as it is now.
-    async fn events(
-        &self,
-        chat: Uuid,
-        rows: Vec<EventRow>,
-        hidden: &HashSet<Uuid>,
-    ) -> Result<Vec<ServerEvent>> {
-        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
-        let messages: HashMap<Uuid, common::api::Message> = if ids.is_empty() {
-            HashMap::new()
-        } else {
-            hydrate(&self.store, self.store.messages_by_ids(&ids).await?)
-                .await?
-                .into_iter()
-                .map(|m| (m.id.as_uuid(), m))
-                .collect()
-        };
-        let mut events = Vec::with_capacity(rows.len());
-        for row in rows {
-            let message = row.message_id.and_then(|id| messages.get(&id));
-            if let Some(message) = message
-                && matches!(row.kind.as_str(), "message:new" | "message:edited")
-                && message
-                    .sender_id
-                    .is_some_and(|s| hidden.contains(&s.as_uuid()))
-            {
-                events.push(ServerEvent::MessageHidden(MessageHidden {
-                    chat_id: chat.into(),
-                    seq: row.seq,
-                    message_id: message.id,
-                }));
-                continue;
-            }
-            let event = match (row.kind.as_str(), message) {
-                ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
-                    chat_id: chat.into(),
-                    seq: row.seq,
-                    message: message.clone(),
-                }),
-                ("message:edited", Some(message)) => ServerEvent::MessageEdited(MessageEvent {
-                    chat_id: chat.into(),
-                    seq: row.seq,
-                    message: message.clone(),
-                }),
-                _ => serde_json::from_value(row.payload).map_err(|e| {
-                    Error::Internal(anyhow::anyhow!("stored event {}: {e}", row.seq))
-                })?,
-            };
-            events.push(event);
+/// Stored events to wire events; message events carry the message as it is now.
+fn events(
+    chat: Uuid,
+    rows: Vec<ChatEventRow>,
+    messages: &HashMap<Uuid, common::api::Message>,
+    hidden: &HashSet<Uuid>,
+) -> Result<Vec<ServerEvent>> {
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let message = row.message_id.and_then(|id| messages.get(&id));
+        if let Some(message) = message
+            && matches!(row.kind.as_str(), "message:new" | "message:edited")
+            && message
+                .sender_id
+                .is_some_and(|s| hidden.contains(&s.as_uuid()))
+        {
+            events.push(ServerEvent::MessageHidden(MessageHidden {
+                chat_id: chat.into(),
+                seq: row.seq,
+                message_id: message.id,
+            }));
+            continue;
         }
-        Ok(events)
+        let event = match (row.kind.as_str(), message) {
+            ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
+                chat_id: chat.into(),
+                seq: row.seq,
+                message: message.clone(),
+            }),
+            ("message:edited", Some(message)) => ServerEvent::MessageEdited(MessageEvent {
+                chat_id: chat.into(),
+                seq: row.seq,
+                message: message.clone(),
+            }),
+            _ => serde_json::from_value(row.payload)
+                .map_err(|e| Error::Internal(anyhow::anyhow!("stored event {}: {e}", row.seq)))?,
+        };
+        events.push(event);
     }
+    Ok(events)
 }

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod search;
 mod sessions;
 pub mod social;
+pub mod sync;
 mod users;
 
 use std::time::Duration;
@@ -28,8 +29,9 @@ pub use admin_groups::{AdminGroupRow, AdminMemberRow, GroupFilter, operator_tx};
 pub use audit::AuditEntry;
 pub use chats::{ChatRow, LockedChat, MemberRow};
 pub use export::{ExportChat, ExportRow, ExportScope};
-pub use messages::{EventRow, MessageRow, NewMessage, PageAnchor};
+pub use messages::{MessageRow, NewMessage, PageAnchor};
 pub use sessions::{NewSession, RefreshOutcome, SessionAuth, SessionRow};
+pub use sync::{ChatEventRow, SyncChatRow};
 pub use users::{CreateUserError, NewUser, UserRow};
 
 /// The migrations of `migrations/`, embedded at build time.

@@ -37,6 +37,8 @@ pub const BATCH_MAX: usize = 128;
 /// Writer tasks. Each holds one database connection while it writes; more lanes than the
 /// database has cores to run them only queue there.
 pub const LANES: usize = 4;
+/// A lane with nothing to write for this long gives its connection back to the pool.
+const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_millis(500);
 /// Sends waiting per lane before new ones are refused with 503.
 const QUEUE_MAX: usize = 16_384;
 /// How many times the writer yields to let in-flight sends join a batch.
@@ -182,8 +184,10 @@ async fn run(
     rx: &mut mpsc::Receiver<Pending>,
     token: &CancellationToken,
 ) {
-    // The lane keeps its connection between batches: taking one from the pool costs a
-    // health-check round trip, which was a large share of a small batch's time.
+    // The lane keeps its connection between batches while it is busy: taking one from the
+    // pool costs a health-check round trip, which was a large share of a small batch's
+    // time. An idle lane gives it back, so that four quiet lanes do not sit on connections
+    // that requests need (with a small pool they would starve them).
     let mut conn: Option<PoolConnection<Postgres>> = None;
     loop {
         let next = if token.is_cancelled() {
@@ -195,6 +199,10 @@ async fn run(
                 biased;
                 next = rx.recv() => next,
                 () = token.cancelled() => continue,
+                () = tokio::time::sleep(IDLE_RELEASE), if conn.is_some() => {
+                    conn = None;
+                    continue;
+                }
             }
         };
         let Some(first) = next else {

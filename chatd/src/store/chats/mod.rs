@@ -82,8 +82,8 @@ const CHAT_VIEW: &str = "SELECT c.id, c.kind, c.name, c.slug, c.last_seq, c.crea
           AND msg.seq > m.last_read_seq AND msg.deleted_at IS NULL \
           AND msg.sender_id IS DISTINCT FROM m.user_id LIMIT 1000) u) AS unread_count, \
        (SELECT count(*) FROM message_mentions mm JOIN messages msg ON msg.id = mm.message_id \
-          WHERE mm.user_id = m.user_id AND msg.chat_id = c.id \
-          AND msg.seq > m.last_read_seq AND msg.deleted_at IS NULL) AS mention_count, \
+          WHERE mm.user_id = m.user_id AND mm.chat_id = c.id \
+          AND mm.seq > m.last_read_seq AND msg.deleted_at IS NULL) AS mention_count, \
        CASE WHEN c.kind = 'direct' THEN \
          CASE WHEN c.direct_user_lo = m.user_id THEN c.direct_user_hi ELSE c.direct_user_lo END \
        END AS peer_id \

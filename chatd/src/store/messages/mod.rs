@@ -39,19 +39,6 @@ pub struct MessageRow {
     pub deleted_at: Option<OffsetDateTime>,
 }
 
-/// A stored event of the chat log.
-#[derive(Clone, Debug, FromRow)]
-pub struct EventRow {
-    /// Its seq.
-    pub seq: i64,
-    /// Its type, e.g. `message:new`.
-    pub kind: String,
-    /// The message it concerns.
-    pub message_id: Option<Uuid>,
-    /// The event as sent (message events are rebuilt from the message's current state).
-    pub payload: serde_json::Value,
-}
-
 pub use tx::NewMessage;
 
 pub(crate) const MESSAGE_COLUMNS: &str = "m.id, m.chat_id, m.seq, m.sender_id, m.client_id, m.content, \
@@ -166,28 +153,6 @@ impl Store {
              ORDER BY created_at, user_id",
         )
         .bind(ids)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// The log of a chat after `seq`, for a current member, at most `limit` events.
-    pub async fn events_after(
-        &self,
-        viewer: Uuid,
-        chat: Uuid,
-        seq: i64,
-        limit: i64,
-    ) -> Result<Vec<EventRow>, StoreError> {
-        Ok(sqlx::query_as::<_, EventRow>(
-            "SELECT e.seq, e.kind, e.message_id, e.payload FROM chat_events e \
-             WHERE e.chat_id = $1 AND e.seq > $3 AND EXISTS (SELECT 1 FROM chat_members cm \
-               WHERE cm.chat_id = $1 AND cm.user_id = $2 AND cm.left_at IS NULL) \
-             ORDER BY e.seq LIMIT $4",
-        )
-        .bind(chat)
-        .bind(viewer)
-        .bind(seq)
-        .bind(limit)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -116,10 +116,10 @@ pub async fn insert_messages(
                       RETURNING {MESSAGE_COLUMNS}), \
               ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
                      SELECT chat_id, seq, 'message:new', sender_id, id FROM ins), \
-              mm AS (INSERT INTO message_mentions (message_id, user_id) \
-                     SELECT k.message_id, k.user_id \
+              mm AS (INSERT INTO message_mentions (message_id, user_id, chat_id, seq) \
+                     SELECT k.message_id, k.user_id, ins.chat_id, ins.seq \
                      FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
-                     WHERE k.message_id IN (SELECT id FROM ins)) \
+                     JOIN ins ON ins.id = k.message_id) \
          SELECT {MESSAGE_COLUMNS} FROM ins m"
     ))
     .bind(&c.chats)
@@ -156,8 +156,10 @@ pub async fn set_mentions(
     let messages: Vec<Uuid> = pairs.iter().map(|p| p.0).collect();
     let users: Vec<Uuid> = pairs.iter().map(|p| p.1).collect();
     sqlx::query(
-        "INSERT INTO message_mentions (message_id, user_id) \
-         SELECT * FROM unnest($1::uuid[], $2::uuid[]) ON CONFLICT DO NOTHING",
+        "INSERT INTO message_mentions (message_id, user_id, chat_id, seq) \
+         SELECT k.message_id, k.user_id, m.chat_id, m.seq \
+         FROM unnest($1::uuid[], $2::uuid[]) AS k(message_id, user_id) \
+         JOIN messages m ON m.id = k.message_id ON CONFLICT DO NOTHING",
     )
     .bind(messages)
     .bind(users)

@@ -266,7 +266,7 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let server = TestServer::start().await;
     let (ada, _) = server.user("ada").await;
     let (bob, bob_t) = server.user("bob").await;
-    let (_, carl_t) = server.user("carl").await;
+    let (carl, carl_t) = server.user("carl").await;
     let chat = group(&ada, &[bob_t.user.id]).await;
     let first = send(&ada, chat, &text("question?", "r-1")).await.unwrap();
     let mut reply = text("@bob see **this**, and @carl is not here", "r-2");
@@ -281,7 +281,6 @@ async fn replies_mentions_formatting_and_unread_counts() {
         "only members are mentioned, not carl"
     );
     assert_eq!(sent.message.metadata["formatting"][0]["style"], "bold");
-    let _ = carl_t;
 
     let list: ChatList = bob
         .send(bob.request(Method::GET, "/api/chats"))
@@ -310,6 +309,14 @@ async fn replies_mentions_formatting_and_unread_counts() {
         (list.chats[0].unread_count, list.chats[0].mention_count),
         (0, 0)
     );
+    // Carl, not a member, cannot move a watermark in the chat: 404, and nothing changes.
+    let resp = carl
+        .request(Method::POST, &format!("/api/chats/{chat}/read"))
+        .json(&serde_json::json!({"seq": sent.seq}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
 
     // A reply to a message of another chat, a bad range, too long a text: refused.
     let other_chat = direct(&ada, bob_t.user.id).await;

@@ -301,20 +301,15 @@ impl MessageService {
         if seq < 0 {
             return Err(Error::field("seq", "must not be negative"));
         }
-        self.store
-            .role_in(chat, caller)
+        let moved = self
+            .store
+            .advance_read(chat, caller, seq)
             .await?
             .ok_or(Error::NotFound("no such chat"))?;
-        let Some((old, new)) = self.store.advance_read(chat, caller, seq).await? else {
+        let Some(new) = moved.new_seq else {
             return Ok(());
         };
-        let mut audience: Vec<Uuid> = self
-            .store
-            .senders_between(chat, old, new)
-            .await?
-            .into_iter()
-            .map(|(_, sender)| sender)
-            .collect();
+        let mut audience = moved.senders;
         audience.push(caller);
         audience.sort();
         audience.dedup();

@@ -2,6 +2,7 @@
 //! and delivered watermarks; `tx`: the writes, inside the chat's lock.
 
 mod receipts;
+pub use receipts::ReadMove;
 pub mod tx;
 
 use sqlx::FromRow;

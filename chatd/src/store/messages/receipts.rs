@@ -5,25 +5,47 @@ use uuid::Uuid;
 
 use crate::store::{Store, StoreError};
 
+/// What marking a chat read did.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReadMove {
+    /// The watermark before, when it moved.
+    pub old_seq: Option<i64>,
+    /// The watermark after, when it moved.
+    pub new_seq: Option<i64>,
+    /// The authors of the messages it now covers (none when it did not move).
+    pub senders: Vec<Uuid>,
+}
+
 impl Store {
-    /// Moves a member's read watermark forward (never past the chat's last seq); returns
-    /// the old and new watermark when it moved.
+    /// Moves `user`'s read watermark in `chat` to `seq` (at most the chat's last seq), in
+    /// one statement: `None` when the user is not a member of the chat; otherwise whether
+    /// it moved, as `(old, new)`, and the authors (still members) of the messages it now
+    /// covers, who get the receipt.
     pub async fn advance_read(
         &self,
         chat: Uuid,
         user: Uuid,
         seq: i64,
-    ) -> Result<Option<(i64, i64)>, StoreError> {
+    ) -> Result<Option<ReadMove>, StoreError> {
         Ok(sqlx::query_as(
             "WITH old AS (SELECT m.last_read_seq FROM chat_members m \
-                 WHERE m.chat_id = $1 AND m.user_id = $2 AND m.left_at IS NULL FOR UPDATE) \
-             UPDATE chat_members m \
-             SET last_read_seq = LEAST($3, c.last_seq), \
-                 last_delivered_seq = GREATEST(m.last_delivered_seq, LEAST($3, c.last_seq)) \
-             FROM old, chats c \
-             WHERE m.chat_id = $1 AND m.user_id = $2 AND c.id = $1 \
-               AND LEAST($3, c.last_seq) > old.last_read_seq \
-             RETURNING old.last_read_seq, m.last_read_seq",
+                 JOIN chats c ON c.id = m.chat_id AND c.deleted_at IS NULL \
+                 WHERE m.chat_id = $1 AND m.user_id = $2 AND m.left_at IS NULL \
+                 FOR UPDATE OF m), \
+                  upd AS (UPDATE chat_members m \
+                 SET last_read_seq = LEAST($3, c.last_seq), \
+                     last_delivered_seq = GREATEST(m.last_delivered_seq, LEAST($3, c.last_seq)) \
+                 FROM old, chats c \
+                 WHERE m.chat_id = $1 AND m.user_id = $2 AND c.id = $1 \
+                   AND LEAST($3, c.last_seq) > old.last_read_seq \
+                 RETURNING old.last_read_seq AS old_seq, m.last_read_seq AS new_seq) \
+             SELECT upd.old_seq, upd.new_seq, \
+               ARRAY(SELECT DISTINCT msg.sender_id FROM messages msg \
+                 WHERE msg.chat_id = $1 AND msg.seq > upd.old_seq AND msg.seq <= upd.new_seq \
+                   AND msg.sender_id IS NOT NULL AND EXISTS (SELECT 1 FROM chat_members cm \
+                     WHERE cm.chat_id = $1 AND cm.user_id = msg.sender_id \
+                       AND cm.left_at IS NULL)) AS senders \
+             FROM old LEFT JOIN upd ON true",
         )
         .bind(chat)
         .bind(user)

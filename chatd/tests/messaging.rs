@@ -266,7 +266,7 @@ async fn replies_mentions_formatting_and_unread_counts() {
     let server = TestServer::start().await;
     let (ada, _) = server.user("ada").await;
     let (bob, bob_t) = server.user("bob").await;
-    let (carl, carl_t) = server.user("carl").await;
+    let (carl, _) = server.user("carl").await;
     let chat = group(&ada, &[bob_t.user.id]).await;
     let first = send(&ada, chat, &text("question?", "r-1")).await.unwrap();
     let mut reply = text("@bob see **this**, and @carl is not here", "r-2");

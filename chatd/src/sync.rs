@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 
 use common::api::{ChatSync, SyncRequest, SyncResponse, UserSync};
+use common::ids::{ChatId, MessageId, UserId};
 use common::ws::{MessageEvent, MessageHidden, ServerEvent};
-use uuid::Uuid;
 
 use crate::blocks::Blocks;
 use crate::error::{Error, Result};
@@ -42,7 +42,7 @@ impl SyncService {
     }
 
     /// Every chat of the caller, with the events after each named cursor.
-    pub async fn sync(&self, caller: Uuid, req: &SyncRequest) -> Result<SyncResponse> {
+    pub async fn sync(&self, caller: UserId, req: &SyncRequest) -> Result<SyncResponse> {
         let limit = req.limit.unwrap_or(LIMIT_DEFAULT);
         if !(1..=LIMIT_MAX).contains(&limit) {
             return Err(Error::field(
@@ -53,11 +53,7 @@ impl SyncService {
         if req.chats.len() > 10_000 {
             return Err(Error::field("chats", "at most 10000 cursors"));
         }
-        let cursors: HashMap<Uuid, i64> = req
-            .chats
-            .iter()
-            .map(|c| (c.chat_id.as_uuid(), c.seq))
-            .collect();
+        let cursors: HashMap<ChatId, i64> = req.chats.iter().map(|c| (c.chat_id, c.seq)).collect();
         let chats = self.store.chats_of(caller).await?;
         let hidden = match &self.blocks {
             Some(blocks) if !req.include_blocked => blocks.hidden_senders(caller),
@@ -67,7 +63,7 @@ impl SyncService {
         for chat in &chats {
             let Some(&cursor) = cursors.get(&chat.id) else {
                 out.push(ChatSync {
-                    chat_id: chat.id.into(),
+                    chat_id: chat.id,
                     member: true,
                     events: Vec::new(),
                     last_seq: chat.last_seq,
@@ -83,7 +79,7 @@ impl SyncService {
             let has_more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
             out.push(ChatSync {
-                chat_id: chat.id.into(),
+                chat_id: chat.id,
                 member: true,
                 events: self.events(chat.id, rows, &hidden).await?,
                 last_seq: chat.last_seq,
@@ -94,7 +90,7 @@ impl SyncService {
         for (chat, cursor) in cursors {
             if !chats.iter().any(|c| c.id == chat) {
                 out.push(ChatSync {
-                    chat_id: chat.into(),
+                    chat_id: chat,
                     member: false,
                     events: Vec::new(),
                     last_seq: cursor,
@@ -110,7 +106,12 @@ impl SyncService {
     }
 
     /// The caller's own events after `cursor` (none without one), and the newest seq.
-    async fn user_events(&self, caller: Uuid, cursor: Option<i64>, limit: u32) -> Result<UserSync> {
+    async fn user_events(
+        &self,
+        caller: UserId,
+        cursor: Option<i64>,
+        limit: u32,
+    ) -> Result<UserSync> {
         let last_seq = self.store.user_last_seq(caller).await?;
         let Some(cursor) = cursor else {
             return Ok(UserSync {
@@ -156,18 +157,18 @@ impl SyncService {
     /// Stored events to wire events; message events carry the message as it is now.
     async fn events(
         &self,
-        chat: Uuid,
+        chat: ChatId,
         rows: Vec<EventRow>,
-        hidden: &HashSet<Uuid>,
+        hidden: &HashSet<UserId>,
     ) -> Result<Vec<ServerEvent>> {
-        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
-        let messages: HashMap<Uuid, common::api::Message> = if ids.is_empty() {
+        let ids: Vec<MessageId> = rows.iter().filter_map(|r| r.message_id).collect();
+        let messages: HashMap<MessageId, common::api::Message> = if ids.is_empty() {
             HashMap::new()
         } else {
             hydrate(&self.store, self.store.messages_by_ids(&ids).await?)
                 .await?
                 .into_iter()
-                .map(|m| (m.id.as_uuid(), m))
+                .map(|m| (m.id, m))
                 .collect()
         };
         let mut events = Vec::with_capacity(rows.len());
@@ -175,12 +176,10 @@ impl SyncService {
             let message = row.message_id.and_then(|id| messages.get(&id));
             if let Some(message) = message
                 && matches!(row.kind.as_str(), "message:new" | "message:edited")
-                && message
-                    .sender_id
-                    .is_some_and(|s| hidden.contains(&s.as_uuid()))
+                && message.sender_id.is_some_and(|s| hidden.contains(&s))
             {
                 events.push(ServerEvent::MessageHidden(MessageHidden {
-                    chat_id: chat.into(),
+                    chat_id: chat,
                     seq: row.seq,
                     message_id: message.id,
                 }));
@@ -188,12 +187,12 @@ impl SyncService {
             }
             let event = match (row.kind.as_str(), message) {
                 ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
-                    chat_id: chat.into(),
+                    chat_id: chat,
                     seq: row.seq,
                     message: message.clone(),
                 }),
                 ("message:edited", Some(message)) => ServerEvent::MessageEdited(MessageEvent {
-                    chat_id: chat.into(),
+                    chat_id: chat,
                     seq: row.seq,
                     message: message.clone(),
                 }),

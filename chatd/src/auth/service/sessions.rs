@@ -2,9 +2,9 @@
 //! through the hub), listing them, and invites.
 
 use common::api::{CreateInviteRequest, InviteResponse, SessionInfo};
+use common::ids::SessionId;
 use serde_json::json;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{AuthService, AuthUser, ClientInfo};
 use crate::auth::tokens::{new_refresh_token, secret_hash};
@@ -45,7 +45,7 @@ impl AuthService {
         Ok(rows
             .into_iter()
             .map(|row| SessionInfo {
-                id: row.id.into(),
+                id: row.id,
                 user_agent: row.user_agent,
                 ip: row.ip,
                 created_at: row.created_at,
@@ -60,7 +60,7 @@ impl AuthService {
     pub async fn revoke(
         &self,
         user: &AuthUser,
-        session_id: Uuid,
+        session_id: SessionId,
         client: &ClientInfo,
     ) -> Result<()> {
         if !self

@@ -4,9 +4,9 @@
 mod receipts;
 pub mod tx;
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -14,13 +14,13 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct MessageRow {
     /// Id.
-    pub id: Uuid,
+    pub id: MessageId,
     /// Chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Creation seq.
     pub seq: i64,
     /// Author.
-    pub sender_id: Option<Uuid>,
+    pub sender_id: Option<UserId>,
     /// Author's idempotency key.
     pub client_id: Option<String>,
     /// Text; `None` once deleted.
@@ -30,7 +30,7 @@ pub struct MessageRow {
     /// Client metadata.
     pub metadata: serde_json::Value,
     /// Replied-to message.
-    pub reply_to_id: Option<Uuid>,
+    pub reply_to_id: Option<MessageId>,
     /// Sent.
     pub created_at: OffsetDateTime,
     /// Edited.
@@ -47,7 +47,7 @@ pub struct EventRow {
     /// Its type, e.g. `message:new`.
     pub kind: String,
     /// The message it concerns.
-    pub message_id: Option<Uuid>,
+    pub message_id: Option<MessageId>,
     /// The event as sent (message events are rebuilt from the message's current state).
     pub payload: serde_json::Value,
 }
@@ -73,8 +73,8 @@ impl Store {
     /// to tell whether more exist (the extra row is returned, the caller trims it).
     pub async fn messages_page(
         &self,
-        viewer: Uuid,
-        chat: Uuid,
+        viewer: UserId,
+        chat: ChatId,
         anchor: PageAnchor,
         limit: i64,
     ) -> Result<Vec<MessageRow>, StoreError> {
@@ -108,8 +108,8 @@ impl Store {
     /// One message, if the viewer is a current member of its chat.
     pub async fn message_for(
         &self,
-        viewer: Uuid,
-        message: Uuid,
+        viewer: UserId,
+        message: MessageId,
     ) -> Result<Option<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m \
@@ -125,7 +125,7 @@ impl Store {
     }
 
     /// Messages by id (no access check: callers pass ids they already checked).
-    pub async fn messages_by_ids(&self, ids: &[Uuid]) -> Result<Vec<MessageRow>, StoreError> {
+    pub async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ANY($1)"
         ))
@@ -135,7 +135,7 @@ impl Store {
     }
 
     /// The newest message of each chat.
-    pub async fn last_messages(&self, chats: &[Uuid]) -> Result<Vec<MessageRow>, StoreError> {
+    pub async fn last_messages(&self, chats: &[ChatId]) -> Result<Vec<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM unnest($1::uuid[]) AS cid(id) \
              CROSS JOIN LATERAL (SELECT * FROM messages x WHERE x.chat_id = cid.id \
@@ -147,7 +147,10 @@ impl Store {
     }
 
     /// `(message, user)` pairs of the mentions of these messages.
-    pub async fn mentions_of(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    pub async fn mentions_of(
+        &self,
+        ids: &[MessageId],
+    ) -> Result<Vec<(MessageId, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT message_id, user_id FROM message_mentions WHERE message_id = ANY($1)",
         )
@@ -159,8 +162,8 @@ impl Store {
     /// `(message, emoji, user)` of the reactions of these messages, oldest first.
     pub async fn reactions_of(
         &self,
-        ids: &[Uuid],
-    ) -> Result<Vec<(Uuid, String, Uuid)>, StoreError> {
+        ids: &[MessageId],
+    ) -> Result<Vec<(MessageId, String, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT message_id, emoji, user_id FROM reactions WHERE message_id = ANY($1) \
              ORDER BY created_at, user_id",
@@ -173,8 +176,8 @@ impl Store {
     /// The log of a chat after `seq`, for a current member, at most `limit` events.
     pub async fn events_after(
         &self,
-        viewer: Uuid,
-        chat: Uuid,
+        viewer: UserId,
+        chat: ChatId,
         seq: i64,
         limit: i64,
     ) -> Result<Vec<EventRow>, StoreError> {
@@ -197,9 +200,9 @@ impl Store {
     /// Current members of `chat` with these usernames (lower case): `(name, id)`.
     pub async fn members_named(
         &self,
-        chat: Uuid,
+        chat: ChatId,
         names: &[String],
-    ) -> Result<Vec<(String, Uuid)>, StoreError> {
+    ) -> Result<Vec<(String, UserId)>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         tx::members_named(&mut conn, chat, names).await
     }

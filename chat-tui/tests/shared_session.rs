@@ -258,7 +258,7 @@ async fn a_disabled_account_ends_the_session_on_the_next_request() {
     .await;
     server
         .store()
-        .set_user_disabled(ada_t.user.id.as_uuid(), true)
+        .set_user_disabled(ada_t.user.id, true)
         .await
         .unwrap();
     net.send(Command::SearchUsers("ada".into())).unwrap();

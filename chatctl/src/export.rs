@@ -2,6 +2,7 @@
 //! data-portability requests. Rows are streamed from one query and written as they come,
 //! so memory stays flat however many messages there are. Audited.
 
+use common::ids::{ChatId, MessageId, UserId};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -11,7 +12,6 @@ use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::cli::ExportArgs;
 use crate::context::Context;
@@ -21,12 +21,12 @@ use crate::output::{Failure, Outcome};
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MessageLine {
-    id: Uuid,
-    chat_id: Uuid,
+    id: MessageId,
+    chat_id: ChatId,
     chat_kind: String,
     chat_name: Option<String>,
     seq: i64,
-    sender_id: Option<Uuid>,
+    sender_id: Option<UserId>,
     sender_username: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
@@ -38,7 +38,7 @@ struct MessageLine {
     content: Option<String>,
     content_type: String,
     metadata: Value,
-    reply_to_id: Option<Uuid>,
+    reply_to_id: Option<MessageId>,
     mentions: Value,
     reactions: Value,
     attachments: Value,
@@ -124,7 +124,7 @@ async fn resolve(
         ));
     }
     let chat = args.chat.as_deref().unwrap_or_default().trim();
-    let found = match Uuid::parse_str(chat) {
+    let found = match chat.parse::<ChatId>() {
         Ok(id) => store.export_chat(id).await?.map(|c| (c.id, c.name, c.kind)),
         Err(_) => store
             .admin_group_by_slug(chat)

@@ -2,9 +2,9 @@
 //! a message row of its own. Chats and messages both record here, so neither depends on the
 //! other for it.
 
+use common::ids::{ChatId, UserId};
 use common::ws::ServerEvent;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::store::chats::tx;
@@ -14,10 +14,10 @@ use crate::store::chats::tx;
 /// content is nowhere in the log.
 pub async fn record(
     txn: &mut PgConnection,
-    chat: Uuid,
+    chat: ChatId,
     seq: i64,
     event: &ServerEvent,
-    actor: Option<Uuid>,
+    actor: Option<UserId>,
 ) -> Result<()> {
     let payload = serde_json::to_value(event).map_err(|e| Error::Internal(e.into()))?;
     let kind = payload["type"].as_str().unwrap_or("unknown").to_owned();

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use common::ids::{ChatId, SessionId, UserId};
 use common::ws::ServerEvent;
 use tracing::warn;
-use uuid::Uuid;
 
 use crate::blocks::{Actor, BlockChange};
 use crate::fanout::{Delivery, MembershipChange, SharedBus, Target};
@@ -24,17 +24,17 @@ impl Hub {
 
     /// To every member of `chat`, applying `membership` on every node. A message event is
     /// replaced by `message:hidden` for members who blocked its sender.
-    pub fn to_chat(&self, chat: Uuid, event: &ServerEvent, membership: Option<MembershipChange>) {
+    pub fn to_chat(&self, chat: ChatId, event: &ServerEvent, membership: Option<MembershipChange>) {
         let delivers = match event {
-            ServerEvent::MessageNew(e) => e.message.sender_id.map(|s| (chat, e.seq, s.as_uuid())),
+            ServerEvent::MessageNew(e) => e.message.sender_id.map(|s| (chat, e.seq, s)),
             _ => None,
         };
         let actor = match event {
             ServerEvent::MessageNew(e) | ServerEvent::MessageEdited(e) => {
                 e.message.sender_id.map(|sender| Actor {
-                    user: sender.as_uuid(),
+                    user: sender,
                     mutual: false,
-                    placeholder: Some((chat, e.seq, e.message.id.as_uuid())),
+                    placeholder: Some((chat, e.seq, e.message.id)),
                 })
             }
             _ => None,
@@ -53,7 +53,7 @@ impl Hub {
 
     /// To every member of `chat` but `except` (the typist), and not between users a block
     /// separates.
-    pub fn to_chat_except(&self, chat: Uuid, except: Uuid, event: &ServerEvent) {
+    pub fn to_chat_except(&self, chat: ChatId, except: UserId, event: &ServerEvent) {
         self.publish(
             Target::Chat {
                 chat,
@@ -73,13 +73,13 @@ impl Hub {
 
     /// To every connection of `users`. A `user:status` does not pass between users a block
     /// separates.
-    pub fn to_users(&self, users: Vec<Uuid>, event: &ServerEvent) {
+    pub fn to_users(&self, users: Vec<UserId>, event: &ServerEvent) {
         if users.is_empty() {
             return;
         }
         let actor = match event {
             ServerEvent::UserStatus(status) => Some(Actor {
-                user: status.user_id.as_uuid(),
+                user: status.user_id,
                 mutual: true,
                 placeholder: None,
             }),
@@ -110,7 +110,7 @@ impl Hub {
     }
 
     /// Closes the connections of an ended session, on every node.
-    pub fn end_session(&self, user: Uuid, session: Uuid) {
+    pub fn end_session(&self, user: UserId, session: SessionId) {
         self.bus.publish(Delivery {
             target: Target::Users { users: vec![user] },
             frame: Arc::from(""),
@@ -148,7 +148,7 @@ impl Hub {
 #[derive(Default)]
 struct Extras {
     membership: Option<MembershipChange>,
-    delivers: Option<(Uuid, i64, Uuid)>,
+    delivers: Option<(ChatId, i64, UserId)>,
     actor: Option<Actor>,
     block: Option<BlockChange>,
 }

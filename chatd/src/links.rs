@@ -3,8 +3,8 @@
 //! tells an outsider nothing, not even whether the chat exists.
 
 use common::api::ResolvedLink;
+use common::ids::{ChatId, MessageId, UserId};
 use common::links::{self, ChatLink, ChatTarget};
-use uuid::Uuid;
 
 use crate::config::link_host;
 use crate::error::{Error, Result};
@@ -31,31 +31,31 @@ impl LinkService {
     /// What `url` points at, for a member of its chat.
     pub async fn resolve(
         &self,
-        caller: Uuid,
+        caller: UserId,
         url: &str,
         request_host: &str,
     ) -> Result<ResolvedLink> {
         let link = links::parse(url).map_err(|e| Error::field("url", e.to_string()))?;
         let chat = match &link.chat {
-            ChatTarget::Id(id) => self.store.chat_for(caller, id.as_uuid()).await?,
+            ChatTarget::Id(id) => self.store.chat_for(caller, *id).await?,
             ChatTarget::Slug(slug) => self.store.chat_by_slug_for(caller, slug).await?,
         }
         .ok_or(NOT_FOUND)?;
         if let Some(message) = link.message {
             self.store
-                .message_for(caller, message.as_uuid())
+                .message_for(caller, message)
                 .await?
                 .filter(|m| m.chat_id == chat.id)
                 .ok_or(NOT_FOUND)?;
         }
-        Ok(self.resolved(&chat, link.message.map(|m| m.as_uuid()), request_host))
+        Ok(self.resolved(&chat, link.message, request_host))
     }
 
     /// The link of a chat the caller is in.
     pub async fn chat_link(
         &self,
-        caller: Uuid,
-        chat: Uuid,
+        caller: UserId,
+        chat: ChatId,
         request_host: &str,
     ) -> Result<ResolvedLink> {
         let chat = self.store.chat_for(caller, chat).await?.ok_or(NOT_FOUND)?;
@@ -65,8 +65,8 @@ impl LinkService {
     /// The link of a message in a chat the caller is in.
     pub async fn message_link(
         &self,
-        caller: Uuid,
-        message: Uuid,
+        caller: UserId,
+        message: MessageId,
         request_host: &str,
     ) -> Result<ResolvedLink> {
         let row = self
@@ -84,20 +84,25 @@ impl LinkService {
 
     /// Groups with a slug are linked by slug (readable, and stable across renames of the
     /// name); everything else by id.
-    fn resolved(&self, chat: &ChatRow, message: Option<Uuid>, request_host: &str) -> ResolvedLink {
+    fn resolved(
+        &self,
+        chat: &ChatRow,
+        message: Option<MessageId>,
+        request_host: &str,
+    ) -> ResolvedLink {
         let host = self.host.as_deref().unwrap_or(request_host);
         let target = match &chat.slug {
             Some(slug) => ChatTarget::Slug(slug.clone()),
-            None => ChatTarget::Id(chat.id.into()),
+            None => ChatTarget::Id(chat.id),
         };
         let link = ChatLink {
             host: host.to_owned(),
             chat: target,
-            message: message.map(Into::into),
+            message,
         };
         ResolvedLink {
-            chat_id: chat.id.into(),
-            message_id: message.map(Into::into),
+            chat_id: chat.id,
+            message_id: message,
             slug: chat.slug.clone(),
             link: link.to_app_url(),
             web_link: link.to_https_url(),

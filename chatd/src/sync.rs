@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::collections::HashSet;
 
 use common::api::{ChatSync, SyncRequest, SyncResponse, UserSync};
+use common::ids::{ChatId, MessageId, UserId};
 use common::ws::{MessageEvent, MessageHidden, ServerEvent};
-use uuid::Uuid;
 
 use crate::blocks::Blocks;
 use crate::error::{Error, Result};
@@ -44,7 +44,7 @@ impl SyncService {
     }
 
     /// Every chat of the caller, with the events after each named cursor.
-    pub async fn sync(&self, caller: Uuid, req: &SyncRequest) -> Result<SyncResponse> {
+    pub async fn sync(&self, caller: UserId, req: &SyncRequest) -> Result<SyncResponse> {
         let limit = req.limit.unwrap_or(LIMIT_DEFAULT);
         if !(1..=LIMIT_MAX).contains(&limit) {
             return Err(Error::field(
@@ -55,11 +55,7 @@ impl SyncService {
         if req.chats.len() > 10_000 {
             return Err(Error::field("chats", "at most 10000 cursors"));
         }
-        let cursors: HashMap<Uuid, i64> = req
-            .chats
-            .iter()
-            .map(|c| (c.chat_id.as_uuid(), c.seq))
-            .collect();
+        let cursors: HashMap<ChatId, i64> = req.chats.iter().map(|c| (c.chat_id, c.seq)).collect();
         let chats = self.store.sync_chats(caller).await?;
         let hidden = match &self.blocks {
             Some(blocks) if !req.include_blocked => blocks.hidden_senders(caller),
@@ -67,7 +63,7 @@ impl SyncService {
         };
         // Only chats with something after the client's cursor are read, all in one
         // statement; one more fetches every message those events concern.
-        let behind: Vec<(Uuid, i64)> = chats
+        let behind: Vec<(ChatId, i64)> = chats
             .iter()
             .filter_map(|chat| {
                 let cursor = *cursors.get(&chat.id)?;
@@ -79,7 +75,7 @@ impl SyncService {
             .events_after_each(caller, &behind, i64::from(limit) + 1)
             .await?;
         let messages = self.messages_of(&rows).await?;
-        let mut by_chat: HashMap<Uuid, Vec<ChatEventRow>> = HashMap::new();
+        let mut by_chat: HashMap<ChatId, Vec<ChatEventRow>> = HashMap::new();
         for row in rows {
             by_chat.entry(row.chat_id).or_default().push(row);
         }
@@ -89,7 +85,7 @@ impl SyncService {
             let has_more = rows.len() > limit as usize;
             rows.truncate(limit as usize);
             out.push(ChatSync {
-                chat_id: chat.id.into(),
+                chat_id: chat.id,
                 member: true,
                 events: events(chat.id, rows, &messages, &hidden)?,
                 last_seq: chat.last_seq,
@@ -100,7 +96,7 @@ impl SyncService {
         for (chat, cursor) in cursors {
             if !chats.iter().any(|c| c.id == chat) {
                 out.push(ChatSync {
-                    chat_id: chat.into(),
+                    chat_id: chat,
                     member: false,
                     events: Vec::new(),
                     last_seq: cursor,
@@ -119,8 +115,8 @@ impl SyncService {
     async fn messages_of(
         &self,
         rows: &[ChatEventRow],
-    ) -> Result<HashMap<Uuid, common::api::Message>> {
-        let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.message_id).collect();
+    ) -> Result<HashMap<MessageId, common::api::Message>> {
+        let ids: Vec<MessageId> = rows.iter().filter_map(|r| r.message_id).collect();
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -128,13 +124,18 @@ impl SyncService {
             hydrate(&self.store, self.store.messages_by_ids(&ids).await?)
                 .await?
                 .into_iter()
-                .map(|m| (m.id.as_uuid(), m))
+                .map(|m| (m.id, m))
                 .collect(),
         )
     }
 
     /// The caller's own events after `cursor` (none without one), and the newest seq.
-    async fn user_events(&self, caller: Uuid, cursor: Option<i64>, limit: u32) -> Result<UserSync> {
+    async fn user_events(
+        &self,
+        caller: UserId,
+        cursor: Option<i64>,
+        limit: u32,
+    ) -> Result<UserSync> {
         let last_seq = self.store.user_last_seq(caller).await?;
         let Some(cursor) = cursor else {
             return Ok(UserSync {
@@ -180,22 +181,20 @@ impl SyncService {
 
 /// Stored events to wire events; message events carry the message as it is now.
 fn events(
-    chat: Uuid,
+    chat: ChatId,
     rows: Vec<ChatEventRow>,
-    messages: &HashMap<Uuid, common::api::Message>,
-    hidden: &HashSet<Uuid>,
+    messages: &HashMap<MessageId, common::api::Message>,
+    hidden: &HashSet<UserId>,
 ) -> Result<Vec<ServerEvent>> {
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         let message = row.message_id.and_then(|id| messages.get(&id));
         if let Some(message) = message
             && matches!(row.kind.as_str(), "message:new" | "message:edited")
-            && message
-                .sender_id
-                .is_some_and(|s| hidden.contains(&s.as_uuid()))
+            && message.sender_id.is_some_and(|s| hidden.contains(&s))
         {
             events.push(ServerEvent::MessageHidden(MessageHidden {
-                chat_id: chat.into(),
+                chat_id: chat,
                 seq: row.seq,
                 message_id: message.id,
             }));
@@ -203,12 +202,12 @@ fn events(
         }
         let event = match (row.kind.as_str(), message) {
             ("message:new", Some(message)) => ServerEvent::MessageNew(MessageEvent {
-                chat_id: chat.into(),
+                chat_id: chat,
                 seq: row.seq,
                 message: message.clone(),
             }),
             ("message:edited", Some(message)) => ServerEvent::MessageEdited(MessageEvent {
-                chat_id: chat.into(),
+                chat_id: chat,
                 seq: row.seq,
                 message: message.clone(),
             }),

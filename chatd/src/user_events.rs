@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
+use common::ids::UserId;
 use common::ws::ServerEvent;
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -58,7 +58,7 @@ pub fn start_pruning(store: Store, days: u32, tasks: &Tasks) {
 /// the returned event after the commit.
 pub async fn record(
     txn: &mut PgConnection,
-    user: Uuid,
+    user: UserId,
     make: impl FnOnce(i64) -> ServerEvent,
 ) -> Result<ServerEvent> {
     let seq = tx::next_user_seq(txn, user).await?;
@@ -77,7 +77,7 @@ pub async fn record(
 /// Events recorded in a transaction, each for its user, to publish after the commit.
 #[derive(Debug, Default)]
 pub struct Outbox {
-    events: Vec<(Uuid, ServerEvent)>,
+    events: Vec<(UserId, ServerEvent)>,
 }
 
 impl Outbox {
@@ -85,7 +85,7 @@ impl Outbox {
     pub async fn record(
         &mut self,
         txn: &mut PgConnection,
-        user: Uuid,
+        user: UserId,
         make: impl FnOnce(i64) -> ServerEvent,
     ) -> Result<()> {
         let event = record(txn, user, make).await?;
@@ -94,7 +94,7 @@ impl Outbox {
     }
 
     /// Takes what was recorded.
-    pub fn drain(&mut self) -> Vec<(Uuid, ServerEvent)> {
+    pub fn drain(&mut self) -> Vec<(UserId, ServerEvent)> {
         std::mem::take(&mut self.events)
     }
 }

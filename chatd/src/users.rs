@@ -1,8 +1,8 @@
 //! Profiles: reading and updating one's own, reading others', searching.
 
 use common::api::{Me, Page, UpdateProfileRequest, User};
+use common::ids::UserId;
 use common::limits::{PAGE_DEFAULT, PAGE_MAX, SEARCH_QUERY_MAX};
-use uuid::Uuid;
 
 use crate::auth::{AuthUser, validate_display_name, validate_status_message};
 use crate::error::{Error, Result};
@@ -59,7 +59,7 @@ impl UserService {
     }
 
     /// Another user's public profile.
-    pub async fn get(&self, id: Uuid) -> Result<User> {
+    pub async fn get(&self, id: UserId) -> Result<User> {
         Ok(self.load(id).await?.to_api())
     }
 
@@ -108,7 +108,7 @@ impl UserService {
         })
     }
 
-    async fn load(&self, id: Uuid) -> Result<UserRow> {
+    async fn load(&self, id: UserId) -> Result<UserRow> {
         self.store
             .user_by_id(id)
             .await?

@@ -160,7 +160,7 @@ async fn invite_only_registration_needs_a_valid_unused_code() {
     let admin = server
         .store()
         .create_user(&NewUser {
-            id: uuid::Uuid::now_v7(),
+            id: common::UserId::new(),
             username: "root",
             password_hash: &hash,
             display_name: None,
@@ -340,7 +340,7 @@ async fn bad_access_tokens_are_refused() {
     );
 
     let mut forged = claims_of(&tokens.access_token);
-    forged.sub = uuid::Uuid::now_v7();
+    forged.sub = common::UserId::new();
     let parts: Vec<&str> = tokens.access_token.split('.').collect();
     let forged_payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(serde_json::to_vec(&forged).unwrap());

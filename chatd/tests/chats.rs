@@ -94,12 +94,7 @@ async fn a_pair_has_exactly_one_direct_chat() {
 async fn groups_have_an_owner_and_refuse_the_301st_member() {
     let server = TestServer::start().await;
     let (owner, _) = server.user("olga").await;
-    let ids: Vec<UserId> = server
-        .users_fast("m", 300)
-        .await
-        .into_iter()
-        .map(Into::into)
-        .collect();
+    let ids: Vec<UserId> = server.users_fast("m", 300).await;
     let req = CreateGroupRequest {
         name: "Everyone".into(),
         slug: Some("everyone".into()),

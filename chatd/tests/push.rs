@@ -320,13 +320,7 @@ async fn endpoints_on_local_addresses_are_refused_unless_allowed() {
     ] {
         server
             .store()
-            .add_push_device(
-                uuid::Uuid::now_v7(),
-                bob_t.user.id.as_uuid(),
-                &endpoint,
-                None,
-                10,
-            )
+            .add_push_device(uuid::Uuid::now_v7(), bob_t.user.id, &endpoint, None, 10)
             .await
             .unwrap()
             .unwrap();

@@ -207,14 +207,14 @@ async fn sigterm_under_load(redis: bool) {
     let (held_sender, held_token, _) = user(&base, "held0").await;
     let (_, held_peer_token, held_peer) = user(&base, "held1").await;
     let held_chat = direct(&held_sender, held_peer).await;
-    let held_lane = chatd::messages::lane_of(held_chat.as_uuid());
+    let held_lane = chatd::messages::lane_of(held_chat);
     let mut pairs = Vec::new();
     let mut i = 0;
     while pairs.len() < 3 {
         let (sender, sender_token, _) = user(&base, &format!("send{i}")).await;
         let (_, peer_token, peer) = user(&base, &format!("recv{i}")).await;
         let chat = direct(&sender, peer).await;
-        if chatd::messages::lane_of(chat.as_uuid()) != held_lane {
+        if chatd::messages::lane_of(chat) != held_lane {
             pairs.push((chat, sender_token, peer_token));
         }
         i += 1;

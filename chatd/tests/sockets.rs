@@ -352,7 +352,7 @@ async fn disabling_an_account_closes_its_socket_at_once_without_redis() {
     let (ada, ada_t) = server.user("ada").await;
     let (ws, _) = connect(&ada).await;
     // What `chatctl user disable` does: the database change, then the notice.
-    let user = ada_t.user.id.as_uuid();
+    let user = ada_t.user.id;
     server.store().set_user_disabled(user, true).await.unwrap();
     let notice = chatd::fanout::notices::AdminNotice::UserDisabled { user_id: user };
     chatd::fanout::notices::notify(server.store(), &notice)
@@ -373,7 +373,7 @@ async fn disabling_an_account_closes_its_socket_on_another_node_at_once() {
     let ada_on_b = node_b.client();
     ada_on_b.login("ada", testkit::password()).await.unwrap();
     let (ws, _) = connect(&ada_on_b).await;
-    let user = ada_t.user.id.as_uuid();
+    let user = ada_t.user.id;
     node_a.store().set_user_disabled(user, true).await.unwrap();
     let notice = chatd::fanout::notices::AdminNotice::UserDisabled { user_id: user };
     chatd::fanout::notices::notify(node_a.store(), &notice)
@@ -393,7 +393,7 @@ async fn a_password_reset_closes_the_accounts_sockets_at_once() {
     let (phone_ws, _) = connect(&phone).await;
     // What `chatctl user reset-password` does: the new hash and the revocations, then the
     // notice naming the revoked sessions.
-    let user = ada_t.user.id.as_uuid();
+    let user = ada_t.user.id;
     let hash = chatd::auth::PasswordHasher::new(1)
         .unwrap()
         .hash("a brand new passphrase")

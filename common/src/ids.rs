@@ -1,4 +1,29 @@
 //! Typed identifiers. Every id is a `UUIDv7` so that ids sort by creation time.
+//!
+//! Each kind of id is its own type, so an id of one kind cannot be passed where another is
+//! expected. A function that takes a chat compiles with a [`ChatId`]:
+//!
+//! ```
+//! use common::ids::ChatId;
+//! fn open(chat: ChatId) -> ChatId {
+//!     chat
+//! }
+//! let chat = ChatId::new();
+//! assert_eq!(open(chat), chat);
+//! ```
+//!
+//! and refuses a [`UserId`] (or any other id), so swapped arguments stop compiling:
+//!
+//! ```compile_fail,E0308
+//! use common::ids::{ChatId, UserId};
+//! fn open(chat: ChatId) -> ChatId {
+//!     chat
+//! }
+//! open(UserId::new());
+//! ```
+//!
+//! With the `sqlx` feature the ids are PostgreSQL `uuid` values (transparently), so chatd's
+//! store binds and decodes them directly, arrays of them included (`= ANY($1)`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -11,6 +36,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(transparent))]
         pub struct $name(pub Uuid);
 
         impl $name {

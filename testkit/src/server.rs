@@ -153,7 +153,7 @@ impl TestServer {
 
     /// `n` users named `<prefix>0000`, `<prefix>0001`, …, created through the store with one shared password
     /// hash (hashing each would dominate large tests); returns their ids in order.
-    pub async fn users_fast(&self, prefix: &str, n: usize) -> Vec<uuid::Uuid> {
+    pub async fn users_fast(&self, prefix: &str, n: usize) -> Vec<common::UserId> {
         let hash = chatd::auth::PasswordHasher::new(1)
             .unwrap_or_else(|e| panic!("{e}"))
             .hash(password())
@@ -165,7 +165,7 @@ impl TestServer {
             let row = self
                 .store
                 .create_user(&chatd::store::NewUser {
-                    id: uuid::Uuid::now_v7(),
+                    id: common::UserId::new(),
                     username: &name,
                     password_hash: &hash,
                     display_name: None,

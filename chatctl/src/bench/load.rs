@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::ChatId;
 use common::client::{Socket, SocketReader, SocketWriter};
 use common::ws::{ClientRequest, SendData};
 use rand::seq::IndexedRandom;
@@ -330,7 +329,7 @@ async fn send_one(
         );
     }
     let request = ClientRequest::Send(SendData {
-        chat_id: ChatId::from(shared.plan.chats[chat].0),
+        chat_id: shared.plan.chats[chat].0,
         content,
         content_type: None,
         metadata: None,

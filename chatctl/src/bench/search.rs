@@ -5,6 +5,7 @@
 // Figures for a report: f64 precision is plenty.
 #![allow(clippy::cast_precision_loss)]
 
+use common::ids::{ChatId, SessionId, UserId};
 use std::time::Instant;
 
 use chatd::auth::{TokenKeys, load_or_create_secret};
@@ -92,7 +93,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
     let (searcher, token) = make_user(ctx, &store).await?;
     let others = store
         .create_user(&NewUser {
-            id: Uuid::now_v7(),
+            id: UserId::new(),
             username: &format!("bench-{}", &Uuid::now_v7().simple().to_string()[20..]),
             password_hash: "x",
             display_name: None,
@@ -129,7 +130,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
     client.set_tokens(Some(Tokens {
         access_token: token,
         refresh_token: String::new(),
-        session_id: Uuid::now_v7().into(),
+        session_id: SessionId::new(),
     }));
     let mut micros = Vec::with_capacity(args.search_queries);
     let mut results = 0usize;
@@ -181,7 +182,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
     Ok(())
 }
 
-async fn make_user(ctx: &Context, store: &Store) -> Result<(Uuid, String), Failure> {
+async fn make_user(ctx: &Context, store: &Store) -> Result<(UserId, String), Failure> {
     let secret = load_or_create_secret(
         ctx.config.auth.jwt_secret.as_ref().map(Secret::expose),
         &ctx.config.data_dir,
@@ -192,7 +193,7 @@ async fn make_user(ctx: &Context, store: &Store) -> Result<(Uuid, String), Failu
     let name = format!("bench-{}", &Uuid::now_v7().simple().to_string()[20..]);
     let user = store
         .create_user(&NewUser {
-            id: Uuid::now_v7(),
+            id: UserId::new(),
             username: &name,
             password_hash: "not-for-login",
             display_name: None,
@@ -200,14 +201,14 @@ async fn make_user(ctx: &Context, store: &Store) -> Result<(Uuid, String), Failu
         })
         .await
         .map_err(|e| Failure::failed(format!("creating {name}: {e}")))?;
-    let session = Uuid::now_v7();
+    let session = SessionId::new();
     store
         .create_session(&NewSession {
             id: session,
             user_id: user.id,
             user_agent: Some("chatctl-bench"),
             ip: None,
-            refresh_hash: session.as_bytes(),
+            refresh_hash: session.as_uuid().as_bytes(),
             expires_at: time::OffsetDateTime::now_utc() + time::Duration::days(1),
         })
         .await
@@ -221,10 +222,10 @@ async fn make_user(ctx: &Context, store: &Store) -> Result<(Uuid, String), Failu
 /// Groups owned by `other`; the searcher joins the first `member_of` of them.
 async fn make_chats(
     store: &Store,
-    searcher: Uuid,
-    other: Uuid,
+    searcher: UserId,
+    other: UserId,
     args: &BenchArgs,
-) -> Result<Vec<Uuid>, Failure> {
+) -> Result<Vec<ChatId>, Failure> {
     let chats_service = chatd::chats::ChatService::new(
         store.clone(),
         chatd::hub::Hub::new(std::sync::Arc::new(chatd::fanout::LocalBus::new(
@@ -234,7 +235,7 @@ async fn make_chats(
     let mut chats = Vec::with_capacity(args.search_chats);
     for i in 0..args.search_chats {
         let members = if i < args.search_member_of {
-            vec![searcher.into()]
+            vec![searcher]
         } else {
             Vec::new()
         };
@@ -249,7 +250,7 @@ async fn make_chats(
             )
             .await
             .map_err(|e| Failure::failed(format!("creating a group: {e}")))?;
-        chats.push(chat.chat.id.as_uuid());
+        chats.push(chat.chat.id);
     }
     Ok(chats)
 }

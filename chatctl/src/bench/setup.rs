@@ -1,6 +1,7 @@
 //! Making the bench's world through chatd's store and services: users with sessions and
 //! access tokens signed with the server's key, direct chats and groups.
 
+use common::ids::{ChatId, SessionId, UserId};
 use std::collections::HashSet;
 
 use chatd::auth::{PasswordHasher, TokenKeys, load_or_create_secret};
@@ -22,7 +23,7 @@ use crate::output::Failure;
 #[derive(Debug, Clone)]
 pub struct BenchUser {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// A valid access token.
     pub token: String,
 }
@@ -33,7 +34,7 @@ pub struct Plan {
     /// The users, connected in this order.
     pub users: Vec<BenchUser>,
     /// Chats and their members (indexes into `users`).
-    pub chats: Vec<(Uuid, Vec<usize>)>,
+    pub chats: Vec<(ChatId, Vec<usize>)>,
 }
 
 /// Creates the users, their sessions and tokens, and the chats.
@@ -66,7 +67,7 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
         let name = format!("bench-{run}-{i}");
         let user = store
             .create_user(&NewUser {
-                id: Uuid::now_v7(),
+                id: UserId::new(),
                 username: &name,
                 password_hash: &hash,
                 display_name: None,
@@ -74,8 +75,8 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
             })
             .await
             .map_err(|e| Failure::failed(format!("creating {name}: {e}")))?;
-        let session = Uuid::now_v7();
-        let refresh = Sha256::digest(session.as_bytes()).to_vec();
+        let session = SessionId::new();
+        let refresh = Sha256::digest(session.as_uuid().as_bytes()).to_vec();
         store
             .create_session(&NewSession {
                 id: session,
@@ -112,7 +113,7 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
             .direct(users[a].id, users[b].id)
             .await
             .map_err(|e| Failure::failed(format!("creating a direct chat: {e}")))?;
-        chats.push((chat.chat.id.as_uuid(), vec![a, b]));
+        chats.push((chat.chat.id, vec![a, b]));
     }
     for g in 0..args.groups {
         let mut members = indexes.clone();
@@ -122,13 +123,13 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
         let req = CreateGroupRequest {
             name: format!("bench group {g}"),
             slug: None,
-            participant_ids: members[1..].iter().map(|i| users[*i].id.into()).collect(),
+            participant_ids: members[1..].iter().map(|i| users[*i].id).collect(),
         };
         let chat = chats_service
             .create_group(users[owner].id, &req)
             .await
             .map_err(|e| Failure::failed(format!("creating a group: {e}")))?;
-        chats.push((chat.chat.id.as_uuid(), members));
+        chats.push((chat.chat.id, members));
     }
     Ok(Plan { users, chats })
 }

@@ -8,10 +8,10 @@ mod members;
 use chatd::error::Error;
 use chatd::store::{AdminGroupRow, AdminMemberRow, AdminUserRow, GroupFilter, Store};
 use common::api::CreateGroupRequest;
+use common::ids::{ChatId, UserId};
 use serde::Serialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::cli::GroupCommand;
 use crate::context::Context;
@@ -22,7 +22,7 @@ use live::LiveChats;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupJson {
-    id: Uuid,
+    id: ChatId,
     name: Option<String>,
     slug: Option<String>,
     owner: Option<UserRef>,
@@ -38,7 +38,7 @@ pub struct GroupJson {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRef {
-    id: Uuid,
+    id: UserId,
     username: String,
 }
 
@@ -55,7 +55,7 @@ impl From<&AdminUserRow> for UserRef {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MemberJson {
-    id: Uuid,
+    id: UserId,
     username: String,
     display_name: Option<String>,
     role: String,
@@ -134,7 +134,7 @@ pub async fn run(ctx: &Context, cmd: GroupCommand) -> Outcome {
 /// The account named by `user` (a username in any case, or an id), or exit 4.
 pub(crate) async fn find_user(store: &Store, user: &str) -> Result<AdminUserRow, Failure> {
     let user = user.trim();
-    let found = match Uuid::parse_str(user) {
+    let found = match user.parse::<UserId>() {
         Ok(id) => store.admin_user_by_id(id).await?,
         Err(_) => store.admin_user(user).await?,
     };
@@ -144,7 +144,7 @@ pub(crate) async fn find_user(store: &Store, user: &str) -> Result<AdminUserRow,
 /// The live group named by `group` (an id, or a slug in any case), or exit 4.
 async fn find_group(store: &Store, group: &str) -> Result<AdminGroupRow, Failure> {
     let group = group.trim();
-    let found = match Uuid::parse_str(group) {
+    let found = match group.parse::<ChatId>() {
         Ok(id) => store.admin_group_by_id(id).await?,
         Err(_) => store.admin_group_by_slug(group).await?,
     };
@@ -157,7 +157,7 @@ struct Detail {
     members: Vec<AdminMemberRow>,
 }
 
-async fn detail(store: &Store, id: Uuid) -> Result<Detail, Failure> {
+async fn detail(store: &Store, id: ChatId) -> Result<Detail, Failure> {
     let group = store
         .admin_group_by_id(id)
         .await?
@@ -269,7 +269,7 @@ async fn create(
     let owner = find_user(store, owner).await?;
     let mut participants = Vec::with_capacity(members.len());
     for member in members {
-        participants.push(find_user(store, member).await?.id.into());
+        participants.push(find_user(store, member).await?.id);
     }
     let req = CreateGroupRequest {
         name,

@@ -6,10 +6,10 @@ mod sessions;
 
 use chatd::auth::{PasswordHasher, check_password, normalize_username, validate_display_name};
 use chatd::store::{AdminUserRow, CreateUserError, NewUser, Store, UserFilter};
+use common::ids::UserId;
 use serde::Serialize;
 use serde_json::json;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::cli::{Role, UserCommand};
 use crate::context::Context;
@@ -19,7 +19,7 @@ use crate::output::{self, Failure, Outcome};
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserJson {
-    id: Uuid,
+    id: UserId,
     username: String,
     display_name: Option<String>,
     role: &'static str,
@@ -132,7 +132,7 @@ async fn create(
     let hash = hash(ctx, &password).await?;
     let row = store
         .create_user(&NewUser {
-            id: Uuid::now_v7(),
+            id: UserId::new(),
             username: &username,
             password_hash: &hash,
             display_name: display_name.as_deref(),

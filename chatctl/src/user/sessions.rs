@@ -1,6 +1,7 @@
 //! `chatctl user sessions | revoke | reset-password`: an account's logins, and reading a
 //! new password (never from the command line).
 
+use common::ids::{SessionId, UserId};
 use std::io::{BufRead, IsTerminal};
 
 use chatd::store::Store;
@@ -17,7 +18,7 @@ use crate::output::{self, Failure, Outcome};
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionJson {
-    id: Uuid,
+    id: SessionId,
     state: &'static str,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
@@ -89,6 +90,7 @@ pub async fn list(ctx: &Context, store: &Store, name: &str) -> Outcome {
 
 pub async fn revoke(ctx: &Context, store: &Store, name: &str, session: Option<Uuid>) -> Outcome {
     let user = find(store, name).await?;
+    let session = session.map(SessionId::from);
     let revoked = match session {
         Some(id) => {
             if !store.revoke_session(user.id, id, "admin").await? {
@@ -155,8 +157,8 @@ pub async fn reset_password(ctx: &Context, store: &Store, name: &str, from_stdin
 async fn notify_revoked(
     ctx: &Context,
     store: &Store,
-    user_id: Uuid,
-    sessions: &[Uuid],
+    user_id: UserId,
+    sessions: &[SessionId],
 ) -> Result<bool, Failure> {
     if sessions.is_empty() {
         return Ok(false);

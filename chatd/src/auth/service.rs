@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use common::ErrorDetail;
 use common::api::{RegisterRequest, TokenResponse};
+use common::ids::{SessionId, UserId};
 use serde_json::json;
 use time::OffsetDateTime;
 use tracing::{info, instrument, warn};
-use uuid::Uuid;
 
 use super::password::PasswordHasher;
 use super::rules::{check_password, normalize_username, validate_display_name};
@@ -45,9 +45,9 @@ pub type Registration = RegisterRequest;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AuthUser {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// The session of the access token.
-    pub session_id: Uuid,
+    pub session_id: SessionId,
     /// Whether the user administers the server.
     pub is_admin: bool,
 }
@@ -154,7 +154,7 @@ impl AuthService {
         let user = self
             .store
             .create_user(&NewUser {
-                id: Uuid::now_v7(),
+                id: UserId::new(),
                 username: &username,
                 password_hash: &password_hash,
                 display_name: display_name.as_deref(),
@@ -218,7 +218,7 @@ impl AuthService {
         self.counters.reset(&user_key).await;
         self.counters.forgive(&ip_key).await;
 
-        let session_id = Uuid::now_v7();
+        let session_id = SessionId::new();
         let refresh_token = new_refresh_token();
         self.store
             .create_session(&NewSession {
@@ -318,14 +318,14 @@ impl AuthService {
     fn token_response(
         &self,
         user: &UserRow,
-        session_id: Uuid,
+        session_id: SessionId,
         refresh_token: String,
     ) -> Result<TokenResponse> {
         Ok(TokenResponse {
             access_token: self.keys.issue(user.id, session_id)?,
             refresh_token,
             expires_in: self.keys.ttl_secs(),
-            session_id: session_id.into(),
+            session_id,
             user: user.to_api(),
         })
     }
@@ -333,7 +333,7 @@ impl AuthService {
     /// Audit failures are logged, never fatal to the request.
     async fn audit(
         &self,
-        actor_id: Option<Uuid>,
+        actor_id: Option<UserId>,
         action: &str,
         target_type: &str,
         target_id: Option<String>,

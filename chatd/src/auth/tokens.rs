@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::ids::{SessionId, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -19,9 +20,9 @@ const ISSUER: &str = "chatd";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessClaims {
     /// The user.
-    pub sub: Uuid,
+    pub sub: UserId,
     /// The session.
-    pub sid: Uuid,
+    pub sid: SessionId,
     /// Issued at (Unix seconds).
     pub iat: i64,
     /// Expires at (Unix seconds).
@@ -71,7 +72,7 @@ impl TokenKeys {
     }
 
     /// A new access token for this session.
-    pub fn issue(&self, user_id: Uuid, session_id: Uuid) -> anyhow::Result<String> {
+    pub fn issue(&self, user_id: UserId, session_id: SessionId) -> anyhow::Result<String> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let claims = AccessClaims {
             sub: user_id,
@@ -157,7 +158,7 @@ mod tests {
     #[test]
     fn tokens_verify_only_with_their_key_and_unaltered() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef", 60).unwrap();
-        let (user, session) = (Uuid::now_v7(), Uuid::now_v7());
+        let (user, session) = (UserId::new(), SessionId::new());
         let token = keys.issue(user, session).unwrap();
         let claims = keys.verify(&token).unwrap();
         assert_eq!((claims.sub, claims.sid), (user, session));

@@ -8,17 +8,17 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
+use common::ids::{ChatId, MessageId, UserId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// A block or an unblock, carried by a delivery to every node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BlockChange {
     /// Who blocks.
-    pub blocker: Uuid,
+    pub blocker: UserId,
     /// Who is blocked.
-    pub blocked: Uuid,
+    pub blocked: UserId,
     /// Blocked now (false: unblocked).
     pub active: bool,
 }
@@ -28,22 +28,22 @@ pub struct BlockChange {
 #[serde(rename_all = "camelCase")]
 pub struct Actor {
     /// The sender, typist or user whose status it is.
-    pub user: Uuid,
+    pub user: UserId,
     /// Also hidden from the users the actor blocked (presence, typing), not only from
     /// those who blocked the actor (messages).
     pub mutual: bool,
     /// For a message event: `(chat, seq, message)`, sent as `message:hidden` to the users
     /// who blocked the sender, so that their seqs stay gap-free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub placeholder: Option<(Uuid, i64, Uuid)>,
+    pub placeholder: Option<(ChatId, i64, MessageId)>,
 }
 
 #[derive(Debug, Default)]
 struct Pairs {
     /// blocked -> blockers.
-    blockers: HashMap<Uuid, HashSet<Uuid>>,
+    blockers: HashMap<UserId, HashSet<UserId>>,
     /// blocker -> blocked.
-    blocked: HashMap<Uuid, HashSet<Uuid>>,
+    blocked: HashMap<UserId, HashSet<UserId>>,
 }
 
 /// The blocks of the server. Cheap to clone.
@@ -54,7 +54,7 @@ pub struct BlockCache {
 
 impl BlockCache {
     /// Replaces everything with `pairs` of `(blocker, blocked)`.
-    pub fn replace(&self, pairs: &[(Uuid, Uuid)]) {
+    pub fn replace(&self, pairs: &[(UserId, UserId)]) {
         let mut fresh = Pairs::default();
         for (blocker, blocked) in pairs {
             fresh.blockers.entry(*blocked).or_default().insert(*blocker);
@@ -99,21 +99,21 @@ impl BlockCache {
 
     /// Whether anyone blocked `user`: false for nearly every sender, who then needs no
     /// further check.
-    pub fn is_blocked_by_anyone(&self, user: Uuid) -> bool {
+    pub fn is_blocked_by_anyone(&self, user: UserId) -> bool {
         self.pairs
             .read()
             .is_ok_and(|p| p.blockers.contains_key(&user))
     }
 
     /// Whether `user` blocked someone or was blocked by someone.
-    pub fn involves(&self, user: Uuid) -> bool {
+    pub fn involves(&self, user: UserId) -> bool {
         self.pairs
             .read()
             .is_ok_and(|p| p.blockers.contains_key(&user) || p.blocked.contains_key(&user))
     }
 
     /// The users `blocker` blocked.
-    pub fn blocked_by(&self, blocker: Uuid) -> HashSet<Uuid> {
+    pub fn blocked_by(&self, blocker: UserId) -> HashSet<UserId> {
         self.pairs
             .read()
             .ok()
@@ -122,7 +122,7 @@ impl BlockCache {
     }
 
     /// Whether `by` blocked `target`.
-    pub fn blocks(&self, by: Uuid, target: Uuid) -> bool {
+    pub fn blocks(&self, by: UserId, target: UserId) -> bool {
         self.pairs
             .read()
             .is_ok_and(|p| p.blocked.get(&by).is_some_and(|set| set.contains(&target)))
@@ -130,7 +130,7 @@ impl BlockCache {
 
     /// The users from whom `actor`'s frame is hidden: those who blocked the actor, and with
     /// `mutual` those the actor blocked. Empty (and allocation-free) in the common case.
-    pub fn hidden_from(&self, actor: &Actor) -> HashSet<Uuid> {
+    pub fn hidden_from(&self, actor: &Actor) -> HashSet<UserId> {
         let Ok(pairs) = self.pairs.read() else {
             return HashSet::new();
         };
@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn blocks_are_one_directional_unless_mutual() {
         let cache = BlockCache::default();
-        let (ada, bob, cy) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (ada, bob, cy) = (UserId::new(), UserId::new(), UserId::new());
         cache.apply(BlockChange {
             blocker: ada,
             blocked: bob,

@@ -11,9 +11,9 @@ mod cache;
 
 use std::collections::HashSet;
 
-use uuid::Uuid;
-
 pub use cache::{Actor, BlockCache, BlockChange};
+
+use common::ids::{ChatId, UserId};
 
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -34,7 +34,7 @@ impl Blocks {
 
     /// May `caller` start something with `other` that a block forbids (a direct chat, a
     /// contact request)? Not across a block, either way; the error says which way.
-    pub async fn check_pair(&self, caller: Uuid, other: Uuid) -> Result<()> {
+    pub async fn check_pair(&self, caller: UserId, other: UserId) -> Result<()> {
         let (caller_blocks, other_blocks) = self.store.blocks_between(caller, other).await?;
         if other_blocks {
             return Err(Error::Blocked("this user blocked you"));
@@ -47,7 +47,7 @@ impl Blocks {
 
     /// May `caller` send into `chat`? Refused in a direct chat a block separates. Senders
     /// that are in no block (nearly all) pass on an in-memory look-up, with no query.
-    pub async fn check_send(&self, caller: Uuid, chat: Uuid) -> Result<()> {
+    pub async fn check_send(&self, caller: UserId, chat: ChatId) -> Result<()> {
         if !self.cache.involves(caller) {
             return Ok(());
         }
@@ -62,19 +62,19 @@ impl Blocks {
 
     /// The senders whose messages `viewer` does not see (the users the viewer blocked):
     /// left out of pages, and `message:hidden` in sync.
-    pub fn hidden_senders(&self, viewer: Uuid) -> HashSet<Uuid> {
+    pub fn hidden_senders(&self, viewer: UserId) -> HashSet<UserId> {
         self.cache.blocked_by(viewer)
     }
 
     /// Whether presence and typing may pass between `a` and `b`: not across a block,
     /// whoever blocked whom.
-    pub fn separates(&self, a: Uuid, b: Uuid) -> bool {
+    pub fn separates(&self, a: UserId, b: UserId) -> bool {
         self.cache.blocks(a, b) || self.cache.blocks(b, a)
     }
 
     /// Whether `recipient` hears nothing of what `actor` does to them (mentions, replies,
     /// invitations, pushes): when the recipient blocked the actor.
-    pub fn silences(&self, recipient: Uuid, actor: Uuid) -> bool {
+    pub fn silences(&self, recipient: UserId, actor: UserId) -> bool {
         self.cache.blocks(recipient, actor)
     }
 }

@@ -1,9 +1,9 @@
 //! Membership of groups: adding, removing, leaving, roles, ownership, deletion.
 
 use common::api::Role;
+use common::ids::{ChatId, UserId};
 use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, RoleChange, ServerEvent};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::{ChatService, group_too_large, lock_group, require, view};
 use crate::chat_events;
@@ -14,7 +14,12 @@ use crate::store::chats::tx;
 
 impl ChatService {
     /// Adds users as members (admins and the owner). Users already in are skipped.
-    pub async fn add_participants(&self, caller: Uuid, chat: Uuid, users: &[Uuid]) -> Result<()> {
+    pub async fn add_participants(
+        &self,
+        caller: UserId,
+        chat: ChatId,
+        users: &[UserId],
+    ) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat, caller).await?;
         require(&locked, "admin", "only admins can add members")?;
@@ -36,7 +41,7 @@ impl ChatService {
             detail.field = "userIds".into();
             return Err(Error::Validation(vec![detail]));
         }
-        let members: Vec<(Uuid, &str)> = users.iter().map(|u| (*u, "member")).collect();
+        let members: Vec<(UserId, &str)> = users.iter().map(|u| (*u, "member")).collect();
         let events = self
             .add_members(&mut txn, chat, &members, Some(caller))
             .await?;
@@ -47,7 +52,12 @@ impl ChatService {
     }
 
     /// Removes a member: the owner removes anyone else, an admin removes plain members.
-    pub async fn remove_participant(&self, caller: Uuid, chat: Uuid, user: Uuid) -> Result<()> {
+    pub async fn remove_participant(
+        &self,
+        caller: UserId,
+        chat: ChatId,
+        user: UserId,
+    ) -> Result<()> {
         if caller == user {
             return self.leave(caller, chat).await;
         }
@@ -75,7 +85,7 @@ impl ChatService {
 
     /// Leaves a group. The owner must transfer ownership first unless nobody else is left,
     /// in which case the group is deleted.
-    pub async fn leave(&self, caller: Uuid, chat: Uuid) -> Result<()> {
+    pub async fn leave(&self, caller: UserId, chat: ChatId) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat, caller).await?;
         if locked.role == "owner" {
@@ -97,17 +107,17 @@ impl ChatService {
     async fn end(
         &self,
         mut txn: sqlx::Transaction<'static, sqlx::Postgres>,
-        chat: Uuid,
-        user: Uuid,
+        chat: ChatId,
+        user: UserId,
         reason: LeftReason,
-        actor: Uuid,
+        actor: UserId,
     ) -> Result<Pending> {
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         tx::end_membership(&mut txn, chat, user, seq).await?;
         let event = ServerEvent::ParticipantLeft(ParticipantLeft {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
-            user_id: user.into(),
+            user_id: user,
             reason,
         });
         chat_events::record(&mut txn, chat, seq, &event, Some(actor)).await?;
@@ -120,7 +130,13 @@ impl ChatService {
     }
 
     /// Makes a member an admin or back (owner only).
-    pub async fn set_role(&self, caller: Uuid, chat: Uuid, user: Uuid, role: Role) -> Result<()> {
+    pub async fn set_role(
+        &self,
+        caller: UserId,
+        chat: ChatId,
+        user: UserId,
+        role: Role,
+    ) -> Result<()> {
         if role == Role::Owner {
             return Err(Error::field(
                 "role",
@@ -146,7 +162,7 @@ impl ChatService {
     }
 
     /// Hands ownership to another member; the old owner becomes an admin.
-    pub async fn transfer(&self, caller: Uuid, chat: Uuid, user: Uuid) -> Result<()> {
+    pub async fn transfer(&self, caller: UserId, chat: ChatId, user: UserId) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat, caller).await?;
         require(&locked, "owner", "only the owner transfers ownership")?;
@@ -166,7 +182,7 @@ impl ChatService {
     }
 
     /// Deletes a group (owner only): it disappears for every member.
-    pub async fn delete(&self, caller: Uuid, chat: Uuid) -> Result<()> {
+    pub async fn delete(&self, caller: UserId, chat: ChatId) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat, caller).await?;
         require(&locked, "owner", "only the owner deletes a group")?;
@@ -174,7 +190,7 @@ impl ChatService {
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         tx::mark_deleted(&mut txn, chat).await?;
         let event = ServerEvent::ChatUpdated(ChatUpdated {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
             name: locked.name.clone(),
             slug: locked.slug.clone(),
@@ -195,9 +211,9 @@ impl ChatService {
 
 /// A committed membership end, to publish.
 struct Pending {
-    chat: Uuid,
+    chat: ChatId,
     event: ServerEvent,
-    left: Vec<Uuid>,
+    left: Vec<UserId>,
 }
 
 impl Pending {
@@ -216,19 +232,19 @@ impl Pending {
 pub(super) async fn roles_event(
     txn: &mut PgConnection,
     locked: &crate::store::LockedChat,
-    changes: Vec<(Uuid, Role)>,
-    actor: Option<Uuid>,
+    changes: Vec<(UserId, Role)>,
+    actor: Option<UserId>,
 ) -> Result<ServerEvent> {
     let seq = tx::next_seqs(txn, locked.id, 1).await?;
     let event = ServerEvent::ChatUpdated(ChatUpdated {
-        chat_id: locked.id.into(),
+        chat_id: locked.id,
         seq,
         name: locked.name.clone(),
         slug: locked.slug.clone(),
         roles: changes
             .into_iter()
             .map(|(user, role)| RoleChange {
-                user_id: user.into(),
+                user_id: user,
                 role,
             })
             .collect(),

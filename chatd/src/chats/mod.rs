@@ -10,9 +10,9 @@ pub mod view;
 use std::collections::HashMap;
 
 use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
+use common::ids::{ChatId, UserId};
 use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use crate::blocks::Blocks;
 use rules::{check_name, check_slug, checked_group, group_too_large};
@@ -66,7 +66,7 @@ impl ChatService {
     }
 
     /// Notifies the users `actor` added to `chat`.
-    fn added(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
+    fn added(&self, chat: ChatId, actor: UserId, users: Vec<UserId>) {
         if let Some(policy) = &self.policy {
             policy.notifier.group_invite(chat, actor, users);
         }
@@ -74,7 +74,7 @@ impl ChatService {
 
     /// May `caller` open a direct chat with `other`? Not across a block (either way), and
     /// with `contacts.direct_chats_require_contact` only between contacts.
-    async fn check_direct(&self, caller: Uuid, other: Uuid) -> Result<()> {
+    async fn check_direct(&self, caller: UserId, other: UserId) -> Result<()> {
         let Some(policy) = &self.policy else {
             return Ok(());
         };
@@ -88,24 +88,24 @@ impl ChatService {
     }
 
     /// The ids of the chats `user` is a current member of (what a new connection follows).
-    pub async fn ids_of(&self, user: Uuid) -> Result<Vec<Uuid>> {
+    pub async fn ids_of(&self, user: UserId) -> Result<Vec<ChatId>> {
         Ok(self.store.chat_ids_of(user).await?)
     }
 
     /// The caller's chats, most recent activity first, with last messages and peers.
-    pub async fn list(&self, caller: Uuid) -> Result<Vec<Chat>> {
+    pub async fn list(&self, caller: UserId) -> Result<Vec<Chat>> {
         let rows = self.store.chats_of(caller).await?;
         self.views(rows).await
     }
 
     /// One chat with its members; `NOT_FOUND` for anyone who is not a member.
-    pub async fn get(&self, caller: Uuid, chat: Uuid) -> Result<ChatDetail> {
+    pub async fn get(&self, caller: UserId, chat: ChatId) -> Result<ChatDetail> {
         let row = self.store.chat_for(caller, chat).await?.ok_or(NOT_FOUND)?;
         self.detail(row).await
     }
 
     /// One chat by its slug; `NOT_FOUND` for anyone who is not a member.
-    pub async fn get_by_slug(&self, caller: Uuid, slug: &str) -> Result<ChatDetail> {
+    pub async fn get_by_slug(&self, caller: UserId, slug: &str) -> Result<ChatDetail> {
         let row = self
             .store
             .chat_by_slug_for(caller, slug)
@@ -116,7 +116,7 @@ impl ChatService {
 
     async fn detail(&self, row: ChatRow) -> Result<ChatDetail> {
         let members = self.store.members(row.id).await?;
-        let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+        let ids: Vec<UserId> = members.iter().map(|m| m.user_id).collect();
         let users = self.users(&ids).await?;
         let chat = self.views(vec![row]).await?.remove(0);
         let participants = members
@@ -132,16 +132,16 @@ impl ChatService {
     }
 
     async fn views(&self, rows: Vec<ChatRow>) -> Result<Vec<Chat>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let peer_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.peer_id).collect();
+        let ids: Vec<ChatId> = rows.iter().map(|r| r.id).collect();
+        let peer_ids: Vec<UserId> = rows.iter().filter_map(|r| r.peer_id).collect();
         let (last_rows, peers) = tokio::try_join!(
             async { Ok(self.store.last_messages(&ids).await?) },
             self.users(&peer_ids)
         )?;
-        let mut last: HashMap<Uuid, common::api::Message> = hydrate(&self.store, last_rows)
+        let mut last: HashMap<ChatId, common::api::Message> = hydrate(&self.store, last_rows)
             .await?
             .into_iter()
-            .map(|m| (m.chat_id.as_uuid(), m))
+            .map(|m| (m.chat_id, m))
             .collect();
         Ok(rows
             .into_iter()
@@ -152,7 +152,7 @@ impl ChatService {
             .collect())
     }
 
-    async fn users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>> {
+    async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>> {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -166,7 +166,7 @@ impl ChatService {
     }
 
     /// The one direct chat of the caller and `other`, created on first use.
-    pub async fn direct(&self, caller: Uuid, other: Uuid) -> Result<ChatDetail> {
+    pub async fn direct(&self, caller: UserId, other: UserId) -> Result<ChatDetail> {
         if caller == other {
             return Err(Error::field("userId", "a direct chat needs another user"));
         }
@@ -184,7 +184,7 @@ impl ChatService {
             if tx::existing_users(&mut txn, &[other]).await?.is_empty() {
                 return Err(Error::NotFound("no such user"));
             }
-            let chat = Uuid::now_v7();
+            let chat = ChatId::new();
             match tx::insert_chat(&mut txn, chat, "direct", None, None, Some((lo, hi)), caller)
                 .await
             {
@@ -212,7 +212,11 @@ impl ChatService {
     }
 
     /// A new group with the caller as owner.
-    pub async fn create_group(&self, caller: Uuid, req: &CreateGroupRequest) -> Result<ChatDetail> {
+    pub async fn create_group(
+        &self,
+        caller: UserId,
+        req: &CreateGroupRequest,
+    ) -> Result<ChatDetail> {
         let (name, slug, others) = checked_group(caller, req)?;
         let mut txn = self.store.begin().await?;
         let found = tx::existing_users(&mut txn, &others).await?;
@@ -222,7 +226,7 @@ impl ChatService {
                 "names a user that does not exist",
             ));
         }
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         tx::insert_chat(
             &mut txn,
             chat,
@@ -248,8 +252,8 @@ impl ChatService {
     /// Renames a group or changes its slug (admins and the owner).
     pub async fn update(
         &self,
-        caller: Uuid,
-        chat: Uuid,
+        caller: UserId,
+        chat: ChatId,
         req: &UpdateChatRequest,
     ) -> Result<ChatDetail> {
         let mut txn = self.store.begin().await?;
@@ -268,7 +272,7 @@ impl ChatService {
             .map_err(taken)?;
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         let event = ServerEvent::ChatUpdated(ChatUpdated {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
             name: Some(name),
             slug,
@@ -285,11 +289,11 @@ impl ChatService {
     async fn add_members(
         &self,
         txn: &mut PgConnection,
-        chat: Uuid,
-        members: &[(Uuid, &str)],
-        added_by: Option<Uuid>,
+        chat: ChatId,
+        members: &[(UserId, &str)],
+        added_by: Option<UserId>,
     ) -> Result<Vec<ServerEvent>> {
-        let ids: Vec<Uuid> = members.iter().map(|m| m.0).collect();
+        let ids: Vec<UserId> = members.iter().map(|m| m.0).collect();
         let users = self.users(&ids).await?;
         let last = tx::next_seqs(txn, chat, members.len() as i64).await?;
         let mut seq = last - members.len() as i64;
@@ -304,11 +308,11 @@ impl ChatService {
                 .cloned()
                 .ok_or_else(|| Error::Internal(anyhow::anyhow!("user {user} vanished")))?;
             let event = ServerEvent::ParticipantJoined(ParticipantJoined {
-                chat_id: chat.into(),
+                chat_id: chat,
                 seq,
                 user: profile,
                 role: view::role(role),
-                added_by: added_by.map(Into::into),
+                added_by,
             });
             chat_events::record(txn, chat, seq, &event, added_by).await?;
             events.push(event);
@@ -316,10 +320,10 @@ impl ChatService {
         Ok(events)
     }
 
-    fn publish_joined(&self, chat: Uuid, events: Vec<ServerEvent>) {
+    fn publish_joined(&self, chat: ChatId, events: Vec<ServerEvent>) {
         for event in events {
             let joined = match &event {
-                ServerEvent::ParticipantJoined(e) => vec![e.user.id.as_uuid()],
+                ServerEvent::ParticipantJoined(e) => vec![e.user.id],
                 _ => Vec::new(),
             };
             let change = MembershipChange {
@@ -334,7 +338,7 @@ impl ChatService {
 
 const NOT_FOUND: Error = Error::NotFound("no such chat");
 
-async fn lock_group(txn: &mut PgConnection, chat: Uuid, caller: Uuid) -> Result<LockedChat> {
+async fn lock_group(txn: &mut PgConnection, chat: ChatId, caller: UserId) -> Result<LockedChat> {
     let locked = tx::lock_chat(txn, chat, caller).await?.ok_or(NOT_FOUND)?;
     if locked.kind != "group" {
         return Err(Error::BadRequest(

@@ -6,9 +6,9 @@
 
 use common::ErrorDetail;
 use common::api::{CreateGroupRequest, Role};
+use common::ids::{ChatId, UserId};
 use common::ws::{ChatUpdated, LeftReason, ParticipantLeft, ServerEvent};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::members::roles_event;
 use super::{
@@ -26,9 +26,9 @@ impl ChatService {
     /// A new group owned by `owner`, who need not be the one asking. Returns its id.
     pub async fn operator_create_group(
         &self,
-        owner: Uuid,
+        owner: UserId,
         req: &CreateGroupRequest,
-    ) -> Result<Uuid> {
+    ) -> Result<ChatId> {
         let (name, slug, others) = checked_group(owner, req)?;
         let mut txn = self.store.begin().await?;
         let mut everyone = others.clone();
@@ -40,7 +40,7 @@ impl ChatService {
         if found.len() != everyone.len() {
             return Err(Error::field("participantIds", "names a disabled account"));
         }
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         tx::insert_chat(
             &mut txn,
             chat,
@@ -61,7 +61,11 @@ impl ChatService {
     }
 
     /// Adds users as members, within the size limit; returns those not already in.
-    pub async fn operator_add_participants(&self, chat: Uuid, users: &[Uuid]) -> Result<Vec<Uuid>> {
+    pub async fn operator_add_participants(
+        &self,
+        chat: ChatId,
+        users: &[UserId],
+    ) -> Result<Vec<UserId>> {
         let mut txn = self.store.begin().await?;
         lock_group(&mut txn, chat).await?;
         let mut users = users.to_vec();
@@ -82,7 +86,7 @@ impl ChatService {
             detail.field = "userIds".into();
             return Err(Error::Validation(vec![detail]));
         }
-        let members: Vec<(Uuid, &str)> = users.iter().map(|u| (*u, "member")).collect();
+        let members: Vec<(UserId, &str)> = users.iter().map(|u| (*u, "member")).collect();
         let events = self.add_members(&mut txn, chat, &members, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
         self.publish_joined(chat, events);
@@ -90,7 +94,7 @@ impl ChatService {
     }
 
     /// Removes any member but the owner (whose group would be left without one).
-    pub async fn operator_remove_participant(&self, chat: Uuid, user: Uuid) -> Result<()> {
+    pub async fn operator_remove_participant(&self, chat: ChatId, user: UserId) -> Result<()> {
         let mut txn = self.store.begin().await?;
         lock_group(&mut txn, chat).await?;
         let role = tx::member_role(&mut txn, chat, user)
@@ -104,9 +108,9 @@ impl ChatService {
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         tx::end_membership(&mut txn, chat, user, seq).await?;
         let event = ServerEvent::ParticipantLeft(ParticipantLeft {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
-            user_id: user.into(),
+            user_id: user,
             reason: LeftReason::Removed,
         });
         chat_events::record(&mut txn, chat, seq, &event, None).await?;
@@ -121,7 +125,7 @@ impl ChatService {
     }
 
     /// Makes a member an admin or a plain member (not the owner: that is a transfer).
-    pub async fn operator_set_role(&self, chat: Uuid, user: Uuid, role: Role) -> Result<()> {
+    pub async fn operator_set_role(&self, chat: ChatId, user: UserId, role: Role) -> Result<()> {
         if role == Role::Owner {
             return Err(Error::field("role", "ownership moves only by a transfer"));
         }
@@ -144,7 +148,7 @@ impl ChatService {
 
     /// Makes a member the owner; the previous owner, if the group still has one, becomes an
     /// admin. Returns the previous owner.
-    pub async fn operator_transfer(&self, chat: Uuid, user: Uuid) -> Result<Option<Uuid>> {
+    pub async fn operator_transfer(&self, chat: ChatId, user: UserId) -> Result<Option<UserId>> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat).await?;
         tx::member_role(&mut txn, chat, user)
@@ -169,7 +173,7 @@ impl ChatService {
     /// Renames a group and/or changes its slug (`Some("")` removes it).
     pub async fn operator_rename(
         &self,
-        chat: Uuid,
+        chat: ChatId,
         name: Option<&str>,
         slug: Option<&str>,
     ) -> Result<()> {
@@ -200,7 +204,7 @@ impl ChatService {
             .map_err(taken)?;
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         let event = ServerEvent::ChatUpdated(ChatUpdated {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
             name: Some(name),
             slug,
@@ -214,14 +218,14 @@ impl ChatService {
     }
 
     /// Deletes a group for every member. Returns the members it had.
-    pub async fn operator_delete(&self, chat: Uuid) -> Result<Vec<Uuid>> {
+    pub async fn operator_delete(&self, chat: ChatId) -> Result<Vec<UserId>> {
         let mut txn = self.store.begin().await?;
         let locked = lock_group(&mut txn, chat).await?;
         let members = self.store.member_ids(chat).await?;
         let seq = tx::next_seqs(&mut txn, chat, 1).await?;
         tx::mark_deleted(&mut txn, chat).await?;
         let event = ServerEvent::ChatUpdated(ChatUpdated {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
             name: locked.name.clone(),
             slug: locked.slug.clone(),
@@ -240,7 +244,7 @@ impl ChatService {
     }
 }
 
-async fn lock_group(txn: &mut PgConnection, chat: Uuid) -> Result<LockedChat> {
+async fn lock_group(txn: &mut PgConnection, chat: ChatId) -> Result<LockedChat> {
     let locked = operator_tx::lock_chat(txn, chat).await?.ok_or(NOT_FOUND)?;
     if locked.kind != "group" {
         return Err(Error::BadRequest(

@@ -3,7 +3,6 @@
 use common::ErrorDetail;
 use common::UserId;
 use common::api::CreateGroupRequest;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
@@ -13,9 +12,9 @@ const NAME_MAX: usize = 100;
 /// The checked parts of a new group owned by `owner`: its name, its slug, and the other
 /// members (each once, the owner left out), or every problem at once.
 pub(super) fn checked_group(
-    owner: Uuid,
+    owner: UserId,
     req: &CreateGroupRequest,
-) -> Result<(Option<String>, Option<String>, Vec<Uuid>)> {
+) -> Result<(Option<String>, Option<String>, Vec<UserId>)> {
     let mut problems = Vec::new();
     let name = check_name(&req.name).map_err(|d| problems.push(d)).ok();
     let slug = match req.slug.as_deref().map(check_slug) {
@@ -26,7 +25,7 @@ pub(super) fn checked_group(
         }
         None => None,
     };
-    let mut others: Vec<Uuid> = req.participant_ids.iter().map(UserId::as_uuid).collect();
+    let mut others: Vec<UserId> = req.participant_ids.clone();
     others.sort();
     others.dedup();
     others.retain(|id| *id != owner);

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use common::api::{Chat, ChatKind, Message, Participant, Role, User};
-use uuid::Uuid;
+use common::ids::UserId;
 
 use crate::store::{ChatRow, MemberRow};
 
@@ -28,11 +28,11 @@ pub fn role_str(role: Role) -> &'static str {
 /// A chat row, with its peer and last message when known.
 pub fn chat<S: std::hash::BuildHasher>(
     row: ChatRow,
-    peers: &HashMap<Uuid, User, S>,
+    peers: &HashMap<UserId, User, S>,
     last: Option<Message>,
 ) -> Chat {
     Chat {
-        id: row.id.into(),
+        id: row.id,
         kind: if row.kind == "direct" {
             ChatKind::Direct
         } else {

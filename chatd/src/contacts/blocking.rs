@@ -3,8 +3,8 @@
 //! `crate::blocks`.
 
 use common::api::{Block, BlockList};
+use common::ids::UserId;
 use common::ws::{BlockUpdated, ContactRemoved, ContactRemovedReason, ServerEvent};
-use uuid::Uuid;
 
 use super::{ContactService, removal_seen_by_other};
 use crate::blocks::BlockChange;
@@ -15,9 +15,9 @@ use crate::user_events::{self, Outbox};
 
 impl ContactService {
     /// The users the caller blocked.
-    pub async fn blocks(&self, caller: Uuid) -> Result<BlockList> {
+    pub async fn blocks(&self, caller: UserId) -> Result<BlockList> {
         let rows = self.store.blocks_of(caller).await?;
-        let ids: Vec<Uuid> = rows.iter().map(|(id, _)| *id).collect();
+        let ids: Vec<UserId> = rows.iter().map(|(id, _)| *id).collect();
         let users = self.users(&ids).await?;
         Ok(BlockList {
             blocks: rows
@@ -34,16 +34,16 @@ impl ContactService {
 
     /// Blocks `other` (again: nothing changes). Ends the contact and any request between
     /// the two.
-    pub async fn block(&self, caller: Uuid, other: Uuid) -> Result<()> {
+    pub async fn block(&self, caller: UserId, other: UserId) -> Result<()> {
         self.set_block(caller, other, true).await
     }
 
     /// Unblocks `other` (not blocked: nothing changes).
-    pub async fn unblock(&self, caller: Uuid, other: Uuid) -> Result<()> {
+    pub async fn unblock(&self, caller: UserId, other: UserId) -> Result<()> {
         self.set_block(caller, other, false).await
     }
 
-    async fn set_block(&self, caller: Uuid, other: Uuid, active: bool) -> Result<()> {
+    async fn set_block(&self, caller: UserId, other: UserId, active: bool) -> Result<()> {
         if other == caller {
             return Err(Error::field("userId", "you cannot block yourself"));
         }
@@ -73,7 +73,7 @@ impl ContactService {
                         ServerEvent::ContactRemoved(ContactRemoved {
                             user_seq,
                             contact_id: row.id,
-                            user_id: peer.into(),
+                            user_id: peer,
                             reason,
                         })
                     })
@@ -83,7 +83,7 @@ impl ContactService {
         let block_event = user_events::record(&mut txn, caller, |user_seq| {
             ServerEvent::BlockUpdated(BlockUpdated {
                 user_seq,
-                user_id: other.into(),
+                user_id: other,
                 blocked: active,
             })
         })

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use common::api::{
     Contact, ContactList, ContactRequest, ContactStatus, NotificationKind, PendingContacts, User,
 };
+use common::ids::UserId;
 use common::ws::{ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -57,7 +58,7 @@ impl ContactService {
     }
 
     /// The caller's accepted contacts, by username.
-    pub async fn list(&self, caller: Uuid) -> Result<ContactList> {
+    pub async fn list(&self, caller: UserId) -> Result<ContactList> {
         let rows = self.store.contacts_of(caller).await?;
         let mut contacts = self.views(caller, &rows).await?;
         contacts.sort_by(|a, b| a.user.username.cmp(&b.user.username));
@@ -65,7 +66,7 @@ impl ContactService {
     }
 
     /// Pending requests from and to the caller.
-    pub async fn pending(&self, caller: Uuid) -> Result<PendingContacts> {
+    pub async fn pending(&self, caller: UserId) -> Result<PendingContacts> {
         let rows = self.store.pending_contacts_of(caller).await?;
         let (outgoing, incoming) = self
             .views(caller, &rows)
@@ -77,8 +78,8 @@ impl ContactService {
 
     /// Asks `req.user_id` to become a contact. `true` with a new request; `false` when the
     /// answer is an existing request of the caller or their reverse request, now accepted.
-    pub async fn request(&self, caller: Uuid, req: &ContactRequest) -> Result<(Contact, bool)> {
-        let other = req.user_id.as_uuid();
+    pub async fn request(&self, caller: UserId, req: &ContactRequest) -> Result<(Contact, bool)> {
+        let other = req.user_id;
         if other == caller {
             return Err(Error::field("userId", "you cannot add yourself"));
         }
@@ -158,7 +159,7 @@ impl ContactService {
     }
 
     /// The addressee accepts a pending request.
-    pub async fn accept(&self, caller: Uuid, id: Uuid) -> Result<Contact> {
+    pub async fn accept(&self, caller: UserId, id: Uuid) -> Result<Contact> {
         let mut txn = self.store.begin().await?;
         let row = tx::contact_for(&mut txn, id, caller)
             .await?
@@ -176,7 +177,7 @@ impl ContactService {
     }
 
     /// The addressee declines a pending request.
-    pub async fn decline(&self, caller: Uuid, id: Uuid) -> Result<()> {
+    pub async fn decline(&self, caller: UserId, id: Uuid) -> Result<()> {
         self.end(caller, id, |row, caller| {
             (row.status == "pending" && row.addressee_id == caller)
                 .then_some(ContactRemovedReason::Declined)
@@ -185,7 +186,7 @@ impl ContactService {
     }
 
     /// The requester cancels a pending request.
-    pub async fn cancel(&self, caller: Uuid, id: Uuid) -> Result<()> {
+    pub async fn cancel(&self, caller: UserId, id: Uuid) -> Result<()> {
         self.end(caller, id, |row, caller| {
             (row.status == "pending" && row.requester_id == caller)
                 .then_some(ContactRemovedReason::Cancelled)
@@ -194,7 +195,7 @@ impl ContactService {
     }
 
     /// Removes a contact; on a pending request it cancels (requester) or declines.
-    pub async fn remove(&self, caller: Uuid, id: Uuid) -> Result<()> {
+    pub async fn remove(&self, caller: UserId, id: Uuid) -> Result<()> {
         self.end(caller, id, |row, caller| match row.status.as_str() {
             "accepted" => Some(ContactRemovedReason::Removed),
             "pending" if row.requester_id == caller => Some(ContactRemovedReason::Cancelled),
@@ -240,9 +241,9 @@ impl ContactService {
     /// get `contact:removed`.
     async fn end(
         &self,
-        caller: Uuid,
+        caller: UserId,
         id: Uuid,
-        rule: impl Fn(&ContactRow, Uuid) -> Option<ContactRemovedReason>,
+        rule: impl Fn(&ContactRow, UserId) -> Option<ContactRemovedReason>,
     ) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let row = tx::contact_for(&mut txn, id, caller)
@@ -264,7 +265,7 @@ impl ContactService {
                     ServerEvent::ContactRemoved(ContactRemoved {
                         user_seq,
                         contact_id: row.id,
-                        user_id: peer.into(),
+                        user_id: peer,
                         reason,
                     })
                 })
@@ -275,13 +276,13 @@ impl ContactService {
         Ok(())
     }
 
-    async fn views(&self, caller: Uuid, rows: &[ContactRow]) -> Result<Vec<Contact>> {
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.other(caller)).collect();
+    async fn views(&self, caller: UserId, rows: &[ContactRow]) -> Result<Vec<Contact>> {
+        let ids: Vec<UserId> = rows.iter().map(|r| r.other(caller)).collect();
         let users = self.users(&ids).await?;
         rows.iter().map(|row| view(caller, row, &users)).collect()
     }
 
-    async fn users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>> {
+    async fn users(&self, ids: &[UserId]) -> Result<HashMap<UserId, User>> {
         Ok(self
             .store
             .users_by_ids(ids)
@@ -293,7 +294,7 @@ impl ContactService {
 }
 
 /// What the blocked side is told about the end of a contact or request.
-fn removal_seen_by_other(row: &ContactRow, other: Uuid) -> ContactRemovedReason {
+fn removal_seen_by_other(row: &ContactRow, other: UserId) -> ContactRemovedReason {
     match (row.status.as_str(), row.requester_id == other) {
         ("pending", true) => ContactRemovedReason::Declined,
         ("pending", false) => ContactRemovedReason::Cancelled,
@@ -302,8 +303,8 @@ fn removal_seen_by_other(row: &ContactRow, other: Uuid) -> ContactRemovedReason 
 }
 
 fn contact_notification(
-    user: Uuid,
-    actor: Uuid,
+    user: UserId,
+    actor: UserId,
     contact: Uuid,
     kind: NotificationKind,
 ) -> NewNotification {
@@ -319,7 +320,7 @@ fn contact_notification(
 }
 
 /// `row` as `side` sees it.
-fn view(side: Uuid, row: &ContactRow, users: &HashMap<Uuid, User>) -> Result<Contact> {
+fn view(side: UserId, row: &ContactRow, users: &HashMap<UserId, User>) -> Result<Contact> {
     let user = users
         .get(&row.other(side))
         .cloned()

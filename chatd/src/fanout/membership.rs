@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use uuid::Uuid;
+use common::ids::{ChatId, UserId};
 
 use super::Registry;
 
@@ -18,38 +18,38 @@ use super::Registry;
 #[derive(Debug, Default)]
 pub(super) struct Membership {
     /// Chat -> local users who are members.
-    chats: HashMap<Uuid, HashSet<Uuid>>,
+    chats: HashMap<ChatId, HashSet<UserId>>,
     /// User -> chats, to undo `chats` when the user's last connection goes.
-    user_chats: HashMap<Uuid, HashSet<Uuid>>,
+    user_chats: HashMap<UserId, HashSet<ChatId>>,
     /// Counts membership events.
     epoch: u64,
     /// Start epochs of the loads in flight (with how many started at each).
     loads: BTreeMap<u64, usize>,
     /// While a load is in flight: the last event per `(user, chat)`, its epoch and whether
     /// it made the user a member. Cleared when no load is in flight, so it stays small.
-    recent: HashMap<(Uuid, Uuid), (u64, bool)>,
+    recent: HashMap<(UserId, ChatId), (u64, bool)>,
 }
 
 impl Membership {
     /// The local members of `chat`.
-    pub(super) fn members(&self, chat: &Uuid) -> Option<&HashSet<Uuid>> {
+    pub(super) fn members(&self, chat: &ChatId) -> Option<&HashSet<UserId>> {
         self.chats.get(chat)
     }
 
     /// `user` joined `chat` (the user has a connection here).
-    pub(super) fn join(&mut self, user: Uuid, chat: Uuid) {
+    pub(super) fn join(&mut self, user: UserId, chat: ChatId) {
         self.record(user, chat, true);
         self.add(user, chat);
     }
 
     /// `user` left `chat`, or was removed, or the chat was deleted.
-    pub(super) fn leave(&mut self, user: Uuid, chat: Uuid) {
+    pub(super) fn leave(&mut self, user: UserId, chat: ChatId) {
         self.record(user, chat, false);
         self.remove(user, chat);
     }
 
     /// `user`'s last connection here closed.
-    pub(super) fn forget_user(&mut self, user: Uuid) {
+    pub(super) fn forget_user(&mut self, user: UserId) {
         for chat in self.user_chats.remove(&user).unwrap_or_default() {
             if let Some(users) = self.chats.get_mut(&chat) {
                 users.remove(&user);
@@ -83,7 +83,7 @@ impl Membership {
 
     /// Adds `chats` read by a load started at `since` to `user`'s, except where a newer
     /// event said otherwise.
-    pub(super) fn load(&mut self, user: Uuid, chats: &[Uuid], since: u64) {
+    pub(super) fn load(&mut self, user: UserId, chats: &[ChatId], since: u64) {
         for chat in chats {
             if self
                 .newer_event(user, *chat, since)
@@ -96,11 +96,11 @@ impl Membership {
 
     /// Replaces the memberships of `users` with `pairs` (`(user, chat)`) read by a load
     /// started at `since` (after this node may have missed events); newer events win.
-    pub(super) fn replace(&mut self, users: &[Uuid], pairs: &[(Uuid, Uuid)], since: u64) {
-        let users: HashSet<Uuid> = users.iter().copied().collect();
-        let read: HashSet<(Uuid, Uuid)> = pairs.iter().copied().collect();
+    pub(super) fn replace(&mut self, users: &[UserId], pairs: &[(UserId, ChatId)], since: u64) {
+        let users: HashSet<UserId> = users.iter().copied().collect();
+        let read: HashSet<(UserId, ChatId)> = pairs.iter().copied().collect();
         for user in &users {
-            let current: Vec<Uuid> = self
+            let current: Vec<ChatId> = self
                 .user_chats
                 .get(user)
                 .map(|c| c.iter().copied().collect())
@@ -122,26 +122,26 @@ impl Membership {
 
     /// Whether an event newer than `since` made `user` a member of `chat` (`Some(true)`) or
     /// not (`Some(false)`).
-    fn newer_event(&self, user: Uuid, chat: Uuid, since: u64) -> Option<bool> {
+    fn newer_event(&self, user: UserId, chat: ChatId, since: u64) -> Option<bool> {
         self.recent
             .get(&(user, chat))
             .filter(|(epoch, _)| *epoch > since)
             .map(|(_, joined)| *joined)
     }
 
-    fn record(&mut self, user: Uuid, chat: Uuid, joined: bool) {
+    fn record(&mut self, user: UserId, chat: ChatId, joined: bool) {
         self.epoch += 1;
         if !self.loads.is_empty() {
             self.recent.insert((user, chat), (self.epoch, joined));
         }
     }
 
-    fn add(&mut self, user: Uuid, chat: Uuid) {
+    fn add(&mut self, user: UserId, chat: ChatId) {
         self.chats.entry(chat).or_default().insert(user);
         self.user_chats.entry(user).or_default().insert(chat);
     }
 
-    fn remove(&mut self, user: Uuid, chat: Uuid) {
+    fn remove(&mut self, user: UserId, chat: ChatId) {
         if let Some(users) = self.chats.get_mut(&chat) {
             users.remove(&user);
             if users.is_empty() {
@@ -185,7 +185,7 @@ impl Registry {
     }
 
     /// Applies `chats`, read by `load`, to `user` (if still connected here).
-    pub fn load_chats(&self, user: Uuid, chats: &[Uuid], load: MembershipLoad) {
+    pub fn load_chats(&self, user: UserId, chats: &[ChatId], load: MembershipLoad) {
         if let Ok(mut inner) = self.inner.write()
             && inner.by_user.contains_key(&user)
         {
@@ -198,12 +198,12 @@ impl Registry {
     /// read by `load` from PostgreSQL), after deliveries may have been missed.
     pub fn replace_memberships(
         &self,
-        users: &[Uuid],
-        memberships: &[(Uuid, Uuid)],
+        users: &[UserId],
+        memberships: &[(UserId, ChatId)],
         load: MembershipLoad,
     ) {
         if let Ok(mut inner) = self.inner.write() {
-            let users: Vec<Uuid> = users
+            let users: Vec<UserId> = users
                 .iter()
                 .filter(|u| inner.by_user.contains_key(u))
                 .copied()
@@ -218,14 +218,14 @@ impl Registry {
 mod tests {
     use super::*;
 
-    fn member(m: &Membership, user: Uuid, chat: Uuid) -> bool {
+    fn member(m: &Membership, user: UserId, chat: ChatId) -> bool {
         m.members(&chat).is_some_and(|u| u.contains(&user))
     }
 
     #[test]
     fn a_stale_load_does_not_re_add_a_removed_chat() {
         let mut m = Membership::default();
-        let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
+        let (user, chat) = (UserId::new(), ChatId::new());
         let since = m.begin_load();
         // The load read the chat; the removal was published before the load was applied.
         m.leave(user, chat);
@@ -238,7 +238,7 @@ mod tests {
     #[test]
     fn a_load_keeps_a_join_it_did_not_see_and_adds_what_it_read() {
         let mut m = Membership::default();
-        let (user, old, new) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let (user, old, new) = (UserId::new(), ChatId::new(), ChatId::new());
         let since = m.begin_load();
         m.join(user, new);
         m.load(user, &[old], since);
@@ -249,7 +249,7 @@ mod tests {
     #[test]
     fn removed_then_added_again_during_a_load_stays_a_member() {
         let mut m = Membership::default();
-        let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
+        let (user, chat) = (UserId::new(), ChatId::new());
         let since = m.begin_load();
         m.leave(user, chat);
         m.join(user, chat);
@@ -261,12 +261,8 @@ mod tests {
     #[test]
     fn a_replace_drops_what_is_gone_but_keeps_newer_events() {
         let mut m = Membership::default();
-        let (user, gone, kept, joined) = (
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-            Uuid::now_v7(),
-        );
+        let (user, gone, kept, joined) =
+            (UserId::new(), ChatId::new(), ChatId::new(), ChatId::new());
         m.join(user, gone);
         m.join(user, kept);
         let since = m.begin_load();
@@ -283,7 +279,7 @@ mod tests {
     #[test]
     fn events_before_a_load_began_do_not_override_it() {
         let mut m = Membership::default();
-        let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
+        let (user, chat) = (UserId::new(), ChatId::new());
         let first = m.begin_load();
         m.leave(user, chat);
         // A second load starts after the removal; it reads the chat again (re-added later).

@@ -14,8 +14,8 @@ mod registry;
 
 use std::sync::Arc;
 
+use common::ids::{ChatId, SessionId, UserId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::blocks::{Actor, BlockChange};
 
@@ -31,14 +31,14 @@ pub enum Target {
     /// Every connection of every current member of the chat.
     Chat {
         /// The chat.
-        chat: Uuid,
+        chat: ChatId,
         /// A user left out (the typist of a typing event).
-        except: Option<Uuid>,
+        except: Option<UserId>,
     },
     /// Every connection of these users.
     Users {
         /// The users.
-        users: Vec<Uuid>,
+        users: Vec<UserId>,
     },
 }
 
@@ -48,11 +48,11 @@ pub enum Target {
 #[serde(rename_all = "camelCase")]
 pub struct MembershipChange {
     /// The chat.
-    pub chat: Uuid,
+    pub chat: ChatId,
     /// Users now in it.
-    pub joined: Vec<Uuid>,
+    pub joined: Vec<UserId>,
     /// Users no longer in it.
-    pub left: Vec<Uuid>,
+    pub left: Vec<UserId>,
 }
 
 /// A frame and its audience.
@@ -69,11 +69,11 @@ pub struct Delivery {
     /// For `message:new`: `(chat, seq, sender)`, so that the connections that deliver it
     /// can move their user's delivered watermark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivers: Option<(Uuid, i64, Uuid)>,
+    pub delivers: Option<(ChatId, i64, UserId)>,
     /// A session that ended (logout, revocation): its connections close with 4001 on every
     /// node instead of receiving the frame.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_session: Option<Uuid>,
+    pub end_session: Option<SessionId>,
     /// Whose activity the frame shows: it is kept from the users blocks separate them from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<Actor>,
@@ -88,7 +88,7 @@ pub struct Delivery {
 
 impl Delivery {
     /// The chat and seq this delivery is ordered by, if it is a numbered chat event.
-    pub fn ordering(&self) -> Option<(Uuid, i64)> {
+    pub fn ordering(&self) -> Option<(ChatId, i64)> {
         match (&self.target, self.seq) {
             (Target::Chat { chat, .. }, Some(seq)) => Some((*chat, seq)),
             _ => None,

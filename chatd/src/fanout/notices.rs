@@ -6,9 +6,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::ids::{SessionId, UserId};
 use serde::{Deserialize, Serialize};
 use tracing::{debug, info, warn};
-use uuid::Uuid;
 
 use super::Registry;
 use crate::store::Store;
@@ -24,22 +24,22 @@ pub enum AdminNotice {
     #[serde(rename = "user:disabled", rename_all = "camelCase")]
     UserDisabled {
         /// The account.
-        user_id: Uuid,
+        user_id: UserId,
     },
     /// Every connection of the user closes.
     #[serde(rename = "user:deleted", rename_all = "camelCase")]
     UserDeleted {
         /// The account.
-        user_id: Uuid,
+        user_id: UserId,
     },
     /// The connections of these sessions close.
     #[serde(rename = "sessions:revoked", rename_all = "camelCase")]
     SessionsRevoked {
         /// Their user.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        user_id: Option<Uuid>,
+        user_id: Option<UserId>,
         /// The sessions.
-        session_ids: Vec<Uuid>,
+        session_ids: Vec<SessionId>,
     },
 }
 

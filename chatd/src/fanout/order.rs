@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
+use common::ids::ChatId;
 
 use super::{Delivery, Registry};
 use crate::tasks::Tasks;
@@ -33,7 +33,7 @@ const IDLE: Duration = Duration::from_mins(10);
 pub struct Sequencer {
     /// How long an event may wait for its predecessor; zero delivers everything at once.
     window: Duration,
-    chats: HashMap<Uuid, ChatOrder>,
+    chats: HashMap<ChatId, ChatOrder>,
 }
 
 #[derive(Debug)]
@@ -210,7 +210,7 @@ mod tests {
     use super::*;
     use crate::fanout::Target;
 
-    fn event(chat: Uuid, seq: i64) -> Delivery {
+    fn event(chat: ChatId, seq: i64) -> Delivery {
         Delivery {
             target: Target::Chat { chat, except: None },
             frame: Arc::from(format!("{seq}")),
@@ -232,7 +232,7 @@ mod tests {
     #[test]
     fn events_in_order_pass_at_once() {
         let mut s = Sequencer::new(WINDOW);
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         let now = Instant::now();
         for seq in 5..10 {
             assert_eq!(seqs(&s.accept(event(chat, seq), now)), vec![seq]);
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn an_event_ahead_waits_for_its_predecessor_then_both_go_in_order() {
         let mut s = Sequencer::new(WINDOW);
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         let now = Instant::now();
         assert_eq!(seqs(&s.accept(event(chat, 9), now)), vec![9]);
         assert!(s.accept(event(chat, 11), now).is_empty());
@@ -255,7 +255,7 @@ mod tests {
     #[test]
     fn a_predecessor_that_never_comes_is_given_up_after_the_window() {
         let mut s = Sequencer::new(WINDOW);
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         let now = Instant::now();
         s.accept(event(chat, 1), now);
         assert!(s.accept(event(chat, 3), now).is_empty());
@@ -269,7 +269,7 @@ mod tests {
     #[test]
     fn other_chats_and_unnumbered_frames_are_never_held() {
         let mut s = Sequencer::new(WINDOW);
-        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let (a, b) = (ChatId::new(), ChatId::new());
         let now = Instant::now();
         s.accept(event(a, 1), now);
         assert!(s.accept(event(a, 3), now).is_empty());
@@ -282,7 +282,7 @@ mod tests {
     #[test]
     fn too_many_held_go_out_at_once_and_a_zero_window_holds_nothing() {
         let mut s = Sequencer::new(WINDOW);
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         let now = Instant::now();
         s.accept(event(chat, 1), now);
         let mut out = Vec::new();
@@ -300,7 +300,7 @@ mod tests {
     #[test]
     fn idle_chats_are_forgotten_and_start_again_from_their_next_event() {
         let mut s = Sequencer::new(WINDOW);
-        let chat = Uuid::now_v7();
+        let chat = ChatId::new();
         let now = Instant::now();
         s.accept(event(chat, 1), now);
         assert_eq!(s.chats(), 1);

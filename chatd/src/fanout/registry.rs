@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::extract::ws::Utf8Bytes;
+use common::ids::{ChatId, MessageId, SessionId, UserId};
 use tokio::sync::mpsc;
-use uuid::Uuid;
 
 use super::membership::{Membership, MembershipLoad};
 use super::{Delivery, Target};
@@ -26,7 +26,7 @@ pub enum Outbound {
         /// The frame (cheap to clone: shared bytes).
         text: Utf8Bytes,
         /// For delivered receipts.
-        delivers: Option<(Uuid, i64)>,
+        delivers: Option<(ChatId, i64)>,
     },
     /// Close with this code and reason.
     Close(u16, &'static str),
@@ -34,8 +34,8 @@ pub enum Outbound {
 
 #[derive(Debug)]
 struct Conn {
-    user: Uuid,
-    session: Uuid,
+    user: UserId,
+    session: SessionId,
     tx: mpsc::Sender<Outbound>,
     kill: tokio::sync::watch::Sender<Option<(u16, &'static str)>>,
 }
@@ -43,7 +43,7 @@ struct Conn {
 #[derive(Debug, Default)]
 pub(super) struct Inner {
     conns: HashMap<ConnId, Conn>,
-    pub(super) by_user: HashMap<Uuid, HashSet<ConnId>>,
+    pub(super) by_user: HashMap<UserId, HashSet<ConnId>>,
     pub(super) membership: Membership,
 }
 
@@ -97,8 +97,8 @@ impl Registry {
     /// applied what the returned load read.
     pub fn register(
         self: &Arc<Self>,
-        user: Uuid,
-        session: Uuid,
+        user: UserId,
+        session: SessionId,
         capacity: usize,
         first: Outbound,
         max_per_user: usize,
@@ -163,7 +163,7 @@ impl Registry {
     }
 
     /// Open connections of `user` on this node.
-    pub fn user_connection_count(&self, user: Uuid) -> usize {
+    pub fn user_connection_count(&self, user: UserId) -> usize {
         self.inner
             .read()
             .map_or(0, |i| i.by_user.get(&user).map_or(0, HashSet::len))
@@ -185,25 +185,25 @@ impl Registry {
     }
 
     /// The sessions that have a connection on this node, each once.
-    pub fn sessions(&self) -> Vec<Uuid> {
+    pub fn sessions(&self) -> Vec<SessionId> {
         self.inner.read().map_or_else(
             |_| Vec::new(),
             |i| {
-                let set: HashSet<Uuid> = i.conns.values().map(|c| c.session).collect();
+                let set: HashSet<SessionId> = i.conns.values().map(|c| c.session).collect();
                 set.into_iter().collect()
             },
         )
     }
 
     /// Whether `user` has a connection on this node.
-    pub fn is_connected(&self, user: Uuid) -> bool {
+    pub fn is_connected(&self, user: UserId) -> bool {
         self.inner
             .read()
             .is_ok_and(|i| i.by_user.contains_key(&user))
     }
 
     /// Whether `user`, who has a connection on this node, is a current member of `chat`.
-    pub fn is_member(&self, chat: Uuid, user: Uuid) -> bool {
+    pub fn is_member(&self, chat: ChatId, user: UserId) -> bool {
         self.inner.read().is_ok_and(|i| {
             i.membership
                 .members(&chat)
@@ -238,7 +238,7 @@ impl Registry {
         let mut queued = 0u64;
         let text = Utf8Bytes::from(delivery.frame.to_string());
         if let Ok(inner) = self.inner.read() {
-            let users: Vec<Uuid> = match &delivery.target {
+            let users: Vec<UserId> = match &delivery.target {
                 Target::Chat { chat, except } => inner
                     .membership
                     .members(chat)
@@ -306,7 +306,7 @@ impl Registry {
     }
 
     /// Closes every connection of `user` (account disabled, all sessions revoked).
-    pub fn kill_user(&self, user: Uuid, code: u16, reason: &'static str) {
+    pub fn kill_user(&self, user: UserId, code: u16, reason: &'static str) {
         self.kill_where(|c| c.user == user, code, reason);
     }
 
@@ -328,7 +328,7 @@ impl Registry {
     }
 
     /// Closes the connections of an ended session with 4001.
-    pub fn kill_session(&self, session: Uuid) {
+    pub fn kill_session(&self, session: SessionId) {
         self.kill_where(
             |c| c.session == session,
             common::ws::close::UNAUTHORIZED,
@@ -366,7 +366,7 @@ impl Registry {
     }
 
     /// The users connected here.
-    pub fn local_users(&self) -> Vec<Uuid> {
+    pub fn local_users(&self) -> Vec<UserId> {
         self.inner
             .read()
             .map(|i| i.by_user.keys().copied().collect())
@@ -399,11 +399,11 @@ impl Registry {
 }
 
 /// The `message:hidden` frame that stands in for a message of a blocked sender.
-fn hidden_frame((chat, seq, message): (Uuid, i64, Uuid)) -> Utf8Bytes {
+fn hidden_frame((chat_id, seq, message_id): (ChatId, i64, MessageId)) -> Utf8Bytes {
     let event = common::ws::ServerEvent::MessageHidden(common::ws::MessageHidden {
-        chat_id: chat.into(),
+        chat_id,
         seq,
-        message_id: message.into(),
+        message_id,
     });
     Utf8Bytes::from(serde_json::to_string(&event).unwrap_or_default())
 }

@@ -2,9 +2,15 @@
 
 use super::*;
 use crate::fanout::MembershipChange;
+use common::ids::{ChatId, MessageId, SessionId, UserId};
 
 /// A connection registered with `chats` loaded and its first frame taken.
-fn connect(registry: &Arc<Registry>, user: Uuid, chats: &[Uuid], capacity: usize) -> Registration {
+fn connect(
+    registry: &Arc<Registry>,
+    user: UserId,
+    chats: &[ChatId],
+    capacity: usize,
+) -> Registration {
     let hello = Outbound::Frame {
         text: Utf8Bytes::from_static("hello"),
         delivers: None,
@@ -16,7 +22,7 @@ fn connect(registry: &Arc<Registry>, user: Uuid, chats: &[Uuid], capacity: usize
         tx,
         load,
     } = registry
-        .register(user, Uuid::now_v7(), capacity, hello, 20)
+        .register(user, SessionId::new(), capacity, hello, 20)
         .unwrap();
     assert!(rx.try_recv().is_ok(), "the first frame comes first");
     registry.load_chats(user, chats, load);
@@ -46,7 +52,7 @@ fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
 #[tokio::test]
 async fn frames_reach_members_and_follow_membership_changes() {
     let registry = Registry::new();
-    let (alice, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (alice, bob, chat) = (UserId::new(), UserId::new(), ChatId::new());
     let mut a = connect(&registry, alice, &[chat], 8);
     let mut b = connect(&registry, bob, &[], 8);
 
@@ -92,7 +98,7 @@ fn text_of(out: Outbound) -> String {
 async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
     use crate::blocks::{Actor, BlockChange};
     let registry = Registry::new();
-    let (ada, bob, chat) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let (ada, bob, chat) = (UserId::new(), UserId::new(), ChatId::new());
     let mut a = connect(&registry, ada, &[chat], 8);
     let mut b = connect(&registry, bob, &[chat], 8);
     let mut block = delivery(Target::Users { users: vec![ada] }, None);
@@ -104,7 +110,7 @@ async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
     registry.dispatch(&block);
     assert!(a.rx.try_recv().is_ok(), "the blocker's devices are told");
 
-    let message = Uuid::now_v7();
+    let message = MessageId::new();
     let mut from_bob = delivery(Target::Chat { chat, except: None }, None);
     from_bob.actor = Some(Actor {
         user: bob,
@@ -142,7 +148,7 @@ async fn blocks_turn_messages_into_stand_ins_and_drop_typing_both_ways() {
 #[tokio::test]
 async fn a_full_queue_closes_the_connection() {
     let registry = Registry::new();
-    let (user, chat) = (Uuid::now_v7(), Uuid::now_v7());
+    let (user, chat) = (UserId::new(), ChatId::new());
     let conn = connect(&registry, user, &[chat], 1);
     registry.dispatch(&delivery(Target::Users { users: vec![user] }, None));
     assert!(conn.kill.borrow().is_none());
@@ -158,29 +164,29 @@ async fn a_full_queue_closes_the_connection() {
 #[tokio::test]
 async fn a_user_has_at_most_the_cap_of_connections() {
     let registry = Registry::new();
-    let user = Uuid::now_v7();
+    let user = UserId::new();
     let frame = || Outbound::Close(1000, "");
     let first = registry
-        .register(user, Uuid::now_v7(), 4, frame(), 2)
+        .register(user, SessionId::new(), 4, frame(), 2)
         .unwrap();
     let _second = registry
-        .register(user, Uuid::now_v7(), 4, frame(), 2)
+        .register(user, SessionId::new(), 4, frame(), 2)
         .unwrap();
     assert_eq!(
         registry
-            .register(user, Uuid::now_v7(), 4, frame(), 2)
+            .register(user, SessionId::new(), 4, frame(), 2)
             .map(|r| r.id),
         Err(TooManyConnections)
     );
     assert!(
         registry
-            .register(Uuid::now_v7(), Uuid::now_v7(), 4, frame(), 2)
+            .register(UserId::new(), SessionId::new(), 4, frame(), 2)
             .is_ok()
     );
     registry.unregister(first.id);
     assert!(
         registry
-            .register(user, Uuid::now_v7(), 4, frame(), 2)
+            .register(user, SessionId::new(), 4, frame(), 2)
             .is_ok()
     );
 }

@@ -78,7 +78,7 @@ async fn download(
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<Response> {
-    let file = media.download(caller.user_id, id.as_uuid(), false).await?;
+    let file = media.download(caller.user_id, id, false).await?;
     Ok(file_response(file))
 }
 
@@ -87,7 +87,7 @@ async fn thumbnail(
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<Response> {
-    let file = media.download(caller.user_id, id.as_uuid(), true).await?;
+    let file = media.download(caller.user_id, id, true).await?;
     Ok(file_response(file))
 }
 
@@ -96,7 +96,7 @@ async fn remove(
     caller: AuthUser,
     Path(id): Path<AttachmentId>,
 ) -> Result<StatusCode> {
-    media.delete(caller.user_id, id.as_uuid()).await?;
+    media.delete(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -76,6 +76,6 @@ async fn revoke(
     client: ClientInfo,
     Path(id): Path<SessionId>,
 ) -> Result<StatusCode> {
-    auth.revoke(&user, id.as_uuid(), &client).await?;
+    auth.revoke(&user, id, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -45,7 +45,7 @@ async fn one(
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<axum::Json<ChatDetail>> {
-    Ok(axum::Json(chats.get(caller.user_id, id.as_uuid()).await?))
+    Ok(axum::Json(chats.get(caller.user_id, id).await?))
 }
 
 async fn by_slug(
@@ -61,9 +61,7 @@ async fn direct(
     caller: AuthUser,
     Json(req): Json<CreateDirectRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
-    Ok(axum::Json(
-        chats.direct(caller.user_id, req.user_id.as_uuid()).await?,
-    ))
+    Ok(axum::Json(chats.direct(caller.user_id, req.user_id).await?))
 }
 
 async fn group(
@@ -81,9 +79,7 @@ async fn update(
     Path(id): Path<ChatId>,
     Json(req): Json<UpdateChatRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
-    Ok(axum::Json(
-        chats.update(caller.user_id, id.as_uuid(), &req).await?,
-    ))
+    Ok(axum::Json(chats.update(caller.user_id, id, &req).await?))
 }
 
 async fn delete(
@@ -91,7 +87,7 @@ async fn delete(
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<StatusCode> {
-    chats.delete(caller.user_id, id.as_uuid()).await?;
+    chats.delete(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -101,11 +97,10 @@ async fn add_participants(
     Path(id): Path<ChatId>,
     Json(req): Json<AddParticipantsRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
-    let users: Vec<_> = req.user_ids.iter().map(UserId::as_uuid).collect();
     chats
-        .add_participants(caller.user_id, id.as_uuid(), &users)
+        .add_participants(caller.user_id, id, &req.user_ids)
         .await?;
-    Ok(axum::Json(chats.get(caller.user_id, id.as_uuid()).await?))
+    Ok(axum::Json(chats.get(caller.user_id, id).await?))
 }
 
 async fn remove_participant(
@@ -113,9 +108,7 @@ async fn remove_participant(
     caller: AuthUser,
     Path((id, user)): Path<(ChatId, UserId)>,
 ) -> Result<StatusCode> {
-    chats
-        .remove_participant(caller.user_id, id.as_uuid(), user.as_uuid())
-        .await?;
+    chats.remove_participant(caller.user_id, id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -125,9 +118,7 @@ async fn set_role(
     Path((id, user)): Path<(ChatId, UserId)>,
     Json(req): Json<UpdateParticipantRequest>,
 ) -> Result<StatusCode> {
-    chats
-        .set_role(caller.user_id, id.as_uuid(), user.as_uuid(), req.role)
-        .await?;
+    chats.set_role(caller.user_id, id, user, req.role).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -136,7 +127,7 @@ async fn leave(
     caller: AuthUser,
     Path(id): Path<ChatId>,
 ) -> Result<StatusCode> {
-    chats.leave(caller.user_id, id.as_uuid()).await?;
+    chats.leave(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -146,9 +137,7 @@ async fn transfer(
     Path(id): Path<ChatId>,
     Json(req): Json<TransferOwnershipRequest>,
 ) -> Result<StatusCode> {
-    chats
-        .transfer(caller.user_id, id.as_uuid(), req.user_id.as_uuid())
-        .await?;
+    chats.transfer(caller.user_id, id, req.user_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -158,8 +147,6 @@ async fn read(
     Path(id): Path<ChatId>,
     Json(req): Json<MarkReadRequest>,
 ) -> Result<StatusCode> {
-    messages
-        .mark_read(caller.user_id, id.as_uuid(), req.seq)
-        .await?;
+    messages.mark_read(caller.user_id, id, req.seq).await?;
     Ok(StatusCode::NO_CONTENT)
 }

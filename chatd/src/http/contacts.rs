@@ -103,7 +103,7 @@ async fn block(
     caller: AuthUser,
     Path(user): Path<UserId>,
 ) -> Result<StatusCode> {
-    contacts.block(caller.user_id, user.as_uuid()).await?;
+    contacts.block(caller.user_id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -112,6 +112,6 @@ async fn unblock(
     caller: AuthUser,
     Path(user): Path<UserId>,
 ) -> Result<StatusCode> {
-    contacts.unblock(caller.user_id, user.as_uuid()).await?;
+    contacts.unblock(caller.user_id, user).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -56,7 +56,7 @@ async fn chat_link(
 ) -> Result<axum::Json<ResolvedLink>> {
     Ok(axum::Json(
         links
-            .chat_link(caller.user_id, chat.as_uuid(), request_host(&headers))
+            .chat_link(caller.user_id, chat, request_host(&headers))
             .await?,
     ))
 }
@@ -69,7 +69,7 @@ async fn message_link(
 ) -> Result<axum::Json<ResolvedLink>> {
     Ok(axum::Json(
         links
-            .message_link(caller.user_id, message.as_uuid(), request_host(&headers))
+            .message_link(caller.user_id, message, request_host(&headers))
             .await?,
     ))
 }

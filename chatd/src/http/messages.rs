@@ -46,11 +46,11 @@ async fn page(
         limit: params.limit,
         before: params.before,
         after: params.after,
-        around: params.around.map(|id| id.as_uuid()),
+        around: params.around,
         include_blocked: params.include_blocked,
     };
     Ok(axum::Json(
-        messages.page(caller.user_id, chat.as_uuid(), query).await?,
+        messages.page(caller.user_id, chat, query).await?,
     ))
 }
 
@@ -60,7 +60,7 @@ async fn send(
     Path(chat): Path<ChatId>,
     Json(req): Json<SendMessageRequest>,
 ) -> Result<(StatusCode, axum::Json<SendResult>)> {
-    let result = messages.send(caller.user_id, chat.as_uuid(), req).await?;
+    let result = messages.send(caller.user_id, chat, req).await?;
     let status = if result.duplicate {
         StatusCode::OK
     } else {
@@ -75,9 +75,7 @@ async fn edit(
     Path(id): Path<MessageId>,
     Json(req): Json<EditMessageRequest>,
 ) -> Result<axum::Json<Message>> {
-    Ok(axum::Json(
-        messages.edit(caller.user_id, id.as_uuid(), &req).await?,
-    ))
+    Ok(axum::Json(messages.edit(caller.user_id, id, &req).await?))
 }
 
 async fn remove(
@@ -85,7 +83,7 @@ async fn remove(
     caller: AuthUser,
     Path(id): Path<MessageId>,
 ) -> Result<StatusCode> {
-    messages.delete(caller.user_id, id.as_uuid()).await?;
+    messages.delete(caller.user_id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -95,9 +93,7 @@ async fn react(
     Path(id): Path<MessageId>,
     Json(req): Json<ReactionRequest>,
 ) -> Result<StatusCode> {
-    messages
-        .react(caller.user_id, id.as_uuid(), &req.emoji, true)
-        .await?;
+    messages.react(caller.user_id, id, &req.emoji, true).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -106,8 +102,6 @@ async fn unreact(
     caller: AuthUser,
     Path((id, emoji)): Path<(MessageId, String)>,
 ) -> Result<StatusCode> {
-    messages
-        .react(caller.user_id, id.as_uuid(), &emoji, false)
-        .await?;
+    messages.react(caller.user_id, id, &emoji, false).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -94,7 +94,7 @@ async fn mute(
 ) -> Result<axum::Json<Silence>> {
     Ok(axum::Json(
         notifications
-            .set_mute(caller.user_id, chat.as_uuid(), Some(&req))
+            .set_mute(caller.user_id, chat, Some(&req))
             .await?,
     ))
 }
@@ -104,9 +104,7 @@ async fn unmute(
     caller: AuthUser,
     Path(chat): Path<ChatId>,
 ) -> Result<StatusCode> {
-    notifications
-        .set_mute(caller.user_id, chat.as_uuid(), None)
-        .await?;
+    notifications.set_mute(caller.user_id, chat, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -40,8 +40,8 @@ async fn search(
 ) -> Result<axum::Json<SearchResults>> {
     let req = SearchRequest {
         q: p.q,
-        chat: p.chat_id.map(|c| c.as_uuid()),
-        from: p.from.map(|u| u.as_uuid()),
+        chat: p.chat_id,
+        from: p.from,
         before: p.before,
         after: p.after,
         limit: p.limit,

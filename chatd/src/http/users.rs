@@ -39,7 +39,7 @@ async fn user(
     _caller: AuthUser,
     Path(id): Path<UserId>,
 ) -> Result<axum::Json<User>> {
-    Ok(axum::Json(users.get(id.as_uuid()).await?))
+    Ok(axum::Json(users.get(id).await?))
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,11 +13,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use common::api::Attachment;
+use common::ids::{AttachmentId, UserId};
 use prometheus_client::metrics::gauge::Gauge;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tracing::{debug, warn};
-use uuid::Uuid;
 
 pub use self::blobs::BlobStore;
 use self::budget::Budget;
@@ -108,7 +108,7 @@ impl MediaService {
     /// Checks, cleans and stores an uploaded image; nothing is stored when it is refused.
     pub async fn upload(
         &self,
-        caller: Uuid,
+        caller: UserId,
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<Attachment> {
@@ -148,11 +148,11 @@ impl MediaService {
 
     async fn store_files(
         &self,
-        caller: Uuid,
+        caller: UserId,
         file_name: &str,
         clean: CleanImage,
     ) -> Result<AttachmentRow> {
-        let id = Uuid::now_v7();
+        let id = AttachmentId::new();
         let key = storage_key(id);
         let thumb_ext = if clean.thumbnail.1 == "image/jpeg" {
             "jpg"
@@ -190,7 +190,12 @@ impl MediaService {
     }
 
     /// The file (or its thumbnail) if the caller may see it; otherwise not found.
-    pub async fn download(&self, caller: Uuid, id: Uuid, thumbnail: bool) -> Result<Download> {
+    pub async fn download(
+        &self,
+        caller: UserId,
+        id: AttachmentId,
+        thumbnail: bool,
+    ) -> Result<Download> {
         let row = self
             .store
             .attachment_for(caller, id)
@@ -216,7 +221,7 @@ impl MediaService {
 
     /// Deletes the caller's upload that is not attached yet (an attached one goes with its
     /// message).
-    pub async fn delete(&self, caller: Uuid, id: Uuid) -> Result<()> {
+    pub async fn delete(&self, caller: UserId, id: AttachmentId) -> Result<()> {
         let row = self
             .store
             .mark_attachment_deleted(caller, id)
@@ -286,8 +291,8 @@ fn too_large(max: u64) -> Error {
 }
 
 /// Files fan out over 256 directories by the id's last byte (the first ones are a clock).
-fn storage_key(id: Uuid) -> String {
-    let simple = id.simple().to_string();
+fn storage_key(id: AttachmentId) -> String {
+    let simple = id.as_uuid().simple().to_string();
     format!("{}/{simple}", &simple[simple.len() - 2..])
 }
 
@@ -311,7 +316,7 @@ fn clean_file_name(name: &str) -> String {
 /// A row as the API shows it.
 pub fn to_api(row: &AttachmentRow) -> Attachment {
     Attachment {
-        id: row.id.into(),
+        id: row.id,
         name: row.file_name.clone(),
         mime: row.content_type.clone(),
         size: row.size_bytes as u64,

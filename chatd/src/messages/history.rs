@@ -2,7 +2,7 @@
 //! message; without the messages of users the reader blocked unless asked.
 
 use common::api::MessagePage;
-use uuid::Uuid;
+use common::ids::{ChatId, MessageId, UserId};
 
 use super::{MessageService, NO_MESSAGE, view};
 use crate::error::{Error, Result};
@@ -18,14 +18,19 @@ pub struct PageQuery {
     /// Newer than this seq.
     pub after: Option<i64>,
     /// Centered on this message.
-    pub around: Option<Uuid>,
+    pub around: Option<MessageId>,
     /// Keep the messages of users the caller blocked (left out by default).
     pub include_blocked: bool,
 }
 
 impl MessageService {
     /// A page of history, oldest first.
-    pub async fn page(&self, caller: Uuid, chat: Uuid, query: PageQuery) -> Result<MessagePage> {
+    pub async fn page(
+        &self,
+        caller: UserId,
+        chat: ChatId,
+        query: PageQuery,
+    ) -> Result<MessagePage> {
         let limit = i64::from(query.limit.unwrap_or(50));
         if !(1..=i64::from(common::limits::PAGE_MAX)).contains(&limit) {
             return Err(Error::field("limit", "must be between 1 and 100"));

@@ -8,8 +8,8 @@ mod writer;
 
 use common::ErrorDetail;
 use common::api::{EditMessageRequest, Message, SendMessageRequest, SendResult};
+use common::ids::{ChatId, MessageId, UserId};
 use common::ws::{MessageDeleted, MessageEvent, ReactionEvent, Receipt, ServerEvent};
-use uuid::Uuid;
 
 use crate::blocks::Blocks;
 use crate::chat_events;
@@ -99,8 +99,8 @@ impl MessageService {
     /// returns the first result.
     pub async fn send(
         &self,
-        caller: Uuid,
-        chat: Uuid,
+        caller: UserId,
+        chat: ChatId,
         req: SendMessageRequest,
     ) -> Result<SendResult> {
         if let Err(SendLimited { retry_after_secs }) = self.send_limit.check(caller).await {
@@ -137,13 +137,9 @@ impl MessageService {
             content: req.content,
             content_type,
             metadata,
-            reply_to_id: req.reply_to_id.map(|id| id.as_uuid()),
+            reply_to_id: req.reply_to_id,
             client_id: req.client_id,
-            attachments: req
-                .attachment_ids
-                .iter()
-                .map(common::AttachmentId::as_uuid)
-                .collect(),
+            attachments: req.attachment_ids,
         };
         if let Some(blocks) = &self.blocks {
             blocks.check_send(caller, chat).await?;
@@ -164,8 +160,8 @@ impl MessageService {
     /// Edits one's own message.
     pub async fn edit(
         &self,
-        caller: Uuid,
-        message: Uuid,
+        caller: UserId,
+        message: MessageId,
         req: &EditMessageRequest,
     ) -> Result<Message> {
         rules::check_content(&req.content).map_err(|d| Error::Validation(vec![d]))?;
@@ -192,7 +188,8 @@ impl MessageService {
         } else {
             mtx::members_named(&mut txn, chat, &names).await?
         };
-        let pairs: Vec<(Uuid, Uuid)> = mentioned.iter().map(|(_, user)| (message, *user)).collect();
+        let pairs: Vec<(MessageId, UserId)> =
+            mentioned.iter().map(|(_, user)| (message, *user)).collect();
         let row = mtx::edit(&mut txn, message, &req.content, &metadata).await?;
         mtx::set_mentions(&mut txn, &pairs, &[message]).await?;
         let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
@@ -209,7 +206,7 @@ impl MessageService {
         txn.commit().await.map_err(StoreError::from)?;
         let message = view::hydrate(&self.store, vec![row]).await?.remove(0);
         let event = ServerEvent::MessageEdited(MessageEvent {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
             message: message.clone(),
         });
@@ -218,7 +215,7 @@ impl MessageService {
     }
 
     /// Deletes a message: the author always, a group's admins and owner any message.
-    pub async fn delete(&self, caller: Uuid, message: Uuid) -> Result<()> {
+    pub async fn delete(&self, caller: UserId, message: MessageId) -> Result<()> {
         let mut txn = self.store.begin().await?;
         let (row, role, kind) = mtx::lock_message(&mut txn, message, caller)
             .await?
@@ -237,9 +234,9 @@ impl MessageService {
         crate::store::attachments::tx::delete_for_message(&mut txn, message).await?;
         let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
         let event = ServerEvent::MessageDeleted(MessageDeleted {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
-            message_id: message.into(),
+            message_id: message,
         });
         chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
@@ -248,7 +245,13 @@ impl MessageService {
     }
 
     /// Adds (`add`) or removes a reaction. Repeating either is a no-op.
-    pub async fn react(&self, caller: Uuid, message: Uuid, emoji: &str, add: bool) -> Result<()> {
+    pub async fn react(
+        &self,
+        caller: UserId,
+        message: MessageId,
+        emoji: &str,
+        add: bool,
+    ) -> Result<()> {
         rules::check_emoji(emoji).map_err(|d| Error::Validation(vec![d]))?;
         let mut txn = self.store.begin().await?;
         let (row, _, _) = mtx::lock_message(&mut txn, message, caller)
@@ -278,10 +281,10 @@ impl MessageService {
         let chat = row.chat_id;
         let seq = crate::store::chats::tx::next_seqs(&mut txn, chat, 1).await?;
         let data = ReactionEvent {
-            chat_id: chat.into(),
+            chat_id: chat,
             seq,
-            message_id: message.into(),
-            user_id: caller.into(),
+            message_id: message,
+            user_id: caller,
             emoji: emoji.to_owned(),
         };
         let event = if add {
@@ -297,7 +300,7 @@ impl MessageService {
 
     /// Moves the caller's read watermark; tells the senders of the covered messages and the
     /// caller's other connections.
-    pub async fn mark_read(&self, caller: Uuid, chat: Uuid, seq: i64) -> Result<()> {
+    pub async fn mark_read(&self, caller: UserId, chat: ChatId, seq: i64) -> Result<()> {
         if seq < 0 {
             return Err(Error::field("seq", "must not be negative"));
         }
@@ -314,8 +317,8 @@ impl MessageService {
         audience.sort();
         audience.dedup();
         let event = ServerEvent::Read(Receipt {
-            chat_id: chat.into(),
-            user_id: caller.into(),
+            chat_id: chat,
+            user_id: caller,
             seq: new,
         });
         self.hub.to_users(audience, &event);

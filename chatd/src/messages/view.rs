@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use common::api::{Attachment, Message, Reaction};
-use uuid::Uuid;
+use common::ids::{MessageId, UserId};
 
 use crate::error::Result;
 use crate::store::attachments::AttachmentRow;
@@ -11,7 +11,7 @@ use crate::store::{MessageRow, Store};
 
 /// Rows to API messages, loading mentions and reactions in two queries.
 pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message>> {
-    let ids: Vec<Uuid> = rows
+    let ids: Vec<MessageId> = rows
         .iter()
         .filter(|r| r.deleted_at.is_none())
         .map(|r| r.id)
@@ -26,18 +26,18 @@ pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message
         )?
     };
     let mut attachments_by = attachments_by_message(&attachments);
-    let mut mentions_by: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    let mut mentions_by: HashMap<MessageId, Vec<UserId>> = HashMap::new();
     for (message, user) in mentions {
         mentions_by.entry(message).or_default().push(user);
     }
-    let mut reactions_by: HashMap<Uuid, Vec<Reaction>> = HashMap::new();
+    let mut reactions_by: HashMap<MessageId, Vec<Reaction>> = HashMap::new();
     for (message, emoji, user) in reactions {
         let list = reactions_by.entry(message).or_default();
         match list.iter_mut().find(|r| r.emoji == emoji) {
-            Some(reaction) => reaction.user_ids.push(user.into()),
+            Some(reaction) => reaction.user_ids.push(user),
             None => list.push(Reaction {
                 emoji,
-                user_ids: vec![user.into()],
+                user_ids: vec![user],
             }),
         }
     }
@@ -57,8 +57,8 @@ pub async fn hydrate(store: &Store, rows: Vec<MessageRow>) -> Result<Vec<Message
 }
 
 /// API attachments grouped by message, in their order.
-pub fn attachments_by_message(rows: &[AttachmentRow]) -> HashMap<Uuid, Vec<Attachment>> {
-    let mut by: HashMap<Uuid, Vec<Attachment>> = HashMap::new();
+pub fn attachments_by_message(rows: &[AttachmentRow]) -> HashMap<MessageId, Vec<Attachment>> {
+    let mut by: HashMap<MessageId, Vec<Attachment>> = HashMap::new();
     for row in rows {
         if let Some(message) = row.message_id {
             by.entry(message)
@@ -70,13 +70,13 @@ pub fn attachments_by_message(rows: &[AttachmentRow]) -> HashMap<Uuid, Vec<Attac
 }
 
 /// One row to an API message.
-pub fn to_api(row: MessageRow, mentions: Vec<Uuid>, reactions: Vec<Reaction>) -> Message {
+pub fn to_api(row: MessageRow, mentions: Vec<UserId>, reactions: Vec<Reaction>) -> Message {
     let deleted = row.deleted_at.is_some();
     Message {
-        id: row.id.into(),
-        chat_id: row.chat_id.into(),
+        id: row.id,
+        chat_id: row.chat_id,
         seq: row.seq,
-        sender_id: row.sender_id.map(Into::into),
+        sender_id: row.sender_id,
         client_id: row.client_id,
         content: if deleted { None } else { row.content },
         content_type: row.content_type,
@@ -85,12 +85,8 @@ pub fn to_api(row: MessageRow, mentions: Vec<Uuid>, reactions: Vec<Reaction>) ->
         } else {
             row.metadata
         },
-        reply_to_id: row.reply_to_id.map(Into::into),
-        mentions: if deleted {
-            Vec::new()
-        } else {
-            mentions.into_iter().map(Into::into).collect()
-        },
+        reply_to_id: row.reply_to_id,
+        mentions: if deleted { Vec::new() } else { mentions },
         reactions: if deleted { Vec::new() } else { reactions },
         created_at: row.created_at,
         edited_at: row.edited_at,

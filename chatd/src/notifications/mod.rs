@@ -11,6 +11,7 @@ use common::api::{
     FOREVER, MarkNotificationsRead, Message, Notification, NotificationKind, NotificationPage,
     NotificationSettings, NotificationsMarked, Silence, SilenceRequest,
 };
+use common::ids::{ChatId, UserId};
 use common::ws::{ChatMute, NotificationEvent, NotificationRead, ServerEvent, SettingsUpdated};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
@@ -57,7 +58,7 @@ impl NotificationService {
     /// A page of the caller's notifications, newest first.
     pub async fn list(
         &self,
-        caller: Uuid,
+        caller: UserId,
         unread_only: bool,
         before: Option<Uuid>,
         limit: Option<u32>,
@@ -85,7 +86,7 @@ impl NotificationService {
     /// Marks notifications read and tells the caller's other devices.
     pub async fn mark_read(
         &self,
-        caller: Uuid,
+        caller: UserId,
         req: &MarkNotificationsRead,
     ) -> Result<NotificationsMarked> {
         if req.ids.len() > MARK_IDS_MAX {
@@ -129,14 +130,14 @@ impl NotificationService {
     }
 
     /// The caller's notification settings.
-    pub async fn settings(&self, caller: Uuid) -> Result<NotificationSettings> {
+    pub async fn settings(&self, caller: UserId) -> Result<NotificationSettings> {
         Ok(NotificationSettings {
             dnd: Silence::from_until(self.store.dnd_of(caller).await?),
         })
     }
 
     /// Sets (`Some`) or ends (`None`) the caller's do-not-disturb.
-    pub async fn set_dnd(&self, caller: Uuid, req: Option<&SilenceRequest>) -> Result<Silence> {
+    pub async fn set_dnd(&self, caller: UserId, req: Option<&SilenceRequest>) -> Result<Silence> {
         let until = req.map(until_of).transpose()?;
         let silence = Silence::from_until(until);
         let mut txn = self.store.begin().await?;
@@ -159,8 +160,8 @@ impl NotificationService {
     /// Mutes (`Some`) or unmutes (`None`) a chat for the caller.
     pub async fn set_mute(
         &self,
-        caller: Uuid,
-        chat: Uuid,
+        caller: UserId,
+        chat: ChatId,
         req: Option<&SilenceRequest>,
     ) -> Result<Silence> {
         let until = req.map(until_of).transpose()?;
@@ -176,7 +177,7 @@ impl NotificationService {
                     user_seq,
                     dnd: None,
                     mute: Some(ChatMute {
-                        chat_id: chat.into(),
+                        chat_id: chat,
                         silence,
                     }),
                 })
@@ -200,28 +201,28 @@ impl NotificationService {
     }
 
     async fn on_message(&self, message: Message) -> Result<()> {
-        let Some(sender) = message.sender_id.map(|s| s.as_uuid()) else {
+        let Some(sender) = message.sender_id else {
             return Ok(());
         };
-        let mut targets: Vec<(Uuid, NotificationKind)> = message
+        let mut targets: Vec<(UserId, NotificationKind)> = message
             .mentions
             .iter()
-            .map(|u| (u.as_uuid(), NotificationKind::Mention))
+            .map(|u| (*u, NotificationKind::Mention))
             .filter(|(u, _)| *u != sender)
             .collect();
         if let Some(reply) = message.reply_to_id
-            && let Some(author) = self.store.sender_of(reply.as_uuid()).await?
+            && let Some(author) = self.store.sender_of(reply).await?
             && author != sender
             && !targets.iter().any(|(u, _)| *u == author)
         {
             targets.push((author, NotificationKind::Reply));
         }
         targets.retain(|(user, _)| !self.blocks.silences(*user, sender));
-        let chat = message.chat_id.as_uuid();
+        let chat = message.chat_id;
         // Only current members hear of the chat: the author of a replied-to message who has
         // left or was removed gets nothing (stored, live or pushed).
         if !targets.is_empty() {
-            let users: Vec<Uuid> = targets.iter().map(|(u, _)| *u).collect();
+            let users: Vec<UserId> = targets.iter().map(|(u, _)| *u).collect();
             let mut conn = self.store.acquire().await?;
             let members =
                 crate::store::messages::tx::members_among(&mut conn, chat, &users).await?;
@@ -241,8 +242,8 @@ impl NotificationService {
                 user_id: user,
                 kind: kind.as_str(),
                 actor_id: Some(sender),
-                chat_id: Some(message.chat_id.as_uuid()),
-                message_id: Some(message.id.as_uuid()),
+                chat_id: Some(message.chat_id),
+                message_id: Some(message.id),
                 contact_id: None,
                 silent: false,
             };
@@ -251,7 +252,7 @@ impl NotificationService {
         Ok(())
     }
 
-    async fn on_group_invite(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) -> Result<()> {
+    async fn on_group_invite(&self, chat: ChatId, actor: UserId, users: Vec<UserId>) -> Result<()> {
         for user in users {
             if user == actor || self.blocks.silences(user, actor) {
                 continue;
@@ -310,9 +311,9 @@ pub fn to_api(row: &NotificationRow) -> Notification {
     Notification {
         id: row.id,
         kind: NotificationKind::from_name(&row.kind).unwrap_or(NotificationKind::Mention),
-        actor_id: row.actor_id.map(Into::into),
-        chat_id: row.chat_id.map(Into::into),
-        message_id: row.message_id.map(Into::into),
+        actor_id: row.actor_id,
+        chat_id: row.chat_id,
+        message_id: row.message_id,
         contact_id: row.contact_id,
         silent: row.silent,
         created_at: row.created_at,
@@ -338,9 +339,9 @@ fn until_of(req: &SilenceRequest) -> Result<OffsetDateTime> {
 enum Job {
     Message(Box<Message>),
     GroupInvite {
-        chat: Uuid,
-        actor: Uuid,
-        users: Vec<Uuid>,
+        chat: ChatId,
+        actor: UserId,
+        users: Vec<UserId>,
     },
 }
 
@@ -404,7 +405,7 @@ impl Notifier {
     }
 
     /// Users added to a group by `actor`.
-    pub fn group_invite(&self, chat: Uuid, actor: Uuid, users: Vec<Uuid>) {
+    pub fn group_invite(&self, chat: ChatId, actor: UserId, users: Vec<UserId>) {
         if !users.is_empty() {
             self.submit(Job::GroupInvite { chat, actor, users });
         }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use common::api::{
     Message, Notification, NotificationKind, PushDevice, PushDeviceList, PushPayload, PushedMessage,
 };
+use common::ids::UserId;
 use common::links::{ChatLink, ChatTarget};
 use common::ws::PresenceStatus;
 use tokio::sync::Semaphore;
@@ -71,7 +72,7 @@ impl PushService {
     }
 
     /// The caller's devices.
-    pub async fn devices(&self, caller: Uuid) -> Result<PushDeviceList> {
+    pub async fn devices(&self, caller: UserId) -> Result<PushDeviceList> {
         Ok(PushDeviceList {
             devices: self
                 .store
@@ -86,7 +87,7 @@ impl PushService {
     /// Registers an endpoint (again: the existing device).
     pub async fn register(
         &self,
-        caller: Uuid,
+        caller: UserId,
         endpoint: &str,
         name: Option<&str>,
     ) -> Result<PushDevice> {
@@ -140,7 +141,7 @@ impl PushService {
     }
 
     /// Removes one of the caller's devices.
-    pub async fn remove(&self, caller: Uuid, id: Uuid) -> Result<()> {
+    pub async fn remove(&self, caller: UserId, id: Uuid) -> Result<()> {
         if self.store.delete_push_device(caller, id).await? {
             Ok(())
         } else {
@@ -154,7 +155,7 @@ impl PushService {
     }
 
     /// Pushes a direct message to `user` (its other member) when offline everywhere.
-    pub fn notify_message(&self, user: Uuid, message: &Message) {
+    pub fn notify_message(&self, user: UserId, message: &Message) {
         let Some(sender) = message.sender_id else {
             return;
         };
@@ -177,14 +178,14 @@ impl PushService {
 
     async fn deliver_message(
         &self,
-        user: Uuid,
+        user: UserId,
         pushed: PushedMessage,
         text: Option<String>,
     ) -> Result<()> {
         let Some(devices) = self.offline_devices(user).await? else {
             return Ok(());
         };
-        let who = self.username(Some(pushed.sender_id.as_uuid())).await?;
+        let who = self.username(Some(pushed.sender_id)).await?;
         let payload = PushPayload {
             kind: "message".into(),
             title: format!("{who} sent you a message"),
@@ -198,7 +199,7 @@ impl PushService {
     }
 
     /// The user's devices, if the user is offline everywhere and has any.
-    async fn offline_devices(&self, user: Uuid) -> Result<Option<Vec<PushDeviceRow>>> {
+    async fn offline_devices(&self, user: UserId) -> Result<Option<Vec<PushDeviceRow>>> {
         if self.presence.status_of(user).await.0 != PresenceStatus::Offline {
             return Ok(None);
         }
@@ -206,7 +207,7 @@ impl PushService {
         Ok((!devices.is_empty()).then_some(devices))
     }
 
-    async fn username(&self, user: Option<Uuid>) -> Result<String> {
+    async fn username(&self, user: Option<UserId>) -> Result<String> {
         let row = match user {
             Some(user) => self.store.user_by_id(user).await?,
             None => None,
@@ -240,7 +241,7 @@ impl PushService {
 
     /// Pushes `notification` to `user`'s devices if push is on and the user has no live
     /// connection anywhere. Returns at once; the work runs in a task.
-    pub fn notify(&self, user: Uuid, notification: Notification, text: Option<String>) {
+    pub fn notify(&self, user: UserId, notification: Notification, text: Option<String>) {
         if !self.config.enabled {
             return;
         }
@@ -254,20 +255,18 @@ impl PushService {
 
     async fn deliver(
         &self,
-        user: Uuid,
+        user: UserId,
         notification: Notification,
         text: Option<String>,
     ) -> Result<()> {
         let Some(devices) = self.offline_devices(user).await? else {
             return Ok(());
         };
-        let who = self
-            .username(notification.actor_id.map(|a| a.as_uuid()))
-            .await?;
+        let who = self.username(notification.actor_id).await?;
         let text = if self.config.include_text {
             match (text, notification.message_id) {
                 (Some(text), _) => Some(text),
-                (None, Some(message)) => self.store.content_of(message.as_uuid()).await?,
+                (None, Some(message)) => self.store.content_of(message).await?,
                 (None, None) => None,
             }
         } else {

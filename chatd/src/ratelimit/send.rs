@@ -7,9 +7,9 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::ids::UserId;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use redis::aio::ConnectionManager;
-use uuid::Uuid;
 
 use crate::tasks::Tasks;
 
@@ -46,7 +46,7 @@ pub struct SendLimited {
 /// The send rate of every user.
 #[derive(Clone)]
 pub struct SendLimit {
-    local: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    local: Arc<DefaultKeyedRateLimiter<UserId>>,
     shared: Option<(ConnectionManager, String)>,
     emission_us: u64,
     burst: u32,
@@ -93,7 +93,7 @@ impl SendLimit {
     }
 
     /// Counts one send of `user`, or refuses it.
-    pub async fn check(&self, user: Uuid) -> Result<(), SendLimited> {
+    pub async fn check(&self, user: UserId) -> Result<(), SendLimited> {
         if let Some((conn, prefix)) = &self.shared {
             match self.check_shared(conn.clone(), prefix, user).await {
                 Ok(0) => return Ok(()),
@@ -116,7 +116,7 @@ impl SendLimit {
         &self,
         mut conn: ConnectionManager,
         prefix: &str,
-        user: Uuid,
+        user: UserId,
     ) -> anyhow::Result<u64> {
         let script = redis::Script::new(GCRA_SCRIPT);
         let mut invocation = script.key(format!("{prefix}sl:{user}"));

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::ids::{ChatId, UserId};
 use common::ws::{Receipt, ServerEvent};
 use tracing::warn;
-use uuid::Uuid;
 
 use tokio_util::sync::CancellationToken;
 
@@ -37,7 +37,7 @@ impl DeliveredTracker {
     }
 
     /// `user`'s connection has delivered `chat` up to `seq`.
-    pub fn delivered(&self, chat: Uuid, user: Uuid, seq: i64) {
+    pub fn delivered(&self, chat: ChatId, user: UserId, seq: i64) {
         if let Ok(mut pending) = self.pending.lock() {
             let entry = pending.entry((chat, user)).or_insert(seq);
             *entry = (*entry).max(seq);
@@ -45,7 +45,7 @@ impl DeliveredTracker {
     }
 }
 
-type Pending = Arc<Mutex<HashMap<(Uuid, Uuid), i64>>>;
+type Pending = Arc<Mutex<HashMap<(ChatId, UserId), i64>>>;
 
 async fn flush_loop(pending: Pending, store: Store, hub: Hub, token: CancellationToken) {
     let mut tick = tokio::time::interval(FLUSH_EVERY);
@@ -56,7 +56,7 @@ async fn flush_loop(pending: Pending, store: Store, hub: Hub, token: Cancellatio
             () = token.cancelled() => last = true,
             _ = tick.tick() => {}
         }
-        let batch: Vec<(Uuid, Uuid, i64)> = match pending.lock() {
+        let batch: Vec<(ChatId, UserId, i64)> = match pending.lock() {
             Ok(mut map) if !map.is_empty() => map.drain().map(|((c, u), s)| (c, u, s)).collect(),
             _ => continue,
         };
@@ -66,9 +66,13 @@ async fn flush_loop(pending: Pending, store: Store, hub: Hub, token: Cancellatio
     }
 }
 
-async fn flush(store: &Store, hub: &Hub, batch: &[(Uuid, Uuid, i64)]) -> crate::error::Result<()> {
+async fn flush(
+    store: &Store,
+    hub: &Hub,
+    batch: &[(ChatId, UserId, i64)],
+) -> crate::error::Result<()> {
     let moved = store.advance_delivered(batch).await?;
-    let mut by_chat: HashMap<Uuid, Vec<(Uuid, i64, i64)>> = HashMap::new();
+    let mut by_chat: HashMap<ChatId, Vec<(UserId, i64, i64)>> = HashMap::new();
     for (chat, user, old, new) in moved {
         by_chat.entry(chat).or_default().push((user, old, new));
     }
@@ -77,7 +81,7 @@ async fn flush(store: &Store, hub: &Hub, batch: &[(Uuid, Uuid, i64)]) -> crate::
         let hi = moves.iter().map(|m| m.2).max().unwrap_or(0);
         let senders = store.senders_between(chat, lo, hi).await?;
         for (user, old, new) in moves {
-            let mut audience: Vec<Uuid> = senders
+            let mut audience: Vec<UserId> = senders
                 .iter()
                 .filter(|(seq, sender)| *seq > old && *seq <= new && *sender != user)
                 .map(|(_, sender)| *sender)
@@ -85,8 +89,8 @@ async fn flush(store: &Store, hub: &Hub, batch: &[(Uuid, Uuid, i64)]) -> crate::
             audience.sort();
             audience.dedup();
             let event = ServerEvent::Delivered(Receipt {
-                chat_id: chat.into(),
-                user_id: user.into(),
+                chat_id: chat,
+                user_id: user,
                 seq: new,
             });
             hub.to_users(audience, &event);

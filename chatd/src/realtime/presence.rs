@@ -41,8 +41,8 @@ struct Shared {
 /// Presence of the users connected anywhere.
 #[derive(Clone)]
 pub struct Presence {
-    local: Arc<Mutex<HashMap<Uuid, HashMap<ConnId, PresenceStatus>>>>,
-    last_seen: Arc<Mutex<HashMap<Uuid, OffsetDateTime>>>,
+    local: Arc<Mutex<HashMap<UserId, HashMap<ConnId, PresenceStatus>>>>,
+    last_seen: Arc<Mutex<HashMap<UserId, OffsetDateTime>>>,
     shared: Option<Shared>,
     store: Store,
     hub: Hub,
@@ -86,7 +86,7 @@ impl Presence {
     }
 
     /// A connection of `user` opened.
-    pub async fn connected(&self, user: Uuid, conn: ConnId) {
+    pub async fn connected(&self, user: UserId, conn: ConnId) {
         self.change(user, |conns| {
             conns.insert(conn, PresenceStatus::Online);
         })
@@ -94,7 +94,7 @@ impl Presence {
     }
 
     /// A connection of `user` set itself online or away (checked by [`Self::set_status`]).
-    async fn set(&self, user: Uuid, conn: ConnId, status: PresenceStatus) {
+    async fn set(&self, user: UserId, conn: ConnId, status: PresenceStatus) {
         let status = if status == PresenceStatus::Away {
             status
         } else {
@@ -108,7 +108,12 @@ impl Presence {
 
     /// A connection of `user` says it is online or away; offline is what disconnecting
     /// means, never something a client sets.
-    pub async fn set_status(&self, user: Uuid, conn: ConnId, status: PresenceStatus) -> Result<()> {
+    pub async fn set_status(
+        &self,
+        user: UserId,
+        conn: ConnId,
+        status: PresenceStatus,
+    ) -> Result<()> {
         if status == PresenceStatus::Offline {
             return Err(Error::field(
                 "status",
@@ -120,7 +125,7 @@ impl Presence {
     }
 
     /// A connection of `user` closed.
-    pub async fn disconnected(&self, user: Uuid, conn: ConnId) {
+    pub async fn disconnected(&self, user: UserId, conn: ConnId) {
         self.change(user, |conns| {
             conns.remove(&conn);
         })
@@ -128,7 +133,7 @@ impl Presence {
     }
 
     /// The user's status now, and when they were last seen if offline.
-    pub async fn status_of(&self, user: Uuid) -> (PresenceStatus, Option<OffsetDateTime>) {
+    pub async fn status_of(&self, user: UserId) -> (PresenceStatus, Option<OffsetDateTime>) {
         let status = self.global(user).await;
         let seen = if status == PresenceStatus::Offline {
             self.last_seen(user).await
@@ -140,7 +145,7 @@ impl Presence {
 
     /// The statuses of those of `users` that `viewer` may see: the users who share a chat
     /// with the viewer (and the viewer), not across a block in either direction.
-    pub async fn snapshot(&self, viewer: Uuid, users: &[UserId]) -> Result<Vec<UserStatus>> {
+    pub async fn snapshot(&self, viewer: UserId, users: &[UserId]) -> Result<Vec<UserStatus>> {
         if users.len() > SNAPSHOT_MAX {
             return Err(Error::field("userIds", "at most 500 users"));
         }
@@ -148,8 +153,8 @@ impl Presence {
         visible.retain(|u| !self.blocks.separates(viewer, *u));
         visible.push(viewer);
         let mut out = Vec::new();
-        for id in users.iter().filter(|id| visible.contains(&id.as_uuid())) {
-            let (status, last_seen_at) = self.status_of(id.as_uuid()).await;
+        for id in users.iter().filter(|id| visible.contains(id)) {
+            let (status, last_seen_at) = self.status_of(*id).await;
             out.push(UserStatus {
                 user_id: *id,
                 status,
@@ -159,7 +164,7 @@ impl Presence {
         Ok(out)
     }
 
-    async fn change(&self, user: Uuid, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {
+    async fn change(&self, user: UserId, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {
         let before = self.global(user).await;
         let local = {
             let Ok(mut all) = self.local.lock() else {
@@ -183,7 +188,7 @@ impl Presence {
             self.remember_seen(user, now).await;
         }
         let event = ServerEvent::UserStatus(UserStatus {
-            user_id: user.into(),
+            user_id: user,
             status: after,
             last_seen_at: (after == PresenceStatus::Offline).then_some(now),
         });
@@ -196,7 +201,7 @@ impl Presence {
         }
     }
 
-    fn local_status(&self, user: Uuid) -> PresenceStatus {
+    fn local_status(&self, user: UserId) -> PresenceStatus {
         self.local
             .lock()
             .ok()
@@ -204,7 +209,7 @@ impl Presence {
             .unwrap_or(PresenceStatus::Offline)
     }
 
-    async fn global(&self, user: Uuid) -> PresenceStatus {
+    async fn global(&self, user: UserId) -> PresenceStatus {
         let local = self.local_status(user);
         let Some(shared) = &self.shared else {
             return local;
@@ -258,7 +263,7 @@ impl Presence {
         )
     }
 
-    async fn write_shared(&self, user: Uuid, local: PresenceStatus) {
+    async fn write_shared(&self, user: UserId, local: PresenceStatus) {
         let Some(shared) = &self.shared else { return };
         let mut conn = shared.conn.clone();
         let key = format!("{}presence:{user}", shared.prefix);
@@ -278,7 +283,7 @@ impl Presence {
         let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
     }
 
-    async fn remember_seen(&self, user: Uuid, at: OffsetDateTime) {
+    async fn remember_seen(&self, user: UserId, at: OffsetDateTime) {
         if let Ok(mut seen) = self.last_seen.lock() {
             seen.insert(user, at);
         }
@@ -292,7 +297,7 @@ impl Presence {
         }
     }
 
-    async fn last_seen(&self, user: Uuid) -> Option<OffsetDateTime> {
+    async fn last_seen(&self, user: UserId) -> Option<OffsetDateTime> {
         if let Some(shared) = &self.shared {
             let mut conn = shared.conn.clone();
             let cmd = redis::cmd("GET")

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::ids::{ChatId, UserId};
 use common::ws::{ServerEvent, Typing as TypingData};
 use tokio::time::Instant;
-use uuid::Uuid;
 
 use tokio_util::sync::CancellationToken;
 
@@ -23,7 +23,7 @@ pub const TYPING_TTL: Duration = Duration::from_secs(6);
 /// Who is typing where, on this node.
 #[derive(Clone, Debug)]
 pub struct Typing {
-    active: Arc<Mutex<HashMap<(Uuid, Uuid), Instant>>>,
+    active: Arc<Mutex<HashMap<(ChatId, UserId), Instant>>>,
     hub: Hub,
     registry: Arc<Registry>,
 }
@@ -47,7 +47,7 @@ impl Typing {
     /// it. A chat the typist is not in is "not found". The typist has a connection on this
     /// node, so the registry's membership answers without a query (a start comes every few
     /// seconds from every typist).
-    pub fn started(&self, chat: Uuid, user: Uuid) -> Result<()> {
+    pub fn started(&self, chat: ChatId, user: UserId) -> Result<()> {
         if !self.registry.is_member(chat, user) {
             return Err(Error::NotFound("no such chat"));
         }
@@ -63,7 +63,7 @@ impl Typing {
     }
 
     /// `user` stopped typing in `chat` (or sent a message there).
-    pub fn stopped(&self, chat: Uuid, user: Uuid) {
+    pub fn stopped(&self, chat: ChatId, user: UserId) {
         let was = self
             .active
             .lock()
@@ -74,11 +74,12 @@ impl Typing {
     }
 
     /// `user`'s last connection on this node closed.
-    pub fn user_gone(&self, user: Uuid) {
-        let chats: Vec<Uuid> = self.active.lock().map_or_else(
+    pub fn user_gone(&self, user: UserId) {
+        let chats: Vec<ChatId> = self.active.lock().map_or_else(
             |_| Vec::new(),
             |mut active| {
-                let chats: Vec<Uuid> = active.keys().filter(|k| k.1 == user).map(|k| k.0).collect();
+                let chats: Vec<ChatId> =
+                    active.keys().filter(|k| k.1 == user).map(|k| k.0).collect();
                 for chat in &chats {
                     active.remove(&(*chat, user));
                 }
@@ -90,10 +91,10 @@ impl Typing {
         }
     }
 
-    fn announce(&self, chat: Uuid, user: Uuid, start: bool) {
+    fn announce(&self, chat: ChatId, user: UserId, start: bool) {
         let data = TypingData {
-            chat_id: chat.into(),
-            user_id: user.into(),
+            chat_id: chat,
+            user_id: user,
         };
         let event = if start {
             ServerEvent::TypingStart(data)
@@ -111,7 +112,7 @@ impl Typing {
                 _ = tick.tick() => {}
             }
             let now = Instant::now();
-            let expired: Vec<(Uuid, Uuid)> = self.active.lock().map_or_else(
+            let expired: Vec<(ChatId, UserId)> = self.active.lock().map_or_else(
                 |_| Vec::new(),
                 |mut active| {
                     let expired: Vec<_> = active

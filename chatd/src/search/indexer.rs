@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use common::ids::ChatId;
 use tracing::{debug, warn};
-use uuid::Uuid;
 
 use super::tokens::tsvector_literal;
 use crate::error::{Error, Result};
@@ -76,7 +76,7 @@ impl Indexer {
 
     /// Brings the index of `chats` up to their last committed event (waiting for another
     /// indexer that holds one), up to [`EVENTS_PER_CHAT`] each.
-    pub async fn catch_up(&self, chats: &[Uuid]) -> Result<()> {
+    pub async fn catch_up(&self, chats: &[ChatId]) -> Result<()> {
         let lagging = self
             .store
             .search_lagging_chats(Some(chats), i64::MAX)
@@ -88,13 +88,13 @@ impl Indexer {
     }
 
     /// Indexes `chats` up to [`EVENTS_PER_CHAT`] each; true when some chat had more.
-    async fn index(&self, chats: &[Uuid], skip_locked: bool) -> Result<bool> {
+    async fn index(&self, chats: &[ChatId], skip_locked: bool) -> Result<bool> {
         let mut txn = self.store.begin().await?;
         let locked = tx::lock_windows(&mut txn, chats, skip_locked).await?;
         let more = locked
             .iter()
             .any(|w| w.last_seq > w.indexed_seq + EVENTS_PER_CHAT);
-        let windows: Vec<(Uuid, i64, i64)> = locked
+        let windows: Vec<(ChatId, i64, i64)> = locked
             .into_iter()
             .filter(|w| w.last_seq > w.indexed_seq)
             .map(|w| {

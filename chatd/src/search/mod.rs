@@ -9,8 +9,8 @@ pub mod tokens;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::api::{SearchHit, SearchResults};
+use common::ids::{ChatId, MessageId, UserId};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::messages::view;
@@ -24,9 +24,9 @@ pub struct SearchRequest {
     /// The query text.
     pub q: String,
     /// Only this chat.
-    pub chat: Option<Uuid>,
+    pub chat: Option<ChatId>,
     /// Only this author.
-    pub from: Option<Uuid>,
+    pub from: Option<UserId>,
     /// Sent before.
     pub before: Option<OffsetDateTime>,
     /// Sent after.
@@ -51,7 +51,7 @@ impl SearchService {
     }
 
     /// The best matches first, from chats the caller is a current member of.
-    pub async fn search(&self, caller: Uuid, req: SearchRequest) -> Result<SearchResults> {
+    pub async fn search(&self, caller: UserId, req: SearchRequest) -> Result<SearchResults> {
         if req.q.chars().count() > common::limits::SEARCH_QUERY_MAX {
             return Err(Error::field(
                 "q",
@@ -121,11 +121,11 @@ impl SearchService {
     }
 }
 
-fn encode_cursor(rank: f32, id: Uuid) -> String {
+fn encode_cursor(rank: f32, id: MessageId) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}:{id}", rank.to_bits()))
 }
 
-fn decode_cursor(cursor: &str) -> Result<(f32, Uuid)> {
+fn decode_cursor(cursor: &str) -> Result<(f32, MessageId)> {
     let bad = || Error::field("cursor", "is not a cursor this server gave out");
     let text = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(text).map_err(|_| bad())?;
@@ -134,7 +134,7 @@ fn decode_cursor(cursor: &str) -> Result<(f32, Uuid)> {
     if !rank.is_finite() {
         return Err(bad());
     }
-    Ok((rank, Uuid::parse_str(id).map_err(|_| bad())?))
+    Ok((rank, id.parse().map_err(|_| bad())?))
 }
 
 #[cfg(test)]
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_exactly_and_garbage_is_refused() {
-        let id = Uuid::now_v7();
+        let id = MessageId::new();
         let rank = 0.060_792_7_f32;
         assert_eq!(decode_cursor(&encode_cursor(rank, id)).unwrap(), (rank, id));
         assert!(decode_cursor("nope").is_err());

@@ -3,9 +3,9 @@
 //! A little over 400 lines on purpose: every query `chatctl` runs against accounts and the
 //! server sits in one place, one function per verb, with its row types beside it.
 
+use common::ids::{SessionId, UserId};
 use sqlx::FromRow;
 use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -31,7 +31,7 @@ pub const COUNTED_TABLES: [&str; 14] = [
 #[derive(Clone, Debug, FromRow)]
 pub struct AdminUserRow {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Lower-case username.
     pub username: String,
     /// Display name.
@@ -67,7 +67,7 @@ pub struct UserFilter {
 #[derive(Clone, Debug, FromRow)]
 pub struct AdminSessionRow {
     /// Id.
-    pub id: Uuid,
+    pub id: SessionId,
     /// User-Agent at login.
     pub user_agent: Option<String>,
     /// Address at login.
@@ -167,7 +167,7 @@ impl Store {
     }
 
     /// The account with this id.
-    pub async fn admin_user_by_id(&self, id: Uuid) -> Result<Option<AdminUserRow>, StoreError> {
+    pub async fn admin_user_by_id(&self, id: UserId) -> Result<Option<AdminUserRow>, StoreError> {
         Ok(sqlx::query_as::<_, AdminUserRow>(&format!(
             "SELECT {ADMIN_USER_COLUMNS} FROM users u WHERE u.id = $1"
         ))
@@ -180,9 +180,9 @@ impl Store {
     /// transaction. Returns the revoked sessions' ids.
     pub async fn set_user_disabled(
         &self,
-        user_id: Uuid,
+        user_id: UserId,
         disabled: bool,
-    ) -> Result<Vec<Uuid>, StoreError> {
+    ) -> Result<Vec<SessionId>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) \
@@ -204,9 +204,9 @@ impl Store {
     /// Replaces the password hash and revokes every live session, in one transaction.
     pub async fn reset_password(
         &self,
-        user_id: Uuid,
+        user_id: UserId,
         password_hash: &str,
-    ) -> Result<Vec<Uuid>, StoreError> {
+    ) -> Result<Vec<SessionId>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
             .bind(user_id)
@@ -221,9 +221,9 @@ impl Store {
     /// Revokes every live session of the user; returns their ids.
     pub async fn revoke_all_sessions(
         &self,
-        user_id: Uuid,
+        user_id: UserId,
         reason: &str,
-    ) -> Result<Vec<Uuid>, StoreError> {
+    ) -> Result<Vec<SessionId>, StoreError> {
         let mut tx = self.pool.begin().await?;
         let revoked = revoke_all(&mut tx, user_id, reason).await?;
         tx.commit().await?;
@@ -234,7 +234,7 @@ impl Store {
     /// keys); its messages and chat events stay with their sender and actor cleared, done here
     /// because the send path's tables carry no foreign keys (see the migration
     /// `send_path_without_foreign_keys`).
-    pub async fn delete_user(&self, user_id: Uuid) -> Result<bool, StoreError> {
+    pub async fn delete_user(&self, user_id: UserId) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE messages SET sender_id = NULL WHERE sender_id = $1")
             .bind(user_id)
@@ -254,7 +254,10 @@ impl Store {
     }
 
     /// Every session of the user, newest first, revoked and expired ones included.
-    pub async fn admin_sessions(&self, user_id: Uuid) -> Result<Vec<AdminSessionRow>, StoreError> {
+    pub async fn admin_sessions(
+        &self,
+        user_id: UserId,
+    ) -> Result<Vec<AdminSessionRow>, StoreError> {
         Ok(sqlx::query_as::<_, AdminSessionRow>(
             "SELECT id, user_agent, ip, created_at, last_used_at, expires_at, revoked_at, \
                     revoke_reason \
@@ -382,9 +385,9 @@ impl Store {
 
 async fn revoke_all(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    user_id: Uuid,
+    user_id: UserId,
     reason: &str,
-) -> Result<Vec<Uuid>, StoreError> {
+) -> Result<Vec<SessionId>, StoreError> {
     Ok(sqlx::query_scalar(
         "UPDATE sessions SET revoked_at = now(), revoke_reason = $2 \
          WHERE user_id = $1 AND revoked_at IS NULL RETURNING id",

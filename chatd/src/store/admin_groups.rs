@@ -1,9 +1,9 @@
 //! The operator's view of groups (`chatctl group`): listing, finding by id or slug, members
 //! with their names, and the lock an operator's change takes (without being a member).
 
+use common::ids::{ChatId, UserId};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::admin::escape_like;
 use super::{LockedChat, Store, StoreError};
@@ -12,7 +12,7 @@ use super::{LockedChat, Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct AdminGroupRow {
     /// Id.
-    pub id: Uuid,
+    pub id: ChatId,
     /// Name.
     pub name: Option<String>,
     /// Slug.
@@ -26,7 +26,7 @@ pub struct AdminGroupRow {
     /// Current members.
     pub member_count: i64,
     /// The owner; `None` when the owner's account was deleted.
-    pub owner_id: Option<Uuid>,
+    pub owner_id: Option<UserId>,
     /// The owner's username.
     pub owner_username: Option<String>,
 }
@@ -37,7 +37,7 @@ pub struct GroupFilter {
     /// Name or slug containing this (any case, matched literally).
     pub query: Option<String>,
     /// Only groups this user is a current member of.
-    pub member: Option<Uuid>,
+    pub member: Option<UserId>,
     /// Page size.
     pub limit: i64,
     /// Rows skipped.
@@ -48,7 +48,7 @@ pub struct GroupFilter {
 #[derive(Clone, Debug, FromRow)]
 pub struct AdminMemberRow {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Username.
     pub username: String,
     /// Display name.
@@ -107,7 +107,7 @@ impl Store {
     }
 
     /// The live group with this id.
-    pub async fn admin_group_by_id(&self, id: Uuid) -> Result<Option<AdminGroupRow>, StoreError> {
+    pub async fn admin_group_by_id(&self, id: ChatId) -> Result<Option<AdminGroupRow>, StoreError> {
         Ok(
             sqlx::query_as::<_, AdminGroupRow>(&format!("SELECT {GROUP_COLUMNS} AND c.id = $1"))
                 .bind(id)
@@ -130,7 +130,10 @@ impl Store {
     }
 
     /// Current members with their accounts: owner, admins, then by join order.
-    pub async fn admin_group_members(&self, chat: Uuid) -> Result<Vec<AdminMemberRow>, StoreError> {
+    pub async fn admin_group_members(
+        &self,
+        chat: ChatId,
+    ) -> Result<Vec<AdminMemberRow>, StoreError> {
         Ok(sqlx::query_as::<_, AdminMemberRow>(
             "SELECT m.user_id, u.username, u.display_name, m.role, m.joined_at, u.disabled_at \
              FROM chat_members m JOIN users u ON u.id = m.user_id \
@@ -146,14 +149,14 @@ impl Store {
 
 /// Writes of the operator inside a transaction.
 pub mod operator_tx {
-    use super::{LockedChat, PgConnection, StoreError, Uuid};
+    use super::{ChatId, LockedChat, PgConnection, StoreError, UserId};
 
     /// Locks a live chat row for an operator's change, as [`super::super::chats::tx::lock_chat`]
     /// does for a member's (so that `seq` stays in commit order); `role` is empty, since the
     /// operator is not a member. `None` when the chat is gone.
     pub async fn lock_chat(
         conn: &mut PgConnection,
-        chat: Uuid,
+        chat: ChatId,
     ) -> Result<Option<LockedChat>, StoreError> {
         Ok(sqlx::query_as::<_, LockedChat>(
             "SELECT c.id, c.kind, c.name, c.slug, ''::text AS role FROM chats c \
@@ -165,7 +168,10 @@ pub mod operator_tx {
     }
 
     /// The current owner of a group, if any (an owner whose account was deleted left none).
-    pub async fn owner_of(conn: &mut PgConnection, chat: Uuid) -> Result<Option<Uuid>, StoreError> {
+    pub async fn owner_of(
+        conn: &mut PgConnection,
+        chat: ChatId,
+    ) -> Result<Option<UserId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT user_id FROM chat_members WHERE chat_id = $1 AND role = 'owner' \
              AND left_at IS NULL LIMIT 1",

@@ -1,8 +1,8 @@
 //! Attachment rows: uploads, their link to a message, who may read them, and cleanup.
 
+use common::ids::{AttachmentId, MessageId, UserId};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -10,11 +10,11 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct AttachmentRow {
     /// Id.
-    pub id: Uuid,
+    pub id: AttachmentId,
     /// Who uploaded it.
-    pub uploader_id: Option<Uuid>,
+    pub uploader_id: Option<UserId>,
     /// The message it is attached to.
-    pub message_id: Option<Uuid>,
+    pub message_id: Option<MessageId>,
     /// The uploaded file's name.
     pub file_name: String,
     /// Type, from the bytes.
@@ -37,9 +37,9 @@ pub struct AttachmentRow {
 #[derive(Clone, Debug)]
 pub struct NewAttachment {
     /// Id.
-    pub id: Uuid,
+    pub id: AttachmentId,
     /// Uploader.
-    pub uploader_id: Uuid,
+    pub uploader_id: UserId,
     /// File name.
     pub file_name: String,
     /// Type.
@@ -87,8 +87,8 @@ impl Store {
     /// (not deleted) of a chat (not deleted) they are a current member of.
     pub async fn attachment_for(
         &self,
-        viewer: Uuid,
-        id: Uuid,
+        viewer: UserId,
+        id: AttachmentId,
     ) -> Result<Option<AttachmentRow>, StoreError> {
         Ok(sqlx::query_as::<_, AttachmentRow>(&format!(
             "SELECT {COLUMNS} FROM attachments a WHERE a.id = $1 AND a.deleted_at IS NULL \
@@ -108,7 +108,7 @@ impl Store {
     /// The live attachments of these messages, in the order they were named.
     pub async fn attachments_of(
         &self,
-        messages: &[Uuid],
+        messages: &[MessageId],
     ) -> Result<Vec<AttachmentRow>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         tx::attachments_of(&mut conn, messages).await
@@ -119,8 +119,8 @@ impl Store {
     /// for attached ones: those answer `Some(row)` with `message_id` set and stay.
     pub async fn mark_attachment_deleted(
         &self,
-        uploader: Uuid,
-        id: Uuid,
+        uploader: UserId,
+        id: AttachmentId,
     ) -> Result<Option<AttachmentRow>, StoreError> {
         Ok(sqlx::query_as::<_, AttachmentRow>(&format!(
             "UPDATE attachments a SET deleted_at = CASE WHEN a.message_id IS NULL THEN now() END \
@@ -156,7 +156,7 @@ impl Store {
     }
 
     /// Forgets an attachment whose files are gone.
-    pub async fn delete_attachment_row(&self, id: Uuid) -> Result<(), StoreError> {
+    pub async fn delete_attachment_row(&self, id: AttachmentId) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM attachments WHERE id = $1 AND deleted_at IS NOT NULL")
             .bind(id)
             .execute(&self.pool)
@@ -167,14 +167,16 @@ impl Store {
 
 /// Inside the send transaction.
 pub mod tx {
-    use super::{AttachmentRow, COLUMNS, PgConnection, StoreError, Uuid};
+    use super::{
+        AttachmentId, AttachmentRow, COLUMNS, MessageId, PgConnection, StoreError, UserId,
+    };
 
     /// `(attachment, uploader)` of those of `ids` that are live and not attached yet,
     /// locked until the transaction ends so two sends cannot both claim one.
     pub async fn lock_unattached(
         conn: &mut PgConnection,
-        ids: &[Uuid],
-    ) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+        ids: &[AttachmentId],
+    ) -> Result<Vec<(AttachmentId, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT id, uploader_id FROM attachments WHERE id = ANY($1) AND message_id IS NULL \
              AND deleted_at IS NULL AND uploader_id IS NOT NULL ORDER BY id FOR UPDATE",
@@ -187,10 +189,10 @@ pub mod tx {
     /// Attaches: `(message, attachment, position)`.
     pub async fn attach(
         conn: &mut PgConnection,
-        links: &[(Uuid, Uuid, i16)],
+        links: &[(MessageId, AttachmentId, i16)],
     ) -> Result<(), StoreError> {
-        let messages: Vec<Uuid> = links.iter().map(|l| l.0).collect();
-        let ids: Vec<Uuid> = links.iter().map(|l| l.1).collect();
+        let messages: Vec<MessageId> = links.iter().map(|l| l.0).collect();
+        let ids: Vec<AttachmentId> = links.iter().map(|l| l.1).collect();
         let positions: Vec<i16> = links.iter().map(|l| l.2).collect();
         sqlx::query(
             "UPDATE attachments a SET message_id = l.message_id, position = l.position \
@@ -208,7 +210,7 @@ pub mod tx {
     /// The live attachments of these messages, in the order they were named.
     pub async fn attachments_of(
         conn: &mut PgConnection,
-        messages: &[Uuid],
+        messages: &[MessageId],
     ) -> Result<Vec<AttachmentRow>, StoreError> {
         Ok(sqlx::query_as::<_, AttachmentRow>(&format!(
             "SELECT {COLUMNS} FROM attachments a WHERE a.message_id = ANY($1) \
@@ -222,7 +224,7 @@ pub mod tx {
     /// A deleted message's attachments go with it (their files at the next cleanup).
     pub async fn delete_for_message(
         conn: &mut PgConnection,
-        message: Uuid,
+        message: MessageId,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE attachments SET deleted_at = now() WHERE message_id = $1 AND deleted_at IS NULL",

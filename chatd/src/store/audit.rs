@@ -1,7 +1,7 @@
 //! The audit log: who did what to which account or chat, and from where.
 
+use common::ids::UserId;
 use serde_json::Value;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -9,7 +9,7 @@ use super::{Store, StoreError};
 #[derive(Debug)]
 pub struct AuditEntry<'a> {
     /// Who acted, when known.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// A dotted verb, e.g. `auth.login`, `auth.refresh_reuse`.
     pub action: &'a str,
     /// What kind of thing was acted on, e.g. `session`.

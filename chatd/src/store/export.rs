@@ -1,10 +1,10 @@
 //! Messages for an operator's export (`chatctl export`): one query streamed row by row, so
 //! that a chat of a million messages never sits in memory.
 
+use common::ids::{ChatId, MessageId, UserId};
 use futures_util::stream::{BoxStream, StreamExt};
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -12,7 +12,7 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct ExportChat {
     /// Id.
-    pub id: Uuid,
+    pub id: ChatId,
     /// `direct` or `group`.
     pub kind: String,
     /// Group name.
@@ -28,9 +28,9 @@ pub struct ExportChat {
 #[derive(Clone, Debug, FromRow)]
 pub struct ExportRow {
     /// Id.
-    pub id: Uuid,
+    pub id: MessageId,
     /// The chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// `direct` or `group`.
     pub chat_kind: String,
     /// Group name.
@@ -38,7 +38,7 @@ pub struct ExportRow {
     /// Seq within the chat.
     pub seq: i64,
     /// The author; `None` once the account was deleted.
-    pub sender_id: Option<Uuid>,
+    pub sender_id: Option<UserId>,
     /// The author's username.
     pub sender_username: Option<String>,
     /// Sent.
@@ -54,7 +54,7 @@ pub struct ExportRow {
     /// Client metadata.
     pub metadata: serde_json::Value,
     /// The message replied to.
-    pub reply_to_id: Option<Uuid>,
+    pub reply_to_id: Option<MessageId>,
     /// `[{"userId", "username"}]` of the mentioned users.
     pub mentions: serde_json::Value,
     /// `[{"emoji", "userId", "username", "createdAt"}]`, oldest first.
@@ -68,9 +68,9 @@ pub struct ExportRow {
 #[derive(Clone, Copy, Debug)]
 pub enum ExportScope {
     /// Every message of a chat, by seq.
-    Chat(Uuid),
+    Chat(ChatId),
     /// Every message a user sent, in any chat, by time.
-    Sender(Uuid),
+    Sender(UserId),
 }
 
 const EXPORT_COLUMNS: &str = "SELECT m.id, m.chat_id, c.kind AS chat_kind, c.name AS chat_name, \
@@ -109,7 +109,7 @@ const BY_SENDER: &str = "WHERE m.sender_id = $1 \
 
 impl Store {
     /// Any chat by id, deleted or not, direct or group.
-    pub async fn export_chat(&self, id: Uuid) -> Result<Option<ExportChat>, StoreError> {
+    pub async fn export_chat(&self, id: ChatId) -> Result<Option<ExportChat>, StoreError> {
         Ok(sqlx::query_as::<_, ExportChat>(
             "SELECT id, kind, name, slug, deleted_at FROM chats WHERE id = $1",
         )
@@ -126,9 +126,10 @@ impl Store {
         since: Option<OffsetDateTime>,
         until: Option<OffsetDateTime>,
     ) -> BoxStream<'_, Result<ExportRow, StoreError>> {
+        // `$1` is a chat or a user by scope: the one place an id binds untyped.
         let (sql, id) = match scope {
-            ExportScope::Chat(chat) => (&*BY_CHAT_SQL, chat),
-            ExportScope::Sender(user) => (&*BY_SENDER_SQL, user),
+            ExportScope::Chat(chat) => (&*BY_CHAT_SQL, chat.as_uuid()),
+            ExportScope::Sender(user) => (&*BY_SENDER_SQL, user.as_uuid()),
         };
         sqlx::query_as::<_, ExportRow>(sql)
             .bind(id)

@@ -1,8 +1,8 @@
 //! Invite codes for invite-only registration, stored as SHA-256 hashes.
 
+use common::ids::UserId;
 use sqlx::{Postgres, Transaction};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -26,7 +26,7 @@ impl Store {
     pub async fn create_invite(
         &self,
         code_hash: &[u8],
-        created_by: Option<Uuid>,
+        created_by: Option<UserId>,
         max_uses: i32,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {

@@ -1,5 +1,6 @@
 //! Notifications, do-not-disturb, chat mutes and push devices.
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -9,18 +10,19 @@ use super::{Store, StoreError};
 /// A `notifications` row.
 #[derive(Clone, Debug, FromRow)]
 pub struct NotificationRow {
-    /// Id.
+    /// Id. Notification, contact and push-device ids stay plain uuids: `common` has no
+    /// type for them (the wire carries them as uuids) and no function takes two of them.
     pub id: Uuid,
     /// Recipient.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Kind name.
     pub kind: String,
     /// Who caused it.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// Chat.
-    pub chat_id: Option<Uuid>,
+    pub chat_id: Option<ChatId>,
     /// Message.
-    pub message_id: Option<Uuid>,
+    pub message_id: Option<MessageId>,
     /// Contact request.
     pub contact_id: Option<Uuid>,
     /// Muted or do-not-disturb when created.
@@ -40,7 +42,7 @@ pub struct PushDeviceRow {
     /// Id.
     pub id: Uuid,
     /// Owner.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// URL.
     pub endpoint: String,
     /// Label.
@@ -70,7 +72,7 @@ impl Store {
     /// A page of `user`'s notifications, newest first, older than `before`.
     pub async fn notifications_page(
         &self,
-        user: Uuid,
+        user: UserId,
         unread_only: bool,
         before: Option<Uuid>,
         limit: i64,
@@ -89,7 +91,7 @@ impl Store {
     }
 
     /// How many unread notifications `user` has.
-    pub async fn unread_notifications(&self, user: Uuid) -> Result<i64, StoreError> {
+    pub async fn unread_notifications(&self, user: UserId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
         )
@@ -100,7 +102,7 @@ impl Store {
 
     /// Whether notifications of `user` about `chat` are silenced now (do-not-disturb, or
     /// the chat muted).
-    pub async fn silenced(&self, user: Uuid, chat: Option<Uuid>) -> Result<bool, StoreError> {
+    pub async fn silenced(&self, user: UserId, chat: Option<ChatId>) -> Result<bool, StoreError> {
         Ok(sqlx::query_scalar::<_, bool>(
             "SELECT coalesce((SELECT dnd_until > now() FROM users WHERE id = $1), false) \
                  OR coalesce((SELECT muted_until > now() FROM chat_members \
@@ -113,9 +115,9 @@ impl Store {
     }
 
     /// The sender of message `message`.
-    pub async fn sender_of(&self, message: Uuid) -> Result<Option<Uuid>, StoreError> {
+    pub async fn sender_of(&self, message: MessageId) -> Result<Option<UserId>, StoreError> {
         Ok(
-            sqlx::query_scalar::<_, Option<Uuid>>("SELECT sender_id FROM messages WHERE id = $1")
+            sqlx::query_scalar::<_, Option<UserId>>("SELECT sender_id FROM messages WHERE id = $1")
                 .bind(message)
                 .fetch_optional(self.pool())
                 .await?
@@ -124,8 +126,12 @@ impl Store {
     }
 
     /// The other member of `chat` if it is a direct chat of `sender`.
-    pub async fn direct_peer(&self, chat: Uuid, sender: Uuid) -> Result<Option<Uuid>, StoreError> {
-        Ok(sqlx::query_scalar::<_, Option<Uuid>>(
+    pub async fn direct_peer(
+        &self,
+        chat: ChatId,
+        sender: UserId,
+    ) -> Result<Option<UserId>, StoreError> {
+        Ok(sqlx::query_scalar::<_, Option<UserId>>(
             "SELECT CASE WHEN direct_user_lo = $2 THEN direct_user_hi ELSE direct_user_lo END \
              FROM chats WHERE id = $1 AND kind = 'direct' AND deleted_at IS NULL \
                AND $2 IN (direct_user_lo, direct_user_hi)",
@@ -138,7 +144,7 @@ impl Store {
     }
 
     /// The text of message `message`, unless deleted.
-    pub async fn content_of(&self, message: Uuid) -> Result<Option<String>, StoreError> {
+    pub async fn content_of(&self, message: MessageId) -> Result<Option<String>, StoreError> {
         Ok(
             sqlx::query_scalar::<_, Option<String>>("SELECT content FROM messages WHERE id = $1")
                 .bind(message)
@@ -152,7 +158,7 @@ impl Store {
     pub async fn set_dnd(
         &self,
         conn: &mut PgConnection,
-        user: Uuid,
+        user: UserId,
         until: Option<OffsetDateTime>,
     ) -> Result<(), StoreError> {
         sqlx::query("UPDATE users SET dnd_until = $2 WHERE id = $1")
@@ -164,7 +170,7 @@ impl Store {
     }
 
     /// Do-not-disturb of `user`.
-    pub async fn dnd_of(&self, user: Uuid) -> Result<Option<OffsetDateTime>, StoreError> {
+    pub async fn dnd_of(&self, user: UserId) -> Result<Option<OffsetDateTime>, StoreError> {
         Ok(sqlx::query_scalar::<_, Option<OffsetDateTime>>(
             "SELECT dnd_until FROM users WHERE id = $1",
         )
@@ -178,8 +184,8 @@ impl Store {
     pub async fn set_mute(
         &self,
         conn: &mut PgConnection,
-        chat: Uuid,
-        user: Uuid,
+        chat: ChatId,
+        user: UserId,
         until: Option<OffsetDateTime>,
     ) -> Result<bool, StoreError> {
         Ok(sqlx::query(
@@ -197,7 +203,7 @@ impl Store {
     }
 
     /// The push devices of `user`, oldest first.
-    pub async fn push_devices_of(&self, user: Uuid) -> Result<Vec<PushDeviceRow>, StoreError> {
+    pub async fn push_devices_of(&self, user: UserId) -> Result<Vec<PushDeviceRow>, StoreError> {
         Ok(sqlx::query_as::<_, PushDeviceRow>(&format!(
             "SELECT {DEVICE_COLUMNS} FROM push_devices WHERE user_id = $1 ORDER BY id"
         ))
@@ -211,7 +217,7 @@ impl Store {
     pub async fn add_push_device(
         &self,
         id: Uuid,
-        user: Uuid,
+        user: UserId,
         endpoint: &str,
         name: Option<&str>,
         max: i64,
@@ -254,7 +260,7 @@ impl Store {
     }
 
     /// Removes one of `user`'s devices; false if there was none.
-    pub async fn delete_push_device(&self, user: Uuid, id: Uuid) -> Result<bool, StoreError> {
+    pub async fn delete_push_device(&self, user: UserId, id: Uuid) -> Result<bool, StoreError> {
         Ok(
             sqlx::query("DELETE FROM push_devices WHERE id = $1 AND user_id = $2")
                 .bind(id)
@@ -281,7 +287,7 @@ impl Store {
     pub async fn mark_notifications_read(
         &self,
         conn: &mut PgConnection,
-        user: Uuid,
+        user: UserId,
         which: &MarkRead,
     ) -> Result<u64, StoreError> {
         let query = match which {
@@ -310,15 +316,15 @@ impl Store {
 #[derive(Clone, Debug)]
 pub struct NewNotification {
     /// Recipient.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Kind name.
     pub kind: &'static str,
     /// Who caused it.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<UserId>,
     /// Chat.
-    pub chat_id: Option<Uuid>,
+    pub chat_id: Option<ChatId>,
     /// Message.
-    pub message_id: Option<Uuid>,
+    pub message_id: Option<MessageId>,
     /// Contact request.
     pub contact_id: Option<Uuid>,
     /// Muted or do-not-disturb.

@@ -1,8 +1,8 @@
 //! The search index (`message_search`, `search_progress`) and the search query itself.
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::messages::MessageRow;
 use super::{Store, StoreError};
@@ -11,11 +11,11 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct IndexSource {
     /// Id.
-    pub id: Uuid,
+    pub id: MessageId,
     /// Chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Author.
-    pub sender_id: Option<Uuid>,
+    pub sender_id: Option<UserId>,
     /// Sent.
     pub created_at: OffsetDateTime,
     /// Text; `None` once deleted.
@@ -26,7 +26,7 @@ pub struct IndexSource {
 #[derive(Clone, Copy, Debug, FromRow)]
 pub struct IndexWindow {
     /// Chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Indexed up to here.
     pub indexed_seq: i64,
     /// The chat's last committed seq.
@@ -37,19 +37,19 @@ pub struct IndexWindow {
 #[derive(Clone, Debug)]
 pub struct SearchFilter {
     /// The searcher.
-    pub viewer: Uuid,
+    pub viewer: UserId,
     /// A `tsquery` whose lexemes are all quoted.
     pub tsquery: String,
     /// Only this chat.
-    pub chat: Option<Uuid>,
+    pub chat: Option<ChatId>,
     /// Only this author.
-    pub from: Option<Uuid>,
+    pub from: Option<UserId>,
     /// Sent before.
     pub before: Option<OffsetDateTime>,
     /// Sent after.
     pub after: Option<OffsetDateTime>,
     /// Continue after this `(rank, id)`.
-    pub cursor: Option<(f32, Uuid)>,
+    pub cursor: Option<(f32, MessageId)>,
     /// Rows to read.
     pub limit: i64,
 }
@@ -68,9 +68,9 @@ impl Store {
     /// Chats whose index is behind their event log, at most `limit`; among `only` if given.
     pub async fn search_lagging_chats(
         &self,
-        only: Option<&[Uuid]>,
+        only: Option<&[ChatId]>,
         limit: i64,
-    ) -> Result<Vec<Uuid>, StoreError> {
+    ) -> Result<Vec<ChatId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT c.id FROM chats c LEFT JOIN search_progress p ON p.chat_id = c.id \
              WHERE c.last_seq > coalesce(p.indexed_seq, 0) AND ($1::uuid[] IS NULL OR c.id = ANY($1)) \
@@ -94,7 +94,7 @@ impl Store {
     }
 
     /// The caller's current chats that are not deleted (for catching their index up).
-    pub async fn search_scope(&self, viewer: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    pub async fn search_scope(&self, viewer: UserId) -> Result<Vec<ChatId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT cm.chat_id FROM chat_members cm JOIN chats c ON c.id = cm.chat_id \
              WHERE cm.user_id = $1 AND cm.left_at IS NULL AND c.deleted_at IS NULL",
@@ -150,13 +150,15 @@ impl Store {
 
 /// The indexer's writes, inside one transaction.
 pub mod tx {
-    use super::{FromRow, IndexSource, IndexWindow, PgConnection, StoreError, Uuid};
+    use super::{
+        ChatId, FromRow, IndexSource, IndexWindow, MessageId, PgConnection, StoreError, UserId,
+    };
 
     /// Locks the progress rows of `chats` (creating missing ones), in chat order so that two
     /// indexers never deadlock. With `skip_locked`, chats another indexer holds are left out.
     pub async fn lock_windows(
         conn: &mut PgConnection,
-        chats: &[Uuid],
+        chats: &[ChatId],
         skip_locked: bool,
     ) -> Result<Vec<IndexWindow>, StoreError> {
         // The index is derived data and its watermark commits with it: a crash that loses
@@ -174,16 +176,16 @@ pub mod tx {
         .execute(&mut *conn)
         .await?;
         let skip = if skip_locked { " SKIP LOCKED" } else { "" };
-        let locked: Vec<(Uuid, i64)> = sqlx::query_as(&format!(
+        let locked: Vec<(ChatId, i64)> = sqlx::query_as(&format!(
             "SELECT chat_id, indexed_seq FROM search_progress WHERE chat_id = ANY($1) \
              ORDER BY chat_id FOR UPDATE{skip}"
         ))
         .bind(chats)
         .fetch_all(&mut *conn)
         .await?;
-        let ids: Vec<Uuid> = locked.iter().map(|l| l.0).collect();
+        let ids: Vec<ChatId> = locked.iter().map(|l| l.0).collect();
         // Read after the lock: every event up to this last_seq is committed.
-        let last: Vec<(Uuid, i64)> =
+        let last: Vec<(ChatId, i64)> =
             sqlx::query_as("SELECT id, last_seq FROM chats WHERE id = ANY($1)")
                 .bind(&ids)
                 .fetch_all(&mut *conn)
@@ -205,9 +207,9 @@ pub mod tx {
     /// the current state of those still live (a deleted or hard-deleted one has none).
     pub async fn touched_messages(
         conn: &mut PgConnection,
-        windows: &[(Uuid, i64, i64)],
-    ) -> Result<(Vec<Uuid>, Vec<IndexSource>), StoreError> {
-        let chats: Vec<Uuid> = windows.iter().map(|w| w.0).collect();
+        windows: &[(ChatId, i64, i64)],
+    ) -> Result<(Vec<MessageId>, Vec<IndexSource>), StoreError> {
+        let chats: Vec<ChatId> = windows.iter().map(|w| w.0).collect();
         let from: Vec<i64> = windows.iter().map(|w| w.1).collect();
         let to: Vec<i64> = windows.iter().map(|w| w.2).collect();
         let rows: Vec<TouchedRow> = sqlx::query_as(
@@ -250,9 +252,9 @@ pub mod tx {
     /// A touched message; the columns are NULL when it is no longer live.
     #[derive(FromRow)]
     struct TouchedRow {
-        id: Uuid,
-        chat_id: Option<Uuid>,
-        sender_id: Option<Uuid>,
+        id: MessageId,
+        chat_id: Option<ChatId>,
+        sender_id: Option<UserId>,
         created_at: Option<time::OffsetDateTime>,
         content: Option<String>,
     }
@@ -261,7 +263,7 @@ pub mod tx {
     /// live ones; the others leave the index.
     pub async fn write_docs(
         conn: &mut PgConnection,
-        touched: &[Uuid],
+        touched: &[MessageId],
         sources: &[IndexSource],
         docs: &[String],
     ) -> Result<(), StoreError> {
@@ -269,9 +271,9 @@ pub mod tx {
             .bind(touched)
             .execute(&mut *conn)
             .await?;
-        let ids: Vec<Uuid> = sources.iter().map(|s| s.id).collect();
-        let chats: Vec<Uuid> = sources.iter().map(|s| s.chat_id).collect();
-        let senders: Vec<Option<Uuid>> = sources.iter().map(|s| s.sender_id).collect();
+        let ids: Vec<MessageId> = sources.iter().map(|s| s.id).collect();
+        let chats: Vec<ChatId> = sources.iter().map(|s| s.chat_id).collect();
+        let senders: Vec<Option<UserId>> = sources.iter().map(|s| s.sender_id).collect();
         let times: Vec<time::OffsetDateTime> = sources.iter().map(|s| s.created_at).collect();
         sqlx::query(
             "INSERT INTO message_search (message_id, chat_id, sender_id, created_at, doc) \
@@ -306,9 +308,9 @@ pub mod tx {
     /// Moves the watermarks.
     pub async fn advance(
         conn: &mut PgConnection,
-        windows: &[(Uuid, i64, i64)],
+        windows: &[(ChatId, i64, i64)],
     ) -> Result<(), StoreError> {
-        let chats: Vec<Uuid> = windows.iter().map(|w| w.0).collect();
+        let chats: Vec<ChatId> = windows.iter().map(|w| w.0).collect();
         let to: Vec<i64> = windows.iter().map(|w| w.2).collect();
         sqlx::query(
             "UPDATE search_progress p SET indexed_seq = w.hi \
@@ -329,8 +331,8 @@ impl Store {
     /// statement per chat. Bulk SQL: a million messages take minutes, not hours.
     pub async fn bench_fill_chat(
         &self,
-        chat: Uuid,
-        authors: &[Uuid],
+        chat: ChatId,
+        authors: &[UserId],
         per_chat: i64,
         words_per_message: i32,
         vocabulary: &[String],

@@ -1,9 +1,9 @@
 //! Sessions and their refresh tokens. A session is one login; its refresh tokens rotate on
 //! every use, and presenting a rotated one revokes the session (theft detection).
 
+use common::ids::{SessionId, UserId};
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -11,9 +11,9 @@ use super::{Store, StoreError};
 #[derive(Debug)]
 pub struct NewSession<'a> {
     /// Session id.
-    pub id: Uuid,
+    pub id: SessionId,
     /// Its user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Client's User-Agent.
     pub user_agent: Option<&'a str>,
     /// Client's address.
@@ -28,7 +28,7 @@ pub struct NewSession<'a> {
 #[derive(Clone, Debug, FromRow)]
 pub struct SessionRow {
     /// Id.
-    pub id: Uuid,
+    pub id: SessionId,
     /// User-Agent at login.
     pub user_agent: Option<String>,
     /// Address at login.
@@ -56,16 +56,16 @@ pub enum RefreshOutcome {
     /// The token was valid and is now replaced.
     Rotated {
         /// The session.
-        session_id: Uuid,
+        session_id: SessionId,
         /// Its user.
-        user_id: Uuid,
+        user_id: UserId,
     },
     /// The token had already been rotated: the session is now revoked.
     Reused {
         /// The revoked session.
-        session_id: Uuid,
+        session_id: SessionId,
         /// Its user.
-        user_id: Uuid,
+        user_id: UserId,
     },
     /// Unknown, expired, or its session is revoked or its user disabled.
     Invalid,
@@ -73,8 +73,8 @@ pub enum RefreshOutcome {
 
 #[derive(FromRow)]
 struct TokenState {
-    session_id: Uuid,
-    user_id: Uuid,
+    session_id: SessionId,
+    user_id: UserId,
     expires_at: OffsetDateTime,
     rotated_at: Option<OffsetDateTime>,
     revoked_at: Option<OffsetDateTime>,
@@ -111,8 +111,8 @@ impl Store {
     /// The session of an access token, if it is still live and its user enabled.
     pub async fn session_auth(
         &self,
-        session_id: Uuid,
-        user_id: Uuid,
+        session_id: SessionId,
+        user_id: UserId,
     ) -> Result<Option<SessionAuth>, StoreError> {
         Ok(sqlx::query_as::<_, SessionAuth>(
             "SELECT u.is_admin, s.last_used_at FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -127,7 +127,10 @@ impl Store {
 
     /// Which of `sessions` have ended (revoked, expired, or their account disabled, or
     /// gone): one query for all the sockets of a node.
-    pub async fn ended_sessions(&self, sessions: &[Uuid]) -> Result<Vec<Uuid>, StoreError> {
+    pub async fn ended_sessions(
+        &self,
+        sessions: &[SessionId],
+    ) -> Result<Vec<SessionId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT t.id FROM unnest($1::uuid[]) AS t(id) WHERE NOT EXISTS ( \
                SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -140,7 +143,7 @@ impl Store {
     }
 
     /// Marks a session used now.
-    pub async fn touch_session(&self, session_id: Uuid) -> Result<(), StoreError> {
+    pub async fn touch_session(&self, session_id: SessionId) -> Result<(), StoreError> {
         sqlx::query("UPDATE sessions SET last_used_at = now() WHERE id = $1")
             .bind(session_id)
             .execute(&self.pool)
@@ -217,8 +220,8 @@ impl Store {
     /// Revokes one of the user's sessions; false when it is not theirs or already revoked.
     pub async fn revoke_session(
         &self,
-        user_id: Uuid,
-        session_id: Uuid,
+        user_id: UserId,
+        session_id: SessionId,
         reason: &str,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
@@ -234,7 +237,7 @@ impl Store {
     }
 
     /// The user's live sessions, newest first.
-    pub async fn list_sessions(&self, user_id: Uuid) -> Result<Vec<SessionRow>, StoreError> {
+    pub async fn list_sessions(&self, user_id: UserId) -> Result<Vec<SessionRow>, StoreError> {
         Ok(sqlx::query_as::<_, SessionRow>(
             "SELECT id, user_agent, ip, created_at, last_used_at, expires_at FROM sessions \
              WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now() \

@@ -1,6 +1,7 @@
 //! Contacts, blocks and the per-user event log. Writes take a connection of a transaction
 //! the service opens, so a change, its user events and its notifications commit together.
 
+use common::ids::{ChatId, UserId};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -10,12 +11,14 @@ use super::{Store, StoreError, unique_violation};
 /// A `contacts` row.
 #[derive(Clone, Debug, FromRow)]
 pub struct ContactRow {
-    /// Id of the request (and of the contact once accepted).
+    /// Id of the request (and of the contact once accepted). A plain uuid: contacts have no
+    /// id type in `common` (clients name them by the uuid of the wire), and a contact id is
+    /// never passed where a user, chat or message is expected.
     pub id: Uuid,
     /// Who asked.
-    pub requester_id: Uuid,
+    pub requester_id: UserId,
     /// Who was asked.
-    pub addressee_id: Uuid,
+    pub addressee_id: UserId,
     /// `pending`, `accepted` or `declined`.
     pub status: String,
     /// The note.
@@ -28,7 +31,7 @@ pub struct ContactRow {
 
 impl ContactRow {
     /// The other side of the pair, seen from `user`.
-    pub fn other(&self, user: Uuid) -> Uuid {
+    pub fn other(&self, user: UserId) -> UserId {
         if self.requester_id == user {
             self.addressee_id
         } else {
@@ -51,7 +54,7 @@ pub struct UserEventRow {
 
 impl Store {
     /// Accepted contacts of `user`.
-    pub async fn contacts_of(&self, user: Uuid) -> Result<Vec<ContactRow>, StoreError> {
+    pub async fn contacts_of(&self, user: UserId) -> Result<Vec<ContactRow>, StoreError> {
         Ok(sqlx::query_as::<_, ContactRow>(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts \
              WHERE (requester_id = $1 OR addressee_id = $1) AND status = 'accepted'"
@@ -62,7 +65,7 @@ impl Store {
     }
 
     /// Pending requests from and to `user`, newest first.
-    pub async fn pending_contacts_of(&self, user: Uuid) -> Result<Vec<ContactRow>, StoreError> {
+    pub async fn pending_contacts_of(&self, user: UserId) -> Result<Vec<ContactRow>, StoreError> {
         Ok(sqlx::query_as::<_, ContactRow>(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts \
              WHERE (requester_id = $1 OR addressee_id = $1) AND status = 'pending' \
@@ -74,7 +77,7 @@ impl Store {
     }
 
     /// Whether `a` and `b` are accepted contacts.
-    pub async fn are_contacts(&self, a: Uuid, b: Uuid) -> Result<bool, StoreError> {
+    pub async fn are_contacts(&self, a: UserId, b: UserId) -> Result<bool, StoreError> {
         Ok(sqlx::query_scalar::<_, bool>(
             "SELECT EXISTS (SELECT 1 FROM contacts WHERE status = 'accepted' \
              AND LEAST(requester_id, addressee_id) = LEAST($1::uuid, $2::uuid) \
@@ -87,7 +90,7 @@ impl Store {
     }
 
     /// `(a blocked b, b blocked a)`.
-    pub async fn blocks_between(&self, a: Uuid, b: Uuid) -> Result<(bool, bool), StoreError> {
+    pub async fn blocks_between(&self, a: UserId, b: UserId) -> Result<(bool, bool), StoreError> {
         Ok(sqlx::query_as::<_, (bool, bool)>(
             "SELECT EXISTS (SELECT 1 FROM blocks WHERE blocker_id = $1 AND blocked_id = $2), \
                     EXISTS (SELECT 1 FROM blocks WHERE blocker_id = $2 AND blocked_id = $1)",
@@ -103,8 +106,8 @@ impl Store {
     /// every other chat.
     pub async fn direct_chat_block(
         &self,
-        chat: Uuid,
-        sender: Uuid,
+        chat: ChatId,
+        sender: UserId,
     ) -> Result<Option<bool>, StoreError> {
         Ok(sqlx::query_scalar::<_, bool>(
             "SELECT b.blocker_id = $2 FROM chats c JOIN blocks b \
@@ -121,8 +124,11 @@ impl Store {
     }
 
     /// The users `user` blocked, newest first.
-    pub async fn blocks_of(&self, user: Uuid) -> Result<Vec<(Uuid, OffsetDateTime)>, StoreError> {
-        Ok(sqlx::query_as::<_, (Uuid, OffsetDateTime)>(
+    pub async fn blocks_of(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<(UserId, OffsetDateTime)>, StoreError> {
+        Ok(sqlx::query_as::<_, (UserId, OffsetDateTime)>(
             "SELECT blocked_id, created_at FROM blocks WHERE blocker_id = $1 \
              ORDER BY created_at DESC",
         )
@@ -132,9 +138,9 @@ impl Store {
     }
 
     /// Every `(blocker, blocked)` pair: blocks are few, and each node keeps them in memory.
-    pub async fn all_blocks(&self) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    pub async fn all_blocks(&self) -> Result<Vec<(UserId, UserId)>, StoreError> {
         Ok(
-            sqlx::query_as::<_, (Uuid, Uuid)>("SELECT blocker_id, blocked_id FROM blocks")
+            sqlx::query_as::<_, (UserId, UserId)>("SELECT blocker_id, blocked_id FROM blocks")
                 .fetch_all(self.pool())
                 .await?,
         )
@@ -143,7 +149,7 @@ impl Store {
     /// The user's own events after `seq`, at most `limit`.
     pub async fn user_events_after(
         &self,
-        user: Uuid,
+        user: UserId,
         seq: i64,
         limit: i64,
     ) -> Result<Vec<UserEventRow>, StoreError> {
@@ -173,7 +179,7 @@ impl Store {
     }
 
     /// The user's newest `userSeq` (0 before the first event).
-    pub async fn user_last_seq(&self, user: Uuid) -> Result<i64, StoreError> {
+    pub async fn user_last_seq(&self, user: UserId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT coalesce((SELECT last_seq FROM user_event_heads WHERE user_id = $1), 0)",
         )
@@ -186,8 +192,8 @@ impl Store {
 /// Statements inside a service's transaction.
 pub mod tx {
     use super::{
-        CONTACT_COLUMNS, ContactRow, FromRow, OffsetDateTime, PgConnection, StoreError, Uuid,
-        unique_violation,
+        CONTACT_COLUMNS, ContactRow, FromRow, OffsetDateTime, PgConnection, StoreError, UserId,
+        Uuid, unique_violation,
     };
 
     /// Why a contact row could not be inserted.
@@ -204,8 +210,8 @@ pub mod tx {
     /// The row of the pair, whichever side asked, locked.
     pub async fn contact_between(
         conn: &mut PgConnection,
-        a: Uuid,
-        b: Uuid,
+        a: UserId,
+        b: UserId,
     ) -> Result<Option<ContactRow>, StoreError> {
         Ok(sqlx::query_as::<_, ContactRow>(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts \
@@ -223,7 +229,7 @@ pub mod tx {
     pub async fn contact_for(
         conn: &mut PgConnection,
         id: Uuid,
-        user: Uuid,
+        user: UserId,
     ) -> Result<Option<ContactRow>, StoreError> {
         Ok(sqlx::query_as::<_, ContactRow>(&format!(
             "SELECT {CONTACT_COLUMNS} FROM contacts \
@@ -236,7 +242,10 @@ pub mod tx {
     }
 
     /// Pending requests `user` sent.
-    pub async fn outgoing_pending(conn: &mut PgConnection, user: Uuid) -> Result<i64, StoreError> {
+    pub async fn outgoing_pending(
+        conn: &mut PgConnection,
+        user: UserId,
+    ) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "SELECT count(*) FROM contacts WHERE requester_id = $1 AND status = 'pending'",
         )
@@ -249,8 +258,8 @@ pub mod tx {
     pub async fn insert_request(
         conn: &mut PgConnection,
         id: Uuid,
-        requester: Uuid,
-        addressee: Uuid,
+        requester: UserId,
+        addressee: UserId,
         message: Option<&str>,
     ) -> Result<ContactRow, InsertContactError> {
         sqlx::query_as::<_, ContactRow>(&format!(
@@ -300,8 +309,8 @@ pub mod tx {
     /// Adds a block; false if it existed.
     pub async fn insert_block(
         conn: &mut PgConnection,
-        by: Uuid,
-        target: Uuid,
+        by: UserId,
+        target: UserId,
     ) -> Result<bool, StoreError> {
         Ok(sqlx::query(
             "INSERT INTO blocks (blocker_id, blocked_id) VALUES ($1, $2) \
@@ -318,8 +327,8 @@ pub mod tx {
     /// Removes a block; false if there was none.
     pub async fn delete_block(
         conn: &mut PgConnection,
-        by: Uuid,
-        target: Uuid,
+        by: UserId,
+        target: UserId,
     ) -> Result<bool, StoreError> {
         Ok(
             sqlx::query("DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2")
@@ -334,7 +343,7 @@ pub mod tx {
 
     /// The next `userSeq` of `user`. The head row stays locked until commit, so a user's
     /// events commit in seq order with no gaps.
-    pub async fn next_user_seq(conn: &mut PgConnection, user: Uuid) -> Result<i64, StoreError> {
+    pub async fn next_user_seq(conn: &mut PgConnection, user: UserId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar::<_, i64>(
             "INSERT INTO user_event_heads (user_id, last_seq) VALUES ($1, 1) \
              ON CONFLICT (user_id) DO UPDATE SET last_seq = user_event_heads.last_seq + 1 \
@@ -348,7 +357,7 @@ pub mod tx {
     /// Stores a user event under its seq.
     pub async fn insert_user_event(
         conn: &mut PgConnection,
-        user: Uuid,
+        user: UserId,
         seq: i64,
         kind: &str,
         payload: &serde_json::Value,
@@ -366,7 +375,7 @@ pub mod tx {
     }
 
     /// Whether `user` exists and is not disabled.
-    pub async fn active_user(conn: &mut PgConnection, user: Uuid) -> Result<bool, StoreError> {
+    pub async fn active_user(conn: &mut PgConnection, user: UserId) -> Result<bool, StoreError> {
         #[derive(FromRow)]
         struct Found {
             disabled_at: Option<OffsetDateTime>,

@@ -3,8 +3,8 @@
 //! cursors, a `LATERAL` scan of each chat's log), so that a resync costs the same few
 //! round trips whether the user has one chat or a thousand.
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::FromRow;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -12,7 +12,7 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct SyncChatRow {
     /// The chat.
-    pub id: Uuid,
+    pub id: ChatId,
     /// Its newest seq.
     pub last_seq: i64,
     /// The user's read watermark.
@@ -23,20 +23,20 @@ pub struct SyncChatRow {
 #[derive(Clone, Debug, FromRow)]
 pub struct ChatEventRow {
     /// The chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Its seq.
     pub seq: i64,
     /// Its type, e.g. `message:new`.
     pub kind: String,
     /// The message it concerns.
-    pub message_id: Option<Uuid>,
+    pub message_id: Option<MessageId>,
     /// The event as sent (message events are rebuilt from the message's current state).
     pub payload: serde_json::Value,
 }
 
 impl Store {
     /// The user's current chats, most recent activity first.
-    pub async fn sync_chats(&self, user: Uuid) -> Result<Vec<SyncChatRow>, StoreError> {
+    pub async fn sync_chats(&self, user: UserId) -> Result<Vec<SyncChatRow>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT c.id, c.last_seq, m.last_read_seq \
              FROM chat_members m JOIN chats c ON c.id = m.chat_id \
@@ -52,14 +52,14 @@ impl Store {
     /// events after the cursor, ordered by chat then seq.
     pub async fn events_after_each(
         &self,
-        user: Uuid,
-        cursors: &[(Uuid, i64)],
+        user: UserId,
+        cursors: &[(ChatId, i64)],
         limit: i64,
     ) -> Result<Vec<ChatEventRow>, StoreError> {
         if cursors.is_empty() {
             return Ok(Vec::new());
         }
-        let chats: Vec<Uuid> = cursors.iter().map(|c| c.0).collect();
+        let chats: Vec<ChatId> = cursors.iter().map(|c| c.0).collect();
         let seqs: Vec<i64> = cursors.iter().map(|c| c.1).collect();
         Ok(sqlx::query_as(
             "SELECT v.chat_id, e.seq, e.kind, e.message_id, e.payload \

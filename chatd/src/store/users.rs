@@ -1,8 +1,8 @@
 //! Users: accounts and profiles.
 
+use common::ids::UserId;
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError, invites, unique_violation};
 
@@ -10,7 +10,7 @@ use super::{Store, StoreError, invites, unique_violation};
 #[derive(Clone, Debug, FromRow)]
 pub struct UserRow {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Lower-case username.
     pub username: String,
     /// Argon2id PHC string.
@@ -31,7 +31,7 @@ impl UserRow {
     /// The public profile.
     pub fn to_api(&self) -> common::api::User {
         common::api::User {
-            id: self.id.into(),
+            id: self.id,
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             status_message: self.status_message.clone(),
@@ -44,7 +44,7 @@ impl UserRow {
 #[derive(Debug)]
 pub struct NewUser<'a> {
     /// Id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Normalized username.
     pub username: &'a str,
     /// Argon2id hash.
@@ -110,7 +110,7 @@ impl Store {
     }
 
     /// The user with this id.
-    pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
         Ok(
             sqlx::query_as::<_, UserRow>(&format!(
                 "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// Users by id (disabled ones included: their old messages still name them).
-    pub async fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<UserRow>, StoreError> {
+    pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<Vec<UserRow>, StoreError> {
         Ok(sqlx::query_as::<_, UserRow>(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE id = ANY($1)"
         ))
@@ -134,7 +134,7 @@ impl Store {
     /// Updates the profile fields that are `Some`; `Some(None)` clears one.
     pub async fn update_profile(
         &self,
-        id: Uuid,
+        id: UserId,
         display_name: Option<Option<&str>>,
         status_message: Option<Option<&str>>,
     ) -> Result<Option<UserRow>, StoreError> {
@@ -180,7 +180,7 @@ impl Store {
     }
 
     /// Grants or removes server administration.
-    pub async fn set_admin(&self, id: Uuid, is_admin: bool) -> Result<bool, StoreError> {
+    pub async fn set_admin(&self, id: UserId, is_admin: bool) -> Result<bool, StoreError> {
         let done = sqlx::query("UPDATE users SET is_admin = $2, updated_at = now() WHERE id = $1")
             .bind(id)
             .bind(is_admin)

@@ -9,7 +9,6 @@ use common::ws::{
 use futures_util::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::error::{Error, Result};
@@ -20,7 +19,7 @@ use crate::state::AppState;
 struct Call<'a> {
     state: &'a AppState,
     kind: &'a str,
-    user: Uuid,
+    user: common::ids::UserId,
     conn: ConnId,
     data: Value,
 }
@@ -88,11 +87,7 @@ pub async fn handle(
 fn send(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let (chat, req) = call.data::<SendData>()?.into_parts();
-        ack(&call
-            .state
-            .messages
-            .send(call.user, chat.as_uuid(), req)
-            .await?)
+        ack(&call.state.messages.send(call.user, chat, req).await?)
     })
 }
 
@@ -103,7 +98,7 @@ fn edit(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
             content: data.content,
             metadata: data.metadata,
         };
-        let message = data.message_id.as_uuid();
+        let message = data.message_id;
         ack(&call.state.messages.edit(call.user, message, &req).await?)
     })
 }
@@ -111,7 +106,7 @@ fn edit(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
 fn delete(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let data: MessageRef = call.data()?;
-        let message = data.message_id.as_uuid();
+        let message = data.message_id;
         call.state.messages.delete(call.user, message).await?;
         Ok(Value::Null)
     })
@@ -120,7 +115,7 @@ fn delete(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
 fn read(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let data: ReadData = call.data()?;
-        let chat = data.chat_id.as_uuid();
+        let chat = data.chat_id;
         call.state
             .messages
             .mark_read(call.user, chat, data.seq)
@@ -132,9 +127,7 @@ fn read(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
 fn typing_start(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let data: ChatRef = call.data()?;
-        call.state
-            .typing
-            .started(data.chat_id.as_uuid(), call.user)?;
+        call.state.typing.started(data.chat_id, call.user)?;
         Ok(Value::Null)
     })
 }
@@ -142,7 +135,7 @@ fn typing_start(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
 fn typing_stop(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let data: ChatRef = call.data()?;
-        call.state.typing.stopped(data.chat_id.as_uuid(), call.user);
+        call.state.typing.stopped(data.chat_id, call.user);
         Ok(Value::Null)
     })
 }
@@ -150,7 +143,7 @@ fn typing_stop(mut call: Call<'_>) -> BoxFuture<'_, Result<Value>> {
 fn react(mut call: Call<'_>, add: bool) -> BoxFuture<'_, Result<Value>> {
     Box::pin(async move {
         let data: ReactionData = call.data()?;
-        let message = data.message_id.as_uuid();
+        let message = data.message_id;
         let messages = &call.state.messages;
         messages.react(call.user, message, &data.emoji, add).await?;
         Ok(Value::Null)

@@ -7,6 +7,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use common::ids::UserId;
 use common::ws::{Envelope, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
@@ -62,7 +63,7 @@ pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
 struct Live {
     state: AppState,
     conn: ConnId,
-    user: Uuid,
+    user: UserId,
     done: bool,
 }
 
@@ -223,8 +224,8 @@ fn hello(auth: &AuthUser, heartbeat: Duration) -> Outbound {
         protocol_version: PROTOCOL_VERSION,
         server_version: common::VERSION.into(),
         heartbeat_secs: heartbeat.as_secs(),
-        user_id: auth.user_id.into(),
-        session_id: auth.session_id.into(),
+        user_id: auth.user_id,
+        session_id: auth.session_id,
         max_frame_bytes: MAX_FRAME_BYTES,
     };
     frame(

@@ -6,12 +6,12 @@
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use common::ids::{ChatId, UserId};
 use common::ws::close;
 use futures_util::SinkExt;
 use futures_util::stream::SplitSink;
 use tokio::sync::{mpsc, watch};
 use tracing::info;
-use uuid::Uuid;
 
 use crate::fanout::Outbound;
 use crate::realtime::DeliveredTracker;
@@ -39,7 +39,7 @@ pub async fn killed(kill: &mut Kill) -> Option<(u16, &'static str)> {
 
 /// What the writer does next.
 enum Step {
-    Frame(Utf8Bytes, Option<(Uuid, i64)>),
+    Frame(Utf8Bytes, Option<(ChatId, i64)>),
     Close(u16, &'static str),
     Ping,
     Done,
@@ -53,7 +53,7 @@ pub async fn write_loop(
     mut kill: Kill,
     heartbeat: Duration,
     delivered: DeliveredTracker,
-    user: Uuid,
+    user: UserId,
 ) {
     let mut ping = tokio::time::interval(heartbeat);
     ping.tick().await;
@@ -119,7 +119,7 @@ async fn write_queued(
     sink: &mut SplitSink<WebSocket, Message>,
     rx: &mut mpsc::Receiver<Outbound>,
     first: Utf8Bytes,
-    written: &mut Vec<(Uuid, i64)>,
+    written: &mut Vec<(ChatId, i64)>,
 ) -> Result<Option<(u16, &'static str)>, ()> {
     sink.feed(Message::Text(first)).await.map_err(|_| ())?;
     let mut closing = None;

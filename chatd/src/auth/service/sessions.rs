@@ -2,9 +2,9 @@
 //! through the hub), listing them, and invites.
 
 use common::api::{CreateInviteRequest, InviteResponse, SessionInfo};
+use common::ids::SessionId;
 use serde_json::json;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{AuthService, AuthUser, ClientInfo};
 use crate::auth::tokens::{new_refresh_token, secret_hash};
@@ -22,7 +22,7 @@ impl AuthService {
     }
 
     /// Which of `sessions` have ended since their sockets authenticated.
-    pub async fn ended_sessions(&self, sessions: &[Uuid]) -> Result<Vec<Uuid>> {
+    pub async fn ended_sessions(&self, sessions: &[SessionId]) -> Result<Vec<SessionId>> {
         Ok(self.store.ended_sessions(sessions).await?)
     }
 
@@ -50,7 +50,7 @@ impl AuthService {
         Ok(rows
             .into_iter()
             .map(|row| SessionInfo {
-                id: row.id.into(),
+                id: row.id,
                 user_agent: row.user_agent,
                 ip: row.ip,
                 created_at: row.created_at,
@@ -65,7 +65,7 @@ impl AuthService {
     pub async fn revoke(
         &self,
         user: &AuthUser,
-        session_id: Uuid,
+        session_id: SessionId,
         client: &ClientInfo,
     ) -> Result<()> {
         if !self

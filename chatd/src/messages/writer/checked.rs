@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use common::api::SendResult;
-use uuid::Uuid;
+use common::ids::{AttachmentId, ChatId, MessageId, UserId};
 
 use super::fast::new_message;
 use super::reply::{Outcome, respond};
@@ -16,19 +16,19 @@ use crate::store::{MessageRow, NewMessage, StoreError};
 
 /// What one batch needs to know, read under the chat's lock.
 struct Known {
-    members: Vec<Uuid>,
+    members: Vec<UserId>,
     existing: Vec<MessageRow>,
-    valid_replies: Vec<Uuid>,
-    mentionable: HashMap<String, Uuid>,
+    valid_replies: Vec<MessageId>,
+    mentionable: HashMap<String, UserId>,
     /// `(attachment, uploader)` of named uploads still free to attach.
-    attachable: Vec<(Uuid, Uuid)>,
+    attachable: Vec<(AttachmentId, UserId)>,
 }
 
 /// The checked path: under the chat's lock, classify every send (not a member, duplicate,
 /// bad reply) and store the new ones.
 pub(super) async fn store_checked(
     inner: &Inner,
-    chat: Uuid,
+    chat: ChatId,
     sends: &[ValidSend],
 ) -> Result<Vec<Result<SendResult>>> {
     #[cfg(feature = "test-hooks")]
@@ -48,15 +48,15 @@ pub(super) async fn store_checked(
     respond(inner, outcomes, &mentions, &attached).await
 }
 
-async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> Result<Known> {
-    let mut senders: Vec<Uuid> = sends.iter().map(|s| s.sender).collect();
+async fn load(txn: &mut sqlx::PgConnection, chat: ChatId, sends: &[ValidSend]) -> Result<Known> {
+    let mut senders: Vec<UserId> = sends.iter().map(|s| s.sender).collect();
     senders.sort();
     senders.dedup();
     let members = mtx::members_among(txn, chat, &senders).await?;
-    let all_senders: Vec<Uuid> = sends.iter().map(|s| s.sender).collect();
+    let all_senders: Vec<UserId> = sends.iter().map(|s| s.sender).collect();
     let client_ids: Vec<String> = sends.iter().map(|s| s.client_id.clone()).collect();
     let existing = mtx::by_client_ids(txn, &all_senders, &client_ids).await?;
-    let replies: Vec<Uuid> = sends.iter().filter_map(|s| s.reply_to_id).collect();
+    let replies: Vec<MessageId> = sends.iter().filter_map(|s| s.reply_to_id).collect();
     let valid_replies = if replies.is_empty() {
         Vec::new()
     } else {
@@ -76,7 +76,7 @@ async fn load(txn: &mut sqlx::PgConnection, chat: Uuid, sends: &[ValidSend]) -> 
             .into_iter()
             .collect()
     };
-    let named: Vec<Uuid> = sends
+    let named: Vec<AttachmentId> = sends
         .iter()
         .flat_map(|s| s.attachments.iter().copied())
         .collect();
@@ -99,8 +99,8 @@ async fn attach_stored(
     txn: &mut sqlx::PgConnection,
     sends: &[ValidSend],
     outcomes: &[Outcome],
-) -> Result<HashMap<Uuid, Vec<common::api::Attachment>>> {
-    let links: Vec<(Uuid, Uuid, i16)> = sends
+) -> Result<HashMap<MessageId, Vec<common::api::Attachment>>> {
+    let links: Vec<(MessageId, AttachmentId, i16)> = sends
         .iter()
         .zip(outcomes)
         .filter_map(|(send, outcome)| match outcome {
@@ -117,12 +117,12 @@ async fn attach_stored(
         return Ok(HashMap::new());
     }
     crate::store::attachments::tx::attach(txn, &links).await?;
-    let messages: Vec<Uuid> = links.iter().map(|l| l.0).collect();
+    let messages: Vec<MessageId> = links.iter().map(|l| l.0).collect();
     let rows = crate::store::attachments::tx::attachments_of(txn, &messages).await?;
     Ok(crate::messages::view::attachments_by_message(&rows))
 }
 
-fn classify(chat: Uuid, sends: &[ValidSend], known: &Known) -> Vec<Outcome> {
+fn classify(chat: ChatId, sends: &[ValidSend], known: &Known) -> Vec<Outcome> {
     sends
         .iter()
         .enumerate()
@@ -174,11 +174,11 @@ fn attachable(sends: &[ValidSend], i: usize, known: &Known) -> bool {
 /// Stores the fresh sends at consecutive sequence numbers; returns their mentions.
 async fn store_fresh(
     txn: &mut sqlx::PgConnection,
-    chat: Uuid,
+    chat: ChatId,
     sends: &[ValidSend],
     known: &Known,
     outcomes: &mut [Outcome],
-) -> Result<Vec<(Uuid, Uuid)>> {
+) -> Result<Vec<(MessageId, UserId)>> {
     let fresh: Vec<usize> = (0..sends.len())
         .filter(|i| matches!(outcomes[*i], Outcome::Fresh))
         .collect();
@@ -190,7 +190,7 @@ async fn store_fresh(
         .iter()
         .map(|i| {
             let send = &sends[*i];
-            let id = Uuid::now_v7();
+            let id = MessageId::new();
             mentions.extend(
                 send.mentions
                     .iter()

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use common::api::SendResult;
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::Postgres;
 use sqlx::pool::PoolConnection;
 use tracing::warn;
-use uuid::Uuid;
 
 use super::checked::store_checked;
 use super::reply::{Outcome, respond};
@@ -23,9 +23,9 @@ use crate::store::{MessageRow, NewMessage};
 pub(super) async fn store_batch(
     inner: &Inner,
     conn: &mut Option<PoolConnection<Postgres>>,
-    sends: &[(Uuid, ValidSend)],
+    sends: &[(ChatId, ValidSend)],
 ) -> Result<Vec<Result<SendResult>>> {
-    let mut mentionable: HashMap<(Uuid, String), Uuid> = HashMap::new();
+    let mut mentionable: HashMap<(ChatId, String), UserId> = HashMap::new();
     for chat in chats_in_order(sends) {
         let mut wanted: Vec<String> = sends
             .iter()
@@ -45,7 +45,7 @@ pub(super) async fn store_batch(
     let batch: Vec<NewMessage> = sends
         .iter()
         .map(|(chat, send)| {
-            let id = Uuid::now_v7();
+            let id = MessageId::new();
             mentions.extend(
                 send.mentions
                     .iter()
@@ -124,7 +124,7 @@ async fn insert_fast(
     inner: &Inner,
     held: &mut Option<PoolConnection<Postgres>>,
     batch: &[NewMessage],
-    mentions: &[(Uuid, Uuid)],
+    mentions: &[(MessageId, UserId)],
 ) -> Vec<MessageRow> {
     if held.is_none() {
         *held = inner.store.acquire().await.ok();
@@ -143,8 +143,8 @@ async fn insert_fast(
 }
 
 /// The distinct chats of `sends`, in order of first appearance.
-fn chats_in_order(sends: &[(Uuid, ValidSend)]) -> Vec<Uuid> {
-    let mut chats: Vec<Uuid> = Vec::new();
+fn chats_in_order(sends: &[(ChatId, ValidSend)]) -> Vec<ChatId> {
+    let mut chats: Vec<ChatId> = Vec::new();
     for (chat, _) in sends {
         if !chats.contains(chat) {
             chats.push(*chat);
@@ -153,7 +153,7 @@ fn chats_in_order(sends: &[(Uuid, ValidSend)]) -> Vec<Uuid> {
     chats
 }
 
-pub(super) fn new_message(id: Uuid, chat: Uuid, send: &ValidSend) -> NewMessage {
+pub(super) fn new_message(id: MessageId, chat: ChatId, send: &ValidSend) -> NewMessage {
     NewMessage {
         id,
         chat_id: chat,

@@ -13,12 +13,12 @@
 use std::sync::Arc;
 
 use common::api::SendResult;
+use common::ids::{AttachmentId, ChatId, MessageId, UserId};
 use sqlx::Postgres;
 use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
-use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::hub::Hub;
@@ -48,7 +48,7 @@ const GATHER_YIELDS: usize = 16;
 #[derive(Debug, Clone)]
 pub struct ValidSend {
     /// Author.
-    pub sender: Uuid,
+    pub sender: UserId,
     /// Text.
     pub content: String,
     /// `text` or `markdown`.
@@ -56,17 +56,17 @@ pub struct ValidSend {
     /// Metadata.
     pub metadata: serde_json::Value,
     /// Reply target.
-    pub reply_to_id: Option<Uuid>,
+    pub reply_to_id: Option<MessageId>,
     /// Idempotency key.
     pub client_id: String,
     /// `@names` in the content.
     pub mentions: Vec<String>,
     /// Uploads to attach, in order (checked on the checked path only).
-    pub attachments: Vec<Uuid>,
+    pub attachments: Vec<AttachmentId>,
 }
 
 struct Pending {
-    chat: Uuid,
+    chat: ChatId,
     send: ValidSend,
     reply: oneshot::Sender<Result<SendResult>>,
 }
@@ -132,7 +132,7 @@ impl MessageWriter {
     }
 
     /// Stores `send` in `chat` and answers once it is committed.
-    pub async fn send(&self, chat: Uuid, send: ValidSend) -> Result<SendResult> {
+    pub async fn send(&self, chat: ChatId, send: ValidSend) -> Result<SendResult> {
         if self.lanes.token().is_cancelled() {
             return Err(shutting_down());
         }
@@ -173,8 +173,8 @@ fn shutting_down() -> Error {
 
 /// The lane that stores `chat`'s sends. UUIDv7's low bits are random, so chats spread
 /// evenly.
-pub fn lane_of(chat: Uuid) -> usize {
-    (chat.as_u128() % LANES as u128) as usize
+pub fn lane_of(chat: ChatId) -> usize {
+    (chat.as_uuid().as_u128() % LANES as u128) as usize
 }
 
 /// One lane until `token` is cancelled and its queue is empty.
@@ -252,7 +252,7 @@ async fn write(
     conn: &mut Option<PoolConnection<Postgres>>,
     batch: Vec<Pending>,
 ) -> u64 {
-    let (sends, replies): (Vec<(Uuid, ValidSend)>, Vec<_>) = batch
+    let (sends, replies): (Vec<(ChatId, ValidSend)>, Vec<_>) = batch
         .into_iter()
         .map(|p| ((p.chat, p.send), p.reply))
         .unzip();

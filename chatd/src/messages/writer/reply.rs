@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use common::api::SendResult;
-use uuid::Uuid;
+use common::ids::{ChatId, MessageId, UserId};
 
 use super::Inner;
 use crate::error::{Error, Result};
@@ -23,8 +23,8 @@ pub(super) enum Outcome {
 pub(super) async fn respond(
     inner: &Inner,
     outcomes: Vec<Outcome>,
-    mentions: &[(Uuid, Uuid)],
-    attachments: &HashMap<Uuid, Vec<common::api::Attachment>>,
+    mentions: &[(MessageId, UserId)],
+    attachments: &HashMap<MessageId, Vec<common::api::Attachment>>,
 ) -> Result<Vec<Result<SendResult>>> {
     let duplicates: Vec<MessageRow> = outcomes
         .iter()
@@ -33,10 +33,10 @@ pub(super) async fn respond(
             _ => None,
         })
         .collect();
-    let mut hydrated: HashMap<Uuid, common::api::Message> = hydrate(&inner.store, duplicates)
+    let mut hydrated: HashMap<MessageId, common::api::Message> = hydrate(&inner.store, duplicates)
         .await?
         .into_iter()
-        .map(|m| (m.id.as_uuid(), m))
+        .map(|m| (m.id, m))
         .collect();
     let server_time = time::OffsetDateTime::now_utc();
     let answer = |message: common::api::Message, duplicate: bool| SendResult {
@@ -63,7 +63,7 @@ pub(super) async fn respond(
                 Ok(answer(message, true))
             }
             Outcome::Stored(row, false) => {
-                let own: Vec<Uuid> = mentions
+                let own: Vec<UserId> = mentions
                     .iter()
                     .filter(|m| m.0 == row.id)
                     .map(|m| m.1)
@@ -90,7 +90,7 @@ pub(super) async fn respond(
     Ok(results)
 }
 
-fn publish_new(inner: &Inner, chat: Uuid, message: &common::api::Message) {
+fn publish_new(inner: &Inner, chat: ChatId, message: &common::api::Message) {
     let event = common::ws::ServerEvent::MessageNew(common::ws::MessageEvent {
         chat_id: message.chat_id,
         seq: message.seq,

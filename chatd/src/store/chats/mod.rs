@@ -4,9 +4,9 @@
 
 pub mod tx;
 
+use common::ids::{ChatId, UserId};
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -14,7 +14,7 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct ChatRow {
     /// Id.
-    pub id: Uuid,
+    pub id: ChatId,
     /// `direct` or `group`.
     pub kind: String,
     /// Group name.
@@ -40,14 +40,14 @@ pub struct ChatRow {
     /// Unread mentions of the viewer.
     pub mention_count: i64,
     /// The other member of a direct chat.
-    pub peer_id: Option<Uuid>,
+    pub peer_id: Option<UserId>,
 }
 
 /// A current member.
 #[derive(Clone, Debug, FromRow)]
 pub struct MemberRow {
     /// The user.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// `owner`, `admin` or `member`.
     pub role: String,
     /// Joined.
@@ -62,7 +62,7 @@ pub struct MemberRow {
 #[derive(Clone, Debug, FromRow)]
 pub struct LockedChat {
     /// Id.
-    pub id: Uuid,
+    pub id: ChatId,
     /// `direct` or `group`.
     pub kind: String,
     /// Name.
@@ -97,7 +97,7 @@ impl Store {
     }
 
     /// The viewer's chats, most recent activity first.
-    pub async fn chats_of(&self, viewer: Uuid) -> Result<Vec<ChatRow>, StoreError> {
+    pub async fn chats_of(&self, viewer: UserId) -> Result<Vec<ChatRow>, StoreError> {
         Ok(sqlx::query_as::<_, ChatRow>(&format!(
             "{CHAT_VIEW} ORDER BY last_activity_at DESC, c.id"
         ))
@@ -107,7 +107,11 @@ impl Store {
     }
 
     /// One chat, if the viewer is a member.
-    pub async fn chat_for(&self, viewer: Uuid, chat: Uuid) -> Result<Option<ChatRow>, StoreError> {
+    pub async fn chat_for(
+        &self,
+        viewer: UserId,
+        chat: ChatId,
+    ) -> Result<Option<ChatRow>, StoreError> {
         Ok(
             sqlx::query_as::<_, ChatRow>(&format!("{CHAT_VIEW} AND c.id = $2"))
                 .bind(viewer)
@@ -120,7 +124,7 @@ impl Store {
     /// One chat by slug (any case), if the viewer is a member.
     pub async fn chat_by_slug_for(
         &self,
-        viewer: Uuid,
+        viewer: UserId,
         slug: &str,
     ) -> Result<Option<ChatRow>, StoreError> {
         Ok(
@@ -133,7 +137,7 @@ impl Store {
     }
 
     /// Current members, owner first, then admins, then by join order.
-    pub async fn members(&self, chat: Uuid) -> Result<Vec<MemberRow>, StoreError> {
+    pub async fn members(&self, chat: ChatId) -> Result<Vec<MemberRow>, StoreError> {
         Ok(sqlx::query_as::<_, MemberRow>(
             "SELECT user_id, role, joined_at, last_read_seq, last_delivered_seq \
              FROM chat_members WHERE chat_id = $1 AND left_at IS NULL \
@@ -145,7 +149,7 @@ impl Store {
     }
 
     /// Ids of the current members.
-    pub async fn member_ids(&self, chat: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    pub async fn member_ids(&self, chat: ChatId) -> Result<Vec<UserId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT user_id FROM chat_members WHERE chat_id = $1 AND left_at IS NULL",
         )
@@ -155,7 +159,7 @@ impl Store {
     }
 
     /// Ids of the chats a user is in (for the connection registry).
-    pub async fn chat_ids_of(&self, user: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    pub async fn chat_ids_of(&self, user: UserId) -> Result<Vec<ChatId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT m.chat_id FROM chat_members m JOIN chats c ON c.id = m.chat_id \
              WHERE m.user_id = $1 AND m.left_at IS NULL AND c.deleted_at IS NULL",
@@ -166,7 +170,10 @@ impl Store {
     }
 
     /// `(user, chat)` of every live chat these users are in (to rebuild the registry).
-    pub async fn memberships_of(&self, users: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    pub async fn memberships_of(
+        &self,
+        users: &[UserId],
+    ) -> Result<Vec<(UserId, ChatId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT m.user_id, m.chat_id FROM chat_members m JOIN chats c ON c.id = m.chat_id \
              WHERE m.user_id = ANY($1) AND m.left_at IS NULL AND c.deleted_at IS NULL",
@@ -177,7 +184,7 @@ impl Store {
     }
 
     /// The role of a current member, or `None` for anyone else.
-    pub async fn role_in(&self, chat: Uuid, user: Uuid) -> Result<Option<String>, StoreError> {
+    pub async fn role_in(&self, chat: ChatId, user: UserId) -> Result<Option<String>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT m.role FROM chat_members m JOIN chats c ON c.id = m.chat_id \
              WHERE m.chat_id = $1 AND m.user_id = $2 AND m.left_at IS NULL \
@@ -190,7 +197,7 @@ impl Store {
     }
 
     /// Everyone who shares at least one chat with `user` (who sees their presence).
-    pub async fn contacts_by_chat(&self, user: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    pub async fn contacts_by_chat(&self, user: UserId) -> Result<Vec<UserId>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT o.user_id FROM chat_members m \
              JOIN chat_members o ON o.chat_id = m.chat_id AND o.left_at IS NULL \

@@ -1,8 +1,8 @@
 //! Chat writes inside a transaction the service opens: locking a chat, numbering its events,
 //! creating chats, and changing members and roles.
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::LockedChat;
 use crate::store::{StoreError, unique_violation};
@@ -12,8 +12,8 @@ use crate::store::{StoreError, unique_violation};
 /// serializes changes per chat and so keeps `seq` in commit order.
 pub async fn lock_chat(
     conn: &mut PgConnection,
-    chat: Uuid,
-    actor: Uuid,
+    chat: ChatId,
+    actor: UserId,
 ) -> Result<Option<LockedChat>, StoreError> {
     Ok(sqlx::query_as::<_, LockedChat>(
         "SELECT c.id, c.kind, c.name, c.slug, m.role FROM chats c \
@@ -28,8 +28,8 @@ pub async fn lock_chat(
 
 /// Locks a live chat row for a batch of sends by several members; false when the chat
 /// is gone.
-pub async fn lock_chat_row(conn: &mut PgConnection, chat: Uuid) -> Result<bool, StoreError> {
-    let found: Option<Uuid> =
+pub async fn lock_chat_row(conn: &mut PgConnection, chat: ChatId) -> Result<bool, StoreError> {
+    let found: Option<ChatId> =
         sqlx::query_scalar("SELECT id FROM chats WHERE id = $1 AND deleted_at IS NULL FOR UPDATE")
             .bind(chat)
             .fetch_optional(conn)
@@ -38,7 +38,7 @@ pub async fn lock_chat_row(conn: &mut PgConnection, chat: Uuid) -> Result<bool, 
 }
 
 /// Takes the next `n` sequence numbers of a locked chat; returns the last one.
-pub async fn next_seqs(conn: &mut PgConnection, chat: Uuid, n: i64) -> Result<i64, StoreError> {
+pub async fn next_seqs(conn: &mut PgConnection, chat: ChatId, n: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "UPDATE chats SET last_seq = last_seq + $2, updated_at = now() WHERE id = $1 \
          RETURNING last_seq",
@@ -52,11 +52,11 @@ pub async fn next_seqs(conn: &mut PgConnection, chat: Uuid, n: i64) -> Result<i6
 /// Records a numbered event.
 pub async fn insert_event(
     conn: &mut PgConnection,
-    chat: Uuid,
+    chat: ChatId,
     seq: i64,
     kind: &str,
-    actor: Option<Uuid>,
-    message: Option<Uuid>,
+    actor: Option<UserId>,
+    message: Option<MessageId>,
     payload: &serde_json::Value,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -77,9 +77,9 @@ pub async fn insert_event(
 /// The direct chat of a pair, if it exists.
 pub async fn find_direct(
     conn: &mut PgConnection,
-    lo: Uuid,
-    hi: Uuid,
-) -> Result<Option<Uuid>, StoreError> {
+    lo: UserId,
+    hi: UserId,
+) -> Result<Option<ChatId>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM chats WHERE kind = 'direct' AND direct_user_lo = $1 \
          AND direct_user_hi = $2",
@@ -104,12 +104,12 @@ pub enum CreateChatError {
 /// Inserts a chat row.
 pub async fn insert_chat(
     conn: &mut PgConnection,
-    id: Uuid,
+    id: ChatId,
     kind: &str,
     name: Option<&str>,
     slug: Option<&str>,
-    direct_pair: Option<(Uuid, Uuid)>,
-    created_by: Uuid,
+    direct_pair: Option<(UserId, UserId)>,
+    created_by: UserId,
 ) -> Result<(), CreateChatError> {
     sqlx::query(
         "INSERT INTO chats (id, kind, name, slug, direct_user_lo, direct_user_hi, created_by) \
@@ -135,8 +135,8 @@ pub async fn insert_chat(
 /// Adds (or re-adds a former) member at `seq`. Returns false when already a member.
 pub async fn upsert_member(
     conn: &mut PgConnection,
-    chat: Uuid,
-    user: Uuid,
+    chat: ChatId,
+    user: UserId,
     role: &str,
     seq: i64,
 ) -> Result<bool, StoreError> {
@@ -162,8 +162,8 @@ pub async fn upsert_member(
 /// Ends a membership at `seq`; returns the member's role, or `None` if not a member.
 pub async fn end_membership(
     conn: &mut PgConnection,
-    chat: Uuid,
-    user: Uuid,
+    chat: ChatId,
+    user: UserId,
     seq: i64,
 ) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar(
@@ -180,8 +180,8 @@ pub async fn end_membership(
 /// A current member's role.
 pub async fn member_role(
     conn: &mut PgConnection,
-    chat: Uuid,
-    user: Uuid,
+    chat: ChatId,
+    user: UserId,
 ) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT role FROM chat_members WHERE chat_id = $1 AND user_id = $2 \
@@ -196,8 +196,8 @@ pub async fn member_role(
 /// Sets a current member's role.
 pub async fn set_role(
     conn: &mut PgConnection,
-    chat: Uuid,
-    user: Uuid,
+    chat: ChatId,
+    user: UserId,
     role: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
@@ -213,7 +213,7 @@ pub async fn set_role(
 }
 
 /// How many current members a chat has.
-pub async fn member_count(conn: &mut PgConnection, chat: Uuid) -> Result<i64, StoreError> {
+pub async fn member_count(conn: &mut PgConnection, chat: ChatId) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM chat_members WHERE chat_id = $1 AND left_at IS NULL",
     )
@@ -225,7 +225,7 @@ pub async fn member_count(conn: &mut PgConnection, chat: Uuid) -> Result<i64, St
 /// Renames a group; `Taken("slug")` when the slug is in use.
 pub async fn rename(
     conn: &mut PgConnection,
-    chat: Uuid,
+    chat: ChatId,
     name: &str,
     slug: Option<&str>,
 ) -> Result<(), CreateChatError> {
@@ -243,7 +243,7 @@ pub async fn rename(
 }
 
 /// Marks a group deleted.
-pub async fn mark_deleted(conn: &mut PgConnection, chat: Uuid) -> Result<(), StoreError> {
+pub async fn mark_deleted(conn: &mut PgConnection, chat: ChatId) -> Result<(), StoreError> {
     sqlx::query("UPDATE chats SET deleted_at = now(), updated_at = now() WHERE id = $1")
         .bind(chat)
         .execute(conn)
@@ -254,8 +254,8 @@ pub async fn mark_deleted(conn: &mut PgConnection, chat: Uuid) -> Result<(), Sto
 /// Which of `users` exist and are enabled.
 pub async fn existing_users(
     conn: &mut PgConnection,
-    users: &[Uuid],
-) -> Result<Vec<Uuid>, StoreError> {
+    users: &[UserId],
+) -> Result<Vec<UserId>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM users WHERE id = ANY($1) AND disabled_at IS NULL")
             .bind(users)

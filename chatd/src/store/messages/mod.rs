@@ -5,9 +5,9 @@ mod receipts;
 pub use receipts::ReadMove;
 pub mod tx;
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::FromRow;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use super::{Store, StoreError};
 
@@ -15,13 +15,13 @@ use super::{Store, StoreError};
 #[derive(Clone, Debug, FromRow)]
 pub struct MessageRow {
     /// Id.
-    pub id: Uuid,
+    pub id: MessageId,
     /// Chat.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Creation seq.
     pub seq: i64,
     /// Author.
-    pub sender_id: Option<Uuid>,
+    pub sender_id: Option<UserId>,
     /// Author's idempotency key.
     pub client_id: Option<String>,
     /// Text; `None` once deleted.
@@ -31,7 +31,7 @@ pub struct MessageRow {
     /// Client metadata.
     pub metadata: serde_json::Value,
     /// Replied-to message.
-    pub reply_to_id: Option<Uuid>,
+    pub reply_to_id: Option<MessageId>,
     /// Sent.
     pub created_at: OffsetDateTime,
     /// Edited.
@@ -61,8 +61,8 @@ impl Store {
     /// to tell whether more exist (the extra row is returned, the caller trims it).
     pub async fn messages_page(
         &self,
-        viewer: Uuid,
-        chat: Uuid,
+        viewer: UserId,
+        chat: ChatId,
         anchor: PageAnchor,
         limit: i64,
     ) -> Result<Vec<MessageRow>, StoreError> {
@@ -96,8 +96,8 @@ impl Store {
     /// One message, if the viewer is a current member of its chat.
     pub async fn message_for(
         &self,
-        viewer: Uuid,
-        message: Uuid,
+        viewer: UserId,
+        message: MessageId,
     ) -> Result<Option<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m \
@@ -113,7 +113,7 @@ impl Store {
     }
 
     /// Messages by id (no access check: callers pass ids they already checked).
-    pub async fn messages_by_ids(&self, ids: &[Uuid]) -> Result<Vec<MessageRow>, StoreError> {
+    pub async fn messages_by_ids(&self, ids: &[MessageId]) -> Result<Vec<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.id = ANY($1)"
         ))
@@ -123,7 +123,7 @@ impl Store {
     }
 
     /// The newest message of each chat.
-    pub async fn last_messages(&self, chats: &[Uuid]) -> Result<Vec<MessageRow>, StoreError> {
+    pub async fn last_messages(&self, chats: &[ChatId]) -> Result<Vec<MessageRow>, StoreError> {
         Ok(sqlx::query_as::<_, MessageRow>(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM unnest($1::uuid[]) AS cid(id) \
              CROSS JOIN LATERAL (SELECT * FROM messages x WHERE x.chat_id = cid.id \
@@ -135,7 +135,10 @@ impl Store {
     }
 
     /// `(message, user)` pairs of the mentions of these messages.
-    pub async fn mentions_of(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
+    pub async fn mentions_of(
+        &self,
+        ids: &[MessageId],
+    ) -> Result<Vec<(MessageId, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT message_id, user_id FROM message_mentions WHERE message_id = ANY($1)",
         )
@@ -147,8 +150,8 @@ impl Store {
     /// `(message, emoji, user)` of the reactions of these messages, oldest first.
     pub async fn reactions_of(
         &self,
-        ids: &[Uuid],
-    ) -> Result<Vec<(Uuid, String, Uuid)>, StoreError> {
+        ids: &[MessageId],
+    ) -> Result<Vec<(MessageId, String, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT message_id, emoji, user_id FROM reactions WHERE message_id = ANY($1) \
              ORDER BY created_at, user_id",
@@ -163,9 +166,9 @@ impl Store {
     /// Current members of `chat` with these usernames (lower case): `(name, id)`.
     pub async fn members_named(
         &self,
-        chat: Uuid,
+        chat: ChatId,
         names: &[String],
-    ) -> Result<Vec<(String, Uuid)>, StoreError> {
+    ) -> Result<Vec<(String, UserId)>, StoreError> {
         let mut conn = self.pool.acquire().await?;
         tx::members_named(&mut conn, chat, names).await
     }

@@ -1,7 +1,7 @@
 //! Read and delivered watermarks: two numbers per member and chat that only move forward,
 //! and the senders of the messages a move covers (to tell them).
 
-use uuid::Uuid;
+use common::ids::{ChatId, UserId};
 
 use crate::store::{Store, StoreError};
 
@@ -13,7 +13,7 @@ pub struct ReadMove {
     /// The watermark after, when it moved.
     pub new_seq: Option<i64>,
     /// The authors of the messages it now covers (none when it did not move).
-    pub senders: Vec<Uuid>,
+    pub senders: Vec<UserId>,
 }
 
 impl Store {
@@ -23,8 +23,8 @@ impl Store {
     /// covers, who get the receipt.
     pub async fn advance_read(
         &self,
-        chat: Uuid,
-        user: Uuid,
+        chat: ChatId,
+        user: UserId,
         seq: i64,
     ) -> Result<Option<ReadMove>, StoreError> {
         Ok(sqlx::query_as(
@@ -58,10 +58,10 @@ impl Store {
     /// those that moved.
     pub async fn advance_delivered(
         &self,
-        entries: &[(Uuid, Uuid, i64)],
-    ) -> Result<Vec<(Uuid, Uuid, i64, i64)>, StoreError> {
-        let chats: Vec<Uuid> = entries.iter().map(|e| e.0).collect();
-        let users: Vec<Uuid> = entries.iter().map(|e| e.1).collect();
+        entries: &[(ChatId, UserId, i64)],
+    ) -> Result<Vec<(ChatId, UserId, i64, i64)>, StoreError> {
+        let chats: Vec<ChatId> = entries.iter().map(|e| e.0).collect();
+        let users: Vec<UserId> = entries.iter().map(|e| e.1).collect();
         let seqs: Vec<i64> = entries.iter().map(|e| e.2).collect();
         Ok(sqlx::query_as(
             "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) \
@@ -86,10 +86,10 @@ impl Store {
     /// members (who a receipt concerns: one who left hears nothing more of the chat).
     pub async fn senders_between(
         &self,
-        chat: Uuid,
+        chat: ChatId,
         lo: i64,
         hi: i64,
-    ) -> Result<Vec<(i64, Uuid)>, StoreError> {
+    ) -> Result<Vec<(i64, UserId)>, StoreError> {
         Ok(sqlx::query_as(
             "SELECT m.seq, m.sender_id FROM messages m WHERE m.chat_id = $1 AND m.seq > $2 \
              AND m.seq <= $3 AND m.sender_id IS NOT NULL AND EXISTS (SELECT 1 FROM \

@@ -1,8 +1,8 @@
 //! Message writes inside a transaction that holds the chat's lock (see
 //! `chats::tx::lock_chat`), and the reads those writes need in the same transaction.
 
+use common::ids::{ChatId, MessageId, UserId};
 use sqlx::PgConnection;
-use uuid::Uuid;
 
 use super::{MESSAGE_COLUMNS, MessageRow};
 use crate::store::StoreError;
@@ -10,7 +10,7 @@ use crate::store::StoreError;
 /// Messages already stored for these `(sender, client id)` pairs.
 pub async fn by_client_ids(
     conn: &mut PgConnection,
-    senders: &[Uuid],
+    senders: &[UserId],
     client_ids: &[String],
 ) -> Result<Vec<MessageRow>, StoreError> {
     Ok(sqlx::query_as::<_, MessageRow>(&format!(
@@ -29,9 +29,9 @@ pub async fn by_client_ids(
 /// Which of `users` are current members of `chat`.
 pub async fn members_among(
     conn: &mut PgConnection,
-    chat: Uuid,
-    users: &[Uuid],
-) -> Result<Vec<Uuid>, StoreError> {
+    chat: ChatId,
+    users: &[UserId],
+) -> Result<Vec<UserId>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT user_id FROM chat_members WHERE chat_id = $1 AND user_id = ANY($2) \
          AND left_at IS NULL",
@@ -45,9 +45,9 @@ pub async fn members_among(
 /// Current members of `chat` with these usernames (lower case): `(name, id)`.
 pub async fn members_named(
     conn: &mut PgConnection,
-    chat: Uuid,
+    chat: ChatId,
     names: &[String],
-) -> Result<Vec<(String, Uuid)>, StoreError> {
+) -> Result<Vec<(String, UserId)>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT u.username, u.id FROM users u JOIN chat_members m ON m.user_id = u.id \
          WHERE m.chat_id = $1 AND m.left_at IS NULL AND u.username = ANY($2)",
@@ -61,9 +61,9 @@ pub async fn members_named(
 /// Which of `ids` are messages of `chat`.
 pub async fn messages_in_chat(
     conn: &mut PgConnection,
-    chat: Uuid,
-    ids: &[Uuid],
-) -> Result<Vec<Uuid>, StoreError> {
+    chat: ChatId,
+    ids: &[MessageId],
+) -> Result<Vec<MessageId>, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM messages WHERE chat_id = $1 AND id = ANY($2)")
             .bind(chat)
@@ -85,11 +85,11 @@ pub async fn messages_in_chat(
 pub async fn insert_messages(
     conn: &mut PgConnection,
     batch: &[NewMessage],
-    mentions: &[(Uuid, Uuid)],
+    mentions: &[(MessageId, UserId)],
 ) -> Result<Vec<MessageRow>, StoreError> {
     let c = Columns::of(batch);
-    let mention_messages: Vec<Uuid> = mentions.iter().map(|m| m.0).collect();
-    let mention_users: Vec<Uuid> = mentions.iter().map(|m| m.1).collect();
+    let mention_messages: Vec<MessageId> = mentions.iter().map(|m| m.0).collect();
+    let mention_users: Vec<UserId> = mentions.iter().map(|m| m.1).collect();
     let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
         "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
                       $5::text[], $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
@@ -141,8 +141,8 @@ pub async fn insert_messages(
 /// Replaces the mentions of these messages.
 pub async fn set_mentions(
     conn: &mut PgConnection,
-    pairs: &[(Uuid, Uuid)],
-    replace_for: &[Uuid],
+    pairs: &[(MessageId, UserId)],
+    replace_for: &[MessageId],
 ) -> Result<(), StoreError> {
     if !replace_for.is_empty() {
         sqlx::query("DELETE FROM message_mentions WHERE message_id = ANY($1)")
@@ -153,8 +153,8 @@ pub async fn set_mentions(
     if pairs.is_empty() {
         return Ok(());
     }
-    let messages: Vec<Uuid> = pairs.iter().map(|p| p.0).collect();
-    let users: Vec<Uuid> = pairs.iter().map(|p| p.1).collect();
+    let messages: Vec<MessageId> = pairs.iter().map(|p| p.0).collect();
+    let users: Vec<UserId> = pairs.iter().map(|p| p.1).collect();
     sqlx::query(
         "INSERT INTO message_mentions (message_id, user_id, chat_id, seq) \
          SELECT k.message_id, k.user_id, m.chat_id, m.seq \
@@ -172,10 +172,10 @@ pub async fn set_mentions(
 /// `(message, actor's role)`; `None` when it does not exist or the actor is not a member.
 pub async fn lock_message(
     conn: &mut PgConnection,
-    message: Uuid,
-    actor: Uuid,
+    message: MessageId,
+    actor: UserId,
 ) -> Result<Option<(MessageRow, String, String)>, StoreError> {
-    let chat: Option<(Uuid,)> = sqlx::query_as("SELECT chat_id FROM messages WHERE id = $1")
+    let chat: Option<(ChatId,)> = sqlx::query_as("SELECT chat_id FROM messages WHERE id = $1")
         .bind(message)
         .fetch_optional(&mut *conn)
         .await?;
@@ -195,7 +195,7 @@ pub async fn lock_message(
 /// Replaces a message's content and metadata.
 pub async fn edit(
     conn: &mut PgConnection,
-    message: Uuid,
+    message: MessageId,
     content: &str,
     metadata: &serde_json::Value,
 ) -> Result<MessageRow, StoreError> {
@@ -211,7 +211,7 @@ pub async fn edit(
 }
 
 /// Soft-deletes a message: the slot stays, its content, mentions and reactions go.
-pub async fn soft_delete(conn: &mut PgConnection, message: Uuid) -> Result<(), StoreError> {
+pub async fn soft_delete(conn: &mut PgConnection, message: MessageId) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE messages SET content = NULL, metadata = '{}'::jsonb, deleted_at = now() \
          WHERE id = $1",
@@ -233,8 +233,8 @@ pub async fn soft_delete(conn: &mut PgConnection, message: Uuid) -> Result<(), S
 /// Adds a reaction; false when the user already reacted with this emoji.
 pub async fn add_reaction(
     conn: &mut PgConnection,
-    message: Uuid,
-    user: Uuid,
+    message: MessageId,
+    user: UserId,
     emoji: &str,
 ) -> Result<bool, StoreError> {
     let done = sqlx::query(
@@ -252,8 +252,8 @@ pub async fn add_reaction(
 /// Removes a reaction; false when there was none.
 pub async fn remove_reaction(
     conn: &mut PgConnection,
-    message: Uuid,
-    user: Uuid,
+    message: MessageId,
+    user: UserId,
     emoji: &str,
 ) -> Result<bool, StoreError> {
     let done =
@@ -269,7 +269,7 @@ pub async fn remove_reaction(
 /// How many distinct emoji a message has, and whether `emoji` is among them.
 pub async fn emoji_count(
     conn: &mut PgConnection,
-    message: Uuid,
+    message: MessageId,
     emoji: &str,
 ) -> Result<(i64, bool), StoreError> {
     Ok(sqlx::query_as(
@@ -286,11 +286,11 @@ pub async fn emoji_count(
 #[derive(Clone, Debug)]
 pub struct NewMessage {
     /// Id.
-    pub id: Uuid,
+    pub id: MessageId,
     /// The chat it goes to.
-    pub chat_id: Uuid,
+    pub chat_id: ChatId,
     /// Author.
-    pub sender_id: Uuid,
+    pub sender_id: UserId,
     /// Idempotency key.
     pub client_id: String,
     /// Text.
@@ -300,19 +300,19 @@ pub struct NewMessage {
     /// Metadata.
     pub metadata: serde_json::Value,
     /// Reply target.
-    pub reply_to_id: Option<Uuid>,
+    pub reply_to_id: Option<MessageId>,
 }
 
 /// A batch of new messages as parallel arrays, for `unnest()`.
 struct Columns<'a> {
-    chats: Vec<Uuid>,
-    ids: Vec<Uuid>,
-    senders: Vec<Uuid>,
+    chats: Vec<ChatId>,
+    ids: Vec<MessageId>,
+    senders: Vec<UserId>,
     client_ids: Vec<&'a str>,
     contents: Vec<&'a str>,
     types: Vec<&'a str>,
     metadata: Vec<&'a serde_json::Value>,
-    replies: Vec<Option<Uuid>>,
+    replies: Vec<Option<MessageId>>,
 }
 
 impl<'a> Columns<'a> {

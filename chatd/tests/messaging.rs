@@ -164,8 +164,53 @@ async fn sends_are_acked_with_id_seq_and_time_and_reach_the_other_side() {
     assert_eq!(history.messages.last().unwrap().id, result.message_id);
     // And the sender is told it was delivered to bob's connection.
     let (receipt, _) = expect(&mut ada_ws, "message:delivered").await;
-    assert_eq!(receipt.data["userId"], bob_t.user.id.to_string());
-    assert_eq!(receipt.data["seq"], result.seq);
+    assert_eq!(receipt.data["chatId"], chat.to_string());
+    assert_eq!(
+        receipt.data["receipts"][0]["userId"],
+        bob_t.user.id.to_string()
+    );
+    assert_eq!(receipt.data["receipts"][0]["seq"], result.seq);
+}
+
+#[tokio::test]
+async fn a_sender_hears_of_many_readers_in_a_few_frames_not_one_per_reader() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let mut readers = Vec::new();
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let (client, tokens) = server.user(&format!("reader{i}")).await;
+        ids.push(tokens.user.id);
+        readers.push(client);
+    }
+    let chat = group(&ada, &ids).await;
+    let mut sockets = Vec::new();
+    for reader in &readers {
+        sockets.push(connect(reader).await.0);
+    }
+    let (mut ada_ws, _) = connect(&ada).await;
+    let sent = send(&ada, chat, &text("hello all", "d-1")).await.unwrap();
+    for socket in &mut sockets {
+        expect(socket, "message:new").await;
+    }
+
+    // Every reader's watermark reaches ada, batched per chat and flush.
+    let mut heard = std::collections::HashSet::new();
+    let mut frames = 0;
+    while heard.len() < ids.len() {
+        let (frame, _) = expect(&mut ada_ws, "message:delivered").await;
+        frames += 1;
+        assert_eq!(frame.data["chatId"], chat.to_string());
+        for receipt in frame.data["receipts"].as_array().unwrap() {
+            assert_eq!(receipt["seq"], sent.seq);
+            heard.insert(receipt["userId"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(
+        frames < ids.len(),
+        "{frames} delivered frames for {} readers",
+        ids.len()
+    );
 }
 
 #[tokio::test]

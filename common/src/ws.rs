@@ -242,9 +242,10 @@ pub enum ServerEvent {
     /// Name, slug, roles or existence of a chat changed (numbered).
     #[serde(rename = "chat:updated")]
     ChatUpdated(ChatUpdated),
-    /// A member's delivered watermark moved (to the senders of the covered messages).
+    /// Members' delivered watermarks moved: one frame per chat and flush to each sender of
+    /// covered messages, with every watermark that covers some of theirs.
     #[serde(rename = "message:delivered")]
-    Delivered(Receipt),
+    Delivered(DeliveredReceipts),
     /// A member's read watermark moved (to the senders of the covered messages and the
     /// member's own other connections).
     #[serde(rename = "message:read")]
@@ -548,6 +549,27 @@ pub struct Receipt {
     /// Whose watermark moved.
     pub user_id: UserId,
     /// Everything up to here is delivered (or read).
+    pub seq: i64,
+}
+
+/// `message:delivered`: the delivered watermarks of a chat that moved past messages of the
+/// recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveredReceipts {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// Whose watermark moved, and to where.
+    pub receipts: Vec<Watermark>,
+}
+
+/// One member's watermark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Watermark {
+    /// The member.
+    pub user_id: UserId,
+    /// Everything up to here is delivered.
     pub seq: i64,
 }
 

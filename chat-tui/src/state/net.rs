@@ -309,14 +309,16 @@ fn server_event(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command
         return;
     }
     match event {
-        ServerEvent::Delivered(r) | ServerEvent::Read(r) if r.user_id == me => {
+        ServerEvent::Read(r) if r.user_id == me => {
             if let Some(chat) = state.chat_mut(r.chat_id) {
                 chat.mark_read(r.seq);
             }
         }
-        ServerEvent::Delivered(r) => {
-            if let Some(chat) = state.chat_mut(r.chat_id) {
-                chat.receipt(r.user_id, r.seq, false);
+        ServerEvent::Delivered(d) => {
+            if let Some(chat) = state.chat_mut(d.chat_id) {
+                for r in d.receipts.iter().filter(|r| r.user_id != me) {
+                    chat.receipt(r.user_id, r.seq, false);
+                }
             }
         }
         ServerEvent::Read(r) => {

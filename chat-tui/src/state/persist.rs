@@ -55,7 +55,8 @@ fn event(e: &ServerEvent, b: &mut Before) {
         ServerEvent::ReactionAdded(e) | ServerEvent::ReactionRemoved(e) => {
             b.touched_messages.push(e.message_id);
         }
-        ServerEvent::Read(r) | ServerEvent::Delivered(r) => b.touched_chats.push(r.chat_id),
+        ServerEvent::Read(r) => b.touched_chats.push(r.chat_id),
+        ServerEvent::Delivered(d) => b.touched_chats.push(d.chat_id),
         _ => {}
     }
 }

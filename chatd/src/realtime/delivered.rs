@@ -1,13 +1,14 @@
 //! Delivered receipts: a connection that has written a `message:new` to its socket records
 //! `(chat, user, seq)` here; every 100 ms the highest seq per member is written in one
-//! statement, and the senders of the covered messages get `message:delivered`.
+//! statement, and each sender of covered messages gets one `message:delivered` per chat
+//! with the watermarks that cover theirs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::ids::{ChatId, UserId};
-use common::ws::{Receipt, ServerEvent};
+use common::ws::{DeliveredReceipts, ServerEvent, Watermark};
 use tracing::warn;
 
 use tokio_util::sync::CancellationToken;
@@ -71,30 +72,24 @@ async fn flush(
     hub: &Hub,
     batch: &[(ChatId, UserId, i64)],
 ) -> crate::error::Result<()> {
-    let moved = store.advance_delivered(batch).await?;
-    let mut by_chat: HashMap<ChatId, Vec<(UserId, i64, i64)>> = HashMap::new();
-    for (chat, user, old, new) in moved {
-        by_chat.entry(chat).or_default().push((user, old, new));
-    }
-    for (chat, moves) in by_chat {
-        let lo = moves.iter().map(|m| m.1).min().unwrap_or(0);
-        let hi = moves.iter().map(|m| m.2).max().unwrap_or(0);
-        let senders = store.senders_between(chat, lo, hi).await?;
-        for (user, old, new) in moves {
-            let mut audience: Vec<UserId> = senders
-                .iter()
-                .filter(|(seq, sender)| *seq > old && *seq <= new && *sender != user)
-                .map(|(_, sender)| *sender)
-                .collect();
-            audience.sort();
-            audience.dedup();
-            let event = ServerEvent::Delivered(Receipt {
-                chat_id: chat,
-                user_id: user,
-                seq: new,
-            });
-            hub.to_users(audience, &event);
+    // One frame per chat and flush to each sender, with the watermarks that cover some of
+    // their messages: a message read by 299 members of a group comes back as one frame,
+    // not 299.
+    let mut by_recipient: BTreeMap<(ChatId, UserId), Vec<Watermark>> = BTreeMap::new();
+    for moved in store.advance_delivered(batch).await? {
+        for sender in moved.senders {
+            by_recipient
+                .entry((moved.chat_id, sender))
+                .or_default()
+                .push(Watermark {
+                    user_id: moved.user_id,
+                    seq: moved.new_seq,
+                });
         }
+    }
+    for ((chat_id, sender), receipts) in by_recipient {
+        let event = ServerEvent::Delivered(DeliveredReceipts { chat_id, receipts });
+        hub.to_users(vec![sender], &event);
     }
     Ok(())
 }

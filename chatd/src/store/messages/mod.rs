@@ -2,7 +2,7 @@
 //! and delivered watermarks; `tx`: the writes, inside the chat's lock.
 
 mod receipts;
-pub use receipts::ReadMove;
+pub use receipts::{DeliveredMove, ReadMove};
 pub mod tx;
 
 use common::ids::{ChatId, MessageId, UserId};

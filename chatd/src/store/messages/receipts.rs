@@ -16,6 +16,19 @@ pub struct ReadMove {
     pub senders: Vec<UserId>,
 }
 
+/// A delivered watermark that moved.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeliveredMove {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// The member whose watermark moved.
+    pub user_id: UserId,
+    /// The watermark now.
+    pub new_seq: i64,
+    /// The authors of the messages it now covers.
+    pub senders: Vec<UserId>,
+}
+
 impl Store {
     /// Moves `user`'s read watermark in `chat` to `seq` (at most the chat's last seq), in
     /// one statement: `None` when the user is not a member of the chat; otherwise whether
@@ -54,12 +67,13 @@ impl Store {
         .await?)
     }
 
-    /// Moves many delivered watermarks forward at once; returns `(chat, user, old, new)` for
-    /// those that moved.
+    /// Moves many delivered watermarks forward at once, in one statement; returns the
+    /// moves, each with the authors (still members, not the member whose watermark moved)
+    /// of the messages it now covers, who get the receipt.
     pub async fn advance_delivered(
         &self,
         entries: &[(ChatId, UserId, i64)],
-    ) -> Result<Vec<(ChatId, UserId, i64, i64)>, StoreError> {
+    ) -> Result<Vec<DeliveredMove>, StoreError> {
         let chats: Vec<ChatId> = entries.iter().map(|e| e.0).collect();
         let users: Vec<UserId> = entries.iter().map(|e| e.1).collect();
         let seqs: Vec<i64> = entries.iter().map(|e| e.2).collect();
@@ -69,36 +83,25 @@ impl Store {
                   old AS (SELECT m.chat_id, m.user_id, m.last_delivered_seq FROM chat_members m \
                           JOIN v ON v.chat_id = m.chat_id AND v.user_id = m.user_id \
                           WHERE m.last_delivered_seq < v.seq AND m.left_at IS NULL \
-                          ORDER BY m.chat_id, m.user_id FOR UPDATE OF m) \
-             UPDATE chat_members m SET last_delivered_seq = v.seq FROM v, old \
-             WHERE m.chat_id = v.chat_id AND m.user_id = v.user_id \
-               AND old.chat_id = m.chat_id AND old.user_id = m.user_id \
-             RETURNING m.chat_id, m.user_id, old.last_delivered_seq, m.last_delivered_seq",
+                          ORDER BY m.chat_id, m.user_id FOR UPDATE OF m), \
+                  upd AS (UPDATE chat_members m SET last_delivered_seq = v.seq FROM v, old \
+                          WHERE m.chat_id = v.chat_id AND m.user_id = v.user_id \
+                            AND old.chat_id = m.chat_id AND old.user_id = m.user_id \
+                          RETURNING m.chat_id, m.user_id, old.last_delivered_seq AS old_seq, \
+                                    m.last_delivered_seq AS new_seq) \
+             SELECT upd.chat_id, upd.user_id, upd.new_seq, \
+               ARRAY(SELECT DISTINCT msg.sender_id FROM messages msg \
+                 WHERE msg.chat_id = upd.chat_id AND msg.seq > upd.old_seq \
+                   AND msg.seq <= upd.new_seq AND msg.sender_id IS NOT NULL \
+                   AND msg.sender_id <> upd.user_id \
+                   AND EXISTS (SELECT 1 FROM chat_members cm WHERE cm.chat_id = upd.chat_id \
+                                 AND cm.user_id = msg.sender_id AND cm.left_at IS NULL)) \
+                 AS senders \
+             FROM upd",
         )
         .bind(chats)
         .bind(users)
         .bind(seqs)
-        .fetch_all(&self.pool)
-        .await?)
-    }
-
-    /// `(seq, author)` of the messages with `lo < seq <= hi` whose authors are still
-    /// members (who a receipt concerns: one who left hears nothing more of the chat).
-    pub async fn senders_between(
-        &self,
-        chat: ChatId,
-        lo: i64,
-        hi: i64,
-    ) -> Result<Vec<(i64, UserId)>, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT m.seq, m.sender_id FROM messages m WHERE m.chat_id = $1 AND m.seq > $2 \
-             AND m.seq <= $3 AND m.sender_id IS NOT NULL AND EXISTS (SELECT 1 FROM \
-             chat_members cm WHERE cm.chat_id = m.chat_id AND cm.user_id = m.sender_id \
-             AND cm.left_at IS NULL)",
-        )
-        .bind(chat)
-        .bind(lo)
-        .bind(hi)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -39,7 +39,7 @@ fn connect(
 fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
     Delivery {
         target,
-        frame: Arc::from("{}"),
+        frame: axum::extract::ws::Utf8Bytes::from_static("{}"),
         membership,
         delivers: None,
         end_session: None,

@@ -1,11 +1,11 @@
 //! `chatctl user sessions | revoke | reset-password`: an account's logins, and reading a
 //! new password (never from the command line).
 
-use chatd::fanout::notices::AdminNotice;
-use common::ids::{SessionId, UserId};
 use std::io::{BufRead, IsTerminal};
 
+use chatd::fanout::notices::AdminNotice;
 use chatd::store::Store;
+use common::ids::{SessionId, UserId};
 use serde::Serialize;
 use serde_json::json;
 use time::OffsetDateTime;

@@ -1,8 +1,9 @@
 //! Unit tests of the registry: audiences, membership changes, blocks, slow consumers.
 
+use common::ids::{ChatId, MessageId, SessionId, UserId};
+
 use super::*;
 use crate::fanout::MembershipChange;
-use common::ids::{ChatId, MessageId, SessionId, UserId};
 
 /// A connection registered with `chats` loaded and its first frame taken.
 fn connect(

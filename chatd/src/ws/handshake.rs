@@ -1,9 +1,9 @@
 //! The first moments of a connection that did not authenticate before the upgrade: its
 //! `auth` frame; and the refusal of a connection that may not be registered.
 
-use axum::extract::ws::{Message, WebSocket};
 use std::borrow::Cow;
 
+use axum::extract::ws::{Message, WebSocket};
 use common::ws::{ClientFrame, ServerFrame, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};

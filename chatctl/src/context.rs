@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chatd::config::Config;
 use chatd::embedded_pg::{self, EmbeddedPostgres};
-use chatd::fanout::{Delivery, external_delivery_text};
+use chatd::fanout::notices::AdminNotice;
+use chatd::fanout::{Delivery, WireDelivery};
 use chatd::store::{AuditEntry, Store};
 use serde_json::{Value, json};
 use sqlx::ConnectOptions;
@@ -165,9 +166,10 @@ impl Context {
     pub async fn publish_admin_notice(
         &self,
         store: &Store,
-        notice: &Value,
+        notice: &AdminNotice,
     ) -> Result<bool, Failure> {
-        let text = notice.to_string();
+        let text = serde_json::to_string(notice)
+            .map_err(|e| Failure::failed(format!("encoding a notice: {e}")))?;
         let postgres = store.notify(chatd::fanout::notices::CHANNEL, &text).await;
         let redis = self.publish("admin", std::slice::from_ref(&text)).await;
         match (postgres, redis) {
@@ -205,10 +207,17 @@ impl Context {
         if self.config.redis.url.is_none() {
             return Ok(false);
         }
+        // Every node hands these to its registry: `origin` is none of theirs.
         let origin = uuid::Uuid::now_v7();
         let texts = deliveries
             .into_iter()
-            .map(|d| external_delivery_text(origin, d))
+            .map(|delivery| {
+                serde_json::to_string(&WireDelivery {
+                    origin,
+                    resync: false,
+                    delivery: Some(delivery),
+                })
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| Failure::failed(format!("encoding a delivery: {e}")))?;
         self.publish("events", &texts).await

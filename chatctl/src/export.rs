@@ -2,12 +2,12 @@
 //! data-portability requests. Rows are streamed from one query and written as they come,
 //! so memory stays flat however many messages there are. Audited.
 
-use common::ids::{ChatId, MessageId, UserId};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use chatd::store::{ExportRow, ExportScope, Store};
+use common::ids::{ChatId, MessageId, UserId};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};

@@ -1,8 +1,7 @@
 //! Publishing committed events: each event is serialized once and handed to the bus with
 //! its audience. Services call this only after their transaction has committed.
 
-use std::sync::Arc;
-
+use axum::extract::ws::Utf8Bytes;
 use common::ids::{ChatId, SessionId, UserId};
 use common::ws::ServerEvent;
 use tracing::warn;
@@ -113,7 +112,7 @@ impl Hub {
     pub fn end_session(&self, user: UserId, session: SessionId) {
         self.bus.publish(Delivery {
             target: Target::Users { users: vec![user] },
-            frame: Arc::from(""),
+            frame: Utf8Bytes::from_static(""),
             membership: None,
             delivers: None,
             end_session: Some(session),
@@ -131,7 +130,7 @@ impl Hub {
         match serde_json::to_string(event) {
             Ok(text) => self.bus.publish(Delivery {
                 target,
-                frame: Arc::from(text),
+                frame: Utf8Bytes::from(text),
                 membership: extras.membership,
                 delivers: extras.delivers,
                 end_session: None,

@@ -486,11 +486,9 @@ async fn malformed_frames_get_an_error_frame_and_the_connection_stays() {
     assert_eq!(bad_json["error"]["code"], "VALIDATION_ERROR");
     let unknown = error_of(&mut ws, r#"{"type":"message:shout","id":"u1","data":{}}"#).await;
     assert_eq!(unknown["id"], "u1");
-    assert!(
-        unknown["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("unknown frame type")
+    assert_eq!(
+        unknown["error"]["message"],
+        r#"unknown frame type "message:shout""#
     );
     let missing = error_of(
         &mut ws,
@@ -498,6 +496,11 @@ async fn malformed_frames_get_an_error_frame_and_the_connection_stays() {
     )
     .await;
     assert_eq!(missing["error"]["code"], "VALIDATION_ERROR");
+    // The parser's message as documented, without a position inside `data`.
+    assert_eq!(
+        missing["error"]["message"],
+        "invalid message:send frame: missing field `chatId`"
+    );
     let big = format!(
         r#"{{"type":"ping","id":"b1","data":{{"pad":"{}"}}}}"#,
         "x".repeat(70_000)

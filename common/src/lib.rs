@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod error;
+mod frame;
 pub mod ids;
 pub mod limits;
 pub mod links;

@@ -13,6 +13,8 @@ use crate::api::users::User;
 use crate::error::ErrorBody;
 use crate::ids::{ChatId, MessageId, SessionId, UserId};
 
+pub use crate::frame::{ClientFrame, FrameError, ServerFrame};
+
 /// The protocol version announced in the server's `hello` frame.
 pub const PROTOCOL_VERSION: u32 = 1;
 

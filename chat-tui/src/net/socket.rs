@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::ErrorCode;
 use common::api::{SendResult, SyncResponse};
 use common::client::Socket;
-use common::ws::{ClientRequest, Envelope, ServerEvent, close};
+use common::ws::{ClientRequest, ServerFrame, close};
 use rand::Rng;
 use tokio::sync::mpsc;
 
@@ -107,16 +107,21 @@ async fn pump(
     events: &mpsc::UnboundedSender<Event>,
 ) -> Pumped {
     let (mut writer, mut reader, early) = socket.split();
+    // The few frames read before `hello` come as envelopes; written back to text, they are
+    // read like every later frame.
     for frame in early {
-        if !forward(frame, events) {
+        let Ok(text) = serde_json::to_string(&frame) else {
+            continue;
+        };
+        if !forward(&text, events) {
             return Pumped::Stop;
         }
     }
     loop {
         tokio::select! {
-            frame = reader.next_frame() => match frame {
-                Ok(Some(frame)) => {
-                    if !forward(frame, events) {
+            frame = reader.next_text() => match frame {
+                Ok(Some(text)) => {
+                    if !forward(&text, events) {
                         return Pumped::Stop;
                     }
                 }
@@ -139,13 +144,22 @@ async fn pump(
     }
 }
 
-/// Turns one frame into an event; false once the UI is gone.
-fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
-    let id = frame.id.as_deref().unwrap_or("");
-    let event = match frame.kind.as_str() {
-        "ack" => {
+/// Turns one frame (its text, read once into a [`ServerFrame`]) into an event; false once
+/// the UI is gone. A frame this client cannot read (an event type of a newer server) is
+/// skipped.
+fn forward(text: &str, events: &mpsc::UnboundedSender<Event>) -> bool {
+    let frame = match ServerFrame::parse(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            tracing::debug!(error = %e, "skipping a frame this client cannot read");
+            return true;
+        }
+    };
+    let event = match frame {
+        ServerFrame::Ack { id, data } => {
+            let data = data.as_ref().map_or("null", |d| d.get());
             if let Some(client_id) = id.strip_prefix("send:") {
-                match serde_json::from_value::<SendResult>(frame.data) {
+                match serde_json::from_str::<SendResult>(data) {
                     Ok(result) => Some(NetEvent::SendAcked {
                         client_id: client_id.to_owned(),
                         result: Box::new(result),
@@ -153,7 +167,7 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                     Err(e) => Some(NetEvent::Notice(format!("bad send ack: {e}"))),
                 }
             } else if id.starts_with("usync:") {
-                match serde_json::from_value::<SyncResponse>(frame.data) {
+                match serde_json::from_str::<SyncResponse>(data) {
                     Ok(SyncResponse {
                         user: Some(user), ..
                     }) => Some(NetEvent::UserSynced(user)),
@@ -161,7 +175,7 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                     Err(e) => Some(NetEvent::Notice(format!("bad sync answer: {e}"))),
                 }
             } else if id.starts_with("sync:") {
-                match serde_json::from_value::<SyncResponse>(frame.data) {
+                match serde_json::from_str::<SyncResponse>(data) {
                     Ok(response) => Some(NetEvent::Synced(response)),
                     Err(e) => Some(NetEvent::Notice(format!("bad sync answer: {e}"))),
                 }
@@ -169,19 +183,15 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                 None
             }
         }
-        "error" => {
-            let (code, message) = frame
-                .error
-                .map_or((ErrorCode::InternalError, "error".to_owned()), |b| {
-                    (b.code, b.message)
-                });
+        ServerFrame::Error { id, error } => {
+            let (code, message) = (error.code, error.message);
             let transient = matches!(
                 code,
                 ErrorCode::ServiceUnavailable
                     | ErrorCode::InternalError
                     | ErrorCode::RateLimitExceeded
             );
-            match id.strip_prefix("send:") {
+            match id.as_deref().and_then(|id| id.strip_prefix("send:")) {
                 Some(_) if transient => None,
                 Some(client_id) => Some(NetEvent::SendFailed {
                     client_id: client_id.to_owned(),
@@ -190,13 +200,9 @@ fn forward(frame: Envelope, events: &mpsc::UnboundedSender<Event>) -> bool {
                 None => Some(NetEvent::Notice(message)),
             }
         }
-        "sync:required" => Some(NetEvent::SyncRequired),
-        kind => {
-            let value = serde_json::json!({ "type": kind, "data": frame.data });
-            serde_json::from_value::<ServerEvent>(value)
-                .ok()
-                .map(NetEvent::Server)
-        }
+        ServerFrame::SyncRequired => Some(NetEvent::SyncRequired),
+        ServerFrame::Event(event) => Some(NetEvent::Server(event)),
+        ServerFrame::Hello(_) => None,
     };
     match event {
         Some(event) => events.send(Event::Net(event)).is_ok(),

@@ -5,7 +5,6 @@
 // Figures for a report: f64 precision is plenty.
 #![allow(clippy::cast_precision_loss)]
 
-use common::ids::{ChatId, SessionId, UserId};
 use std::time::Instant;
 
 use chatd::auth::{TokenKeys, load_or_create_secret};
@@ -14,6 +13,7 @@ use chatd::search::Indexer;
 use chatd::store::{NewSession, NewUser, Store};
 use common::api::SearchResults;
 use common::client::{Client, Tokens};
+use common::ids::{ChatId, SessionId, UserId};
 use reqwest::Method;
 use serde::Serialize;
 use uuid::Uuid;

@@ -1,7 +1,6 @@
 //! Making the bench's world through chatd's store and services: users with sessions and
 //! access tokens signed with the server's key, direct chats and groups.
 
-use common::ids::{ChatId, SessionId, UserId};
 use std::collections::HashSet;
 
 use chatd::auth::{PasswordHasher, TokenKeys, load_or_create_secret};
@@ -11,6 +10,7 @@ use chatd::fanout::{LocalBus, Registry};
 use chatd::hub::Hub;
 use chatd::store::{NewSession, NewUser};
 use common::api::CreateGroupRequest;
+use common::ids::{ChatId, SessionId, UserId};
 use rand::seq::{IndexedRandom, SliceRandom};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;

@@ -5,6 +5,7 @@
 mod sessions;
 
 use chatd::auth::{PasswordHasher, check_password, normalize_username, validate_display_name};
+use chatd::fanout::notices::AdminNotice;
 use chatd::store::{AdminUserRow, CreateUserError, NewUser, Store, UserFilter};
 use common::ids::UserId;
 use serde::Serialize;
@@ -275,11 +276,8 @@ async fn set_disabled(ctx: &Context, store: &Store, name: &str, disabled: bool) 
     // Sessions are revoked in the database, which every request checks; the notice makes
     // every node close the user's open WebSocket connections too.
     let published = if disabled {
-        ctx.publish_admin_notice(
-            store,
-            &json!({ "type": "user:disabled", "userId": user.id }),
-        )
-        .await?
+        let notice = AdminNotice::UserDisabled { user_id: user.id };
+        ctx.publish_admin_notice(store, &notice).await?
     } else {
         false
     };
@@ -338,7 +336,7 @@ async fn delete(ctx: &Context, store: &Store, name: &str, yes: bool) -> Outcome 
     )
     .await?;
     let published = ctx
-        .publish_admin_notice(store, &json!({ "type": "user:deleted", "userId": user.id }))
+        .publish_admin_notice(store, &AdminNotice::UserDeleted { user_id: user.id })
         .await?;
     eprintln!("deleted {}", user.username);
     if ctx.json {

@@ -1,10 +1,11 @@
 //! `chatctl user sessions | revoke | reset-password`: an account's logins, and reading a
 //! new password (never from the command line).
 
-use common::ids::{SessionId, UserId};
 use std::io::{BufRead, IsTerminal};
 
+use chatd::fanout::notices::AdminNotice;
 use chatd::store::Store;
+use common::ids::{SessionId, UserId};
 use serde::Serialize;
 use serde_json::json;
 use time::OffsetDateTime;
@@ -163,15 +164,11 @@ async fn notify_revoked(
     if sessions.is_empty() {
         return Ok(false);
     }
-    ctx.publish_admin_notice(
-        store,
-        &json!({
-            "type": "sessions:revoked",
-            "userId": user_id,
-            "sessionIds": sessions,
-        }),
-    )
-    .await
+    let notice = AdminNotice::SessionsRevoked {
+        user_id: Some(user_id),
+        session_ids: sessions.to_vec(),
+    };
+    ctx.publish_admin_notice(store, &notice).await
 }
 
 /// A new password: the first line of stdin with `--password-stdin`, else typed twice at a

@@ -14,6 +14,7 @@ mod registry;
 
 use std::sync::Arc;
 
+use axum::extract::ws::Utf8Bytes;
 use common::ids::{ChatId, SessionId, UserId};
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +22,7 @@ use crate::blocks::{Actor, BlockChange};
 
 pub use local::LocalBus;
 pub use membership::MembershipLoad;
-pub use redis_bus::{RedisBus, external_delivery_text};
+pub use redis_bus::{RedisBus, WireDelivery};
 pub use registry::{ConnId, Outbound, Registration, Registry, TooManyConnections};
 
 /// Who a frame is for.
@@ -61,8 +62,10 @@ pub struct MembershipChange {
 pub struct Delivery {
     /// Who gets it.
     pub target: Target,
-    /// The serialized frame.
-    pub frame: Arc<str>,
+    /// The serialized frame, as the bytes every socket writes (shared, never copied per
+    /// connection; over Redis it travels as a JSON string).
+    #[serde(with = "frame_text")]
+    pub frame: Utf8Bytes,
     /// Membership changes that go with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership: Option<MembershipChange>,
@@ -93,6 +96,20 @@ impl Delivery {
             (Target::Chat { chat, .. }, Some(seq)) => Some((*chat, seq)),
             _ => None,
         }
+    }
+}
+
+/// [`Delivery::frame`] over Redis: the frame's text as a JSON string.
+mod frame_text {
+    use axum::extract::ws::Utf8Bytes;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(frame: &Utf8Bytes, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(frame.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Utf8Bytes, D::Error> {
+        String::deserialize(deserializer).map(Utf8Bytes::from)
     }
 }
 

@@ -213,7 +213,7 @@ mod tests {
     fn event(chat: ChatId, seq: i64) -> Delivery {
         Delivery {
             target: Target::Chat { chat, except: None },
-            frame: Arc::from(format!("{seq}")),
+            frame: axum::extract::ws::Utf8Bytes::from(format!("{seq}")),
             membership: None,
             delivers: None,
             end_session: None,

@@ -21,15 +21,20 @@ use crate::tasks::Tasks;
 /// resync).
 const PUBLISH_QUEUE: usize = 65_536;
 
-#[derive(Serialize, Deserialize)]
-struct WireDelivery {
-    origin: Uuid,
+/// What goes over `<prefix>events`: a delivery, or a node's call to resync. Nodes publish
+/// it, and so does `chatctl` for the changes it makes (with an `origin` of its own).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct WireDelivery {
+    /// The publisher (a node's id, or a fresh one per `chatctl` run): a node skips what it
+    /// published itself. A plain uuid: no id type of `common` names a publisher.
+    pub origin: Uuid,
     /// Set by a node whose publishing failed for a while: every node tells its clients to
     /// resync, since they may have missed that node's events.
     #[serde(default)]
-    resync: bool,
+    pub resync: bool,
+    /// The delivery, to hand to every node's registry.
     #[serde(default)]
-    delivery: Option<Delivery>,
+    pub delivery: Option<Delivery>,
 }
 
 /// Many nodes on one Redis.
@@ -114,16 +119,6 @@ impl Bus for RedisBus {
             Err(e) => warn!(error = %e, "cannot serialize a delivery"),
         }
     }
-}
-
-/// A delivery made outside any node (by `chatctl`), as the text to `PUBLISH` on
-/// `<prefix>events`: every node, `origin` being none of theirs, hands it to its registry.
-pub fn external_delivery_text(origin: Uuid, delivery: Delivery) -> serde_json::Result<String> {
-    serde_json::to_string(&WireDelivery {
-        origin,
-        resync: false,
-        delivery: Some(delivery),
-    })
 }
 
 #[derive(Clone)]

@@ -233,10 +233,12 @@ impl Registry {
         let hidden = delivery
             .actor
             .map(|actor| (self.blocks.hidden_from(&actor), actor.placeholder));
-        let mut placeholder: Option<Utf8Bytes> = None;
+        // The stand-in, serialized once for all its recipients (`Some(None)`: it could not
+        // be, and they are left to resync).
+        let mut placeholder: Option<Option<Utf8Bytes>> = None;
         let mut slow = Vec::new();
         let mut queued = 0u64;
-        let text = Utf8Bytes::from(delivery.frame.to_string());
+        let text = delivery.frame.clone();
         if let Ok(inner) = self.inner.read() {
             let users: Vec<UserId> = match &delivery.target {
                 Target::Chat { chat, except } => inner
@@ -266,7 +268,11 @@ impl Registry {
                     let Some(stand_in) = stand_in else {
                         continue;
                     };
-                    frame_text = placeholder.get_or_insert_with(|| hidden_frame(*stand_in));
+                    let Some(text) = placeholder.get_or_insert_with(|| hidden_frame(*stand_in))
+                    else {
+                        continue;
+                    };
+                    frame_text = text;
                     receipt = None;
                 }
                 for id in conns {
@@ -398,14 +404,21 @@ impl Registry {
     }
 }
 
-/// The `message:hidden` frame that stands in for a message of a blocked sender.
-fn hidden_frame((chat_id, seq, message_id): (ChatId, i64, MessageId)) -> Utf8Bytes {
+/// The `message:hidden` frame that stands in for a message of a blocked sender; `None`
+/// (logged) when it cannot be serialized: its recipients miss the seq and resync.
+fn hidden_frame((chat_id, seq, message_id): (ChatId, i64, MessageId)) -> Option<Utf8Bytes> {
     let event = common::ws::ServerEvent::MessageHidden(common::ws::MessageHidden {
         chat_id,
         seq,
         message_id,
     });
-    Utf8Bytes::from(serde_json::to_string(&event).unwrap_or_default())
+    match serde_json::to_string(&event) {
+        Ok(text) => Some(Utf8Bytes::from(text)),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot serialize a message:hidden stand-in");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Unit tests of the registry: audiences, membership changes, blocks, slow consumers.
 
+use common::ids::{ChatId, MessageId, SessionId, UserId};
+
 use super::*;
 use crate::fanout::MembershipChange;
-use common::ids::{ChatId, MessageId, SessionId, UserId};
 
 /// A connection registered with `chats` loaded and its first frame taken.
 fn connect(
@@ -39,7 +40,7 @@ fn connect(
 fn delivery(target: Target, membership: Option<MembershipChange>) -> Delivery {
     Delivery {
         target,
-        frame: Arc::from("{}"),
+        frame: axum::extract::ws::Utf8Bytes::from_static("{}"),
         membership,
         delivers: None,
         end_session: None,

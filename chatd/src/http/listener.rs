@@ -87,7 +87,12 @@ fn busy_response() -> Vec<u8> {
         error: crate::error::Error::Unavailable("too many connections; try again shortly".into())
             .to_body(&uuid::Uuid::now_v7().to_string()),
     };
-    let body = serde_json::to_vec(&body).unwrap_or_default();
+    // Cannot fail for this body; should it, the 503 still goes out (bodiless), and the
+    // failure is logged rather than passed off as an empty JSON document.
+    let body = serde_json::to_vec(&body).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "cannot serialize the busy answer's body");
+        Vec::new()
+    });
     let mut response = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
          connection: close\r\nretry-after: 1\r\ncontent-length: {}\r\n\r\n",

@@ -1,17 +1,25 @@
 //! The first moments of a connection that did not authenticate before the upgrade: its
 //! `auth` frame; and the refusal of a connection that may not be registered.
 
+use std::borrow::Cow;
+
 use axum::extract::ws::{Message, WebSocket};
-use common::ws::{Envelope, close};
+use common::ws::{ClientFrame, ServerFrame, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 
-use super::session::{AUTH_TIMEOUT, error_frame, frame};
+use super::session::{AUTH_TIMEOUT, encode, error_frame};
 use super::writer::{CLOSE_WRITE_TIMEOUT, close_message};
 use crate::auth::AuthUser;
 use crate::error::Error;
-use crate::fanout::Outbound;
 use crate::state::AppState;
+
+/// What `auth` reads of its `data`: only `token` (other fields are ignored).
+#[derive(serde::Deserialize)]
+struct AuthToken<'a> {
+    #[serde(borrow)]
+    token: Cow<'a, str>,
+}
 
 /// Waits for the `auth` frame of a connection that came without a header.
 pub(super) async fn authenticate(
@@ -26,24 +34,22 @@ pub(super) async fn authenticate(
             .await;
         return None;
     };
-    let envelope: Option<Envelope> = serde_json::from_str(text.as_str()).ok();
-    let token = envelope
+    let frame: Option<ClientFrame> = serde_json::from_str(text.as_str()).ok();
+    let token = frame
         .as_ref()
-        .filter(|e| e.kind == "auth")
-        .and_then(|e| e.data.get("token"))
-        .and_then(serde_json::Value::as_str);
+        .filter(|f| f.kind == "auth")
+        .and_then(|f| serde_json::from_str::<AuthToken<'_>>(f.raw_data()).ok());
     let result = match token {
-        Some(token) => state.auth.authenticate(token).await,
+        Some(AuthToken { token }) => state.auth.authenticate(&token).await,
         None => Err(Error::Unauthorized("the first frame must be auth")),
     };
-    let id = envelope.and_then(|e| e.id);
+    let id = frame.and_then(|f| f.id);
     match result {
         Ok(auth) => {
-            if id.is_some() {
-                let ack = frame("ack", id, serde_json::Value::Null);
-                if let Outbound::Frame { text, .. } = ack {
-                    let _ = sink.send(Message::Text(text)).await;
-                }
+            if let Some(id) = id
+                && let Some(ack) = encode(&ServerFrame::Ack { id, data: None })
+            {
+                let _ = sink.send(Message::Text(ack)).await;
             }
             Some(auth)
         }
@@ -63,7 +69,7 @@ pub(super) async fn refuse(
     (code, reason): (u16, &'static str),
 ) {
     let refusal = async {
-        if let Outbound::Frame { text, .. } = error_frame(id, error) {
+        if let Some(text) = encode(&error_frame(id, error)) {
             sink.send(Message::Text(text)).await?;
         }
         sink.send(close_message(code, reason)).await

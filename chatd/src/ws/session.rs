@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use common::ids::UserId;
-use common::ws::{Envelope, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, close};
+use common::ws::{ClientFrame, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::mpsc;
@@ -121,11 +121,16 @@ async fn serve(
     // Registered before the chats are read, so no membership event can slip between the
     // read and the registration; `hello` is queued first and leaves once the chats are in.
     let max = state.config.ws.max_connections_per_user;
+    let Some(first) = hello(&auth, heartbeat) else {
+        let closing = sink.send(close_message(close::SERVER_ERROR, "server error; retry"));
+        let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
+        return;
+    };
     let registered = state.registry.register(
         user,
         auth.session_id,
         state.config.ws.queue_capacity,
-        hello(&auth, heartbeat),
+        first,
         max,
     );
     let Ok(registration) = registered else {
@@ -218,21 +223,20 @@ async fn serve(
     info!(conn, code = ending.close.0, "disconnected");
 }
 
-/// The `hello` frame.
-fn hello(auth: &AuthUser, heartbeat: Duration) -> Outbound {
-    let hello = Hello {
+/// The `hello` frame, serialized (`None`, logged, if it cannot be).
+fn hello(auth: &AuthUser, heartbeat: Duration) -> Option<Outbound> {
+    let hello = ServerFrame::Hello(Hello {
         protocol_version: PROTOCOL_VERSION,
         server_version: common::VERSION.into(),
         heartbeat_secs: heartbeat.as_secs(),
         user_id: auth.user_id,
         session_id: auth.session_id,
         max_frame_bytes: MAX_FRAME_BYTES,
-    };
-    frame(
-        "hello",
-        None,
-        serde_json::to_value(hello).unwrap_or_default(),
-    )
+    });
+    Some(Outbound::Frame {
+        text: encode(&hello)?,
+        delivers: None,
+    })
 }
 
 /// Reads and handles frames until the connection must end.
@@ -281,7 +285,7 @@ async fn read_loop(
                 }
                 Ok(Some(Ok(Message::Binary(_)))) => {
                     let error = Error::BadRequest("binary frames are not part of the protocol".into());
-                    push(state, conn, tx, error_frame(None, &error));
+                    push(state, conn, tx, &error_frame(None, &error));
                 }
                 Ok(Some(Ok(_))) => {}
             },
@@ -301,18 +305,20 @@ async fn handle_text(
     if text.len() > MAX_FRAME_BYTES {
         let error =
             Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));
-        push(state, conn, tx, error_frame(None, &error));
+        push(state, conn, tx, &error_frame(None, &error));
         return;
     }
-    let envelope: Envelope = match serde_json::from_str(text) {
-        Ok(envelope) => envelope,
+    // The frame is read once: its `data` stays raw until dispatch decodes it into the
+    // request its `type` names.
+    let frame: ClientFrame = match serde_json::from_str(text) {
+        Ok(frame) => frame,
         Err(e) => {
             let error = Error::BadRequest(format!("malformed JSON: {e}"));
-            push(state, conn, tx, error_frame(None, &error));
+            push(state, conn, tx, &error_frame(None, &error));
             return;
         }
     };
-    let id = envelope.id.clone();
+    let id = frame.id.clone();
     // Once the shutdown waits for the frames in flight, new ones are refused at once:
     // clients that keep sending (resends, syncs) would otherwise keep the drain from ever
     // finding none in flight, holding every socket of the node until the grace ends.
@@ -320,27 +326,41 @@ async fn handle_text(
         let error = Error::Unavailable(
             "the server is shutting down; reconnect and send again (same clientId)".into(),
         );
-        push(state, conn, tx, error_frame(id, &error));
+        push(state, conn, tx, &error_frame(id, &error));
         return;
     }
-    match dispatch::handle(state, auth, conn, envelope).await {
+    match dispatch::handle(state, auth, conn, &frame).await {
         Ok(data) => {
-            if id.is_some() {
-                push(state, conn, tx, frame("ack", id, data));
+            if let Some(id) = id {
+                push(state, conn, tx, &ServerFrame::Ack { id, data });
             }
         }
         Err(error) => {
             if error.code() == common::ErrorCode::RateLimitExceeded {
                 state.metrics.ws_rate_limited();
             }
-            push(state, conn, tx, error_frame(id, &error));
+            push(state, conn, tx, &error_frame(id, &error));
         }
     }
 }
 
 /// Queues a frame. A full queue means the client is not reading: the connection is closed
-/// as a slow consumer (the client reconnects and resyncs) rather than losing an answer.
-fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, out: Outbound) {
+/// as a slow consumer (the client reconnects and resyncs) rather than losing an answer. A
+/// frame that cannot be serialized closes the connection too (1011: reconnect and sync),
+/// rather than leaving the client waiting for an answer that never comes.
+fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, frame: &ServerFrame) {
+    let Some(text) = encode(frame) else {
+        state.registry.kill(
+            conn,
+            close::SERVER_ERROR,
+            "server error: reconnect and sync",
+        );
+        return;
+    };
+    let out = Outbound::Frame {
+        text,
+        delivers: None,
+    };
     if tx.try_send(out).is_err() {
         state.registry.kill(
             conn,
@@ -350,31 +370,24 @@ fn push(state: &AppState, conn: ConnId, tx: &mpsc::Sender<Outbound>, out: Outbou
     }
 }
 
-pub(super) fn frame(kind: &str, id: Option<String>, data: serde_json::Value) -> Outbound {
-    let envelope = Envelope {
-        kind: kind.to_owned(),
-        id,
-        data,
-        error: None,
-    };
-    Outbound::Frame {
-        text: Utf8Bytes::from(serde_json::to_string(&envelope).unwrap_or_default()),
-        delivers: None,
+/// A frame serialized once, as the text the socket sends. A failure is an error, logged
+/// here once; the caller closes the connection instead of sending anything else.
+pub(super) fn encode(frame: &ServerFrame) -> Option<Utf8Bytes> {
+    match serde_json::to_string(frame) {
+        Ok(text) => Some(Utf8Bytes::from(text)),
+        Err(e) => {
+            error!(error = %e, kind = frame.kind(), "cannot serialize a frame");
+            None
+        }
     }
 }
 
-pub(super) fn error_frame(id: Option<String>, error: &Error) -> Outbound {
+pub(super) fn error_frame(id: Option<String>, error: &Error) -> ServerFrame {
     // The one place a WebSocket error's cause is logged; the client sees none of it.
     error.log();
     let request_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
-    let envelope = Envelope {
-        kind: "error".to_owned(),
+    ServerFrame::Error {
         id,
-        data: serde_json::Value::Null,
-        error: Some(error.to_body(&request_id)),
-    };
-    Outbound::Frame {
-        text: Utf8Bytes::from(serde_json::to_string(&envelope).unwrap_or_default()),
-        delivers: None,
+        error: error.to_body(&request_id),
     }
 }

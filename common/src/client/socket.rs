@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::{Message, http::HeaderValue};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::ClientError;
-use crate::ws::{ClientRequest, Envelope, Hello};
+use crate::ws::{AuthData, ClientFrame, ClientRequest, Envelope, Hello};
 
 type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -75,9 +75,13 @@ impl Socket {
             tokio_tungstenite::connect_async_with_config(ws_url(base_url), None, true)
                 .await
                 .map_err(|e| ClientError::Socket(e.to_string()))?;
-        let auth = serde_json::json!({"type": "auth", "id": "auth", "data": {"token": token}});
+        let auth = ClientRequest::Auth(AuthData {
+            token: token.to_owned(),
+        });
+        let auth = ClientFrame::encode(Some("auth"), &auth)
+            .map_err(|e| ClientError::Socket(e.to_string()))?;
         stream
-            .send(Message::text(auth.to_string()))
+            .send(Message::text(auth))
             .await
             .map_err(|e| ClientError::Socket(e.to_string()))?;
         let (mut socket, hello) = Self::hello(stream).await?;
@@ -171,12 +175,7 @@ impl SocketWriter {
     pub async fn send(&mut self, request: &ClientRequest) -> Result<String, ClientError> {
         self.next_id += 1;
         let id = self.next_id.to_string();
-        let mut value =
-            serde_json::to_value(request).map_err(|e| ClientError::Socket(e.to_string()))?;
-        if let Some(object) = value.as_object_mut() {
-            object.insert("id".into(), serde_json::Value::String(id.clone()));
-        }
-        self.send_text(&value.to_string()).await?;
+        self.send_with_id(request, &id).await?;
         Ok(id)
     }
 
@@ -187,12 +186,9 @@ impl SocketWriter {
         request: &ClientRequest,
         id: &str,
     ) -> Result<(), ClientError> {
-        let mut value =
-            serde_json::to_value(request).map_err(|e| ClientError::Socket(e.to_string()))?;
-        if let Some(object) = value.as_object_mut() {
-            object.insert("id".into(), serde_json::Value::String(id.to_owned()));
-        }
-        self.send_text(&value.to_string()).await
+        let text = ClientFrame::encode(Some(id), request)
+            .map_err(|e| ClientError::Socket(e.to_string()))?;
+        self.send_text(&text).await
     }
 
     /// Sends a text frame as is.

@@ -21,6 +21,7 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// The generic frame shape, for reading a frame before knowing its type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Envelope {
     /// The frame type, e.g. `message:send`, `ack`, `error`.
     #[serde(rename = "type")]
@@ -38,6 +39,7 @@ pub struct Envelope {
 
 /// The first frame the server sends on a connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Hello {
     /// [`PROTOCOL_VERSION`].
@@ -56,6 +58,7 @@ pub struct Hello {
 
 /// What a client sends, by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data")]
 pub enum ClientRequest {
     /// Authenticate, when the upgrade carried no `Authorization` header. Must come first.
@@ -98,6 +101,7 @@ pub enum ClientRequest {
 
 /// `auth` data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthData {
     /// An access token.
@@ -106,6 +110,7 @@ pub struct AuthData {
 
 /// `message:send` data: the chat plus the fields of [`SendMessageRequest`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendData {
     /// The chat.
@@ -147,6 +152,7 @@ impl SendData {
 
 /// `message:edit` data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditData {
     /// The message.
@@ -160,6 +166,7 @@ pub struct EditData {
 
 /// A message named by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageRef {
     /// The message.
@@ -168,6 +175,7 @@ pub struct MessageRef {
 
 /// A chat named by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatRef {
     /// The chat.
@@ -176,6 +184,7 @@ pub struct ChatRef {
 
 /// `message:read` data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReadData {
     /// The chat.
@@ -186,6 +195,7 @@ pub struct ReadData {
 
 /// `reaction:add` / `reaction:remove` data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReactionData {
     /// The message.
@@ -196,6 +206,7 @@ pub struct ReactionData {
 
 /// Presence as users set and see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PresenceStatus {
     /// Connected and active.
@@ -208,6 +219,7 @@ pub enum PresenceStatus {
 
 /// `presence:update` data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PresenceData {
     /// `online` or `away`.
@@ -216,6 +228,7 @@ pub struct PresenceData {
 
 /// What the server pushes, by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data")]
 pub enum ServerEvent {
     /// A new message (numbered).
@@ -316,6 +329,7 @@ impl ServerEvent {
 
 /// `message:hidden`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageHidden {
     /// The chat.
@@ -328,6 +342,7 @@ pub struct MessageHidden {
 
 /// `contact:request` / `contact:accepted`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactEvent {
     /// This event's number among the user's own events.
@@ -338,6 +353,7 @@ pub struct ContactEvent {
 
 /// Why a request or contact is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ContactRemovedReason {
     /// The addressee declined the request.
@@ -352,6 +368,7 @@ pub enum ContactRemovedReason {
 
 /// `contact:removed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactRemoved {
     /// This event's number among the user's own events.
@@ -366,6 +383,7 @@ pub struct ContactRemoved {
 
 /// `block:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockUpdated {
     /// This event's number among the user's own events.
@@ -378,6 +396,7 @@ pub struct BlockUpdated {
 
 /// `notification:new`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationEvent {
     /// This event's number among the user's own events.
@@ -388,6 +407,7 @@ pub struct NotificationEvent {
 
 /// `notification:read`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationRead {
     /// This event's number among the user's own events.
@@ -405,6 +425,7 @@ pub struct NotificationRead {
 
 /// `settings:updated`: one of the user's notification settings as it is now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsUpdated {
     /// This event's number among the user's own events.
@@ -419,6 +440,7 @@ pub struct SettingsUpdated {
 
 /// A chat's mute in `settings:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMute {
     /// The chat.
@@ -429,6 +451,7 @@ pub struct ChatMute {
 
 /// `message:new` / `message:edited`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageEvent {
     /// The chat.
@@ -441,6 +464,7 @@ pub struct MessageEvent {
 
 /// `message:deleted`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDeleted {
     /// The chat.
@@ -453,6 +477,7 @@ pub struct MessageDeleted {
 
 /// `reaction:added` / `reaction:removed`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReactionEvent {
     /// The chat.
@@ -469,6 +494,7 @@ pub struct ReactionEvent {
 
 /// `participant:joined`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantJoined {
     /// The chat.
@@ -485,6 +511,7 @@ pub struct ParticipantJoined {
 
 /// Why someone is no longer a member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LeftReason {
     /// They left.
@@ -497,6 +524,7 @@ pub enum LeftReason {
 
 /// `participant:left`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantLeft {
     /// The chat.
@@ -511,6 +539,7 @@ pub struct ParticipantLeft {
 
 /// A member's role, as carried by `chat:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RoleChange {
     /// The member.
@@ -521,6 +550,7 @@ pub struct RoleChange {
 
 /// `chat:updated`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatUpdated {
     /// The chat.
@@ -541,6 +571,7 @@ pub struct ChatUpdated {
 
 /// `message:delivered` / `message:read`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     /// The chat.
@@ -553,6 +584,7 @@ pub struct Receipt {
 
 /// `typing:start` / `typing:stop`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
     /// The chat.
@@ -563,6 +595,7 @@ pub struct Typing {
 
 /// `user:status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserStatus {
     /// Who.

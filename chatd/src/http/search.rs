@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use common::api::SearchResults;
-use common::{ChatId, UserId};
+use common::{ChatId, ErrorResponse, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -36,7 +36,10 @@ struct SearchParams {
 
 #[utoipa::path(get, path = "/api/messages/search", tag = "messages", security(("bearer" = [])),
     params(SearchParams),
-    responses((status = 200, description = "Matching messages of the caller's chats, best first", body = SearchResults)))]
+    responses(
+        (status = 200, description = "Matching messages of the caller's chats, best first", body = SearchResults),
+        (status = 404, description = "NOT_FOUND: `chatId` names no chat of the caller's", body = ErrorResponse),
+    ))]
 async fn search(
     State(search): State<SearchService>,
     caller: AuthUser,

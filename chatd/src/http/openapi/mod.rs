@@ -11,7 +11,6 @@ use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
@@ -24,6 +23,8 @@ use super::{
     admin, attachments, auth, chats, contacts, health, links, messages, notifications, search,
     sync, users,
 };
+mod doc_links;
+
 use crate::error::{Error, Result};
 use crate::state::AppState;
 
@@ -245,101 +246,7 @@ impl Modify for Conventions {
                 ops.push(op);
             }
         }
-        add_links(&mut ops);
-    }
-}
-
-/// What a created resource's id leads to: (operation, status, where its id is, the
-/// operations that take it, and as which path parameter). Clients (and the fuzzer's
-/// stateful phase) follow these from a create to what can be done with the result.
-const LINKS: [(&str, &str, &str, &[&str], &str); 5] = [
-    (
-        "chats_group",
-        "201",
-        "$response.body#/id",
-        &[
-            "chats_one",
-            "chats_update",
-            "chats_delete",
-            "chats_leave",
-            "chats_read",
-            "chats_add_participants",
-            "chats_transfer",
-            "messages_page",
-            "messages_send",
-            "notifications_mute",
-            "notifications_unmute",
-            "links_chat_link",
-        ],
-        "id",
-    ),
-    (
-        "messages_send",
-        "201",
-        "$response.body#/messageId",
-        &[
-            "messages_edit",
-            "messages_remove",
-            "messages_react",
-            "messages_unreact",
-            "links_message_link",
-        ],
-        "id",
-    ),
-    (
-        "attachments_upload",
-        "201",
-        "$response.body#/id",
-        &[
-            "attachments_download",
-            "attachments_thumbnail",
-            "attachments_remove",
-        ],
-        "id",
-    ),
-    (
-        "notifications_register",
-        "201",
-        "$response.body#/id",
-        &["notifications_unregister"],
-        "id",
-    ),
-    (
-        "contacts_request",
-        "201",
-        "$response.body#/id",
-        &[
-            "contacts_cancel",
-            "contacts_remove",
-            "contacts_accept",
-            "contacts_decline",
-        ],
-        "id",
-    ),
-];
-
-fn add_links(ops: &mut [&mut Operation]) {
-    for (from, status, source, targets, param) in LINKS {
-        let Some(op) = ops
-            .iter_mut()
-            .find(|op| op.operation_id.as_deref() == Some(from))
-        else {
-            continue;
-        };
-        let Some(RefOr::T(response)) = op.responses.responses.get_mut(status) else {
-            continue;
-        };
-        for target in targets {
-            response.links.insert(
-                (*target).to_owned(),
-                RefOr::T(
-                    LinkBuilder::new()
-                        .operation_id(*target)
-                        .parameter(param, source)
-                        .build(),
-                ),
-            );
-        }
+        doc_links::add(&mut ops);
     }
 }
 

@@ -23,6 +23,7 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 
 /// The generic frame shape, for reading a frame before knowing its type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Envelope {
     /// The frame type, e.g. `message:send`, `ack`, `error`.
     #[serde(rename = "type")]
@@ -40,6 +41,7 @@ pub struct Envelope {
 
 /// The first frame the server sends on a connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Hello {
     /// [`PROTOCOL_VERSION`].
@@ -58,6 +60,7 @@ pub struct Hello {
 
 /// What a client sends, by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data")]
 pub enum ClientRequest {
     /// Authenticate, when the upgrade carried no `Authorization` header. Must come first.
@@ -100,6 +103,7 @@ pub enum ClientRequest {
 
 /// `auth` data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AuthData {
     /// An access token.
@@ -108,6 +112,7 @@ pub struct AuthData {
 
 /// `message:send` data: the chat plus the fields of [`SendMessageRequest`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendData {
     /// The chat.
@@ -149,6 +154,7 @@ impl SendData {
 
 /// `message:edit` data.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditData {
     /// The message.
@@ -162,6 +168,7 @@ pub struct EditData {
 
 /// A message named by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageRef {
     /// The message.
@@ -170,6 +177,7 @@ pub struct MessageRef {
 
 /// A chat named by id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatRef {
     /// The chat.
@@ -178,6 +186,7 @@ pub struct ChatRef {
 
 /// `message:read` data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReadData {
     /// The chat.
@@ -188,6 +197,7 @@ pub struct ReadData {
 
 /// `reaction:add` / `reaction:remove` data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReactionData {
     /// The message.
@@ -198,6 +208,7 @@ pub struct ReactionData {
 
 /// Presence as users set and see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PresenceStatus {
     /// Connected and active.
@@ -210,6 +221,7 @@ pub enum PresenceStatus {
 
 /// `presence:update` data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PresenceData {
     /// `online` or `away`.
@@ -218,6 +230,7 @@ pub struct PresenceData {
 
 /// What the server pushes, by `type`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data")]
 pub enum ServerEvent {
     /// A new message (numbered).
@@ -319,6 +332,7 @@ impl ServerEvent {
 
 /// `message:hidden`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageHidden {
     /// The chat.
@@ -331,6 +345,7 @@ pub struct MessageHidden {
 
 /// `contact:request` / `contact:accepted`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactEvent {
     /// This event's number among the user's own events.
@@ -341,6 +356,7 @@ pub struct ContactEvent {
 
 /// Why a request or contact is gone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ContactRemovedReason {
     /// The addressee declined the request.
@@ -355,6 +371,7 @@ pub enum ContactRemovedReason {
 
 /// `contact:removed`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactRemoved {
     /// This event's number among the user's own events.
@@ -369,6 +386,7 @@ pub struct ContactRemoved {
 
 /// `block:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockUpdated {
     /// This event's number among the user's own events.
@@ -381,6 +399,7 @@ pub struct BlockUpdated {
 
 /// `notification:new`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationEvent {
     /// This event's number among the user's own events.
@@ -391,6 +410,7 @@ pub struct NotificationEvent {
 
 /// `notification:read`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationRead {
     /// This event's number among the user's own events.
@@ -408,6 +428,7 @@ pub struct NotificationRead {
 
 /// `settings:updated`: one of the user's notification settings as it is now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsUpdated {
     /// This event's number among the user's own events.
@@ -422,6 +443,7 @@ pub struct SettingsUpdated {
 
 /// A chat's mute in `settings:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMute {
     /// The chat.
@@ -432,6 +454,7 @@ pub struct ChatMute {
 
 /// `message:new` / `message:edited`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageEvent {
     /// The chat.
@@ -444,6 +467,7 @@ pub struct MessageEvent {
 
 /// `message:deleted`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageDeleted {
     /// The chat.
@@ -456,6 +480,7 @@ pub struct MessageDeleted {
 
 /// `reaction:added` / `reaction:removed`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReactionEvent {
     /// The chat.
@@ -472,6 +497,7 @@ pub struct ReactionEvent {
 
 /// `participant:joined`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantJoined {
     /// The chat.
@@ -488,6 +514,7 @@ pub struct ParticipantJoined {
 
 /// Why someone is no longer a member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LeftReason {
     /// They left.
@@ -500,6 +527,7 @@ pub enum LeftReason {
 
 /// `participant:left`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantLeft {
     /// The chat.
@@ -514,6 +542,7 @@ pub struct ParticipantLeft {
 
 /// A member's role, as carried by `chat:updated`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RoleChange {
     /// The member.
@@ -524,6 +553,7 @@ pub struct RoleChange {
 
 /// `chat:updated`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatUpdated {
     /// The chat.
@@ -542,8 +572,9 @@ pub struct ChatUpdated {
     pub deleted: bool,
 }
 
-/// `message:delivered` / `message:read`.
+/// `message:read`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     /// The chat.
@@ -557,6 +588,7 @@ pub struct Receipt {
 /// `message:delivered`: the delivered watermarks of a chat that moved past messages of the
 /// recipient.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveredReceipts {
     /// The chat.
@@ -567,6 +599,7 @@ pub struct DeliveredReceipts {
 
 /// One member's watermark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Watermark {
     /// The member.
@@ -577,6 +610,7 @@ pub struct Watermark {
 
 /// `typing:start` / `typing:stop`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Typing {
     /// The chat.
@@ -587,6 +621,7 @@ pub struct Typing {
 
 /// `user:status`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserStatus {
     /// Who.

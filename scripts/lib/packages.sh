@@ -33,3 +33,19 @@ ensure_cargo_deny() {
     cargo install --locked cargo-deny@0.20.2
   fi
 }
+
+# python3 with venv and pip, for scripts/api-fuzz (schemathesis from PyPI in a venv).
+ensure_python_venv() {
+  if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    return
+  fi
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    printf '==> installing python3-venv python3-pip\n' >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends python3 python3-venv python3-pip >/dev/null
+  else
+    echo "scripts/api-fuzz needs python3 with venv: sudo apt-get install -y python3-venv python3-pip" >&2
+    exit 1
+  fi
+}

@@ -1,6 +1,7 @@
 //! `cargo xtask gen` writes the man pages (`man/`) and shell completions (`completions/`)
-//! of chatd, chatctl and chat-tui from their clap definitions; `cargo xtask check` exits 1
-//! when a committed file differs from what `gen` would write.
+//! of chatd, chatctl and chat-tui from their clap definitions, and chatd's OpenAPI document
+//! (`docs/openapi.json`) from its handlers; `cargo xtask check` exits 1 when a committed
+//! file differs from what `gen` would write.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -81,6 +82,12 @@ fn generate_all() -> anyhow::Result<Files> {
             files.insert(PathBuf::from(format!("completions/{file}")), out);
         }
     }
+    files.insert(
+        PathBuf::from("docs/openapi.json"),
+        chatd::http::openapi::document_json()
+            .context("serializing the OpenAPI document")?
+            .into_bytes(),
+    );
     Ok(files)
 }
 
@@ -186,7 +193,7 @@ fn check(files: &Files) -> anyhow::Result<bool> {
     }
     if stale.is_empty() {
         println!(
-            "man pages and completions are current ({} files)",
+            "man pages, completions and docs/openapi.json are current ({} files)",
             files.len()
         );
         return Ok(true);

@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use common::ErrorResponse;
 use common::api::{CreateInviteRequest, InviteResponse};
 
 use super::extract::Json;
@@ -16,6 +17,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/admin/invites", post(create_invite))
 }
 
+#[utoipa::path(post, path = "/api/admin/invites", tag = "admin", security(("bearer" = [])),
+    request_body = CreateInviteRequest,
+    responses(
+        (status = 201, description = "The invite code, shown once", body = InviteResponse),
+        (status = 403, description = "FORBIDDEN: the caller is not an administrator", body = ErrorResponse),
+    ))]
 async fn create_invite(
     State(auth): State<AuthService>,
     caller: AuthUser,

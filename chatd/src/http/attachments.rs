@@ -6,8 +6,8 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use common::AttachmentId;
 use common::api::Attachment;
+use common::{AttachmentId, ErrorResponse};
 
 use super::extract::Path;
 use crate::auth::AuthUser;
@@ -32,6 +32,12 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
 }
 
 /// The first part named `file` is the upload; its bytes are read up to the limit.
+#[utoipa::path(post, path = "/api/attachments/upload", tag = "attachments", security(("bearer" = [])),
+    request_body(content = super::openapi::UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The stored image, not yet attached to a message", body = Attachment),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: larger than `attachments.max_bytes`", body = ErrorResponse),
+    ))]
 async fn upload(
     State(media): State<MediaService>,
     caller: AuthUser,
@@ -73,6 +79,9 @@ async fn upload(
     ))
 }
 
+#[utoipa::path(get, path = "/api/attachments/{id}", tag = "attachments", security(("bearer" = [])),
+    params(("id" = AttachmentId, Path, description = "The attachment")),
+    responses((status = 200, description = "The image", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"))), (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse)))]
 async fn download(
     State(media): State<MediaService>,
     caller: AuthUser,
@@ -82,6 +91,9 @@ async fn download(
     Ok(file_response(file))
 }
 
+#[utoipa::path(get, path = "/api/attachments/{id}/thumbnail", tag = "attachments", security(("bearer" = [])),
+    params(("id" = AttachmentId, Path, description = "The attachment")),
+    responses((status = 200, description = "The thumbnail", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"))), (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse)))]
 async fn thumbnail(
     State(media): State<MediaService>,
     caller: AuthUser,
@@ -91,6 +103,13 @@ async fn thumbnail(
     Ok(file_response(file))
 }
 
+#[utoipa::path(delete, path = "/api/attachments/{id}", tag = "attachments", security(("bearer" = [])),
+    params(("id" = AttachmentId, Path, description = "The attachment")),
+    responses(
+        (status = 204, description = "The attachment is deleted"),
+        (status = 403, description = "FORBIDDEN: not the caller's upload", body = ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse),
+    ))]
 async fn remove(
     State(media): State<MediaService>,
     caller: AuthUser,

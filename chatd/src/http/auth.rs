@@ -4,10 +4,10 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
-use common::SessionId;
 use common::api::{
     LoginRequest, RefreshRequest, RegisterRequest, SessionList, TokenResponse, User,
 };
+use common::{ErrorResponse, SessionId};
 
 use super::extract::{Json, Path};
 use crate::auth::AuthService;
@@ -25,6 +25,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/auth/sessions/{id}", delete(revoke))
 }
 
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "The new account", body = User),
+        (status = 403, description = "FORBIDDEN: registration is closed, or the invite code is not valid", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the username is taken", body = ErrorResponse),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: too many registrations from this address", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until the window resets"))),
+    ))]
 async fn register(
     State(auth): State<AuthService>,
     client: ClientInfo,
@@ -34,6 +43,14 @@ async fn register(
     Ok((StatusCode::CREATED, axum::Json(user.to_api())))
 }
 
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "A new session's tokens", body = TokenResponse),
+        (status = 401, description = "UNAUTHORIZED: invalid username or password", body = ErrorResponse),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: too many failed logins", body = ErrorResponse,
+            headers(("Retry-After" = u64, description = "Seconds until the window resets"))),
+    ))]
 async fn login(
     State(auth): State<AuthService>,
     client: ClientInfo,
@@ -44,6 +61,12 @@ async fn login(
     ))
 }
 
+#[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "New tokens; the refresh token given is spent", body = TokenResponse),
+        (status = 401, description = "UNAUTHORIZED: unknown, expired or spent refresh token (a spent one revokes its session)", body = ErrorResponse),
+    ))]
 async fn refresh(
     State(auth): State<AuthService>,
     client: ClientInfo,
@@ -52,6 +75,8 @@ async fn refresh(
     Ok(axum::Json(auth.refresh(&req.refresh_token, &client).await?))
 }
 
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "The caller's session ended")))]
 async fn logout(
     State(auth): State<AuthService>,
     user: AuthUser,
@@ -61,6 +86,8 @@ async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/auth/sessions", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's active sessions", body = SessionList)))]
 async fn sessions(
     State(auth): State<AuthService>,
     user: AuthUser,
@@ -70,6 +97,9 @@ async fn sessions(
     }))
 }
 
+#[utoipa::path(delete, path = "/api/auth/sessions/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = SessionId, Path, description = "One of the caller's sessions")),
+    responses((status = 204, description = "The session ended")))]
 async fn revoke(
     State(auth): State<AuthService>,
     user: AuthUser,

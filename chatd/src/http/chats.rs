@@ -8,7 +8,7 @@ use common::api::{
     AddParticipantsRequest, ChatDetail, ChatList, CreateDirectRequest, CreateGroupRequest,
     MarkReadRequest, TransferOwnershipRequest, UpdateChatRequest, UpdateParticipantRequest,
 };
-use common::{ChatId, UserId};
+use common::{ChatId, ErrorResponse, UserId};
 
 use super::extract::{Json, Path};
 use crate::auth::AuthUser;
@@ -34,12 +34,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/chats/{id}/read", post(read))
 }
 
+#[utoipa::path(get, path = "/api/chats", tag = "chats", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's chats, most recent activity first", body = ChatList)))]
 async fn list(State(chats): State<ChatService>, caller: AuthUser) -> Result<axum::Json<ChatList>> {
     Ok(axum::Json(ChatList {
         chats: chats.list(caller.user_id).await?,
     }))
 }
 
+#[utoipa::path(get, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")),
+    responses((status = 200, description = "The chat and its members", body = ChatDetail), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn one(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -48,6 +53,9 @@ async fn one(
     Ok(axum::Json(chats.get(caller.user_id, id).await?))
 }
 
+#[utoipa::path(get, path = "/api/chats/slug/{slug}", tag = "chats", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The group's slug")),
+    responses((status = 200, description = "The chat and its members", body = ChatDetail), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn by_slug(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -56,6 +64,13 @@ async fn by_slug(
     Ok(axum::Json(chats.get_by_slug(caller.user_id, &slug).await?))
 }
 
+#[utoipa::path(post, path = "/api/chats/direct", tag = "chats", security(("bearer" = [])),
+    request_body = CreateDirectRequest,
+    responses(
+        (status = 200, description = "The direct chat with that user, created on first use", body = ChatDetail),
+        (status = 403, description = "BLOCKED: a block separates the two users", body = ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such user", body = ErrorResponse),
+    ))]
 async fn direct(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -64,6 +79,13 @@ async fn direct(
     Ok(axum::Json(chats.direct(caller.user_id, req.user_id).await?))
 }
 
+#[utoipa::path(post, path = "/api/chats/group", tag = "chats", security(("bearer" = [])),
+    request_body = CreateGroupRequest,
+    responses(
+        (status = 201, description = "The new group; the caller owns it", body = ChatDetail),
+        (status = 404, description = "NOT_FOUND: a named participant does not exist", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the slug is taken", body = ErrorResponse),
+    ))]
 async fn group(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -73,6 +95,13 @@ async fn group(
     Ok((StatusCode::CREATED, axum::Json(chat)))
 }
 
+#[utoipa::path(put, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = UpdateChatRequest,
+    responses(
+        (status = 200, description = "The renamed group", body = ChatDetail),
+        (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the slug is taken", body = ErrorResponse),
+    ))]
 async fn update(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -82,6 +111,9 @@ async fn update(
     Ok(axum::Json(chats.update(caller.user_id, id, &req).await?))
 }
 
+#[utoipa::path(delete, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")),
+    responses((status = 204, description = "The group is deleted"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn delete(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -91,6 +123,13 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/chats/{id}/participants", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = AddParticipantsRequest,
+    responses(
+        (status = 200, description = "The chat with its members", body = ChatDetail),
+        (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the group would exceed its member limit", body = ErrorResponse),
+    ))]
 async fn add_participants(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -103,6 +142,9 @@ async fn add_participants(
     Ok(axum::Json(chats.get(caller.user_id, id).await?))
 }
 
+#[utoipa::path(delete, path = "/api/chats/{id}/participants/{user_id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat"), ("user_id" = UserId, Path, description = "The member")),
+    responses((status = 204, description = "The member is removed"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn remove_participant(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -112,6 +154,10 @@ async fn remove_participant(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/api/chats/{id}/participants/{user_id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat"), ("user_id" = UserId, Path, description = "The member")),
+    request_body = UpdateParticipantRequest,
+    responses((status = 204, description = "The member has the role"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn set_role(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -122,6 +168,12 @@ async fn set_role(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/chats/{id}/leave", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")),
+    responses(
+        (status = 204, description = "The caller left"), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the owner must transfer ownership first", body = ErrorResponse),
+    ))]
 async fn leave(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -131,6 +183,9 @@ async fn leave(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/chats/{id}/transfer", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = TransferOwnershipRequest,
+    responses((status = 204, description = "The member owns the group; the old owner is an admin"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn transfer(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -141,6 +196,9 @@ async fn transfer(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/api/chats/{id}/read", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = MarkReadRequest,
+    responses((status = 204, description = "The read watermark is at least `seq`"), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn read(
     State(messages): State<MessageService>,
     caller: AuthUser,

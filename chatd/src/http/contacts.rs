@@ -4,8 +4,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
-use common::UserId;
 use common::api::{BlockList, Contact, ContactList, ContactRequest, PendingContacts};
+use common::{ErrorResponse, UserId};
 use uuid::Uuid;
 
 use super::extract::{Json, Path};
@@ -26,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/blocks/{user_id}", put(block).delete(unblock))
 }
 
+#[utoipa::path(get, path = "/api/contacts", tag = "contacts", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's contacts", body = ContactList)))]
 async fn list(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -33,6 +35,8 @@ async fn list(
     Ok(axum::Json(contacts.list(caller.user_id).await?))
 }
 
+#[utoipa::path(get, path = "/api/contacts/pending", tag = "contacts", security(("bearer" = [])),
+    responses((status = 200, description = "Requests to and from the caller", body = PendingContacts)))]
 async fn pending(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -42,6 +46,15 @@ async fn pending(
 
 /// 201 with a new request; 200 with the caller's existing request, or with the contact
 /// when the other user had asked first (accepted by this).
+#[utoipa::path(post, path = "/api/contacts", tag = "contacts", security(("bearer" = [])),
+    request_body = ContactRequest,
+    responses(
+        (status = 201, description = "A new request", body = Contact),
+        (status = 200, description = "The caller's existing request, or the contact when the other user had asked first", body = Contact),
+        (status = 403, description = "BLOCKED: a block separates the two users", body = ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such user", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: already contacts", body = ErrorResponse),
+    ))]
 async fn request(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -56,6 +69,11 @@ async fn request(
     Ok((status, axum::Json(contact)))
 }
 
+#[utoipa::path(put, path = "/api/contacts/{id}/accept", tag = "contacts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The contact request or contact")),
+    responses((status = 200, description = "The contact", body = Contact), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the request is not in a state that allows it", body = ErrorResponse),
+    ))]
 async fn accept(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -64,6 +82,11 @@ async fn accept(
     Ok(axum::Json(contacts.accept(caller.user_id, id).await?))
 }
 
+#[utoipa::path(put, path = "/api/contacts/{id}/decline", tag = "contacts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The contact request or contact")),
+    responses((status = 204, description = "The request is declined"), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the request is not in a state that allows it", body = ErrorResponse),
+    ))]
 async fn decline(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -73,6 +96,11 @@ async fn decline(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/api/contacts/{id}/cancel", tag = "contacts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The contact request or contact")),
+    responses((status = 204, description = "The request is cancelled"), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the request is not in a state that allows it", body = ErrorResponse),
+    ))]
 async fn cancel(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -82,6 +110,11 @@ async fn cancel(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(delete, path = "/api/contacts/{id}", tag = "contacts", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The contact request or contact")),
+    responses((status = 204, description = "The contact or request is gone"), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the request is not in a state that allows it", body = ErrorResponse),
+    ))]
 async fn remove(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -91,6 +124,8 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/blocks", tag = "contacts", security(("bearer" = [])),
+    responses((status = 200, description = "The users the caller blocked", body = BlockList)))]
 async fn blocks(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -98,6 +133,9 @@ async fn blocks(
     Ok(axum::Json(contacts.blocks(caller.user_id).await?))
 }
 
+#[utoipa::path(put, path = "/api/blocks/{user_id}", tag = "contacts", security(("bearer" = [])),
+    params(("user_id" = UserId, Path, description = "The user")),
+    responses((status = 204, description = "The user is blocked"), (status = 404, description = "NOT_FOUND: no such user", body = ErrorResponse)))]
 async fn block(
     State(contacts): State<ContactService>,
     caller: AuthUser,
@@ -107,6 +145,9 @@ async fn block(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(delete, path = "/api/blocks/{user_id}", tag = "contacts", security(("bearer" = [])),
+    params(("user_id" = UserId, Path, description = "The user")),
+    responses((status = 204, description = "The user is not blocked"), (status = 404, description = "NOT_FOUND: no such user", body = ErrorResponse)))]
 async fn unblock(
     State(contacts): State<ContactService>,
     caller: AuthUser,

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::routing::get;
 use common::api::ResolvedLink;
-use common::{ChatId, MessageId};
+use common::{ChatId, ErrorResponse, MessageId};
 use serde::Deserialize;
 
 use super::extract::{Path, Query};
@@ -21,7 +21,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/messages/{id}/link", get(message_link))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ResolveParams {
     url: String,
@@ -35,6 +36,10 @@ fn request_host(headers: &HeaderMap) -> &str {
         .unwrap_or("localhost")
 }
 
+#[utoipa::path(get, path = "/api/links/resolve", tag = "links", security(("bearer" = [])),
+    params(ResolveParams),
+    responses((status = 200, description = "What the link names", body = ResolvedLink),
+        (status = 404, description = "NOT_FOUND: nothing the caller may see", body = ErrorResponse)))]
 async fn resolve(
     State(links): State<LinkService>,
     caller: AuthUser,
@@ -48,6 +53,9 @@ async fn resolve(
     ))
 }
 
+#[utoipa::path(get, path = "/api/chats/{id}/link", tag = "links", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")),
+    responses((status = 200, description = "The chat's link", body = ResolvedLink), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn chat_link(
     State(links): State<LinkService>,
     caller: AuthUser,
@@ -61,6 +69,10 @@ async fn chat_link(
     ))
 }
 
+#[utoipa::path(get, path = "/api/messages/{id}/link", tag = "links", security(("bearer" = [])),
+    params(("id" = MessageId, Path, description = "The message")),
+    responses((status = 200, description = "The message's link", body = ResolvedLink),
+        (status = 404, description = "NOT_FOUND: no such message, or the caller is not a member of its chat", body = ErrorResponse)))]
 async fn message_link(
     State(links): State<LinkService>,
     caller: AuthUser,

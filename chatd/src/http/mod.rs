@@ -13,6 +13,7 @@ mod links;
 pub mod listener;
 mod messages;
 mod notifications;
+pub mod openapi;
 mod search;
 mod slots;
 mod sync;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(notifications::router())
         .merge(links::router())
         .merge(crate::ws::router())
+        .merge(openapi::router(state.config.http.public_url.as_deref()))
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
         .layer(DefaultBodyLimit::max(common::limits::JSON_BODY_MAX_BYTES))

@@ -4,11 +4,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
-use common::ChatId;
 use common::api::{
     MarkNotificationsRead, NotificationPage, NotificationSettings, NotificationsMarked, PushDevice,
     PushDeviceList, RegisterPushDevice, Silence, SilenceRequest,
 };
+use common::{ChatId, ErrorResponse};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -30,7 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/push/devices/{id}", axum::routing::delete(unregister))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListParams {
     #[serde(default)]
@@ -39,6 +40,9 @@ struct ListParams {
     before: Option<Uuid>,
 }
 
+#[utoipa::path(get, path = "/api/notifications", tag = "notifications", security(("bearer" = [])),
+    params(ListParams),
+    responses((status = 200, description = "The caller's notifications, newest first", body = NotificationPage)))]
 async fn list(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -51,6 +55,9 @@ async fn list(
     ))
 }
 
+#[utoipa::path(post, path = "/api/notifications/read", tag = "notifications", security(("bearer" = [])),
+    request_body = MarkNotificationsRead,
+    responses((status = 200, description = "How many were marked", body = NotificationsMarked)))]
 async fn read(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -61,6 +68,8 @@ async fn read(
     ))
 }
 
+#[utoipa::path(get, path = "/api/notifications/settings", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, description = "Do-not-disturb", body = NotificationSettings)))]
 async fn settings(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -68,6 +77,9 @@ async fn settings(
     Ok(axum::Json(notifications.settings(caller.user_id).await?))
 }
 
+#[utoipa::path(put, path = "/api/notifications/dnd", tag = "notifications", security(("bearer" = [])),
+    request_body = SilenceRequest,
+    responses((status = 200, description = "Do-not-disturb is on", body = Silence)))]
 async fn dnd_on(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -78,6 +90,8 @@ async fn dnd_on(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/notifications/dnd", tag = "notifications", security(("bearer" = [])),
+    responses((status = 204, description = "Do-not-disturb is off")))]
 async fn dnd_off(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -86,6 +100,9 @@ async fn dnd_off(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/api/chats/{id}/mute", tag = "notifications", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = SilenceRequest,
+    responses((status = 200, description = "The chat is muted", body = Silence), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn mute(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -99,6 +116,9 @@ async fn mute(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/chats/{id}/mute", tag = "notifications", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")),
+    responses((status = 204, description = "The chat is not muted"), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn unmute(
     State(notifications): State<NotificationService>,
     caller: AuthUser,
@@ -108,6 +128,8 @@ async fn unmute(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/push/devices", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's push endpoints", body = PushDeviceList)))]
 async fn devices(
     State(push): State<PushService>,
     caller: AuthUser,
@@ -115,6 +137,13 @@ async fn devices(
     Ok(axum::Json(push.devices(caller.user_id).await?))
 }
 
+#[utoipa::path(post, path = "/api/push/devices", tag = "notifications", security(("bearer" = [])),
+    request_body = RegisterPushDevice,
+    responses(
+        (status = 201, description = "The endpoint is registered", body = PushDevice),
+        (status = 403, description = "FORBIDDEN: push is off on this server", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: too many devices", body = ErrorResponse),
+    ))]
 async fn register(
     State(push): State<PushService>,
     caller: AuthUser,
@@ -126,6 +155,10 @@ async fn register(
     Ok((StatusCode::CREATED, axum::Json(device)))
 }
 
+#[utoipa::path(delete, path = "/api/push/devices/{id}", tag = "notifications", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The device")),
+    responses((status = 204, description = "The endpoint is removed"),
+        (status = 404, description = "NOT_FOUND: no such device of the caller's", body = ErrorResponse)))]
 async fn unregister(
     State(push): State<PushService>,
     caller: AuthUser,

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use common::api::SearchResults;
-use common::{ChatId, UserId};
+use common::{ChatId, ErrorResponse, UserId};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -19,7 +19,8 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/messages/search", get(search))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SearchParams {
     q: String,
@@ -33,6 +34,12 @@ struct SearchParams {
     cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/messages/search", tag = "messages", security(("bearer" = [])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Matching messages of the caller's chats, best first", body = SearchResults),
+        (status = 404, description = "NOT_FOUND: `chatId` names no chat of the caller's", body = ErrorResponse),
+    ))]
 async fn search(
     State(search): State<SearchService>,
     caller: AuthUser,

@@ -16,6 +16,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Every chat's newest seq and the caller's read watermark, with no events.
+#[utoipa::path(get, path = "/api/sync", tag = "sync", security(("bearer" = [])),
+    responses((status = 200, description = "Every chat's newest seq and read watermark, no events", body = SyncResponse)))]
 async fn summary(
     State(sync): State<SyncService>,
     caller: AuthUser,
@@ -26,6 +28,9 @@ async fn summary(
 }
 
 /// The events after each of the client's cursors.
+#[utoipa::path(post, path = "/api/sync", tag = "sync", security(("bearer" = [])),
+    request_body = SyncRequest,
+    responses((status = 200, description = "The events after each cursor", body = SyncResponse)))]
 async fn sync(
     State(sync): State<SyncService>,
     caller: AuthUser,

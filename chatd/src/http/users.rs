@@ -22,10 +22,15 @@ pub fn router() -> Router<AppState> {
         .route("/api/presence", axum::routing::post(presence))
 }
 
+#[utoipa::path(get, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's account", body = Me)))]
 async fn me(State(users): State<UserService>, caller: AuthUser) -> Result<axum::Json<Me>> {
     Ok(axum::Json(users.me(&caller).await?))
 }
 
+#[utoipa::path(put, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    request_body = UpdateProfileRequest,
+    responses((status = 200, description = "The updated account", body = Me)))]
 async fn update_me(
     State(users): State<UserService>,
     caller: AuthUser,
@@ -34,6 +39,9 @@ async fn update_me(
     Ok(axum::Json(users.update_me(&caller, &req).await?))
 }
 
+#[utoipa::path(get, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
+    params(("id" = UserId, Path, description = "The user")),
+    responses((status = 200, description = "The user's profile", body = User)))]
 async fn user(
     State(users): State<UserService>,
     _caller: AuthUser,
@@ -42,7 +50,8 @@ async fn user(
     Ok(axum::Json(users.get(id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchParams {
     q: String,
@@ -50,6 +59,9 @@ struct SearchParams {
     cursor: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/users/search", tag = "users", security(("bearer" = [])),
+    params(SearchParams),
+    responses((status = 200, description = "Matching users, by username", body = Page<User>)))]
 async fn search(
     State(users): State<UserService>,
     _caller: AuthUser,
@@ -63,6 +75,9 @@ async fn search(
 }
 
 /// The presence of users the caller may see (see [`Presence::snapshot`]).
+#[utoipa::path(post, path = "/api/presence", tag = "users", security(("bearer" = [])),
+    request_body = PresenceRequest,
+    responses((status = 200, description = "The presence of the users the caller may see", body = PresenceList)))]
 async fn presence(
     State(presence): State<Presence>,
     caller: AuthUser,

@@ -33,6 +33,15 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/ws", get(upgrade))
 }
 
+/// The WebSocket (docs/protocol.md): bearer header, or an `auth` frame first.
+#[utoipa::path(get, path = "/ws", tag = "realtime",
+    security((), ("bearer" = [])),
+    responses(
+        (status = 101, description = "Switching protocols: the WebSocket is open"),
+        (status = 400, description = "VALIDATION_ERROR: not a WebSocket upgrade", body = common::ErrorResponse),
+        (status = 401, description = "UNAUTHORIZED: the bearer token is not valid", body = common::ErrorResponse),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: the account holds its most connections", body = common::ErrorResponse),
+    ))]
 async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,

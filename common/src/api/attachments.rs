@@ -7,6 +7,7 @@ use crate::ids::AttachmentId;
 
 /// An attachment as it appears on a message and as an upload answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// Id; `GET /api/attachments/{id}` downloads it.

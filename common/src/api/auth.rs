@@ -8,6 +8,7 @@ use crate::ids::SessionId;
 
 /// `POST /api/auth/register`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterRequest {
     /// 3-32 characters of `[a-z0-9_.-]`; upper case is folded to lower case.
@@ -26,6 +27,7 @@ pub struct RegisterRequest {
 
 /// `POST /api/auth/login`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LoginRequest {
     /// The username, any case.
@@ -36,6 +38,7 @@ pub struct LoginRequest {
 
 /// `POST /api/auth/refresh`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefreshRequest {
     /// The refresh token from the last login or refresh; it is single-use.
@@ -44,6 +47,7 @@ pub struct RefreshRequest {
 
 /// The answer to a login or a refresh.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
     /// A short-lived bearer token for `Authorization: Bearer`.
@@ -60,6 +64,7 @@ pub struct TokenResponse {
 
 /// One login session, as listed by `GET /api/auth/sessions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
     /// The session id, for `DELETE /api/auth/sessions/{id}`.
@@ -85,6 +90,7 @@ pub struct SessionInfo {
 
 /// `GET /api/auth/sessions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionList {
     /// Active sessions, newest first.
@@ -93,6 +99,7 @@ pub struct SessionList {
 
 /// `POST /api/admin/invites`: an invite code for invite-only registration.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateInviteRequest {
     /// How many registrations the code allows (default 1).
@@ -105,6 +112,7 @@ pub struct CreateInviteRequest {
 
 /// The answer to `POST /api/admin/invites`. The code is shown once and stored only hashed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct InviteResponse {
     /// The secret to pass as `inviteCode` when registering.

@@ -9,6 +9,7 @@ use crate::ids::{ChatId, UserId};
 
 /// Direct (exactly two members, one per pair) or group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ChatKind {
     /// Two users; asking for it again returns the same chat.
@@ -19,6 +20,7 @@ pub enum ChatKind {
 
 /// A member's role. Direct chats have two members.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Plain member: reads and writes.
@@ -31,6 +33,7 @@ pub enum Role {
 
 /// A chat as one member sees it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Chat {
     /// Id.
@@ -70,6 +73,7 @@ pub struct Chat {
 
 /// A member of a chat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// The user.
@@ -87,6 +91,7 @@ pub struct Participant {
 
 /// `GET /api/chats/{id}`: the chat and its members.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatDetail {
     /// The chat.
@@ -98,6 +103,7 @@ pub struct ChatDetail {
 
 /// `GET /api/chats`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatList {
     /// The caller's chats, most recent activity first.
@@ -106,6 +112,7 @@ pub struct ChatList {
 
 /// `POST /api/chats/direct`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateDirectRequest {
     /// The other user.
@@ -114,6 +121,7 @@ pub struct CreateDirectRequest {
 
 /// `POST /api/chats/group`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupRequest {
     /// 1-100 characters.
@@ -128,6 +136,7 @@ pub struct CreateGroupRequest {
 
 /// `PUT /api/chats/{id}`: fields left out stay; `slug: ""` removes the slug.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateChatRequest {
     /// New name.
@@ -140,6 +149,7 @@ pub struct UpdateChatRequest {
 
 /// `POST /api/chats/{id}/participants`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddParticipantsRequest {
     /// Users to add as members.
@@ -148,6 +158,7 @@ pub struct AddParticipantsRequest {
 
 /// `PUT /api/chats/{id}/participants/{userId}`: make a member an admin or back (owner only).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateParticipantRequest {
     /// `admin` or `member`; ownership moves with `POST /api/chats/{id}/transfer`.
@@ -156,6 +167,7 @@ pub struct UpdateParticipantRequest {
 
 /// `POST /api/chats/{id}/transfer` (owner only): the new owner; the old one becomes admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TransferOwnershipRequest {
     /// A current member.
@@ -164,6 +176,7 @@ pub struct TransferOwnershipRequest {
 
 /// `POST /api/chats/{id}/read`: move the caller's read watermark (never backwards).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkReadRequest {
     /// Everything up to this sequence number has been read.

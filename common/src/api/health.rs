@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /health`: the process is up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Liveness {
     /// Always `"ok"`.
@@ -15,6 +16,7 @@ pub struct Liveness {
 /// `GET /health/ready` when every dependency answers. A failing one answers 503 with the
 /// standard error body, whose `details` name each failing dependency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Readiness {
     /// `"ready"`.

@@ -7,6 +7,7 @@ use crate::ids::{ChatId, MessageId, UserId};
 
 /// A message. A deleted one keeps its slot with `deleted: true` and no content.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Id.
@@ -47,6 +48,7 @@ pub struct Message {
 
 /// The reactions with one emoji on a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Reaction {
     /// The emoji.
@@ -58,6 +60,7 @@ pub struct Reaction {
 /// `POST /api/chats/{id}/messages`, and the `data` of a `message:send` frame (which adds
 /// `chatId`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SendMessageRequest {
     /// 1-10,000 characters.
@@ -81,6 +84,7 @@ pub struct SendMessageRequest {
 
 /// The answer to a send, on REST and in the `ack` of `message:send`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SendResult {
     /// The message id.
@@ -98,6 +102,7 @@ pub struct SendResult {
 
 /// `PUT /api/messages/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EditMessageRequest {
     /// The new text.
@@ -109,6 +114,7 @@ pub struct EditMessageRequest {
 
 /// `POST /api/messages/{id}/reactions`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReactionRequest {
     /// One emoji (1-32 bytes, no spaces or control characters).
@@ -117,6 +123,7 @@ pub struct ReactionRequest {
 
 /// `GET /api/chats/{id}/messages`: messages in ascending `seq`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessagePage {
     /// The messages, oldest first.

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 /// A page of results with an opaque cursor for the next page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     /// The items of this page.

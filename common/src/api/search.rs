@@ -6,6 +6,7 @@ use super::Message;
 
 /// `GET /api/messages/search`: the best matches first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResults {
     /// Matches, best first.
@@ -17,6 +18,7 @@ pub struct SearchResults {
 
 /// One matching message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     /// The message as history shows it.
@@ -32,6 +34,7 @@ pub struct SearchHit {
 
 /// A half-open range of characters `[start, end)` of a string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TextRange {
     /// First character.
     pub start: u32,

@@ -12,6 +12,7 @@ pub const FOREVER: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59 
 
 /// Where a contact request stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ContactStatus {
     /// Asked, not yet answered.
@@ -22,6 +23,7 @@ pub enum ContactStatus {
 
 /// A contact or a contact request, as one side sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// The request's id; it stays the contact's id once accepted.
@@ -45,6 +47,7 @@ pub struct Contact {
 
 /// `POST /api/contacts`: ask `userId` to become a contact.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactRequest {
     /// Whom to ask.
@@ -56,6 +59,7 @@ pub struct ContactRequest {
 
 /// `GET /api/contacts`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactList {
     /// Accepted contacts, by username.
@@ -64,6 +68,7 @@ pub struct ContactList {
 
 /// `GET /api/contacts/pending`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PendingContacts {
     /// Requests others sent the caller, newest first.
@@ -74,6 +79,7 @@ pub struct PendingContacts {
 
 /// A user the caller blocked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Block {
     /// The blocked user.
@@ -85,6 +91,7 @@ pub struct Block {
 
 /// `GET /api/blocks`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockList {
     /// Blocked users, newest first.
@@ -93,6 +100,7 @@ pub struct BlockList {
 
 /// What a notification is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     /// A message mentions the user.
@@ -134,6 +142,7 @@ impl NotificationKind {
 
 /// One notification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Notification {
     /// Its id (time-ordered).
@@ -165,6 +174,7 @@ pub struct Notification {
 
 /// `GET /api/notifications`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationPage {
     /// Newest first.
@@ -178,6 +188,7 @@ pub struct NotificationPage {
 /// `POST /api/notifications/read`: the notifications named, or everything up to and
 /// including `upTo`, or (neither) all of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MarkNotificationsRead {
     /// These (at most 500).
@@ -190,6 +201,7 @@ pub struct MarkNotificationsRead {
 
 /// The answer to [`MarkNotificationsRead`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationsMarked {
     /// How many changed from unread to read.
@@ -201,6 +213,7 @@ pub struct NotificationsMarked {
 /// `PUT /api/chats/{id}/mute` and `PUT /api/notifications/dnd`: `until` a time, or
 /// `forever`; exactly one of them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SilenceRequest {
     /// Until then (must be in the future).
@@ -217,6 +230,7 @@ pub struct SilenceRequest {
 
 /// A mute or do-not-disturb state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Silence {
     /// In effect now.
@@ -249,6 +263,7 @@ impl Silence {
 
 /// `GET /api/notifications/settings`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationSettings {
     /// Do-not-disturb.
@@ -257,6 +272,7 @@ pub struct NotificationSettings {
 
 /// `POST /api/push/devices`: a push endpoint (an ntfy topic URL, a `UnifiedPush` endpoint).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegisterPushDevice {
     /// Where chatd POSTs the JSON of each push (`https://` unless the server allows http).
@@ -268,6 +284,7 @@ pub struct RegisterPushDevice {
 
 /// A registered push endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushDevice {
     /// Its id.
@@ -289,6 +306,7 @@ pub struct PushDevice {
 
 /// `GET /api/push/devices`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushDeviceList {
     /// The caller's endpoints.
@@ -297,6 +315,7 @@ pub struct PushDeviceList {
 
 /// What chatd POSTs to a push endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushPayload {
     /// `notification` (a mention, reply, contact request or answer, group invitation) or
@@ -321,6 +340,7 @@ pub struct PushPayload {
 
 /// The message a `message` push is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PushedMessage {
     /// The chat.
@@ -333,6 +353,7 @@ pub struct PushedMessage {
 
 /// `GET /api/links/resolve`, `GET /api/chats/{id}/link`, `GET /api/messages/{id}/link`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedLink {
     /// The chat.

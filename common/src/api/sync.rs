@@ -7,6 +7,7 @@ use crate::ws::ServerEvent;
 
 /// Where a client stands in one chat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ChatCursor {
     /// The chat.
@@ -17,6 +18,7 @@ pub struct ChatCursor {
 
 /// `POST /api/sync` and the `data` of a `sync` frame.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SyncRequest {
     /// The chats the client holds, with their last sequence numbers.
@@ -39,6 +41,7 @@ pub struct SyncRequest {
 
 /// What a client missed in one chat.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ChatSync {
     /// The chat.
@@ -58,6 +61,7 @@ pub struct ChatSync {
 /// The answer: every chat the caller is in (those the client did not name come with no
 /// events and their `lastSeq`: load them fresh), plus the named chats they left.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SyncResponse {
     /// One entry per chat.
@@ -70,6 +74,7 @@ pub struct SyncResponse {
 /// What a client missed of its user's own events (contact requests and answers, blocks,
 /// notifications), numbered per user by `userSeq`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UserSync {
     /// The events after the cursor, in order, each exactly once.

@@ -7,6 +7,7 @@ use crate::ids::UserId;
 
 /// A user as others see them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// The user's id.
@@ -26,6 +27,7 @@ pub struct User {
 
 /// `PUT /api/users/me`: fields left out stay as they are; an empty string clears one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UpdateProfileRequest {
     /// New display name; `""` clears it.
@@ -38,6 +40,7 @@ pub struct UpdateProfileRequest {
 
 /// The caller's own account: the public profile plus private fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Me {
     /// The public profile.
@@ -50,6 +53,7 @@ pub struct Me {
 /// `POST /api/presence`: the presence of these users (at most 500; users who share no chat
 /// with the caller are left out).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PresenceRequest {
     /// The users.
@@ -58,6 +62,7 @@ pub struct PresenceRequest {
 
 /// The answer to `POST /api/presence`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceList {
     /// One entry per visible user, as in `user:status` frames.

@@ -19,6 +19,7 @@ pub mod media;
 pub mod messages;
 pub mod metrics;
 pub mod notifications;
+pub mod privacy;
 pub mod private_fs;
 pub mod push;
 pub mod ratelimit;

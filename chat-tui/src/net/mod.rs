@@ -12,7 +12,8 @@ mod start;
 use std::sync::Arc;
 
 use common::api::{
-    ChatDetail, RegisterRequest, SyncRequest, UpdateChatRequest, UpdateProfileRequest, User,
+    ChangePasswordRequest, ChatDetail, RegisterRequest, SyncRequest, UpdateChatRequest,
+    UpdateProfileRequest, User,
 };
 use common::client::{Client, ClientError, PageAt};
 use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData};
@@ -319,6 +320,20 @@ impl Net {
                     })
                     .await?;
                 Ok(Some(NetEvent::LoggedIn(me)))
+            }),
+            Command::ChangePassword { current, new } => self.rest(move |auth, _| async move {
+                let req = ChangePasswordRequest {
+                    current_password: current.0,
+                    new_password: new.0,
+                };
+                auth.call(|c| {
+                    let req = req.clone();
+                    async move { c.change_password(&req).await }
+                })
+                .await?;
+                Ok(Some(NetEvent::Notice(
+                    "password changed; your other sessions are signed out".into(),
+                )))
             }),
             Command::SearchUsers(q) => self.rest(move |auth, _| async move {
                 let page = auth

@@ -33,7 +33,7 @@ use common::ws::PresenceStatus;
 use time::OffsetDateTime;
 
 pub use chat::{ChatView, PendingSend, PendingState};
-pub use event::{Command, ConnState, Event, NetEvent};
+pub use event::{Command, ConnState, Event, Hidden, NetEvent};
 pub use overlay::Overlay;
 
 use crate::config::NotifyRules;

@@ -69,6 +69,8 @@ pub enum FormKind {
     NewGroup,
     /// Rename a group, invite people (members and roles are listed below the fields).
     GroupSettings(ChatId),
+    /// Current password, new password, the new one again; every field drawn masked.
+    Password,
 }
 
 /// A form of labelled one-line fields.
@@ -101,7 +103,13 @@ impl Form {
             FormKind::Profile => " Profile ",
             FormKind::NewGroup => " New group ",
             FormKind::GroupSettings(_) => " Group settings ",
+            FormKind::Password => " Change password ",
         }
+    }
+
+    /// Whether its fields are drawn masked (nothing of what is typed shows).
+    pub fn masked(&self) -> bool {
+        self.kind == FormKind::Password
     }
 
     /// A field's value.

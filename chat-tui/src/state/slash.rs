@@ -71,6 +71,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/quit", "", "Quit"),
     ("/help", "", "Keys and commands"),
     ("/profile", "", "Your display name and status message"),
+    (
+        "/password",
+        "",
+        "Change your password (other sessions are signed out)",
+    ),
     ("/settings", "", "Group settings: rename, invite, members"),
     ("/name", "<display name>", "Set your display name"),
     (
@@ -123,6 +128,7 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/group", _) if rest.is_empty() => {
             state.overlay = super::forms::open(state, crate::keymap::Action::NewGroup);
         }
+        ("/password", _) => state.overlay = Some(super::forms::password()),
         ("/profile", _) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
         }

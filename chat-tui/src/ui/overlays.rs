@@ -173,7 +173,12 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             Style::default()
         };
         lines.push(Line::styled(*label, style));
-        let shown = sanitize::line(value).into_owned();
+        // A masked field shows nothing of what is typed, not even its length.
+        let shown = if form.masked() {
+            String::new()
+        } else {
+            sanitize::line(value).into_owned()
+        };
         if focused {
             cursor = Some((
                 inner.x + 2 + text::width(&shown) as u16,

@@ -1,7 +1,9 @@
 //! The account and session operations, shared by every transport: registration, login,
 //! refresh and authentication here; `sessions`: logout, the session list, revocation (each
-//! closing the ended session's sockets on every node) and invites.
+//! closing the ended session's sockets on every node) and invites; `account`: password
+//! change and account deletion, after the password is checked again.
 
+mod account;
 mod sessions;
 
 use std::time::Duration;

@@ -7,6 +7,7 @@ mod operator;
 mod rules;
 pub mod view;
 
+use common::api::DirectChatsFrom;
 use std::collections::HashMap;
 
 use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
@@ -82,6 +83,26 @@ impl ChatService {
         if policy.direct_requires_contact && !self.store.are_contacts(caller, other).await? {
             return Err(Error::Forbidden(
                 "direct chats on this server need an accepted contact request first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// May `caller` start a new direct chat with `other`? Not when `other` accepts them from
+    /// contacts only and they are not contacts. A chat the two already have stays open:
+    /// the setting is about who may start one.
+    async fn check_direct_privacy(&self, caller: Uuid, other: Uuid) -> Result<()> {
+        if self.policy.is_none() {
+            return Ok(());
+        }
+        let contacts_only = self
+            .store
+            .privacy_of(other.into())
+            .await?
+            .is_some_and(|p| p.direct_chats == DirectChatsFrom::Contacts);
+        if contacts_only && !self.store.are_contacts(caller, other).await? {
+            return Err(Error::Forbidden(
+                "this user accepts direct chats from contacts only",
             ));
         }
         Ok(())
@@ -184,6 +205,7 @@ impl ChatService {
             if tx::existing_users(&mut txn, &[other]).await?.is_empty() {
                 return Err(Error::NotFound("no such user"));
             }
+            self.check_direct_privacy(caller, other).await?;
             let chat = Uuid::now_v7();
             match tx::insert_chat(&mut txn, chat, "direct", None, None, Some((lo, hi)), caller)
                 .await

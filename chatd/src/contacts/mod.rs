@@ -6,6 +6,7 @@
 
 mod blocking;
 
+use common::api::ContactRequestsFrom;
 use std::collections::HashMap;
 
 use common::api::{
@@ -115,6 +116,17 @@ impl ContactService {
                 (row, false)
             }
             stale => {
+                // A new request (answering one of theirs is always possible).
+                let closed = self
+                    .store
+                    .privacy_of(other.into())
+                    .await?
+                    .is_some_and(|p| p.contact_requests == ContactRequestsFrom::Nobody);
+                if closed {
+                    return Err(Error::Forbidden(
+                        "this user does not accept contact requests",
+                    ));
+                }
                 // A declined request is forgotten when either side asks again.
                 if let Some(row) = stale {
                     tx::delete_contact(&mut txn, row.id).await?;

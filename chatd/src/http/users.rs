@@ -2,14 +2,19 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, put};
 use common::UserId;
-use common::api::{Me, Page, PresenceList, PresenceRequest, UpdateProfileRequest, User};
+use common::api::{
+    ChangePasswordRequest, Me, Page, PresenceList, PresenceRequest, Privacy, UpdatePrivacyRequest,
+    UpdateProfileRequest, User,
+};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
-use crate::auth::AuthUser;
+use crate::auth::{AuthService, AuthUser, ClientInfo};
 use crate::error::Result;
+use crate::privacy::PrivacyService;
 use crate::realtime::Presence;
 use crate::state::AppState;
 use crate::users::UserService;
@@ -17,6 +22,8 @@ use crate::users::UserService;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/users/me", get(me).put(update_me))
+        .route("/api/users/me/password", put(change_password))
+        .route("/api/users/me/privacy", get(privacy).put(update_privacy))
         .route("/api/users/search", get(search))
         .route("/api/users/{id}", get(user))
         .route("/api/presence", axum::routing::post(presence))
@@ -32,6 +39,33 @@ async fn update_me(
     Json(req): Json<UpdateProfileRequest>,
 ) -> Result<axum::Json<Me>> {
     Ok(axum::Json(users.update_me(&caller, &req).await?))
+}
+
+async fn change_password(
+    State(auth): State<AuthService>,
+    caller: AuthUser,
+    client: ClientInfo,
+    Json(req): Json<ChangePasswordRequest>,
+) -> Result<StatusCode> {
+    auth.change_password(&caller, &req, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn privacy(
+    State(privacy): State<PrivacyService>,
+    caller: AuthUser,
+) -> Result<axum::Json<Privacy>> {
+    Ok(axum::Json(privacy.get(caller.user_id.into()).await?))
+}
+
+async fn update_privacy(
+    State(privacy): State<PrivacyService>,
+    caller: AuthUser,
+    Json(req): Json<UpdatePrivacyRequest>,
+) -> Result<axum::Json<Privacy>> {
+    Ok(axum::Json(
+        privacy.update(caller.user_id.into(), &req).await?,
+    ))
 }
 
 async fn user(
@@ -52,12 +86,17 @@ struct SearchParams {
 
 async fn search(
     State(users): State<UserService>,
-    _caller: AuthUser,
+    caller: AuthUser,
     Query(params): Query<SearchParams>,
 ) -> Result<axum::Json<Page<User>>> {
     Ok(axum::Json(
         users
-            .search(&params.q, params.limit, params.cursor.as_deref())
+            .search(
+                caller.user_id.into(),
+                &params.q,
+                params.limit,
+                params.cursor.as_deref(),
+            )
             .await?,
     ))
 }

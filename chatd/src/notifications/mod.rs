@@ -148,6 +148,7 @@ impl NotificationService {
                     user_seq,
                     dnd: Some(silence),
                     mute: None,
+                    privacy: None,
                 })
             })
             .await?;
@@ -179,6 +180,7 @@ impl NotificationService {
                         chat_id: chat.into(),
                         silence,
                     }),
+                    privacy: None,
                 })
             })
             .await?;

@@ -4,7 +4,9 @@
 //! user into `<prefix>presence:<user>` (field = node id) and keeps `<prefix>node:<id>` alive
 //! with a 30 s expiry, so a crashed node's entries stop counting within 30 s. A user is
 //! online if any live node says online, away if any says away, offline otherwise. Changes
-//! go to everyone who shares a chat with the user (and to the user's own connections).
+//! go to the user's own connections and to those who share a chat with the user and whom
+//! the user's privacy setting lets see it (everyone, contacts, nobody); the node where the
+//! change happens picks the audience from PostgreSQL, so every node hears the same.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -18,6 +20,7 @@ use tracing::warn;
 use uuid::Uuid;
 
 use common::UserId;
+use common::api::PresenceAudience;
 
 use crate::blocks::Blocks;
 use crate::error::{Error, Result};
@@ -139,13 +142,18 @@ impl Presence {
     }
 
     /// The statuses of those of `users` that `viewer` may see: the users who share a chat
-    /// with the viewer (and the viewer), not across a block in either direction.
+    /// with the viewer (and the viewer), not across a block in either direction, and whose
+    /// privacy setting lets the viewer see it.
     pub async fn snapshot(&self, viewer: Uuid, users: &[UserId]) -> Result<Vec<UserStatus>> {
         if users.len() > SNAPSHOT_MAX {
             return Err(Error::field("userIds", "at most 500 users"));
         }
         let mut visible = self.store.contacts_by_chat(viewer).await?;
         visible.retain(|u| !self.blocks.separates(viewer, *u));
+        let mut visible = self
+            .store
+            .presence_visible_to(viewer.into(), &visible)
+            .await?;
         visible.push(viewer);
         let mut out = Vec::new();
         for id in users.iter().filter(|id| visible.contains(&id.as_uuid())) {
@@ -187,13 +195,69 @@ impl Presence {
             status: after,
             last_seen_at: (after == PresenceStatus::Offline).then_some(now),
         });
-        match self.store.contacts_by_chat(user).await {
+        match self.audience(user, None).await {
             Ok(mut audience) => {
                 audience.push(user);
                 self.hub.to_users(audience, &event);
             }
             Err(e) => warn!(error = %e, "presence change not announced"),
         }
+    }
+
+    /// Who, besides the user, hears the user's presence: those who share a chat with them,
+    /// narrowed by `presence` (or the stored setting).
+    async fn audience(&self, user: Uuid, presence: Option<PresenceAudience>) -> Result<Vec<Uuid>> {
+        let presence = match presence {
+            Some(p) => p,
+            None => {
+                self.store
+                    .privacy_of(user.into())
+                    .await?
+                    .unwrap_or_default()
+                    .presence
+            }
+        };
+        let sharers = self.store.contacts_by_chat(user).await?;
+        Ok(self
+            .store
+            .presence_audience(user.into(), presence, &sharers)
+            .await?)
+    }
+
+    /// The user's presence setting changed from `before` to `after`: those who may now see
+    /// it get the user's status, those who no longer may get `offline` with no last seen
+    /// time (what a user who was never seen looks like), so the change shows at once.
+    pub async fn audience_changed(
+        &self,
+        user: Uuid,
+        before: PresenceAudience,
+        after: PresenceAudience,
+    ) -> Result<()> {
+        if before == after {
+            return Ok(());
+        }
+        let old = self.audience(user, Some(before)).await?;
+        let new = self.audience(user, Some(after)).await?;
+        let gained: Vec<Uuid> = new.iter().filter(|u| !old.contains(u)).copied().collect();
+        let lost: Vec<Uuid> = old.iter().filter(|u| !new.contains(u)).copied().collect();
+        if !gained.is_empty() {
+            let (status, last_seen_at) = self.status_of(user).await;
+            let event = ServerEvent::UserStatus(UserStatus {
+                user_id: user.into(),
+                status,
+                last_seen_at,
+            });
+            self.hub.to_users(gained, &event);
+        }
+        if !lost.is_empty() {
+            let event = ServerEvent::UserStatus(UserStatus {
+                user_id: user.into(),
+                status: PresenceStatus::Offline,
+                last_seen_at: None,
+            });
+            self.hub.to_users(lost, &event);
+        }
+        Ok(())
     }
 
     fn local_status(&self, user: Uuid) -> PresenceStatus {

@@ -22,6 +22,7 @@ use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::metrics::Metrics;
 use crate::notifications::{NotificationService, Notifier};
+use crate::privacy::PrivacyService;
 use crate::push::PushService;
 use crate::ratelimit::Counters;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
@@ -109,6 +110,7 @@ impl Server {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),
             users: UserService::new(store.clone()),
+            privacy: PrivacyService::new(store.clone(), hub.clone(), presence.clone()),
             chats,
             messages,
             metrics,

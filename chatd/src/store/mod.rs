@@ -10,6 +10,7 @@ mod invites;
 pub mod messages;
 mod notices;
 pub mod notifications;
+mod privacy;
 pub mod search;
 mod sessions;
 pub mod social;

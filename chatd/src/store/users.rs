@@ -156,9 +156,10 @@ impl Store {
 
     /// Active users whose username, display name, or a word of the display name starts with
     /// `prefix` (lower case, LIKE-escaped by the caller), ordered by username, after the
-    /// cursor username.
+    /// cursor username; users who are not searchable only for themselves and their contacts.
     pub async fn search_users(
         &self,
+        viewer: common::UserId,
         escaped_prefix: &str,
         after_username: Option<&str>,
         limit: i64,
@@ -170,11 +171,14 @@ impl Store {
                     OR lower(display_name) LIKE $1 || '%' \
                     OR lower(display_name) LIKE '% ' || $1 || '%') \
                AND ($2::text IS NULL OR username > $2) \
-             ORDER BY username LIMIT $3"
+               AND (privacy_searchable OR id = $4 OR {}) \
+             ORDER BY username LIMIT $3",
+            super::privacy::contacts_sql("users.id", "$4")
         ))
         .bind(escaped_prefix)
         .bind(after_username)
         .bind(limit)
+        .bind(viewer.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }

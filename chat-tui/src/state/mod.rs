@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod overlay;
 pub mod persist;
 mod pickers;
+pub mod privacy;
 mod roles;
 mod scroll;
 pub mod search;

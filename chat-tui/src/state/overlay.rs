@@ -51,6 +51,8 @@ pub enum Overlay {
         /// The text.
         text: String,
     },
+    /// The privacy settings.
+    Privacy(super::privacy::PrivacyOverlay),
     /// One message on the whole screen, scrolled by lines.
     Reader {
         /// The message.

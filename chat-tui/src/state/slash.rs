@@ -53,6 +53,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/dnd", "[duration|off]", "Do not disturb (default forever)"),
     ("/contacts", "", "Contacts, requests and blocked users"),
     (
+        "/privacy",
+        "",
+        "Who sees your presence, starts chats, finds you, asks you",
+    ),
+    (
         "/notifications",
         "",
         "Mentions, replies, requests, invitations",

@@ -8,6 +8,7 @@ mod contacts;
 mod login;
 mod notifications;
 mod overlays;
+mod privacy;
 mod search;
 pub mod text;
 mod timeline;

@@ -1,6 +1,7 @@
 //! `chatd`, the chat server, as a library: `main` parses configuration and calls [`run`];
 //! tests and `chatctl` use the same pieces.
 
+pub mod accounts;
 pub mod auth;
 pub mod blocks;
 pub mod chat_events;

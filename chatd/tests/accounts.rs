@@ -4,11 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
-use common::api::ChangePasswordRequest;
-use common::client::ClientError;
+mod social_support;
+
+use common::api::{ChangePasswordRequest, ContactRequest, RegisterRequest};
+use common::client::{ClientError, PageAt};
 use common::ws::ClientRequest;
-use common::{ErrorBody, ErrorCode};
-use testkit::ws::connect;
+use common::{ErrorBody, ErrorCode, UserId};
+use social_support::group;
+use testkit::chat::{direct, post};
+use testkit::ws::{connect, expect};
 use testkit::{TestServer, password, test_config};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
@@ -121,4 +125,157 @@ async fn a_new_password_follows_the_registration_policy() {
     assert_eq!(status, 401);
     // Nothing changed.
     server.client().login("ada", password()).await.unwrap();
+}
+
+fn registration(username: &str) -> RegisterRequest {
+    RegisterRequest {
+        username: username.to_owned(),
+        password: password().to_owned(),
+        password_confirm: password().to_owned(),
+        display_name: None,
+        invite_code: None,
+    }
+}
+
+async fn count(server: &TestServer, sql: &str, user: UserId) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(user.as_uuid())
+        .fetch_one(server.store().pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn deleting_an_account_keeps_its_messages_from_a_deleted_user_and_removes_the_rest() {
+    let server = TestServer::start().await;
+    let (ada, ada_t) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let (cyd, cyd_t) = server.user("cyd").await;
+    let ada_id = ada_t.user.id;
+    // Ada owns a group with Bob (member) and Cyd (admin), talks to Bob directly, is Bob's
+    // contact and blocks Cyd.
+    let g = group(&ada, "G", None, &[bob_t.user.id, cyd_t.user.id])
+        .await
+        .chat
+        .id;
+    ada.set_role(g, cyd_t.user.id, common::api::Role::Admin)
+        .await
+        .unwrap();
+    let dm = direct(&ada, bob_t.user.id).await;
+    post(&ada, dm, "remember me", "c1").await;
+    post(&ada, g, "hello group", "c2").await;
+    let contact = ada
+        .request_contact(&ContactRequest {
+            user_id: bob_t.user.id,
+            message: None,
+        })
+        .await
+        .unwrap();
+    bob.accept_contact(contact.id).await.unwrap();
+    ada.block(cyd_t.user.id).await.unwrap();
+    let (ada_ws, _) = connect(&ada).await;
+    let (mut bob_ws, _) = connect(&bob).await;
+
+    // Re-authentication: a wrong password names the field, nothing happens.
+    let (status, body) = api_error(ada.delete_account("not it").await);
+    assert_eq!((status, body.details[0].field.as_str()), (400, "password"));
+    let (status, _) = api_error(server.client().delete_account(password()).await);
+    assert_eq!(status, 401);
+    ada.me().await.unwrap();
+
+    let ada_again = server.client();
+    ada_again.set_tokens(ada.tokens());
+    ada.delete_account(password()).await.unwrap();
+    // Its sockets close at once, its sessions and password are gone.
+    assert_eq!(ada_ws.closed().await, Some(common::ws::close::UNAUTHORIZED));
+    assert_eq!(api_error(ada_again.me().await).0, 401);
+    assert_eq!(
+        api_error(server.client().login("ada", password()).await).0,
+        401
+    );
+    // Bob sees Ada leave the group, whose ownership passes to Cyd (the admin).
+    let (left, _) = expect(&mut bob_ws, "participant:left").await;
+    assert_eq!(left.data["userId"], ada_id.to_string());
+    let g_detail = bob.chat(g).await.unwrap();
+    let owner = g_detail
+        .participants
+        .iter()
+        .find(|p| p.role == common::api::Role::Owner)
+        .unwrap();
+    assert_eq!(owner.user.id, cyd_t.user.id);
+    assert!(g_detail.participants.iter().all(|p| p.user.id != ada_id));
+    // Her messages stay, from no one ("deleted user").
+    let page = bob.messages(dm, PageAt::Latest, None).await.unwrap();
+    let kept = page
+        .messages
+        .iter()
+        .find(|m| m.content.as_deref() == Some("remember me"))
+        .unwrap();
+    assert_eq!(kept.sender_id, None);
+    let page = cyd.messages(g, PageAt::Latest, None).await.unwrap();
+    assert!(
+        page.messages
+            .iter()
+            .any(|m| m.content.as_deref() == Some("hello group") && m.sender_id.is_none())
+    );
+    // Contacts, blocks, sessions, memberships and the profile are gone.
+    assert!(bob.contacts().await.unwrap().contacts.is_empty());
+    assert_eq!(api_error(bob.user(ada_id).await).0, 404);
+    for sql in [
+        "SELECT count(*) FROM users WHERE id = $1",
+        "SELECT count(*) FROM sessions WHERE user_id = $1",
+        "SELECT count(*) FROM contacts WHERE requester_id = $1 OR addressee_id = $1",
+        "SELECT count(*) FROM blocks WHERE blocker_id = $1 OR blocked_id = $1",
+        "SELECT count(*) FROM chat_members WHERE user_id = $1",
+        "SELECT count(*) FROM push_devices WHERE user_id = $1",
+        "SELECT count(*) FROM messages WHERE sender_id = $1",
+    ] {
+        assert_eq!(count(&server, sql, ada_id).await, 0, "{sql}");
+    }
+    // The username stays taken for the quarantine.
+    let (status, body) = api_error(server.client().register(&registration("ada")).await);
+    assert_eq!((status, body.code), (409, ErrorCode::Conflict));
+}
+
+#[tokio::test]
+async fn with_erasing_on_the_messages_are_deleted_and_without_quarantine_the_name_is_free() {
+    let mut config = test_config();
+    config.accounts.erase_messages_on_delete = true;
+    config.accounts.username_quarantine_days = 0;
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let dm = direct(&ada, bob_t.user.id).await;
+    let first = post(&ada, dm, "secret one", "c1").await;
+    post(&ada, dm, "secret two", "c2").await;
+    post(&bob, dm, "bob stays", "c3").await;
+    // Ada is the only member left of a group she owns: it goes with her.
+    let alone = group(&ada, "Solo", None, &[]).await.chat.id;
+    let (mut bob_ws, _) = connect(&bob).await;
+
+    ada.delete_account(password()).await.unwrap();
+    // Bob is told live: both of her messages deleted, then her leaving.
+    let (deleted, _) = expect(&mut bob_ws, "message:deleted").await;
+    assert_eq!(deleted.data["messageId"], first.message_id.to_string());
+    expect(&mut bob_ws, "message:deleted").await;
+    expect(&mut bob_ws, "participant:left").await;
+    let page = bob.messages(dm, PageAt::Latest, None).await.unwrap();
+    let contents: Vec<Option<&str>> = page.messages.iter().map(|m| m.content.as_deref()).collect();
+    assert_eq!(contents, [None, None, Some("bob stays")]);
+    assert!(page.messages[..2].iter().all(|m| m.deleted));
+    let left: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM messages WHERE content LIKE 'secret%'")
+            .fetch_one(server.store().pool())
+            .await
+            .unwrap();
+    assert_eq!(left, 0);
+    let gone: bool = sqlx::query_scalar("SELECT deleted_at IS NOT NULL FROM chats WHERE id = $1")
+        .bind(alone.as_uuid())
+        .fetch_one(server.store().pool())
+        .await
+        .unwrap();
+    assert!(gone);
+    // No quarantine: a new "ada" registers at once and sees nothing of the old one.
+    let (new_ada, _) = server.user("ada").await;
+    assert!(new_ada.chats().await.unwrap().chats.is_empty());
 }

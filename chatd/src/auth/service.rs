@@ -18,6 +18,7 @@ use uuid::Uuid;
 use super::password::PasswordHasher;
 use super::rules::{check_password, normalize_username, validate_display_name};
 use super::tokens::{TokenKeys, new_refresh_token, secret_hash};
+use crate::accounts::AccountService;
 use crate::config::{AuthConfig, LimitsConfig, RegistrationMode};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
@@ -60,6 +61,7 @@ pub struct AuthUser {
 #[derive(Clone, Debug)]
 pub struct AuthService {
     store: Store,
+    accounts: AccountService,
     hub: Hub,
     hasher: PasswordHasher,
     keys: TokenKeys,
@@ -70,8 +72,10 @@ pub struct AuthService {
 
 impl AuthService {
     /// Builds the service.
+    #[allow(clippy::too_many_arguments)] // one handle per collaborator, given once by Server::build
     pub fn new(
         store: Store,
+        accounts: AccountService,
         hub: Hub,
         hasher: PasswordHasher,
         keys: TokenKeys,
@@ -81,6 +85,7 @@ impl AuthService {
     ) -> Self {
         Self {
             store,
+            accounts,
             hub,
             hasher,
             keys,

@@ -3,14 +3,14 @@
 //! commits before anything is published.
 
 mod members;
+pub(crate) use members::roles_event;
 mod operator;
 mod rules;
 pub mod view;
 
-use common::api::DirectChatsFrom;
 use std::collections::HashMap;
 
-use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
+use common::api::{Chat, ChatDetail, CreateGroupRequest, DirectChatsFrom, UpdateChatRequest, User};
 use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
 use sqlx::PgConnection;
 use uuid::Uuid;

@@ -6,11 +6,11 @@
 
 mod blocking;
 
-use common::api::ContactRequestsFrom;
 use std::collections::HashMap;
 
 use common::api::{
-    Contact, ContactList, ContactRequest, ContactStatus, NotificationKind, PendingContacts, User,
+    Contact, ContactList, ContactRequest, ContactRequestsFrom, ContactStatus, NotificationKind,
+    PendingContacts, User,
 };
 use common::ws::{ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
 use sqlx::PgConnection;

@@ -6,8 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, put};
 use common::UserId;
 use common::api::{
-    ChangePasswordRequest, Me, Page, PresenceList, PresenceRequest, Privacy, UpdatePrivacyRequest,
-    UpdateProfileRequest, User,
+    ChangePasswordRequest, DeleteAccountRequest, Me, Page, PresenceList, PresenceRequest, Privacy,
+    UpdatePrivacyRequest, UpdateProfileRequest, User,
 };
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ use crate::users::UserService;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/users/me", get(me).put(update_me))
+        .route("/api/users/me", get(me).put(update_me).delete(delete_me))
         .route("/api/users/me/password", put(change_password))
         .route("/api/users/me/privacy", get(privacy).put(update_privacy))
         .route("/api/users/search", get(search))
@@ -48,6 +48,16 @@ async fn change_password(
     Json(req): Json<ChangePasswordRequest>,
 ) -> Result<StatusCode> {
     auth.change_password(&caller, &req, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete_me(
+    State(auth): State<AuthService>,
+    caller: AuthUser,
+    client: ClientInfo,
+    Json(req): Json<DeleteAccountRequest>,
+) -> Result<StatusCode> {
+    auth.delete_account(&caller, &req, &client).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,6 +9,7 @@ use redis::aio::ConnectionManager;
 use sqlx::postgres::PgConnectOptions;
 
 use super::Server;
+use crate::accounts::AccountService;
 use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
 use crate::blocks::Blocks;
 use crate::chats::{ChatPolicy, ChatService};
@@ -195,6 +196,7 @@ fn auth_service(
     let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
     Ok(AuthService::new(
         store.clone(),
+        AccountService::new(store.clone(), hub.clone(), config.accounts.clone()),
         hub.clone(),
         hasher,
         keys,

@@ -1,5 +1,6 @@
 //! All SQL lives here, one file per aggregate. Nothing else touches the pool.
 
+pub mod accounts;
 mod admin;
 mod admin_groups;
 pub mod attachments;

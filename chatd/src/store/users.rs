@@ -81,6 +81,18 @@ impl Store {
         {
             return Err(CreateUserError::InvalidInvite);
         }
+        // The name of a deleted account stays taken for a while (accounts.username_quarantine_days).
+        let quarantined: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM username_quarantine WHERE username = lower($1) \
+             AND until > now())",
+        )
+        .bind(user.username)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        if quarantined {
+            return Err(CreateUserError::UsernameTaken);
+        }
         let row = sqlx::query_as::<_, UserRow>(&format!(
             "INSERT INTO users (id, username, password_hash, display_name) \
              VALUES ($1, $2, $3, $4) RETURNING {USER_COLUMNS}"

@@ -1,8 +1,9 @@
 //! Changes an account's owner makes with their password: a new password (every other
-//! session ends, its sockets closed at once on every node).
+//! session ends, its sockets closed at once on every node), deleting the account (through
+//! `AccountService`, which chatctl uses too).
 
 use common::ErrorDetail;
-use common::api::ChangePasswordRequest;
+use common::api::{ChangePasswordRequest, DeleteAccountRequest};
 use common::{SessionId, UserId};
 use serde_json::json;
 use std::time::Duration;
@@ -63,6 +64,34 @@ impl AuthService {
         )
         .await;
         info!(revoked = revoked.len(), "password changed");
+        Ok(())
+    }
+
+    /// Deletes the caller's account after checking its password (see `AccountService`).
+    #[instrument(skip_all, fields(user_id = %caller.user_id))]
+    pub async fn delete_account(
+        &self,
+        caller: &AuthUser,
+        req: &DeleteAccountRequest,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        self.reauthenticate(caller, &req.password, "password", client)
+            .await?;
+        let deleted = self
+            .accounts
+            .delete(UserId::from(caller.user_id))
+            .await?
+            .ok_or(Error::Unauthorized("session ended"))?;
+        // The audit record outlives the account; it names the id and the old username.
+        self.audit(
+            None,
+            "auth.delete_account",
+            "user",
+            Some(caller.user_id.to_string()),
+            client,
+            json!({"username": deleted.username}),
+        )
+        .await;
         Ok(())
     }
 

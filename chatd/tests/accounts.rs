@@ -279,3 +279,131 @@ async fn with_erasing_on_the_messages_are_deleted_and_without_quarantine_the_nam
     let (new_ada, _) = server.user("ada").await;
     assert!(new_ada.chats().await.unwrap().chats.is_empty());
 }
+
+/// A `width`x`height` JPEG, its left half red and right half blue, with an EXIF block.
+fn photo(width: u32, height: u32) -> Vec<u8> {
+    let mut img = image::RgbImage::new(width, height);
+    for (x, _, p) in img.enumerate_pixels_mut() {
+        *p = if x < width / 2 {
+            image::Rgb([255, 0, 0])
+        } else {
+            image::Rgb([0, 0, 255])
+        };
+    }
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    // An APP1 "Exif" segment with a marker string, right after SOI.
+    let marker = b"Exif\0\0GPS-SECRET-LOCATION";
+    let len = u16::try_from(marker.len() + 2).unwrap().to_be_bytes();
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1, len[0], len[1]]);
+    out.extend_from_slice(marker);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+async fn get_avatar(
+    client: &common::client::Client,
+    path: &str,
+    etag: Option<&str>,
+) -> reqwest::Response {
+    let mut req = client.request(reqwest::Method::GET, path);
+    if let Some(etag) = etag {
+        req = req.header("if-none-match", etag);
+    }
+    req.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn avatars_are_cropped_cleaned_cached_by_etag_and_follow_privacy() {
+    let server = TestServer::start().await;
+    let (ada, ada_t) = server.user("ada").await;
+    let (bob, _) = server.user("bob").await;
+    let ada_id = ada_t.user.id;
+    assert_eq!(ada.me().await.unwrap().user.avatar_url, None);
+    assert_eq!(
+        get_avatar(&bob, &format!("/api/users/{ada_id}/avatar"), None)
+            .await
+            .status(),
+        404
+    );
+
+    let set = ada.set_avatar(photo(600, 300)).await.unwrap();
+    // User objects carry the address, for everyone.
+    assert_eq!(
+        ada.me().await.unwrap().user.avatar_url.as_deref(),
+        Some(set.avatar_url.as_str())
+    );
+    assert_eq!(
+        bob.user(ada_id).await.unwrap().avatar_url,
+        Some(set.avatar_url.clone())
+    );
+    // Large: the centred square (half red, half blue), 256x256, PNG, no EXIF left.
+    let resp = get_avatar(&bob, &set.avatar_url, None).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.headers()["cache-control"], "private, no-cache");
+    let etag = resp.headers()["etag"].to_str().unwrap().to_owned();
+    let bytes = resp.bytes().await.unwrap();
+    assert!(!bytes.windows(10).any(|w| w == b"GPS-SECRET"));
+    let large = image::load_from_memory(&bytes).unwrap().to_rgb8();
+    assert_eq!(large.dimensions(), (256, 256));
+    let (left, right) = (large.get_pixel(10, 128), large.get_pixel(245, 128));
+    assert!(left[0] > 200 && left[2] < 60, "{left:?}");
+    assert!(right[2] > 200 && right[0] < 60, "{right:?}");
+    // Small: 64x64, its own ETag.
+    let small = get_avatar(&bob, &format!("{}&size=small", set.avatar_url), None).await;
+    assert_ne!(small.headers()["etag"].to_str().unwrap(), etag);
+    let small = image::load_from_memory(&small.bytes().await.unwrap()).unwrap();
+    assert_eq!((small.width(), small.height()), (64, 64));
+    // The same ETag: 304 with no body.
+    let again = get_avatar(&bob, &set.avatar_url, Some(&etag)).await;
+    assert_eq!(again.status(), 304);
+    assert!(again.bytes().await.unwrap().is_empty());
+    // Bad input: not an image, an unknown size, no token.
+    let (status, body) = api_error(ada.set_avatar(b"hello".to_vec()).await);
+    assert_eq!((status, body.details[0].field.as_str()), (400, "file"));
+    let bad = get_avatar(&bob, &format!("/api/users/{ada_id}/avatar?size=huge"), None).await;
+    assert_eq!(bad.status(), 400);
+    let anonymous = get_avatar(&server.client(), &set.avatar_url, None).await;
+    assert_eq!(anonymous.status(), 401);
+
+    // Not searchable: a stranger no longer sees it; a contact (or someone in a chat) does.
+    ada.set_privacy(&common::api::UpdatePrivacyRequest {
+        searchable: Some(false),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(get_avatar(&bob, &set.avatar_url, None).await.status(), 404);
+    direct(&bob, ada_id).await;
+    assert_eq!(get_avatar(&bob, &set.avatar_url, None).await.status(), 200);
+
+    // A new picture changes the address and the ETag; removing it leaves none.
+    let newer = ada.set_avatar(photo(100, 100)).await.unwrap();
+    assert_ne!(newer.avatar_url, set.avatar_url);
+    let resp = get_avatar(&bob, &newer.avatar_url, Some(&etag)).await;
+    assert_eq!(resp.status(), 200, "the old ETag no longer matches");
+    let img = image::load_from_memory(&resp.bytes().await.unwrap()).unwrap();
+    assert_eq!((img.width(), img.height()), (100, 100), "not scaled up");
+    ada.delete_avatar().await.unwrap();
+    assert_eq!(ada.me().await.unwrap().user.avatar_url, None);
+    assert_eq!(
+        get_avatar(&bob, &newer.avatar_url, None).await.status(),
+        404
+    );
+
+    // Deleting the account removes it with the row.
+    ada.set_avatar(photo(50, 50)).await.unwrap();
+    ada.delete_account(password()).await.unwrap();
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM avatars")
+        .fetch_one(server.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+}

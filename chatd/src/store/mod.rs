@@ -5,6 +5,7 @@ mod admin;
 mod admin_groups;
 pub mod attachments;
 mod audit;
+pub mod avatars;
 pub mod chats;
 mod export;
 mod invites;

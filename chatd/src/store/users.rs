@@ -25,6 +25,8 @@ pub struct UserRow {
     pub disabled_at: Option<OffsetDateTime>,
     /// Created.
     pub created_at: OffsetDateTime,
+    /// The current avatar's id, if any.
+    pub avatar_id: Option<Uuid>,
 }
 
 impl UserRow {
@@ -36,6 +38,10 @@ impl UserRow {
             display_name: self.display_name.clone(),
             status_message: self.status_message.clone(),
             created_at: self.created_at,
+            // The id makes the address change with the picture, so caches never serve an old one.
+            avatar_url: self
+                .avatar_id
+                .map(|v| common::api::avatar_url(self.id.into(), v)),
         }
     }
 }
@@ -70,7 +76,7 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, username, password_hash, display_name, status_message, is_admin, \
-                            disabled_at, created_at";
+                            disabled_at, created_at, avatar_id";
 
 impl Store {
     /// Creates a user, consuming one use of the invite when one is given, in one transaction.

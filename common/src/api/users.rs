@@ -22,6 +22,24 @@ pub struct User {
     /// When the account was created.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
+    /// The avatar's address on this server (`GET`, with `&size=small` for the small one),
+    /// or null without one. It changes with the picture.
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+}
+
+/// The address of a user's avatar: its id in the query, so the address changes with the
+/// picture.
+pub fn avatar_url(user: UserId, avatar: uuid::Uuid) -> String {
+    format!("/api/users/{user}/avatar?v={}", avatar.simple())
+}
+
+/// The answer to `PUT /api/users/me/avatar`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AvatarSet {
+    /// The new avatar's address (as in user objects from now on).
+    pub avatar_url: String,
 }
 
 /// `PUT /api/users/me`: fields left out stay as they are; an empty string clears one.

@@ -335,6 +335,29 @@ impl Net {
                     "password changed; your other sessions are signed out".into(),
                 )))
             }),
+            Command::SetAvatar(path) => self.rest(move |auth, events| async move {
+                let path = attachments::expand(&path);
+                let bytes = match attachments::read_checked(&path).await {
+                    Ok((_, bytes)) => bytes,
+                    Err(reason) => return Ok(Some(NetEvent::Notice(reason))),
+                };
+                let set = auth
+                    .call(|c| {
+                        let bytes = bytes.clone();
+                        async move { c.set_avatar(bytes).await }
+                    })
+                    .await;
+                if let Err(e) = set {
+                    if e.status() == Some(401) {
+                        return Err(e);
+                    }
+                    return Ok(Some(NetEvent::Notice(attachments::upload_error(&e))));
+                }
+                // The profile with its new avatarUrl.
+                let me = auth.call(|c| async move { c.me().await }).await?;
+                let _ = events.send(Event::Net(NetEvent::LoggedIn(me)));
+                Ok(Some(NetEvent::Notice("avatar set".into())))
+            }),
             Command::SearchUsers(q) => self.rest(move |auth, _| async move {
                 let page = auth
                     .call(|c| {

@@ -265,6 +265,8 @@ pub enum Command {
         /// The new one.
         new: Hidden,
     },
+    /// Upload this image file as one's avatar.
+    SetAvatar(String),
     /// Search users (for the quick switcher and new direct chats).
     SearchUsers(String),
     /// Ask for the presence of users.

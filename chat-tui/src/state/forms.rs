@@ -277,4 +277,24 @@ mod tests {
         // Debug output (logs) never carries the secrets.
         assert!(!format!("{commands:?}").contains("Secret"));
     }
+
+    #[test]
+    fn avatar_command_uploads_the_path_and_the_profile_shows_initials() {
+        let mut state = crate::bench::state(1, 0);
+        let mut out = Vec::new();
+        crate::state::slash::run(&mut state, "/avatar ~/me.png", &mut out);
+        assert_eq!(out, vec![Command::SetAvatar("~/me.png".into())]);
+        let mut out = Vec::new();
+        crate::state::slash::run(&mut state, "/avatar", &mut out);
+        assert!(out.is_empty());
+        assert!(state.notice.as_deref().unwrap().contains("usage: /avatar"));
+        if let Some(me) = &mut state.me {
+            me.display_name = Some("Grace Hopper".into());
+            me.avatar_url = None;
+        }
+        state.overlay = open(&state, Action::Profile);
+        let shown = screen(&state);
+        assert!(shown.contains("Avatar [GH]"), "{shown}");
+        assert!(shown.contains("/avatar PATH sets one"), "{shown}");
+    }
 }

@@ -77,6 +77,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/help", "", "Keys and commands"),
     ("/profile", "", "Your display name and status message"),
     (
+        "/avatar",
+        "<path>",
+        "Set your avatar from an image file (Tab completes the path)",
+    ),
+    (
         "/password",
         "",
         "Change your password (other sessions are signed out)",
@@ -134,6 +139,8 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
             state.overlay = super::forms::open(state, crate::keymap::Action::NewGroup);
         }
         ("/password", _) => state.overlay = Some(super::forms::password()),
+        ("/avatar", _) if rest.is_empty() => need(state, "<path of an image>"),
+        ("/avatar", _) => out.push(Command::SetAvatar(rest.to_owned())),
         ("/profile", _) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
         }

@@ -2,6 +2,7 @@
 //! 80x24 and grows with the terminal.
 
 mod attachments;
+pub mod avatar;
 mod chat_list;
 mod composer;
 mod contacts;

@@ -192,6 +192,19 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
         "Enter saves · Tab moves · Esc cancels",
         theme.fg(Color::DarkGray),
     ));
+    if form.kind == FormKind::Profile
+        && let Some(me) = &state.me
+    {
+        let picture = if me.avatar_url.is_some() {
+            "picture set (* in member lists)"
+        } else {
+            "no picture: /avatar PATH sets one"
+        };
+        lines.push(Line::styled(
+            format!("Avatar {} · {picture}", super::avatar::badge(me)),
+            theme.fg(theme.accent),
+        ));
+    }
     if let FormKind::GroupSettings(chat_id) = form.kind
         && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
     {
@@ -219,7 +232,8 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             };
             lines.push(Line::styled(
                 format!(
-                    "  {} @{} · {role}",
+                    "  {} {} @{} · {role}",
+                    super::avatar::badge(&p.user),
                     text::truncate(&name, 24),
                     sanitize::line(&p.user.username)
                 ),

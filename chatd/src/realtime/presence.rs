@@ -20,7 +20,6 @@ use tracing::warn;
 use uuid::Uuid;
 
 use common::UserId;
-use common::api::PresenceAudience;
 
 use crate::blocks::Blocks;
 use crate::error::{Error, Result};
@@ -28,6 +27,8 @@ use crate::fanout::ConnId;
 use crate::hub::Hub;
 use crate::store::Store;
 use crate::tasks::Tasks;
+
+mod audience;
 
 const NODE_TTL_SECS: u64 = 30;
 /// The most users one presence snapshot may ask about.
@@ -202,62 +203,6 @@ impl Presence {
             }
             Err(e) => warn!(error = %e, "presence change not announced"),
         }
-    }
-
-    /// Who, besides the user, hears the user's presence: those who share a chat with them,
-    /// narrowed by `presence` (or the stored setting).
-    async fn audience(&self, user: Uuid, presence: Option<PresenceAudience>) -> Result<Vec<Uuid>> {
-        let presence = match presence {
-            Some(p) => p,
-            None => {
-                self.store
-                    .privacy_of(user.into())
-                    .await?
-                    .unwrap_or_default()
-                    .presence
-            }
-        };
-        let sharers = self.store.contacts_by_chat(user).await?;
-        Ok(self
-            .store
-            .presence_audience(user.into(), presence, &sharers)
-            .await?)
-    }
-
-    /// The user's presence setting changed from `before` to `after`: those who may now see
-    /// it get the user's status, those who no longer may get `offline` with no last seen
-    /// time (what a user who was never seen looks like), so the change shows at once.
-    pub async fn audience_changed(
-        &self,
-        user: Uuid,
-        before: PresenceAudience,
-        after: PresenceAudience,
-    ) -> Result<()> {
-        if before == after {
-            return Ok(());
-        }
-        let old = self.audience(user, Some(before)).await?;
-        let new = self.audience(user, Some(after)).await?;
-        let gained: Vec<Uuid> = new.iter().filter(|u| !old.contains(u)).copied().collect();
-        let lost: Vec<Uuid> = old.iter().filter(|u| !new.contains(u)).copied().collect();
-        if !gained.is_empty() {
-            let (status, last_seen_at) = self.status_of(user).await;
-            let event = ServerEvent::UserStatus(UserStatus {
-                user_id: user.into(),
-                status,
-                last_seen_at,
-            });
-            self.hub.to_users(gained, &event);
-        }
-        if !lost.is_empty() {
-            let event = ServerEvent::UserStatus(UserStatus {
-                user_id: user.into(),
-                status: PresenceStatus::Offline,
-                last_seen_at: None,
-            });
-            self.hub.to_users(lost, &event);
-        }
-        Ok(())
     }
 
     fn local_status(&self, user: Uuid) -> PresenceStatus {

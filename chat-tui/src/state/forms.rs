@@ -297,4 +297,39 @@ mod tests {
         assert!(shown.contains("Avatar [GH]"), "{shown}");
         assert!(shown.contains("/avatar PATH sets one"), "{shown}");
     }
+
+    /// Where the terminal draws images, the profile shows one's own picture, fetched once.
+    #[cfg(feature = "graphics")]
+    #[test]
+    fn the_profile_draws_ones_own_avatar_where_the_terminal_draws_images() {
+        use crate::state::attachments::{AttachCommand, AttachEvent};
+        let mut state = crate::bench::state(1, 0);
+        state.attachments.picker = Some(ratatui_image::picker::Picker::halfblocks());
+        let mut me = common::api::Me {
+            user: state.me.clone().unwrap(),
+            is_admin: false,
+        };
+        let url = format!("/api/users/{}/avatar?v=1", me.user.id);
+        me.user.avatar_url = Some(url.clone());
+        let out = state.update(Event::Net(crate::state::NetEvent::LoggedIn(me.clone())));
+        assert_eq!(
+            out,
+            vec![Command::Attachment(AttachCommand::Avatar(url.clone()))]
+        );
+        // Asked once.
+        let out = state.update(Event::Net(crate::state::NetEvent::LoggedIn(me)));
+        assert!(out.is_empty());
+        let img = image::RgbImage::from_pixel(64, 64, image::Rgb([200, 40, 40]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        state.update(Event::Net(crate::state::NetEvent::Attachment(
+            AttachEvent::Avatar(url, Some(png)),
+        )));
+        state.overlay = open(&state, Action::Profile);
+        let shown = screen(&state);
+        assert!(shown.contains("picture set"), "{shown}");
+        assert!(shown.contains('▀') || shown.contains('▄'), "{shown}");
+    }
 }

@@ -1,7 +1,15 @@
-//! Avatars in the terminal: a user's initials in a badge (the picture itself is for clients
-//! that draw images; `avatarUrl` says one exists).
+//! Avatars in the terminal: a user's initials in a badge, and in the profile one's own
+//! picture where the terminal draws images (the attachments' preview path).
 
 use common::api::User;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use super::Theme;
+use crate::preview::PreviewImage;
+use crate::state::AppState;
+use crate::state::attachments::Thumbnail;
 
 /// Up to two letters: the first of the display name's first two words, or the first two
 /// of the username. Only letters and digits, so nothing a terminal interprets.
@@ -30,6 +38,46 @@ pub fn initials(user: &User) -> String {
 pub fn badge(user: &User) -> String {
     let mark = if user.avatar_url.is_some() { "*" } else { "" };
     format!("[{}]{mark}", initials(user))
+}
+
+/// The profile form's avatar lines: the badge and whether a picture is set, then room for
+/// the picture where the terminal draws images. Returns the picture and its first row.
+pub(super) fn profile_lines<'a>(
+    state: &'a AppState,
+    lines: &mut Vec<Line<'_>>,
+    theme: &Theme,
+) -> Option<(&'a PreviewImage, u16)> {
+    let me = state.me.as_ref()?;
+    let picture = if me.avatar_url.is_some() {
+        "picture set (* in member lists)"
+    } else {
+        "no picture: /avatar PATH sets one"
+    };
+    lines.push(Line::styled(
+        format!("Avatar {} · {picture}", badge(me)),
+        theme.fg(theme.accent),
+    ));
+    let url = me.avatar_url.as_ref()?;
+    let Some(Thumbnail::Ready(preview)) = state.attachments.avatars.get(url) else {
+        return None;
+    };
+    let top = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    for _ in 0..preview.size().height {
+        lines.push(Line::raw(""));
+    }
+    Some((preview, top))
+}
+
+/// Draws the picture into the rows [`profile_lines`] kept free.
+pub(super) fn draw_picture(frame: &mut Frame<'_>, inner: Rect, preview: &PreviewImage, top: u16) {
+    let size = preview.size();
+    let at = Rect {
+        x: inner.x + 2,
+        y: inner.y.saturating_add(top),
+        width: size.width,
+        height: size.height,
+    };
+    frame.render_widget(preview.widget(), at.intersection(inner));
 }
 
 #[cfg(test)]

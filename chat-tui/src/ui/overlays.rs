@@ -166,6 +166,7 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     let inner = block.inner(rect);
     let mut lines = Vec::new();
     let mut cursor = None;
+    let mut avatar = None;
     for (i, (label, value)) in form.fields.iter().enumerate() {
         let focused = i == form.focus && form.member.is_none();
         let style = if focused {
@@ -192,18 +193,8 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
         "Enter saves · Tab moves · Esc cancels",
         theme.fg(Color::DarkGray),
     ));
-    if form.kind == FormKind::Profile
-        && let Some(me) = &state.me
-    {
-        let picture = if me.avatar_url.is_some() {
-            "picture set (* in member lists)"
-        } else {
-            "no picture: /avatar PATH sets one"
-        };
-        lines.push(Line::styled(
-            format!("Avatar {} · {picture}", super::avatar::badge(me)),
-            theme.fg(theme.accent),
-        ));
+    if form.kind == FormKind::Profile {
+        avatar = super::avatar::profile_lines(state, &mut lines, theme);
     }
     if let FormKind::GroupSettings(chat_id) = form.kind
         && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
@@ -243,6 +234,9 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some((preview, top)) = avatar {
+        super::avatar::draw_picture(frame, inner, preview, top);
+    }
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
     }

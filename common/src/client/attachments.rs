@@ -88,6 +88,28 @@ impl Client {
         .await
     }
 
+    /// The large avatar at `avatar_url` (a user's `avatarUrl`), reading at most
+    /// `max_bytes`.
+    pub async fn avatar_bytes(
+        &self,
+        avatar_url: &str,
+        max_bytes: usize,
+    ) -> Result<Vec<u8>, ClientError> {
+        let resp = self.request(Method::GET, avatar_url).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(error_from(status, resp).await);
+        }
+        let bytes = resp.bytes().await?;
+        if bytes.len() > max_bytes {
+            return Err(ClientError::Unexpected {
+                status: status.as_u16(),
+                text: format!("the avatar is larger than {max_bytes} bytes"),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// `DELETE /api/users/me/avatar`.
     pub async fn delete_avatar(&self) -> Result<(), ClientError> {
         self.send_empty(self.request(Method::DELETE, "/api/users/me/avatar"))

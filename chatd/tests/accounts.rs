@@ -24,6 +24,14 @@ fn api_error(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, ErrorBo
     }
 }
 
+/// The close code of `socket`, which must close within 10 s: well before the minute after
+/// which an open socket checks its session by itself.
+async fn closed_soon(socket: common::client::Socket) -> Option<u16> {
+    tokio::time::timeout(std::time::Duration::from_secs(10), socket.closed())
+        .await
+        .expect("the socket stayed open")
+}
+
 fn change(current: &str, new: &str) -> ChangePasswordRequest {
     ChangePasswordRequest {
         current_password: current.to_owned(),
@@ -47,7 +55,7 @@ async fn a_password_change_keeps_this_session_and_ends_the_others_at_once() {
 
     // The laptop's socket closes at once with 4001 and its session is gone...
     assert_eq!(
-        laptop_ws.closed().await,
+        closed_soon(laptop_ws).await,
         Some(common::ws::close::UNAUTHORIZED)
     );
     let (status, _) = api_error(laptop.me().await);
@@ -187,7 +195,10 @@ async fn deleting_an_account_keeps_its_messages_from_a_deleted_user_and_removes_
     ada_again.set_tokens(ada.tokens());
     ada.delete_account(password()).await.unwrap();
     // Its sockets close at once, its sessions and password are gone.
-    assert_eq!(ada_ws.closed().await, Some(common::ws::close::UNAUTHORIZED));
+    assert_eq!(
+        closed_soon(ada_ws).await,
+        Some(common::ws::close::UNAUTHORIZED)
+    );
     assert_eq!(api_error(ada_again.me().await).0, 401);
     assert_eq!(
         api_error(server.client().login("ada", password()).await).0,
@@ -406,4 +417,21 @@ async fn avatars_are_cropped_cleaned_cached_by_etag_and_follow_privacy() {
         .await
         .unwrap();
     assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn deleting_on_one_node_closes_the_accounts_sockets_on_another() {
+    // No Redis: the notice travels through PostgreSQL, sent on the deletion's commit.
+    let db = testkit::fresh_db().await;
+    let node_a = TestServer::on(test_config(), db.options()).await;
+    let node_b = TestServer::on(test_config(), db.options()).await;
+    let (on_a, _) = node_a.user("ada").await;
+    let on_b = node_b.client();
+    on_b.login("ada", password()).await.unwrap();
+    let (socket_b, _) = connect(&on_b).await;
+    on_a.delete_account(password()).await.unwrap();
+    assert_eq!(
+        closed_soon(socket_b).await,
+        Some(common::ws::close::UNAUTHORIZED)
+    );
 }

@@ -69,6 +69,7 @@ fn user(name: &str) -> User {
         display_name: None,
         status_message: None,
         created_at: OffsetDateTime::UNIX_EPOCH,
+        avatar_url: None,
     }
 }
 

@@ -161,6 +161,7 @@ fn someone(name: &str, display: Option<&str>) -> common::api::User {
         display_name: display.map(str::to_owned),
         status_message: None,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
+        avatar_url: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `chatd`, the chat server, as a library: `main` parses configuration and calls [`run`];
 //! tests and `chatctl` use the same pieces.
 
+pub mod accounts;
 pub mod auth;
 pub mod blocks;
 pub mod chat_events;
@@ -19,6 +20,7 @@ pub mod media;
 pub mod messages;
 pub mod metrics;
 pub mod notifications;
+pub mod privacy;
 pub mod private_fs;
 pub mod push;
 pub mod ratelimit;

@@ -17,6 +17,7 @@ use crate::media::MediaService;
 use crate::messages::MessageService;
 use crate::metrics::Metrics;
 use crate::notifications::NotificationService;
+use crate::privacy::PrivacyService;
 use crate::push::PushService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::search::SearchService;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub auth: AuthService,
     /// Profiles.
     pub users: UserService,
+    /// Privacy settings.
+    pub privacy: PrivacyService,
     /// Chats and groups.
     pub chats: ChatService,
     /// Messages.

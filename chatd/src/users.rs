@@ -63,10 +63,12 @@ impl UserService {
         Ok(self.load(id).await?.to_api())
     }
 
-    /// Users whose username or display name starts with `q`, a page at a time. The cursor
-    /// is the last username of the previous page.
+    /// Users whose username or display name starts with `q`, a page at a time, leaving out
+    /// those who chose not to be found (except by their contacts). The cursor is the last
+    /// username of the previous page.
     pub async fn search(
         &self,
+        viewer: UserId,
         q: &str,
         limit: Option<u32>,
         cursor: Option<&str>,
@@ -94,7 +96,7 @@ impl UserService {
             .replace('_', "\\_");
         let mut rows = self
             .store
-            .search_users(&escaped, cursor, i64::from(limit) + 1)
+            .search_users(viewer, &escaped, cursor, i64::from(limit) + 1)
             .await?;
         let next_cursor = if rows.len() > limit as usize {
             rows.truncate(limit as usize);

@@ -426,7 +426,8 @@ pub struct NotificationRead {
     pub all: bool,
 }
 
-/// `settings:updated`: one of the user's notification settings as it is now.
+/// `settings:updated`: one of the user's notification settings, or their privacy settings,
+/// as it is now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -439,6 +440,9 @@ pub struct SettingsUpdated {
     /// A chat's mute, when that is what changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mute: Option<ChatMute>,
+    /// The privacy settings as they are now, when they changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<crate::api::users::Privacy>,
 }
 
 /// A chat's mute in `settings:updated`.

@@ -77,6 +77,16 @@ pub(super) fn run(net: &Net, command: AttachCommand) {
                 ));
             });
         }
+        AttachCommand::Avatar(url) => net.rest(move |auth, _| async move {
+            let bytes = auth
+                .call(|c| {
+                    let url = url.clone();
+                    async move { c.avatar_bytes(&url, MAX_THUMBNAIL_BYTES).await }
+                })
+                .await
+                .ok();
+            Ok(Some(AttachEvent::Avatar(url, bytes).into()))
+        }),
         AttachCommand::Thumbnail(id) => net.rest(move |auth, _| async move {
             let bytes = auth
                 .call(|c| async move {

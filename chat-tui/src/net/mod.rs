@@ -12,7 +12,8 @@ mod start;
 use std::sync::Arc;
 
 use common::api::{
-    ChatDetail, RegisterRequest, SyncRequest, UpdateChatRequest, UpdateProfileRequest, User,
+    ChangePasswordRequest, ChatDetail, RegisterRequest, SyncRequest, UpdateChatRequest,
+    UpdateProfileRequest, User,
 };
 use common::client::{Client, ClientError, PageAt};
 use common::ws::{ChatRef, ClientRequest, EditData, MessageRef, PresenceData, ReactionData};
@@ -319,6 +320,43 @@ impl Net {
                     })
                     .await?;
                 Ok(Some(NetEvent::LoggedIn(me)))
+            }),
+            Command::ChangePassword { current, new } => self.rest(move |auth, _| async move {
+                let req = ChangePasswordRequest {
+                    current_password: current.0,
+                    new_password: new.0,
+                };
+                auth.call(|c| {
+                    let req = req.clone();
+                    async move { c.change_password(&req).await }
+                })
+                .await?;
+                Ok(Some(NetEvent::Notice(
+                    "password changed; your other sessions are signed out".into(),
+                )))
+            }),
+            Command::SetAvatar(path) => self.rest(move |auth, events| async move {
+                let path = attachments::expand(&path);
+                let bytes = match attachments::read_checked(&path).await {
+                    Ok((_, bytes)) => bytes,
+                    Err(reason) => return Ok(Some(NetEvent::Notice(reason))),
+                };
+                let set = auth
+                    .call(|c| {
+                        let bytes = bytes.clone();
+                        async move { c.set_avatar(bytes).await }
+                    })
+                    .await;
+                if let Err(e) = set {
+                    if e.status() == Some(401) {
+                        return Err(e);
+                    }
+                    return Ok(Some(NetEvent::Notice(attachments::upload_error(&e))));
+                }
+                // The profile with its new avatarUrl.
+                let me = auth.call(|c| async move { c.me().await }).await?;
+                let _ = events.send(Event::Net(NetEvent::LoggedIn(me)));
+                Ok(Some(NetEvent::Notice("avatar set".into())))
             }),
             Command::SearchUsers(q) => self.rest(move |auth, _| async move {
                 let page = auth

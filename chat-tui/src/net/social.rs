@@ -161,6 +161,16 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
                 .collect();
             social(SocialEvent::Settings { settings, mutes })
         }),
+        SocialCommand::LoadPrivacy => net.rest(|auth, _| async move {
+            let privacy = auth.call(|c| async move { c.privacy().await }).await?;
+            social(SocialEvent::Privacy(privacy))
+        }),
+        SocialCommand::SetPrivacy(req) => net.rest(move |auth, _| async move {
+            let privacy = auth
+                .call(|c| async move { c.set_privacy(&req).await })
+                .await?;
+            social(SocialEvent::Privacy(privacy))
+        }),
         SocialCommand::LoadNotifications => net.rest(|auth, _| async move {
             let page = auth
                 .call(|c| async move { c.notifications().await })

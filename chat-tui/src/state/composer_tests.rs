@@ -40,6 +40,7 @@ fn writing() -> AppState {
         display_name: Some("Bob".into()),
         status_message: None,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
+        avatar_url: None,
     };
     state.users.insert(bob.id, bob);
     state

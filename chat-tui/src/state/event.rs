@@ -258,6 +258,15 @@ pub enum Command {
         /// Status message.
         status_message: Option<String>,
     },
+    /// Change one's password (`PUT /api/users/me/password`).
+    ChangePassword {
+        /// The current password.
+        current: Hidden,
+        /// The new one.
+        new: Hidden,
+    },
+    /// Upload this image file as one's avatar.
+    SetAvatar(String),
     /// Search users (for the quick switcher and new direct chats).
     SearchUsers(String),
     /// Ask for the presence of users.
@@ -289,4 +298,15 @@ pub enum Command {
     Attachment(super::attachments::AttachCommand),
     /// Leave the program.
     Quit,
+}
+
+/// A secret typed by the user: compared and sent, never shown by `Debug` (commands and
+/// states end up in logs and test output).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Hidden(pub String);
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hidden(..)")
+    }
 }

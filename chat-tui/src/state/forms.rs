@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::AppState;
-use super::event::Command;
+use super::event::{Command, Hidden};
 use super::overlay::{Form, FormKind, Overlay};
 use crate::keymap::Action;
 
@@ -50,6 +50,18 @@ pub(super) fn open(state: &AppState, action: Action) -> Option<Overlay> {
     Some(Overlay::Form(form))
 }
 
+/// The `/password` form: three masked fields.
+pub(super) fn password() -> Overlay {
+    Overlay::Form(Form::new(
+        FormKind::Password,
+        vec![
+            ("Current password", String::new()),
+            ("New password", String::new()),
+            ("New password again", String::new()),
+        ],
+    ))
+}
+
 /// A key in a form; false closes it.
 pub(super) fn key(
     state: &mut AppState,
@@ -85,10 +97,7 @@ pub(super) fn key(
                 v.push(c);
             }
         }
-        KeyCode::Enter => {
-            submit(state, form, out);
-            return false;
-        }
+        KeyCode::Enter => return !submit(state, form, out),
         _ => {}
     }
     true
@@ -101,8 +110,27 @@ fn usernames(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn submit(state: &mut AppState, form: &Form, out: &mut Vec<Command>) {
+/// Carries the form out; false keeps it open (a password typed twice differently).
+fn submit(state: &mut AppState, form: &mut Form, out: &mut Vec<Command>) -> bool {
     match form.kind {
+        FormKind::Password => {
+            if form.value(1) != form.value(2) {
+                state.notice = Some("the new passwords differ; type them again".into());
+                for (_, value) in form.fields.iter_mut().skip(1) {
+                    value.clear();
+                }
+                form.focus = 1;
+                return false;
+            }
+            if form.value(0).is_empty() || form.value(1).is_empty() {
+                state.notice = Some("type the current password and a new one".into());
+                return false;
+            }
+            out.push(Command::ChangePassword {
+                current: Hidden(form.value(0).to_owned()),
+                new: Hidden(form.value(1).to_owned()),
+            });
+        }
         FormKind::Profile => out.push(Command::SetProfile {
             display_name: Some(form.value(0).trim().to_owned()),
             status_message: Some(form.value(1).trim().to_owned()),
@@ -111,7 +139,7 @@ fn submit(state: &mut AppState, form: &Form, out: &mut Vec<Command>) {
             let name = form.value(0).trim();
             if name.is_empty() {
                 state.notice = Some("a group needs a name".into());
-                return;
+                return true;
             }
             out.push(Command::CreateGroup {
                 name: name.to_owned(),
@@ -136,6 +164,7 @@ fn submit(state: &mut AppState, form: &Form, out: &mut Vec<Command>) {
             }
         }
     }
+    true
 }
 
 #[cfg(test)]
@@ -188,5 +217,119 @@ mod tests {
                 }
             ]
         );
+    }
+
+    fn screen(state: &AppState) -> String {
+        let theme = crate::ui::Theme::measuring(state.utc_offset);
+        let backend = ratatui::backend::TestBackend::new(state.cols, state.rows);
+        let mut terminal = ratatui::Terminal::new(backend).unwrap();
+        terminal
+            .draw(|frame| crate::ui::draw(frame, state, &theme))
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        (0..buffer.area.height)
+            .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+            .map(|(x, y)| buffer[(x, y)].symbol().to_owned())
+            .collect()
+    }
+
+    fn type_text(state: &mut AppState, text: &str) {
+        for c in text.chars() {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Char(c))));
+        }
+    }
+
+    #[test]
+    fn password_form_masks_what_is_typed_and_asks_again_when_the_two_differ() {
+        let mut state = crate::bench::state(1, 0);
+        let mut out = Vec::new();
+        crate::state::slash::run(&mut state, "/password", &mut out);
+        assert!(out.is_empty());
+        assert!(matches!(&state.overlay, Some(Overlay::Form(f)) if f.kind == FormKind::Password));
+        type_text(&mut state, "old-Secret-1");
+        state.update(Event::Key(KeyEvent::from(KeyCode::Tab)));
+        type_text(&mut state, "new-Secret-2");
+        state.update(Event::Key(KeyEvent::from(KeyCode::Tab)));
+        type_text(&mut state, "new-Secret-3");
+        let shown = screen(&state);
+        assert!(shown.contains("Change password"), "{shown}");
+        assert!(!shown.contains("Secret") && !shown.contains('*'), "{shown}");
+        // The two new ones differ: nothing is sent, the form stays with both cleared.
+        let commands = state.update(Event::Key(KeyEvent::from(KeyCode::Enter)));
+        assert!(commands.is_empty());
+        let Some(Overlay::Form(form)) = &state.overlay else {
+            panic!("the form closed");
+        };
+        assert_eq!((form.value(1), form.value(2), form.focus), ("", "", 1));
+        assert!(state.notice.as_deref().unwrap().contains("differ"));
+        type_text(&mut state, "new-Secret-2");
+        state.update(Event::Key(KeyEvent::from(KeyCode::Tab)));
+        type_text(&mut state, "new-Secret-2");
+        let commands = state.update(Event::Key(KeyEvent::from(KeyCode::Enter)));
+        assert_eq!(
+            commands,
+            vec![Command::ChangePassword {
+                current: Hidden("old-Secret-1".into()),
+                new: Hidden("new-Secret-2".into()),
+            }]
+        );
+        assert!(state.overlay.is_none());
+        // Debug output (logs) never carries the secrets.
+        assert!(!format!("{commands:?}").contains("Secret"));
+    }
+
+    #[test]
+    fn avatar_command_uploads_the_path_and_the_profile_shows_initials() {
+        let mut state = crate::bench::state(1, 0);
+        let mut out = Vec::new();
+        crate::state::slash::run(&mut state, "/avatar ~/me.png", &mut out);
+        assert_eq!(out, vec![Command::SetAvatar("~/me.png".into())]);
+        let mut out = Vec::new();
+        crate::state::slash::run(&mut state, "/avatar", &mut out);
+        assert!(out.is_empty());
+        assert!(state.notice.as_deref().unwrap().contains("usage: /avatar"));
+        if let Some(me) = &mut state.me {
+            me.display_name = Some("Grace Hopper".into());
+            me.avatar_url = None;
+        }
+        state.overlay = open(&state, Action::Profile);
+        let shown = screen(&state);
+        assert!(shown.contains("Avatar [GH]"), "{shown}");
+        assert!(shown.contains("/avatar PATH sets one"), "{shown}");
+    }
+
+    /// Where the terminal draws images, the profile shows one's own picture, fetched once.
+    #[cfg(feature = "graphics")]
+    #[test]
+    fn the_profile_draws_ones_own_avatar_where_the_terminal_draws_images() {
+        use crate::state::attachments::{AttachCommand, AttachEvent};
+        let mut state = crate::bench::state(1, 0);
+        state.attachments.picker = Some(ratatui_image::picker::Picker::halfblocks());
+        let mut me = common::api::Me {
+            user: state.me.clone().unwrap(),
+            is_admin: false,
+        };
+        let url = format!("/api/users/{}/avatar?v=1", me.user.id);
+        me.user.avatar_url = Some(url.clone());
+        let out = state.update(Event::Net(crate::state::NetEvent::LoggedIn(me.clone())));
+        assert_eq!(
+            out,
+            vec![Command::Attachment(AttachCommand::Avatar(url.clone()))]
+        );
+        // Asked once.
+        let out = state.update(Event::Net(crate::state::NetEvent::LoggedIn(me)));
+        assert!(out.is_empty());
+        let img = image::RgbImage::from_pixel(64, 64, image::Rgb([200, 40, 40]));
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        state.update(Event::Net(crate::state::NetEvent::Attachment(
+            AttachEvent::Avatar(url, Some(png)),
+        )));
+        state.overlay = open(&state, Action::Profile);
+        let shown = screen(&state);
+        assert!(shown.contains("picture set"), "{shown}");
+        assert!(shown.contains('▀') || shown.contains('▄'), "{shown}");
     }
 }

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod overlay;
 pub mod persist;
 mod pickers;
+pub mod privacy;
 mod roles;
 mod scroll;
 pub mod search;
@@ -33,7 +34,7 @@ use common::ws::PresenceStatus;
 use time::OffsetDateTime;
 
 pub use chat::{ChatView, PendingSend, PendingState};
-pub use event::{Command, ConnState, Event, NetEvent};
+pub use event::{Command, ConnState, Event, Hidden, NetEvent};
 pub use overlay::Overlay;
 
 use crate::config::NotifyRules;

@@ -34,6 +34,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
             state.login.confirm.clear();
             state.login.busy = false;
             state.screen = Screen::Main;
+            super::attachments::avatar::want_own(state, out);
         }
         NetEvent::LoginFailed(body) => state.login.failed(&body),
         // A socket of a session that has ended (or of no login yet) says nothing about this

@@ -51,6 +51,8 @@ pub enum Overlay {
         /// The text.
         text: String,
     },
+    /// The privacy settings.
+    Privacy(super::privacy::PrivacyOverlay),
     /// One message on the whole screen, scrolled by lines.
     Reader {
         /// The message.
@@ -69,6 +71,8 @@ pub enum FormKind {
     NewGroup,
     /// Rename a group, invite people (members and roles are listed below the fields).
     GroupSettings(ChatId),
+    /// Current password, new password, the new one again; every field drawn masked.
+    Password,
 }
 
 /// A form of labelled one-line fields.
@@ -101,7 +105,13 @@ impl Form {
             FormKind::Profile => " Profile ",
             FormKind::NewGroup => " New group ",
             FormKind::GroupSettings(_) => " Group settings ",
+            FormKind::Password => " Change password ",
         }
+    }
+
+    /// Whether its fields are drawn masked (nothing of what is typed shows).
+    pub fn masked(&self) -> bool {
+        self.kind == FormKind::Password
     }
 
     /// A field's value.

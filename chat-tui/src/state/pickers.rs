@@ -106,6 +106,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
         Overlay::Contacts(contacts) => super::contacts::key(state, contacts, key, out),
         Overlay::AddContact(picker) => super::contacts::add_key(state, picker, key, out),
         Overlay::Notifications(o) => super::notifications::key(state, o, key, out),
+        Overlay::Privacy(o) => super::privacy::key(state, o, key, out),
         Overlay::ConfirmTransfer { chat_id, user_id } => {
             super::roles::confirm_transfer(*chat_id, *user_id, key, out);
             false

@@ -53,6 +53,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/dnd", "[duration|off]", "Do not disturb (default forever)"),
     ("/contacts", "", "Contacts, requests and blocked users"),
     (
+        "/privacy",
+        "",
+        "Who sees your presence, starts chats, finds you, asks you",
+    ),
+    (
         "/notifications",
         "",
         "Mentions, replies, requests, invitations",
@@ -71,6 +76,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/quit", "", "Quit"),
     ("/help", "", "Keys and commands"),
     ("/profile", "", "Your display name and status message"),
+    (
+        "/avatar",
+        "<path>",
+        "Set your avatar from an image file (Tab completes the path)",
+    ),
+    (
+        "/password",
+        "",
+        "Change your password (other sessions are signed out)",
+    ),
     ("/settings", "", "Group settings: rename, invite, members"),
     ("/name", "<display name>", "Set your display name"),
     (
@@ -123,6 +138,9 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/group", _) if rest.is_empty() => {
             state.overlay = super::forms::open(state, crate::keymap::Action::NewGroup);
         }
+        ("/password", _) => state.overlay = Some(super::forms::password()),
+        ("/avatar", _) if rest.is_empty() => need(state, "<path of an image>"),
+        ("/avatar", _) => out.push(Command::SetAvatar(rest.to_owned())),
         ("/profile", _) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
         }

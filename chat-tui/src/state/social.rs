@@ -5,7 +5,7 @@
 
 use common::api::{
     Block, ChatDetail, Contact, MarkNotificationsRead, MessagePage, NotificationPage,
-    NotificationSettings, ResolvedLink, Role, SearchResults,
+    NotificationSettings, Privacy, ResolvedLink, Role, SearchResults, UpdatePrivacyRequest,
 };
 use std::collections::HashMap;
 
@@ -111,6 +111,10 @@ pub enum SocialCommand {
         /// The new owner.
         user_id: UserId,
     },
+    /// The privacy settings.
+    LoadPrivacy,
+    /// Change privacy settings.
+    SetPrivacy(UpdatePrivacyRequest),
 }
 
 /// What the network task reports for these features.
@@ -176,6 +180,8 @@ pub enum SocialEvent {
     Dnd(Option<OffsetDateTime>),
     /// The notifications list, fresh.
     Notifications(NotificationPage),
+    /// The privacy settings as the server has them.
+    Privacy(Privacy),
 }
 
 /// What these features keep between events.
@@ -192,6 +198,8 @@ pub struct Social {
     pub detached: HashMap<ChatId, i64>,
     /// Newer pages being loaded.
     pub(super) loading_newer: Vec<ChatId>,
+    /// The privacy settings, once loaded (or heard of in `settings:updated`).
+    pub privacy: Option<Privacy>,
 }
 
 impl Social {
@@ -243,6 +251,7 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
         SocialEvent::Muted { chat_id, until } => mute::muted(state, chat_id, until),
         SocialEvent::Dnd(until) => mute::dnd(state, until),
         SocialEvent::Notifications(page) => notifications::loaded(state, page),
+        SocialEvent::Privacy(privacy) => state.social.privacy = Some(privacy),
     }
 }
 
@@ -251,6 +260,7 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
     match name {
         "/search" => search::open(state, rest, out),
         "/contacts" => contacts::open(state, out),
+        "/privacy" => super::privacy::open(state, out),
         "/notifications" => notifications::open(state, out),
         "/mute" => mute::slash_mute(state, rest, out),
         "/unmute" => match state.selected {

@@ -59,6 +59,7 @@ fn user(name: &str) -> User {
         display_name: None,
         status_message: None,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
+        avatar_url: None,
     }
 }
 

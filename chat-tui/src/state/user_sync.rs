@@ -102,6 +102,9 @@ fn apply(state: &mut AppState, event: &ServerEvent, out: &mut Vec<Command>) {
             if let Some(dnd) = e.dnd {
                 super::mute::dnd(state, until(dnd));
             }
+            if let Some(privacy) = e.privacy {
+                state.social.privacy = Some(privacy);
+            }
         }
         _ => {}
     }

@@ -2,12 +2,14 @@
 //! 80x24 and grows with the terminal.
 
 mod attachments;
+pub mod avatar;
 mod chat_list;
 mod composer;
 mod contacts;
 mod login;
 mod notifications;
 mod overlays;
+mod privacy;
 mod search;
 pub mod text;
 mod timeline;

@@ -84,6 +84,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
         Overlay::Search(search) => super::search::draw(frame, area, state, search, theme),
         Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, *contacts, theme),
         Overlay::Notifications(o) => super::notifications::draw(frame, area, state, *o, theme),
+        Overlay::Privacy(o) => super::privacy::draw(frame, area, state, *o, theme),
         Overlay::AddContact(picker) => {
             picker_box(frame, area, " Add a contact: type a name ", picker, theme);
         }
@@ -165,6 +166,7 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     let inner = block.inner(rect);
     let mut lines = Vec::new();
     let mut cursor = None;
+    let mut avatar = None;
     for (i, (label, value)) in form.fields.iter().enumerate() {
         let focused = i == form.focus && form.member.is_none();
         let style = if focused {
@@ -173,7 +175,12 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             Style::default()
         };
         lines.push(Line::styled(*label, style));
-        let shown = sanitize::line(value).into_owned();
+        // A masked field shows nothing of what is typed, not even its length.
+        let shown = if form.masked() {
+            String::new()
+        } else {
+            sanitize::line(value).into_owned()
+        };
         if focused {
             cursor = Some((
                 inner.x + 2 + text::width(&shown) as u16,
@@ -186,6 +193,9 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
         "Enter saves · Tab moves · Esc cancels",
         theme.fg(Color::DarkGray),
     ));
+    if form.kind == FormKind::Profile {
+        avatar = super::avatar::profile_lines(state, &mut lines, theme);
+    }
     if let FormKind::GroupSettings(chat_id) = form.kind
         && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
     {
@@ -213,7 +223,8 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             };
             lines.push(Line::styled(
                 format!(
-                    "  {} @{} · {role}",
+                    "  {} {} @{} · {role}",
+                    super::avatar::badge(&p.user),
                     text::truncate(&name, 24),
                     sanitize::line(&p.user.username)
                 ),
@@ -223,6 +234,9 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
+    if let Some((preview, top)) = avatar {
+        super::avatar::draw_picture(frame, inner, preview, top);
+    }
     if let Some((x, y)) = cursor {
         frame.set_cursor_position((x.min(inner.right().saturating_sub(1)), y));
     }

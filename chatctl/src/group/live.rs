@@ -44,6 +44,12 @@ impl LiveChats {
         Self { bus, service }
     }
 
+    /// A hub whose deliveries are collected with the service's, for another of chatd's
+    /// services (account deletion).
+    pub fn hub(&self) -> Hub {
+        Hub::new(self.bus.clone())
+    }
+
     /// Publishes what the service produced on Redis; `Ok(false)` with a note on stderr
     /// when no Redis is configured.
     pub async fn publish(&self, ctx: &Context) -> Result<bool, Failure> {

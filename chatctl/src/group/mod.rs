@@ -2,7 +2,7 @@
 //! chatd's own `ChatService` (the same rules and limits as for members, the same events
 //! live to connected members via Redis), each change audited with the operator as actor.
 
-mod live;
+pub(crate) mod live;
 mod members;
 
 use chatd::error::Error;

@@ -4,6 +4,7 @@
 
 mod sessions;
 
+use chatd::accounts::AccountService;
 use chatd::auth::{PasswordHasher, check_password, normalize_username, validate_display_name};
 use chatd::fanout::notices::AdminNotice;
 use chatd::store::{AdminUserRow, CreateUserError, NewUser, Store, UserFilter};
@@ -14,6 +15,7 @@ use time::OffsetDateTime;
 
 use crate::cli::{Role, UserCommand};
 use crate::context::Context;
+use crate::group::live::LiveChats;
 use crate::output::{self, Failure, Outcome};
 
 /// An account as printed with `--json`.
@@ -325,7 +327,16 @@ async fn delete(ctx: &Context, store: &Store, name: &str, yes: bool) -> Outcome 
         ),
         yes,
     )?;
-    if !store.delete_user(user.id).await? {
+    // chatd's own deletion: the same transaction as DELETE /api/users/me, whose events
+    // (members leaving, ownership passing on) are published on Redis like a group change.
+    let live = LiveChats::new(store);
+    let accounts = AccountService::new(store.clone(), live.hub(), ctx.config.accounts.clone());
+    if accounts
+        .delete(user.id)
+        .await
+        .map_err(|e| Failure::failed(e.to_string()))?
+        .is_none()
+    {
         return Err(Failure::not_found(format!("no user named {name:?}")));
     }
     ctx.audit(
@@ -335,6 +346,8 @@ async fn delete(ctx: &Context, store: &Store, name: &str, yes: bool) -> Outcome 
         json!({ "username": user.username }),
     )
     .await?;
+    // PostgreSQL told every node on commit; Redis too, for nodes that hear only Redis.
+    live.publish(ctx).await?;
     let published = ctx
         .publish_admin_notice(store, &AdminNotice::UserDeleted { user_id: user.id })
         .await?;

@@ -1,7 +1,9 @@
 //! The account and session operations, shared by every transport: registration, login,
 //! refresh and authentication here; `sessions`: logout, the session list, revocation (each
-//! closing the ended session's sockets on every node) and invites.
+//! closing the ended session's sockets on every node) and invites; `account`: password
+//! change and account deletion, after the password is checked again.
 
+mod account;
 mod sessions;
 
 use std::time::Duration;
@@ -16,6 +18,7 @@ use tracing::{info, instrument, warn};
 use super::password::PasswordHasher;
 use super::rules::{check_password, normalize_username, validate_display_name};
 use super::tokens::{TokenKeys, new_refresh_token, secret_hash};
+use crate::accounts::AccountService;
 use crate::config::{AuthConfig, LimitsConfig, RegistrationMode};
 use crate::error::{Error, Result};
 use crate::hub::Hub;
@@ -58,6 +61,7 @@ pub struct AuthUser {
 #[derive(Clone, Debug)]
 pub struct AuthService {
     store: Store,
+    accounts: AccountService,
     hub: Hub,
     hasher: PasswordHasher,
     keys: TokenKeys,
@@ -68,8 +72,10 @@ pub struct AuthService {
 
 impl AuthService {
     /// Builds the service.
+    #[allow(clippy::too_many_arguments)] // one handle per collaborator, given once by Server::build
     pub fn new(
         store: Store,
+        accounts: AccountService,
         hub: Hub,
         hasher: PasswordHasher,
         keys: TokenKeys,
@@ -79,6 +85,7 @@ impl AuthService {
     ) -> Self {
         Self {
             store,
+            accounts,
             hub,
             hasher,
             keys,

@@ -229,7 +229,7 @@ impl Pending {
 
 /// Numbers and logs a `chat:updated` carrying role changes; `actor` is `None` for an
 /// operator's change from `chatctl`.
-pub(super) async fn roles_event(
+pub(crate) async fn roles_event(
     txn: &mut PgConnection,
     locked: &crate::store::LockedChat,
     changes: Vec<(UserId, Role)>,

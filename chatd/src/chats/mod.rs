@@ -3,13 +3,14 @@
 //! commits before anything is published.
 
 mod members;
+pub(crate) use members::roles_event;
 mod operator;
 mod rules;
 pub mod view;
 
 use std::collections::HashMap;
 
-use common::api::{Chat, ChatDetail, CreateGroupRequest, UpdateChatRequest, User};
+use common::api::{Chat, ChatDetail, CreateGroupRequest, DirectChatsFrom, UpdateChatRequest, User};
 use common::ids::{ChatId, UserId};
 use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
 use sqlx::PgConnection;
@@ -82,6 +83,26 @@ impl ChatService {
         if policy.direct_requires_contact && !self.store.are_contacts(caller, other).await? {
             return Err(Error::Forbidden(
                 "direct chats on this server need an accepted contact request first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// May `caller` start a new direct chat with `other`? Not when `other` accepts them from
+    /// contacts only and they are not contacts. A chat the two already have stays open:
+    /// the setting is about who may start one.
+    async fn check_direct_privacy(&self, caller: UserId, other: UserId) -> Result<()> {
+        if self.policy.is_none() {
+            return Ok(());
+        }
+        let contacts_only = self
+            .store
+            .privacy_of(other)
+            .await?
+            .is_some_and(|p| p.direct_chats == DirectChatsFrom::Contacts);
+        if contacts_only && !self.store.are_contacts(caller, other).await? {
+            return Err(Error::Forbidden(
+                "this user accepts direct chats from contacts only",
             ));
         }
         Ok(())
@@ -184,6 +205,7 @@ impl ChatService {
             if tx::existing_users(&mut txn, &[other]).await?.is_empty() {
                 return Err(Error::NotFound("no such user"));
             }
+            self.check_direct_privacy(caller, other).await?;
             let chat = ChatId::new();
             match tx::insert_chat(&mut txn, chat, "direct", None, None, Some((lo, hi)), caller)
                 .await

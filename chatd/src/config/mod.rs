@@ -21,7 +21,7 @@ pub use sections::{
     AuthConfig, DatabaseConfig, EmbeddedPostgresConfig, HttpConfig, LimitsConfig, LogConfig,
     LogFormat, MetricsConfig, RedisConfig, RegistrationMode, WsConfig,
 };
-pub use social::{ContactsConfig, PushConfig, SyncConfig, link_host};
+pub use social::{AccountsConfig, ContactsConfig, PushConfig, SyncConfig, link_host};
 
 /// Why a configuration was refused. The message always names the key.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +88,8 @@ pub struct Config {
     pub ws: WsConfig,
     /// Contacts.
     pub contacts: ContactsConfig,
+    /// Deleting accounts.
+    pub accounts: AccountsConfig,
     /// Push notifications.
     pub push: PushConfig,
     /// Image attachments.
@@ -114,6 +116,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             ws: WsConfig::default(),
             contacts: ContactsConfig::default(),
+            accounts: AccountsConfig::default(),
             push: PushConfig::default(),
             attachments: AttachmentsConfig::default(),
             search: SearchConfig::default(),

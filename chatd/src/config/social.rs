@@ -23,6 +23,40 @@ impl Default for ContactsConfig {
     }
 }
 
+/// `[accounts]`: what deleting an account does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountsConfig {
+    /// Erase a deleted account's messages (each becomes a deleted message) rather than keep
+    /// them shown as from a deleted user.
+    pub erase_messages_on_delete: bool,
+    /// Days a deleted account's username stays taken before anyone may register it (0: at
+    /// once).
+    pub username_quarantine_days: u32,
+}
+
+impl AccountsConfig {
+    /// Checks `[accounts]`.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.username_quarantine_days > 36_500 {
+            return Err(ConfigError::invalid(
+                "accounts.username_quarantine_days",
+                "must be at most 36500",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for AccountsConfig {
+    fn default() -> Self {
+        Self {
+            erase_messages_on_delete: false,
+            username_quarantine_days: 30,
+        }
+    }
+}
+
 /// `[push]`: HTTP POSTs to users' push endpoints (ntfy, `UnifiedPush`) for notifications of
 /// users with no live connection.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -67,6 +67,7 @@ impl Config {
             return invalid("http.request_timeout_secs", "must be > 0");
         }
         self.validate_http()?;
+        self.accounts.validate()?;
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
         self.sync.validate()?;
         Ok(())

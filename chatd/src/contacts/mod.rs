@@ -9,7 +9,8 @@ mod blocking;
 use std::collections::HashMap;
 
 use common::api::{
-    Contact, ContactList, ContactRequest, ContactStatus, NotificationKind, PendingContacts, User,
+    Contact, ContactList, ContactRequest, ContactRequestsFrom, ContactStatus, NotificationKind,
+    PendingContacts, User,
 };
 use common::ids::UserId;
 use common::ws::{ContactEvent, ContactRemoved, ContactRemovedReason, ServerEvent};
@@ -116,6 +117,17 @@ impl ContactService {
                 (row, false)
             }
             stale => {
+                // A new request (answering one of theirs is always possible).
+                let closed = self
+                    .store
+                    .privacy_of(other)
+                    .await?
+                    .is_some_and(|p| p.contact_requests == ContactRequestsFrom::Nobody);
+                if closed {
+                    return Err(Error::Forbidden(
+                        "this user does not accept contact requests",
+                    ));
+                }
                 // A declined request is forgotten when either side asks again.
                 if let Some(row) = stale {
                     tx::delete_contact(&mut txn, row.id).await?;

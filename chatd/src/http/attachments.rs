@@ -17,7 +17,7 @@ use crate::media::{Download, upload_too_large};
 use crate::state::AppState;
 
 /// Room for the multipart framing around the file.
-const MULTIPART_OVERHEAD: usize = 64 * 1024;
+pub(super) const MULTIPART_OVERHEAD: usize = 64 * 1024;
 
 pub fn router(max_bytes: u64) -> Router<AppState> {
     Router::new()
@@ -43,6 +43,18 @@ async fn upload(
     caller: AuthUser,
     form: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<Attachment>)> {
+    let max = media.config().max_bytes;
+    let (name, bytes) = file_part(form, max).await?;
+    let attachment = media.upload(caller.user_id, &name, bytes).await?;
+    Ok((StatusCode::CREATED, axum::Json(attachment)))
+}
+
+/// The name and bytes of the first multipart part named `file`, read up to `max` bytes
+/// (uploads and avatars).
+pub(super) async fn file_part(
+    form: std::result::Result<Multipart, MultipartRejection>,
+    max: u64,
+) -> Result<(String, Vec<u8>)> {
     // A missing boundary or another content type gets the error body, not axum's text.
     let mut form = form.map_err(|e| {
         Error::BadRequest(format!(
@@ -50,7 +62,6 @@ async fn upload(
             e.body_text()
         ))
     })?;
-    let max = media.config().max_bytes;
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             upload_too_large(max)
@@ -70,8 +81,7 @@ async fn upload(
             }
             bytes.extend_from_slice(&chunk);
         }
-        let attachment = media.upload(caller.user_id, &name, bytes).await?;
-        return Ok((StatusCode::CREATED, axum::Json(attachment)));
+        return Ok((name, bytes));
     }
     Err(Error::field(
         "file",

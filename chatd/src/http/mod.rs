@@ -3,6 +3,7 @@
 mod admin;
 mod attachments;
 mod auth;
+mod avatars;
 mod chats;
 mod contacts;
 pub mod context;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(messages::router())
         .merge(attachments::router(state.config.attachments.max_bytes))
+        .merge(avatars::router(state.config.attachments.max_bytes))
         .merge(sync::router())
         .merge(contacts::router())
         .merge(notifications::router())

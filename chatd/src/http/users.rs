@@ -2,21 +2,28 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, put};
 use common::UserId;
-use common::api::{Me, Page, PresenceList, PresenceRequest, UpdateProfileRequest, User};
+use common::api::{
+    ChangePasswordRequest, DeleteAccountRequest, Me, Page, PresenceList, PresenceRequest, Privacy,
+    UpdatePrivacyRequest, UpdateProfileRequest, User,
+};
 use serde::Deserialize;
 
 use super::extract::{Json, Path, Query};
-use crate::auth::AuthUser;
+use crate::auth::{AuthService, AuthUser, ClientInfo};
 use crate::error::Result;
+use crate::privacy::PrivacyService;
 use crate::realtime::Presence;
 use crate::state::AppState;
 use crate::users::UserService;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/users/me", get(me).put(update_me))
+        .route("/api/users/me", get(me).put(update_me).delete(delete_me))
+        .route("/api/users/me/password", put(change_password))
+        .route("/api/users/me/privacy", get(privacy).put(update_privacy))
         .route("/api/users/search", get(search))
         .route("/api/users/{id}", get(user))
         .route("/api/presence", axum::routing::post(presence))
@@ -37,6 +44,52 @@ async fn update_me(
     Json(req): Json<UpdateProfileRequest>,
 ) -> Result<axum::Json<Me>> {
     Ok(axum::Json(users.update_me(&caller, &req).await?))
+}
+
+#[utoipa::path(put, path = "/api/users/me/password", tag = "users", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses((status = 204, description = "Changed; every other session of the account ended")))]
+async fn change_password(
+    State(auth): State<AuthService>,
+    caller: AuthUser,
+    client: ClientInfo,
+    Json(req): Json<ChangePasswordRequest>,
+) -> Result<StatusCode> {
+    auth.change_password(&caller, &req, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/users/me", tag = "users", security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses((status = 204, description = "The account is deleted")))]
+async fn delete_me(
+    State(auth): State<AuthService>,
+    caller: AuthUser,
+    client: ClientInfo,
+    Json(req): Json<DeleteAccountRequest>,
+) -> Result<StatusCode> {
+    auth.delete_account(&caller, &req, &client).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/users/me/privacy", tag = "users", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's privacy settings", body = Privacy)))]
+async fn privacy(
+    State(privacy): State<PrivacyService>,
+    caller: AuthUser,
+) -> Result<axum::Json<Privacy>> {
+    Ok(axum::Json(privacy.get(caller.user_id).await?))
+}
+
+#[utoipa::path(put, path = "/api/users/me/privacy", tag = "users", security(("bearer" = [])),
+    request_body = UpdatePrivacyRequest,
+    responses((status = 200, description = "The privacy settings as they are now", body = Privacy)))]
+async fn update_privacy(
+    State(privacy): State<PrivacyService>,
+    caller: AuthUser,
+    Json(req): Json<UpdatePrivacyRequest>,
+) -> Result<axum::Json<Privacy>> {
+    Ok(axum::Json(privacy.update(caller.user_id, &req).await?))
 }
 
 #[utoipa::path(get, path = "/api/users/{id}", tag = "users", security(("bearer" = [])),
@@ -64,12 +117,17 @@ struct SearchParams {
     responses((status = 200, description = "Matching users, by username", body = Page<User>)))]
 async fn search(
     State(users): State<UserService>,
-    _caller: AuthUser,
+    caller: AuthUser,
     Query(params): Query<SearchParams>,
 ) -> Result<axum::Json<Page<User>>> {
     Ok(axum::Json(
         users
-            .search(&params.q, params.limit, params.cursor.as_deref())
+            .search(
+                caller.user_id,
+                &params.q,
+                params.limit,
+                params.cursor.as_deref(),
+            )
             .await?,
     ))
 }

@@ -89,22 +89,20 @@ fn mime_of(format: ImageFormat) -> Option<&'static str> {
     }
 }
 
-/// Checks, decodes (within `budget`) and re-encodes `bytes`. CPU-heavy: run it on a
-/// blocking thread, with `budget` started on that thread.
-pub fn clean(bytes: &[u8], budget: &Budget) -> Result<CleanImage, ImageRejection> {
-    let max_pixels = budget.max_pixels;
+/// The checks every image gets before a pixel is decoded: the format from its bytes (one
+/// of four), its size from its header against `max_pixels`, and a decoder bounded in
+/// memory. Returns the format and the decoder.
+pub(super) fn checked_decoder(
+    bytes: &[u8],
+    max_pixels: u64,
+) -> Result<(ImageFormat, impl ImageDecoder + '_), ImageRejection> {
     let format = image::guess_format(bytes).map_err(|_| ImageRejection::NotAnImage)?;
-    let mime = mime_of(format).ok_or(ImageRejection::NotAnImage)?;
-    let undecodable = |e: image::ImageError| ImageRejection::Undecodable {
-        format: format.extensions_str().first().copied().unwrap_or("image"),
-        reason: e.to_string(),
-    };
+    mime_of(format).ok_or(ImageRejection::NotAnImage)?;
     let mut limits = Limits::default();
-    let max_alloc = max_pixels.saturating_mul(4) + DECODER_OVERHEAD;
-    limits.max_alloc = Some(max_alloc);
+    limits.max_alloc = Some(max_alloc(max_pixels));
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(undecodable)?;
+    let decoder = reader.into_decoder().map_err(|e| undecodable(format, &e))?;
     let (width, height) = decoder.dimensions();
     if u64::from(width) * u64::from(height) > max_pixels || width == 0 || height == 0 {
         return Err(ImageRejection::TooManyPixels {
@@ -113,6 +111,30 @@ pub fn clean(bytes: &[u8], budget: &Budget) -> Result<CleanImage, ImageRejection
             max: max_pixels,
         });
     }
+    Ok((format, decoder))
+}
+
+/// What a decoder of `max_pixels` may allocate.
+fn max_alloc(max_pixels: u64) -> u64 {
+    max_pixels.saturating_mul(4) + DECODER_OVERHEAD
+}
+
+/// A decoder's failure, naming the format.
+pub(super) fn undecodable(format: ImageFormat, e: &image::ImageError) -> ImageRejection {
+    ImageRejection::Undecodable {
+        format: format.extensions_str().first().copied().unwrap_or("image"),
+        reason: e.to_string(),
+    }
+}
+
+/// Checks, decodes (within `budget`) and re-encodes `bytes`. CPU-heavy: run it on a
+/// blocking thread, with `budget` started on that thread.
+pub fn clean(bytes: &[u8], budget: &Budget) -> Result<CleanImage, ImageRejection> {
+    let max_pixels = budget.max_pixels;
+    let (format, mut decoder) = checked_decoder(bytes, max_pixels)?;
+    let mime = mime_of(format).ok_or(ImageRejection::NotAnImage)?;
+    let undecodable = |e: image::ImageError| undecodable(format, &e);
+    let max_alloc = max_alloc(max_pixels);
     let orientation = decoder.orientation().map_err(undecodable)?;
     let (bytes_out, first) = if format == ImageFormat::Gif {
         drop(decoder);
@@ -151,7 +173,7 @@ pub fn clean(bytes: &[u8], budget: &Budget) -> Result<CleanImage, ImageRejection
 }
 
 /// One still image in `format` with nothing but its pixels.
-fn encode(pixels: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<u8>> {
+pub(super) fn encode(pixels: &DynamicImage, format: ImageFormat) -> image::ImageResult<Vec<u8>> {
     let mut out = Vec::new();
     match format {
         ImageFormat::Jpeg => {

@@ -1,6 +1,7 @@
 //! Image attachments: upload (checked, cleaned, thumbnailed once), download with an access
 //! check, delete, and the cleanup of uploads never attached to a message.
 
+pub mod avatar;
 pub mod blobs;
 pub mod budget;
 mod gif;

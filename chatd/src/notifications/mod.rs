@@ -149,6 +149,7 @@ impl NotificationService {
                     user_seq,
                     dnd: Some(silence),
                     mute: None,
+                    privacy: None,
                 })
             })
             .await?;
@@ -180,6 +181,7 @@ impl NotificationService {
                         chat_id: chat,
                         silence,
                     }),
+                    privacy: None,
                 })
             })
             .await?;

@@ -4,7 +4,9 @@
 //! user into `<prefix>presence:<user>` (field = node id) and keeps `<prefix>node:<id>` alive
 //! with a 30 s expiry, so a crashed node's entries stop counting within 30 s. A user is
 //! online if any live node says online, away if any says away, offline otherwise. Changes
-//! go to everyone who shares a chat with the user (and to the user's own connections).
+//! go to the user's own connections and to those who share a chat with the user and whom
+//! the user's privacy setting lets see it (everyone, contacts, nobody); the node where the
+//! change happens picks the audience from PostgreSQL, so every node hears the same.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -25,6 +27,8 @@ use crate::fanout::ConnId;
 use crate::hub::Hub;
 use crate::store::Store;
 use crate::tasks::Tasks;
+
+mod audience;
 
 const NODE_TTL_SECS: u64 = 30;
 /// The most users one presence snapshot may ask about.
@@ -144,13 +148,15 @@ impl Presence {
     }
 
     /// The statuses of those of `users` that `viewer` may see: the users who share a chat
-    /// with the viewer (and the viewer), not across a block in either direction.
+    /// with the viewer (and the viewer), not across a block in either direction, and whose
+    /// privacy setting lets the viewer see it.
     pub async fn snapshot(&self, viewer: UserId, users: &[UserId]) -> Result<Vec<UserStatus>> {
         if users.len() > SNAPSHOT_MAX {
             return Err(Error::field("userIds", "at most 500 users"));
         }
         let mut visible = self.store.contacts_by_chat(viewer).await?;
         visible.retain(|u| !self.blocks.separates(viewer, *u));
+        let mut visible = self.store.presence_visible_to(viewer, &visible).await?;
         visible.push(viewer);
         let mut out = Vec::new();
         for id in users.iter().filter(|id| visible.contains(id)) {
@@ -192,7 +198,7 @@ impl Presence {
             status: after,
             last_seen_at: (after == PresenceStatus::Offline).then_some(now),
         });
-        match self.store.contacts_by_chat(user).await {
+        match self.audience(user, None).await {
             Ok(mut audience) => {
                 audience.push(user);
                 self.hub.to_users(audience, &event);

@@ -9,6 +9,7 @@ use redis::aio::ConnectionManager;
 use sqlx::postgres::PgConnectOptions;
 
 use super::Server;
+use crate::accounts::AccountService;
 use crate::auth::{AuthService, PasswordHasher, TokenKeys, load_or_create_secret};
 use crate::blocks::Blocks;
 use crate::chats::{ChatPolicy, ChatService};
@@ -22,6 +23,7 @@ use crate::media::{BlobStore, MediaService};
 use crate::messages::MessageService;
 use crate::metrics::Metrics;
 use crate::notifications::{NotificationService, Notifier};
+use crate::privacy::PrivacyService;
 use crate::push::PushService;
 use crate::ratelimit::{Counters, SendLimit};
 use crate::realtime::{DeliveredTracker, Presence, Typing};
@@ -107,6 +109,7 @@ impl Server {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),
             users: UserService::new(store.clone()),
+            privacy: PrivacyService::new(store.clone(), hub.clone(), presence.clone()),
             chats,
             messages,
             metrics,
@@ -222,6 +225,7 @@ fn auth_service(
     let hasher = PasswordHasher::new(config.auth.max_concurrent_hashes)?;
     Ok(AuthService::new(
         store.clone(),
+        AccountService::new(store.clone(), hub.clone(), config.accounts.clone()),
         hub.clone(),
         hasher,
         keys,

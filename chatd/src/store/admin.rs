@@ -230,29 +230,6 @@ impl Store {
         Ok(revoked)
     }
 
-    /// Deletes the account. Its sessions, memberships and reactions go with it (foreign
-    /// keys); its messages and chat events stay with their sender and actor cleared, done here
-    /// because the send path's tables carry no foreign keys (see the migration
-    /// `send_path_without_foreign_keys`).
-    pub async fn delete_user(&self, user_id: UserId) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE messages SET sender_id = NULL WHERE sender_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        // No index on actor_id: it would cost every send, and deleting a user is rare.
-        sqlx::query("UPDATE chat_events SET actor_id = NULL WHERE actor_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        let done = sqlx::query("DELETE FROM users WHERE id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Every session of the user, newest first, revoked and expired ones included.
     pub async fn admin_sessions(
         &self,

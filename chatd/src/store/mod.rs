@@ -1,15 +1,18 @@
 //! All SQL lives here, one file per aggregate. Nothing else touches the pool.
 
+pub mod accounts;
 mod admin;
 mod admin_groups;
 pub mod attachments;
 mod audit;
+pub mod avatars;
 pub mod chats;
 mod export;
 mod invites;
 pub mod messages;
 mod notices;
 pub mod notifications;
+mod privacy;
 pub mod search;
 mod sessions;
 pub mod social;

@@ -236,6 +236,32 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Replaces the password hash and revokes every live session of the user but `keep`, in
+    /// one transaction. Returns the revoked sessions' ids.
+    pub async fn change_password(
+        &self,
+        user_id: UserId,
+        password_hash: &str,
+        keep: SessionId,
+    ) -> Result<Vec<SessionId>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
+            .bind(user_id.as_uuid())
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await?;
+        let revoked: Vec<SessionId> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = now(), revoke_reason = 'password_changed' \
+             WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id",
+        )
+        .bind(user_id.as_uuid())
+        .bind(keep.as_uuid())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
     /// The user's live sessions, newest first.
     pub async fn list_sessions(&self, user_id: UserId) -> Result<Vec<SessionRow>, StoreError> {
         Ok(sqlx::query_as::<_, SessionRow>(

@@ -3,6 +3,7 @@
 use common::ids::UserId;
 use sqlx::FromRow;
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::{Store, StoreError, invites, unique_violation};
 
@@ -25,6 +26,8 @@ pub struct UserRow {
     pub disabled_at: Option<OffsetDateTime>,
     /// Created.
     pub created_at: OffsetDateTime,
+    /// The current avatar's id, if any.
+    pub avatar_id: Option<Uuid>,
 }
 
 impl UserRow {
@@ -36,6 +39,8 @@ impl UserRow {
             display_name: self.display_name.clone(),
             status_message: self.status_message.clone(),
             created_at: self.created_at,
+            // The id makes the address change with the picture, so caches never serve an old one.
+            avatar_url: self.avatar_id.map(|v| common::api::avatar_url(self.id, v)),
         }
     }
 }
@@ -70,7 +75,7 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, username, password_hash, display_name, status_message, is_admin, \
-                            disabled_at, created_at";
+                            disabled_at, created_at, avatar_id";
 
 impl Store {
     /// Creates a user, consuming one use of the invite when one is given, in one transaction.
@@ -80,6 +85,18 @@ impl Store {
             && !invites::consume(&mut tx, hash).await?
         {
             return Err(CreateUserError::InvalidInvite);
+        }
+        // The name of a deleted account stays taken for a while (accounts.username_quarantine_days).
+        let quarantined: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM username_quarantine WHERE username = lower($1) \
+             AND until > now())",
+        )
+        .bind(user.username)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
+        if quarantined {
+            return Err(CreateUserError::UsernameTaken);
         }
         let row = sqlx::query_as::<_, UserRow>(&format!(
             "INSERT INTO users (id, username, password_hash, display_name) \
@@ -156,9 +173,10 @@ impl Store {
 
     /// Active users whose username, display name, or a word of the display name starts with
     /// `prefix` (lower case, LIKE-escaped by the caller), ordered by username, after the
-    /// cursor username.
+    /// cursor username; users who are not searchable only for themselves and their contacts.
     pub async fn search_users(
         &self,
+        viewer: common::UserId,
         escaped_prefix: &str,
         after_username: Option<&str>,
         limit: i64,
@@ -170,11 +188,14 @@ impl Store {
                     OR lower(display_name) LIKE $1 || '%' \
                     OR lower(display_name) LIKE '% ' || $1 || '%') \
                AND ($2::text IS NULL OR username > $2) \
-             ORDER BY username LIMIT $3"
+               AND (privacy_searchable OR id = $4 OR {}) \
+             ORDER BY username LIMIT $3",
+            super::privacy::contacts_sql("users.id", "$4")
         ))
         .bind(escaped_prefix)
         .bind(after_username)
         .bind(limit)
+        .bind(viewer.as_uuid())
         .fetch_all(&self.pool)
         .await?)
     }

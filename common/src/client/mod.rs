@@ -15,8 +15,9 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    CreateInviteRequest, InviteResponse, Liveness, LoginRequest, Me, Page, Readiness,
-    RefreshRequest, RegisterRequest, SessionList, TokenResponse, UpdateProfileRequest, User,
+    ChangePasswordRequest, CreateInviteRequest, DeleteAccountRequest, InviteResponse, Liveness,
+    LoginRequest, Me, Page, Privacy, Readiness, RefreshRequest, RegisterRequest, SessionList,
+    TokenResponse, UpdatePrivacyRequest, UpdateProfileRequest, User,
 };
 use crate::error::{ErrorBody, ErrorResponse};
 use crate::ids::{SessionId, UserId};
@@ -219,6 +220,38 @@ impl Client {
     pub async fn update_me(&self, req: &UpdateProfileRequest) -> Result<Me, ClientError> {
         self.send(self.request(Method::PUT, "/api/users/me").json(req))
             .await
+    }
+
+    /// `PUT /api/users/me/password`: every other session of the account ends.
+    pub async fn change_password(&self, req: &ChangePasswordRequest) -> Result<(), ClientError> {
+        self.send_empty(
+            self.request(Method::PUT, "/api/users/me/password")
+                .json(req),
+        )
+        .await
+    }
+
+    /// `GET /api/users/me/privacy`.
+    pub async fn privacy(&self) -> Result<Privacy, ClientError> {
+        self.send(self.request(Method::GET, "/api/users/me/privacy"))
+            .await
+    }
+
+    /// `PUT /api/users/me/privacy`: fields left out stay as they are.
+    pub async fn set_privacy(&self, req: &UpdatePrivacyRequest) -> Result<Privacy, ClientError> {
+        self.send(self.request(Method::PUT, "/api/users/me/privacy").json(req))
+            .await
+    }
+
+    /// `DELETE /api/users/me`: deletes the account; the client forgets its tokens.
+    pub async fn delete_account(&self, password: &str) -> Result<(), ClientError> {
+        let req = DeleteAccountRequest {
+            password: password.to_owned(),
+        };
+        self.send_empty(self.request(Method::DELETE, "/api/users/me").json(&req))
+            .await?;
+        self.set_tokens(None);
+        Ok(())
     }
 
     /// `GET /api/users/{id}`.

@@ -13,6 +13,7 @@ use super::overlay::Overlay;
 use super::{AppState, Focus};
 use crate::keymap::Action;
 
+pub(super) mod avatar;
 mod types;
 pub use types::*;
 
@@ -377,6 +378,7 @@ pub(super) fn apply(state: &mut AppState, event: AttachEvent, out: &mut Vec<Comm
                 super::editing::path_completed(state, &typed, &completed);
             }
         }
+        AttachEvent::Avatar(url, bytes) => avatar::arrived(state, url, bytes),
         AttachEvent::Thumbnail(id, bytes) => {
             // Pure computation on a bounded input (see `preview::decode`), done once per
             // thumbnail; drawing then only copies the encoded image.

@@ -75,6 +75,8 @@ pub struct Attachments {
     pub picker: Option<crate::preview::Picker>,
     /// Thumbnails asked for previews.
     pub thumbnails: HashMap<AttachmentId, Thumbnail>,
+    /// Avatars asked for previews, by `avatarUrl` (it changes with the picture).
+    pub avatars: HashMap<String, Thumbnail>,
     pub(super) next_local: u64,
 }
 
@@ -133,6 +135,8 @@ pub enum AttachCommand {
     CompletePath(String),
     /// Fetch the thumbnail for an inline preview (at most [`MAX_THUMBNAIL_BYTES`]).
     Thumbnail(AttachmentId),
+    /// Fetch an avatar (its `avatarUrl`) for the profile's preview, like a thumbnail.
+    Avatar(String),
 }
 
 /// What the network task reports about attachments.
@@ -174,4 +178,6 @@ pub enum AttachEvent {
     },
     /// A thumbnail arrived (or could not be had).
     Thumbnail(AttachmentId, Option<Vec<u8>>),
+    /// An avatar (by its `avatarUrl`) arrived, or could not be had.
+    Avatar(String, Option<Vec<u8>>),
 }

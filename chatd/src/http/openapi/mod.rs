@@ -20,8 +20,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    admin, attachments, auth, chats, contacts, health, links, messages, notifications, search,
-    sync, users,
+    admin, attachments, auth, avatars, chats, contacts, health, links, messages, notifications,
+    search, sync, users,
 };
 mod doc_links;
 
@@ -48,6 +48,13 @@ use crate::state::AppState;
         auth::revoke,
         users::me,
         users::update_me,
+        users::delete_me,
+        users::change_password,
+        users::privacy,
+        users::update_privacy,
+        avatars::set,
+        avatars::remove,
+        avatars::read,
         users::search,
         users::user,
         users::presence,

@@ -104,3 +104,17 @@ impl LinkService {
         }
     }
 }
+
+/// The `chat://` link of a message (by the group's slug where it has one, else by id),
+/// for texts built outside a request (the missed-message mail).
+pub fn message_link(host: &str, chat: Uuid, slug: Option<&str>, message: Uuid) -> String {
+    ChatLink {
+        host: host.to_owned(),
+        chat: slug.map_or_else(
+            || ChatTarget::Id(chat.into()),
+            |slug| ChatTarget::Slug(slug.to_owned()),
+        ),
+        message: Some(message.into()),
+    }
+    .to_app_url()
+}

@@ -10,6 +10,7 @@ use crate::auth::AuthService;
 use crate::chats::ChatService;
 use crate::config::Config;
 use crate::contacts::ContactService;
+use crate::email::EmailService;
 use crate::fanout::Registry;
 use crate::health::Health;
 use crate::links::LinkService;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub auth: AuthService,
     /// Profiles.
     pub users: UserService,
+    /// Email addresses, verification, password reset by mail.
+    pub email: EmailService,
     /// Chats and groups.
     pub chats: ChatService,
     /// Messages.

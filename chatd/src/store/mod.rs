@@ -5,6 +5,7 @@ mod admin_groups;
 pub mod attachments;
 mod audit;
 pub mod chats;
+pub mod email;
 mod export;
 mod invites;
 pub mod messages;

@@ -25,6 +25,10 @@ pub struct UserRow {
     pub disabled_at: Option<OffsetDateTime>,
     /// Created.
     pub created_at: OffsetDateTime,
+    /// The email address, verified or not.
+    pub email: Option<String>,
+    /// When `email` was verified.
+    pub email_verified_at: Option<OffsetDateTime>,
 }
 
 impl UserRow {
@@ -70,7 +74,7 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, username, password_hash, display_name, status_message, is_admin, \
-                            disabled_at, created_at";
+                            disabled_at, created_at, email, email_verified_at";
 
 impl Store {
     /// Creates a user, consuming one use of the invite when one is given, in one transaction.

@@ -82,6 +82,8 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            // Spam filters distrust mail without one; lettre names it after this host.
+            .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
             .map_err(|e| SendError::Permanent(format!("cannot build the mail: {e}")))?;

@@ -106,14 +106,20 @@ async fn an_offline_user_gets_one_sanitized_digest_of_direct_messages_and_mentio
     assert_eq!(mail.subject(), "2 unread messages on chat.example.test");
     let body = &mail.body;
     assert!(body.contains("Direct message from @bob"), "{body}");
-    assert!(body.lines().any(|l| l.trim_end() == "  > hello ada!"), "{body}");
-    assert!(body.contains("> second line") && body.contains("> third"), "{body}");
-    assert!(!body.contains("fourth stays out"), "{body}");
     assert!(
-        !body.contains(['\t', '\u{202e}', '\u{200b}']),
-        "{body:?}"
+        body.lines().any(|l| l.trim_end() == "  > hello ada!"),
+        "{body}"
     );
-    assert!(body.contains("@carol mentioned you in Launch Team"), "{body}");
+    assert!(
+        body.contains("> second line") && body.contains("> third"),
+        "{body}"
+    );
+    assert!(!body.contains("fourth stays out"), "{body}");
+    assert!(!body.contains(['\t', '\u{202e}', '\u{200b}']), "{body:?}");
+    assert!(
+        body.contains("@carol mentioned you in Launch Team"),
+        "{body}"
+    );
     assert!(body.contains("> @ada please review the plan"), "{body}");
     for absent in ["lunch at noon", "buy my stuff", "muted chatter"] {
         assert!(!body.contains(absent), "{absent} in {body}");
@@ -124,7 +130,11 @@ async fn an_offline_user_gets_one_sanitized_digest_of_direct_messages_and_mentio
         .filter(|w| w.starts_with("chat://"))
         .collect();
     assert_eq!(links.len(), 2, "{body}");
-    assert!(links[1].starts_with("chat://chat.example.test/c/launch/m/"), "{}", links[1]);
+    assert!(
+        links[1].starts_with("chat://chat.example.test/c/launch/m/"),
+        "{}",
+        links[1]
+    );
     let first = ada.resolve_link(links[0]).await.unwrap();
     assert_eq!(first.chat_id, bob_chat);
     assert!(first.message_id.is_some());

@@ -103,6 +103,7 @@ fn usernames(text: &str) -> Vec<String> {
 
 fn submit(state: &mut AppState, form: &Form, out: &mut Vec<Command>) {
     match form.kind {
+        FormKind::Email => super::email::submit(state, form, out),
         FormKind::Profile => out.push(Command::SetProfile {
             display_name: Some(form.value(0).trim().to_owned()),
             status_message: Some(form.value(1).trim().to_owned()),

@@ -69,6 +69,8 @@ pub enum FormKind {
     NewGroup,
     /// Rename a group, invite people (members and roles are listed below the fields).
     GroupSettings(ChatId),
+    /// An email address and the password that confirms it (shown as dots).
+    Email,
 }
 
 /// A form of labelled one-line fields.
@@ -101,6 +103,7 @@ impl Form {
             FormKind::Profile => " Profile ",
             FormKind::NewGroup => " New group ",
             FormKind::GroupSettings(_) => " Group settings ",
+            FormKind::Email => " Email address ",
         }
     }
 

@@ -173,7 +173,11 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
             Style::default()
         };
         lines.push(Line::styled(*label, style));
-        let shown = sanitize::line(value).into_owned();
+        let shown = if *label == crate::state::email::PASSWORD_LABEL {
+            "•".repeat(value.chars().count())
+        } else {
+            sanitize::line(value).into_owned()
+        };
         if focused {
             cursor = Some((
                 inner.x + 2 + text::width(&shown) as u16,

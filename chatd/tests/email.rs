@@ -114,6 +114,12 @@ async fn the_verification_mail_link_verifies_and_wrong_reused_and_expired_tokens
     // Used once: the code and the link are refused now.
     assert_bad_token(ada.verify_email(&code).await);
     assert_eq!(open_link(&server, &link).await.0, 400);
+    // Setting the verified address again (any case) keeps it verified.
+    let again = ada
+        .set_email("ada@EXAMPLE.org", testkit::password())
+        .await
+        .unwrap();
+    assert!(again.verified);
 
     // A new address is unverified again; an expired token is refused.
     ada.set_email("ada@other.example", testkit::password())

@@ -19,7 +19,7 @@ use crate::realtime::Presence;
 use crate::store::email::DigestCandidate;
 use crate::tasks::Tasks;
 
-/// Users looked at per round.
+/// Users looked at per page of a round.
 const CANDIDATES: i64 = 200;
 /// Messages one digest lists.
 const ITEMS: i64 = 20;
@@ -53,16 +53,25 @@ impl EmailService {
     async fn digest_round(&self, presence: &Presence) -> Result<()> {
         let after = mins(self.config.digest_after_mins);
         let interval = mins(self.config.digest_interval_mins);
-        let candidates = self
-            .store
-            .digest_candidates(after, interval, CANDIDATES)
-            .await?;
-        for candidate in candidates {
-            if offline_long_enough(presence, &candidate, after).await {
-                self.digest_one(&candidate, after, interval).await?;
+        let mut after_id = uuid::Uuid::nil();
+        loop {
+            let candidates = self
+                .store
+                .digest_candidates(after, interval, after_id, CANDIDATES)
+                .await?;
+            let Some(last) = candidates.last() else {
+                return Ok(());
+            };
+            after_id = last.id;
+            for candidate in &candidates {
+                // One user's failure (a full queue, say) does not hold up the others.
+                if offline_long_enough(presence, candidate, after).await
+                    && let Err(e) = self.digest_one(candidate, after, interval).await
+                {
+                    warn!(user_id = %candidate.id, error = %e, "missed-message digest not sent");
+                }
             }
         }
-        Ok(())
     }
 
     async fn digest_one(&self, user: &DigestCandidate, after: i32, interval: i32) -> Result<()> {

@@ -130,6 +130,15 @@ impl EmailService {
         if !password_ok {
             return Err(Error::field("password", "wrong password"));
         }
+        // The address already verified: nothing to mail, and it stays verified.
+        if user.email_verified_at.is_some()
+            && user
+                .email
+                .as_deref()
+                .is_some_and(|current| current.eq_ignore_ascii_case(&email))
+        {
+            return self.status(caller).await;
+        }
         self.limit_account("verify", caller.user_id).await?;
         self.begin_verification(caller.user_id, &user.username, &email)
             .await?;

@@ -305,11 +305,14 @@ impl Store {
     }
 
     /// Users with a verified address, digests on, not disabled, not in do-not-disturb, whose
-    /// last digest is `interval_mins` old, with something to tell (see [`DIGEST_ITEMS`]).
+    /// last digest is `interval_mins` old, with something to tell (see [`DIGEST_ITEMS`]): a
+    /// page of them by id, after `after_id` (users online now stay candidates, so a round
+    /// walks every page rather than taking the first one again and again).
     pub async fn digest_candidates(
         &self,
         after_mins: i32,
         interval_mins: i32,
+        after_id: Uuid,
         limit: i64,
     ) -> Result<Vec<DigestCandidate>, StoreError> {
         Ok(sqlx::query_as::<_, DigestCandidate>(&format!(
@@ -319,8 +322,8 @@ impl Store {
                AND (u.dnd_until IS NULL OR u.dnd_until <= now()) \
                AND (u.email_digest_at IS NULL \
                     OR u.email_digest_at <= now() - make_interval(mins => $2)) \
-               AND EXISTS (SELECT 1 {} ) \
-             ORDER BY u.email_digest_at NULLS FIRST LIMIT $3",
+               AND u.id > $3 AND EXISTS (SELECT 1 {} ) \
+             ORDER BY u.id LIMIT $4",
             DIGEST_ITEMS
                 .replace("$1", "u.id")
                 .replace("$2", "u.email_digest_at")
@@ -328,6 +331,7 @@ impl Store {
         ))
         .bind(after_mins)
         .bind(interval_mins)
+        .bind(after_id)
         .bind(limit)
         .fetch_all(self.pool())
         .await?)

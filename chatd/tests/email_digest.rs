@@ -2,7 +2,7 @@
 //! one mail with their unread direct messages and mentions (sender, chat, first lines
 //! sanitized, a deep link that resolves), without muted chats, blocked senders or group
 //! messages that do not mention them; at most one per interval; none for a user who is
-//! online or turned digests off.
+//! online, in do-not-disturb or turned digests off.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
 
@@ -60,6 +60,8 @@ async fn an_offline_user_gets_one_sanitized_digest_of_direct_messages_and_mentio
     let (dave, dave_t) = server.user("dave").await;
     let (frank, frank_t) = server.user("frank").await;
     let (gus, gus_t) = server.user("gus").await;
+    let (hal, hal_t) = server.user("hal").await;
+    let (ivy, ivy_t) = server.user("ivy").await;
     let ada_id = ada.me().await.unwrap().user.id;
 
     // Digests off while the scene is set, so that one round sees all of it.
@@ -150,12 +152,28 @@ async fn an_offline_user_gets_one_sanitized_digest_of_direct_messages_and_mentio
     let (_gus_ws, _) = connect(&gus).await;
     let gus_chat = direct(&carol, gus_t.user.id).await;
     post(&carol, gus_chat, "gus, you are online", "c-3").await;
+    // Do-not-disturb and the setting `off` hold digests back too.
+    verified(&smtp, &hal, "hal@example.org").await;
+    hal.set_dnd(&SilenceRequest {
+        until: None,
+        forever: true,
+    })
+    .await
+    .unwrap();
+    let hal_chat = direct(&carol, hal_t.user.id).await;
+    post(&carol, hal_chat, "hal, you are busy", "c-5").await;
+    verified(&smtp, &ivy, "ivy@example.org").await;
+    ivy.set_email_digest(EmailDigest::Off).await.unwrap();
+    let ivy_chat = direct(&carol, ivy_t.user.id).await;
+    post(&carol, ivy_chat, "ivy, you said no mail", "c-6").await;
     verified(&smtp, &frank, "frank@example.org").await;
     let frank_chat = direct(&carol, frank_t.user.id).await;
     post(&carol, frank_chat, "frank, you are not", "c-4").await;
     let frank_mail = wait_digests(&smtp, "frank@example.org", 1).await.remove(0);
     assert!(frank_mail.body.contains("frank, you are not"));
     assert_eq!(digests(&smtp, "ada@example.org").len(), 1);
-    assert!(digests(&smtp, "gus@example.org").is_empty());
+    for quiet in ["gus@example.org", "hal@example.org", "ivy@example.org"] {
+        assert!(digests(&smtp, quiet).is_empty(), "{quiet}");
+    }
     let _ = (dave_t, carol_t);
 }

@@ -107,7 +107,7 @@ impl Sender {
         }
     }
 
-    async fn attempt(&self, mail: crate::store::email::OutboxRow) {
+    async fn attempt(&self, mail: crate::store::outbox::OutboxRow) {
         let outcome = self
             .mailer
             .send(&mail.recipient, &mail.subject, &mail.body)

@@ -11,6 +11,7 @@ mod invites;
 pub mod messages;
 mod notices;
 pub mod notifications;
+pub mod outbox;
 pub mod search;
 mod sessions;
 pub mod social;

@@ -53,6 +53,7 @@ complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "backup" -d 'Backups
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
+complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "email" -d 'Outgoing mail: send a test mail through the configured SMTP server'
 complete -c chatctl -n "__fish_chatctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l config -d 'The TOML configuration file' -r -F
 complete -c chatctl -n "__fish_chatctl_using_subcommand migrate; and not __fish_seen_subcommand_from status run check help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
@@ -843,15 +844,60 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l set -d 'Sets a
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search -d 'Search instead: fill messages over groups through the store, index them, and measure `GET /api/messages/search` for a user in some of the groups'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "migrate" -d 'Database migrations: status, run, check'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "user" -d 'Accounts and their sessions'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "group" -d 'Groups and their members, acted as the server\'s operator'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "export" -d 'Exports a chat\'s or a user\'s messages as JSON Lines'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "backup" -d 'Backups: create, verify, restore, list'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
-complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -f -a "test" -d 'Sends a test mail to ADDRESS through the configured SMTP server ([email]) at once, not through chatd\'s queue, and says what the server answered'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and not __fish_seen_subcommand_from test help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l config -d 'The TOML configuration file' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l listen -d 'Address and port to serve on [default: 127.0.0.1:7878]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l data-dir -d 'Where chatd keeps its state (embedded PostgreSQL, keys, attachments)' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l database-url -d 'An external PostgreSQL, e.g. `postgres://chatd:pw@db/chatd`. Unset: embedded' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l database-max-connections -d 'Largest number of PostgreSQL connections in the pool [default: 20]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l redis-url -d 'Redis for fan-out between nodes, e.g. `redis://127.0.0.1:6379`. Unset: single node' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l postgres-bin-dir -d 'Directory of the PostgreSQL binaries for the embedded database' -r -F
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l postgres-user -d 'System user that runs the embedded PostgreSQL when chatd runs as root [default: postgres]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l log-format -d 'Log format: human or json [default: human]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l log-level -d 'Log filter, e.g. info or chatd=debug,info [default: info]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l registration -d 'Who may register: open, invite or closed [default: open]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l password-min-length -d 'Shortest accepted password, in characters [default: 8]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l jwt-secret -d 'Secret that signs access tokens (at least 32 bytes). Unset: generated in the data dir' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l access-token-ttl -d 'Lifetime of access tokens, in seconds [default: 900]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l refresh-token-ttl -d 'Lifetime of refresh tokens, in seconds [default: 604800]' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
+false\t''"
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -l json -d 'Print data as JSON instead of a table'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from test" -s h -l help -d 'Print help'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from help" -f -a "test" -d 'Sends a test mail to ADDRESS through the configured SMTP server ([email]) at once, not through chatd\'s queue, and says what the server answered'
+complete -c chatctl -n "__fish_chatctl_using_subcommand email; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "migrate" -d 'Database migrations: status, run, check'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "user" -d 'Accounts and their sessions'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "group" -d 'Groups and their members, acted as the server\'s operator'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "export" -d 'Exports a chat\'s or a user\'s messages as JSON Lines'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "backup" -d 'Backups: create, verify, restore, list'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "stats" -d 'Server statistics: users, activity, chats, messages, database size'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "doctor" -d 'Checks configuration, PostgreSQL, migrations, Redis, data directory and clock'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "bench" -d 'Load test: drives a running chatd over real sockets and reports latency and losses'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "email" -d 'Outgoing mail: send a test mail through the configured SMTP server'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and not __fish_seen_subcommand_from migrate user group export backup stats doctor bench email help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "status" -d 'Lists every migration, applied or pending'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "run" -d 'Applies the pending migrations'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from migrate" -f -a "check" -d 'Exits 3 when a migration is pending, 1 when one failed or was changed, else 0'
@@ -878,3 +924,4 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_su
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "verify" -d 'Checks an archive without restoring it: checksums, manifest, readable dump'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "restore" -d 'Restores an archive into an empty database, then applies pending migrations'
 complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from backup" -f -a "list" -d 'Lists the archives of a directory, newest first; --keep N deletes the older ones'
+complete -c chatctl -n "__fish_chatctl_using_subcommand help; and __fish_seen_subcommand_from email" -f -a "test" -d 'Sends a test mail to ADDRESS through the configured SMTP server ([email]) at once, not through chatd\'s queue, and says what the server answered'

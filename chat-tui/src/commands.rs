@@ -192,6 +192,7 @@ async fn login(setup: &Setup, args: &LoginArgs) -> anyhow::Result<i32> {
             password_confirm: password.clone(),
             display_name: None,
             invite_code: None,
+            email: None,
         };
         client
             .register(&req)

@@ -59,6 +59,20 @@ pub enum Command {
     Doctor,
     /// Load test: drives a running chatd over real sockets and reports latency and losses.
     Bench(BenchArgs),
+    /// Outgoing mail: send a test mail through the configured SMTP server.
+    #[command(subcommand)]
+    Email(EmailCommand),
+}
+
+/// `chatctl email`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum EmailCommand {
+    /// Sends a test mail to ADDRESS through the configured SMTP server ([email]) at once,
+    /// not through chatd's queue, and says what the server answered.
+    Test {
+        /// The recipient.
+        address: String,
+    },
 }
 
 /// `chatctl bench`: users and chats are made through the store (the database of the

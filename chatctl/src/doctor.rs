@@ -1,5 +1,6 @@
 //! `chatctl doctor`: one line per check (configuration, PostgreSQL, migrations, Redis, data
-//! directory, clock), each ok or failed with a hint; exit 1 when any failed.
+//! directory, clock, and the SMTP server when mail is on), each ok or failed with a hint;
+//! exit 1 when any failed.
 
 use std::time::Duration;
 
@@ -114,6 +115,13 @@ pub async fn run(ctx: &Context) -> Outcome {
         }
     }
     checks.push(redis(ctx).await);
+    // Only a server that sends mail has an SMTP server to reach.
+    if ctx.config.email.enabled {
+        checks.push(match crate::email::check(&ctx.config.email).await {
+            Ok(detail) => ok("smtp", detail),
+            Err((detail, hint)) => fail("smtp", detail, hint),
+        });
+    }
     checks.push(match probe_writable(&ctx.config.data_dir) {
         Ok(detail) => ok("data directory", detail),
         Err(e) => fail(

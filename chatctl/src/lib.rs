@@ -7,6 +7,7 @@ mod backup;
 mod bench;
 mod context;
 mod doctor;
+mod email;
 mod export;
 mod group;
 mod migrate;
@@ -69,5 +70,6 @@ async fn run(ctx: &Context, command: Command) -> output::Outcome {
         Command::Stats => stats::run(ctx).await,
         Command::Doctor => doctor::run(ctx).await,
         Command::Bench(args) => bench::run(ctx, args).await,
+        Command::Email(cmd) => email::run(ctx, cmd).await,
     }
 }

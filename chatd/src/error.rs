@@ -28,6 +28,11 @@ pub enum Error {
     /// A block separates the caller and the other user.
     #[error("{0}")]
     Blocked(&'static str),
+    /// Login refused until the account's email address is verified.
+    #[error(
+        "this server requires a verified email address: follow the link in the verification mail, then log in"
+    )]
+    EmailNotVerified,
     /// No such thing, or one the caller may not see.
     #[error("{0}")]
     NotFound(&'static str),
@@ -79,6 +84,7 @@ impl Error {
             Self::Unauthorized(_) => ErrorCode::Unauthorized,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::Blocked(_) => ErrorCode::Blocked,
+            Self::EmailNotVerified => ErrorCode::EmailNotVerified,
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,

@@ -9,6 +9,7 @@ pub mod chats;
 pub mod cli;
 pub mod config;
 pub mod contacts;
+pub mod email;
 pub mod embedded_pg;
 pub mod error;
 pub mod fanout;

@@ -109,3 +109,17 @@ impl LinkService {
         }
     }
 }
+
+/// The `chat://` link of a message (by the group's slug where it has one, else by id),
+/// for texts built outside a request (the missed-message mail).
+pub fn message_link(host: &str, chat: ChatId, slug: Option<&str>, message: MessageId) -> String {
+    ChatLink {
+        host: host.to_owned(),
+        chat: slug.map_or_else(
+            || ChatTarget::Id(chat),
+            |slug| ChatTarget::Slug(slug.to_owned()),
+        ),
+        message: Some(message),
+    }
+    .to_app_url()
+}

@@ -10,6 +10,7 @@ use crate::auth::AuthService;
 use crate::chats::ChatService;
 use crate::config::Config;
 use crate::contacts::ContactService;
+use crate::email::EmailService;
 use crate::fanout::Registry;
 use crate::health::Health;
 use crate::links::LinkService;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub users: UserService,
     /// Privacy settings.
     pub privacy: PrivacyService,
+    /// Email addresses, verification, password reset by mail.
+    pub email: EmailService,
     /// Chats and groups.
     pub chats: ChatService,
     /// Messages.

@@ -123,5 +123,7 @@ fn me(row: &UserRow) -> Me {
     Me {
         user: row.to_api(),
         is_admin: row.is_admin,
+        email: row.email.clone(),
+        email_verified: row.email_verified_at.is_some(),
     }
 }

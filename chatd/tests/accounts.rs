@@ -142,6 +142,7 @@ fn registration(username: &str) -> RegisterRequest {
         password_confirm: password().to_owned(),
         display_name: None,
         invite_code: None,
+        email: None,
     }
 }
 

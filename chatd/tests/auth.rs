@@ -22,6 +22,7 @@ fn registration(username: &str, pw: &str, confirm: &str) -> RegisterRequest {
         password_confirm: confirm.to_owned(),
         display_name: None,
         invite_code: None,
+        email: None,
     }
 }
 

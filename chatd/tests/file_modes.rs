@@ -56,6 +56,7 @@ async fn the_data_directory_and_attachments_are_private_under_umask_022() {
             password_confirm: password().into(),
             display_name: None,
             invite_code: None,
+            email: None,
         })
         .await
         .unwrap();

@@ -22,6 +22,7 @@ fn registration(username: &str) -> RegisterRequest {
         password_confirm: password().into(),
         display_name: None,
         invite_code: None,
+        email: None,
     }
 }
 

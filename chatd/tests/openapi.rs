@@ -184,6 +184,9 @@ async fn every_operation_has_a_unique_id_its_error_body_and_auth() {
                 "/api/auth/register",
                 "/api/auth/login",
                 "/api/auth/refresh",
+                "/api/auth/password-reset",
+                "/api/auth/password-reset/confirm",
+                "/api/users/me/email/verify",
                 "/ws",
             ];
             if !public.contains(&path.as_str()) {

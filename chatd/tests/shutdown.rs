@@ -51,6 +51,7 @@ async fn user(base: &str, name: &str) -> (Client, String, UserId) {
             password_confirm: password().into(),
             display_name: None,
             invite_code: None,
+            email: None,
         })
         .await
         .unwrap();

@@ -174,6 +174,7 @@ async fn a_panic_in_the_binary_is_logged_through_tracing_and_the_lane_restarted(
         password_confirm: testkit::password().into(),
         display_name: None,
         invite_code: None,
+        email: None,
     };
     let ada = Client::new(&chatd.base_url).unwrap();
     ada.register(&register("ada")).await.unwrap();

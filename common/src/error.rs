@@ -16,6 +16,9 @@ pub enum ErrorCode {
     /// 403: the other user blocked the caller, or the caller blocked them (a direct chat,
     /// a message into it, a contact request).
     Blocked,
+    /// 403: the server requires a verified email address (`auth.require_verified_email`)
+    /// and the account has none yet: log in again after following the verification mail.
+    EmailNotVerified,
     /// 404: no such resource, or one the caller may not see.
     NotFound,
     /// 409: the request conflicts with existing state (a taken username, say).
@@ -36,7 +39,7 @@ impl ErrorCode {
         match self {
             Self::ValidationError => 400,
             Self::Unauthorized => 401,
-            Self::Forbidden | Self::Blocked => 403,
+            Self::Forbidden | Self::Blocked | Self::EmailNotVerified => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
@@ -53,6 +56,7 @@ impl ErrorCode {
             Self::Unauthorized => "UNAUTHORIZED",
             Self::Forbidden => "FORBIDDEN",
             Self::Blocked => "BLOCKED",
+            Self::EmailNotVerified => "EMAIL_NOT_VERIFIED",
             Self::NotFound => "NOT_FOUND",
             Self::Conflict => "CONFLICT",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
@@ -146,6 +150,7 @@ mod tests {
             (ErrorCode::Unauthorized, 401),
             (ErrorCode::Forbidden, 403),
             (ErrorCode::Blocked, 403),
+            (ErrorCode::EmailNotVerified, 403),
             (ErrorCode::NotFound, 404),
             (ErrorCode::Conflict, 409),
             (ErrorCode::PayloadTooLarge, 413),

@@ -11,6 +11,8 @@ ensure_test_packages() {
   have_postgres || missing+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  # The mail tests' SMTP server (testkit::SmtpServer runs the system Python's aiosmtpd).
+  /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
   if ((${#missing[@]})); then
     if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
       printf '==> installing %s\n' "${missing[*]}" >&2

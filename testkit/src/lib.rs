@@ -9,6 +9,7 @@
 //! - [`TestServer`] runs a real chatd on `127.0.0.1:0` in-process; [`ChatdProcess`] runs
 //!   the real binary for lifecycle tests.
 //! - [`S3Server`] (feature `s3`) is an S3-compatible server in the test process.
+//! - [`SmtpServer`] is a real SMTP server (`python3-aiosmtpd`) whose mail tests read.
 
 // Test support fails loudly: a setup that cannot start is a failed test, not an error to handle.
 #![allow(clippy::missing_panics_doc)]
@@ -20,6 +21,7 @@ mod redis_server;
 #[cfg(feature = "s3")]
 mod s3;
 mod server;
+mod smtp;
 pub mod ws;
 
 pub use postgres::{PrivatePostgres, TestDb, fresh_db, postmaster_pid, shared_postgres};
@@ -28,6 +30,7 @@ pub use redis_server::{PrivateRedis, shared_redis_url};
 #[cfg(feature = "s3")]
 pub use s3::S3Server;
 pub use server::{TestServer, password, test_config};
+pub use smtp::{ReceivedMail, SmtpServer};
 
 use std::path::PathBuf;
 

@@ -141,6 +141,7 @@ impl TestServer {
                 password_confirm: password().to_owned(),
                 display_name: None,
                 invite_code: None,
+                email: None,
             })
             .await
             .unwrap_or_else(|e| panic!("registering {username}: {e}"));

@@ -147,6 +147,7 @@ impl Net {
                     password_confirm,
                     display_name,
                     invite_code: None,
+                    email: None,
                 };
                 match client.register(&req).await {
                     Ok(_) => self.login(server, username, password).await,

@@ -263,6 +263,30 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
                 _ => "made a member",
             })
         }),
+        SocialCommand::SetEmail { email, password } => net.rest(move |auth, _| async move {
+            let status = auth
+                .call(|c| {
+                    let (email, password) = (email.clone(), password.0.clone());
+                    async move { c.set_email(&email, &password).await }
+                })
+                .await?;
+            notice(format!(
+                "a code was mailed to {}: /verify CODE",
+                status.email.unwrap_or_default()
+            ))
+        }),
+        SocialCommand::VerifyEmail(code) => net.rest(move |auth, _| async move {
+            let status = auth
+                .call(|c| {
+                    let code = code.clone();
+                    async move { c.verify_email(&code).await }
+                })
+                .await?;
+            notice(format!(
+                "{} is verified",
+                status.email.unwrap_or_else(|| "your email address".into())
+            ))
+        }),
         SocialCommand::Transfer { chat_id, user_id } => net.rest(move |auth, _| async move {
             auth.call(|c| async move { c.transfer_ownership(chat_id, user_id).await })
                 .await?;

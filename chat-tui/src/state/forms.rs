@@ -131,6 +131,7 @@ fn submit(state: &mut AppState, form: &mut Form, out: &mut Vec<Command>) -> bool
                 new: Hidden(form.value(1).to_owned()),
             });
         }
+        FormKind::Email => super::email::submit(state, form, out),
         FormKind::Profile => out.push(Command::SetProfile {
             display_name: Some(form.value(0).trim().to_owned()),
             status_message: Some(form.value(1).trim().to_owned()),
@@ -308,6 +309,8 @@ mod tests {
         let mut me = common::api::Me {
             user: state.me.clone().unwrap(),
             is_admin: false,
+            email: None,
+            email_verified: false,
         };
         let url = format!("/api/users/{}/avatar?v=1", me.user.id);
         me.user.avatar_url = Some(url.clone());

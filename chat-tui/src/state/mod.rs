@@ -7,6 +7,7 @@ pub mod chat;
 pub mod composer;
 pub mod contacts;
 mod editing;
+pub mod email;
 pub mod event;
 mod forms;
 mod jump;
@@ -443,6 +444,8 @@ pub fn slash_commands() -> &'static [(&'static str, &'static str, &'static str)]
 
 #[cfg(test)]
 mod composer_tests;
+#[cfg(test)]
+mod email_tests;
 #[cfg(test)]
 mod notifications_tests;
 #[cfg(test)]

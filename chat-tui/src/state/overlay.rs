@@ -73,6 +73,8 @@ pub enum FormKind {
     GroupSettings(ChatId),
     /// Current password, new password, the new one again; every field drawn masked.
     Password,
+    /// An email address and the password that confirms it (shown as dots).
+    Email,
 }
 
 /// A form of labelled one-line fields.
@@ -106,6 +108,7 @@ impl Form {
             FormKind::NewGroup => " New group ",
             FormKind::GroupSettings(_) => " Group settings ",
             FormKind::Password => " Change password ",
+            FormKind::Email => " Email address ",
         }
     }
 

@@ -96,6 +96,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/detach", "", "Remove the attached images"),
     ("/open", "", "Open the selected message's image"),
     ("/save", "[path]", "Save the selected message's image"),
+    (
+        "/email",
+        "<address>",
+        "Set your email address (asks your password; a code is mailed)",
+    ),
+    (
+        "/verify",
+        "<code>",
+        "Verify your email address with the mailed code",
+    ),
 ];
 
 /// The command names, in table order.

@@ -115,6 +115,15 @@ pub enum SocialCommand {
     LoadPrivacy,
     /// Change privacy settings.
     SetPrivacy(UpdatePrivacyRequest),
+    /// Set the account's email address (a verification mail follows).
+    SetEmail {
+        /// The address.
+        email: String,
+        /// The account's password.
+        password: super::email::Password,
+    },
+    /// Verify the address with the mailed code.
+    VerifyEmail(String),
 }
 
 /// What the network task reports for these features.
@@ -272,6 +281,7 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
         },
         "/dnd" => mute::slash_dnd(state, rest, out),
         "/block" | "/unblock" => contacts::slash_block(state, name == "/block", rest, out),
+        "/email" | "/verify" => return super::email::slash(state, name, rest, out),
         _ => return false,
     }
     true

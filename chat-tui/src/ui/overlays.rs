@@ -178,6 +178,8 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
         // A masked field shows nothing of what is typed, not even its length.
         let shown = if form.masked() {
             String::new()
+        } else if *label == crate::state::email::PASSWORD_LABEL {
+            "•".repeat(value.chars().count())
         } else {
             sanitize::line(value).into_owned()
         };

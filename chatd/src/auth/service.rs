@@ -95,6 +95,11 @@ impl AuthService {
         }
     }
 
+    /// The password hasher (argon2id off the async threads, bounded).
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
     /// The attempt counters of the login and registration limits.
     pub fn counters(&self) -> &Counters {
         &self.counters
@@ -222,6 +227,10 @@ impl AuthService {
             Some(user) if password_ok && user.disabled_at.is_none() => user,
             _ => return Err(Error::Unauthorized(BAD_CREDENTIALS)),
         };
+        // Told only to whoever knows the password, so it says nothing about other accounts.
+        if self.config.require_verified_email && user.email_verified_at.is_none() {
+            return Err(Error::EmailNotVerified);
+        }
         self.counters.reset(&user_key).await;
         self.counters.forgive(&ip_key).await;
 

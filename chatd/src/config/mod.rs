@@ -1,6 +1,7 @@
 //! The server's configuration: defaults < TOML file (`--config`) < `CHATD_*` environment <
 //! flags, layered by figment (`load`). Loading reads and validates; it writes nothing.
 
+mod email;
 mod keys;
 mod load;
 mod media;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+pub use email::{EmailConfig, SmtpTls};
 pub use keys::{Key, env_var, keys};
 pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
 pub use secret::Secret;
@@ -100,6 +102,8 @@ pub struct Config {
     pub sync: SyncConfig,
     /// Prometheus metrics.
     pub metrics: MetricsConfig,
+    /// Outgoing mail.
+    pub email: EmailConfig,
 }
 
 impl Default for Config {
@@ -122,6 +126,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             sync: SyncConfig::default(),
             metrics: MetricsConfig::default(),
+            email: EmailConfig::default(),
         }
     }
 }

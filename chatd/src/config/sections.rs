@@ -144,6 +144,9 @@ pub struct AuthConfig {
     pub refresh_token_ttl_secs: u64,
     /// Largest number of password hashes computed at once; more wait their turn.
     pub max_concurrent_hashes: usize,
+    /// Registration takes an email address and login is refused (`EMAIL_NOT_VERIFIED`)
+    /// until it is verified. Needs `email.enabled`.
+    pub require_verified_email: bool,
 }
 
 /// `[limits]`.
@@ -229,6 +232,7 @@ impl Default for AuthConfig {
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 7 * 24 * 3600,
             max_concurrent_hashes: std::thread::available_parallelism().map_or(2, usize::from),
+            require_verified_email: false,
         }
     }
 }

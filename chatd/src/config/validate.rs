@@ -70,6 +70,13 @@ impl Config {
         self.accounts.validate()?;
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
         self.sync.validate()?;
+        self.email.validate(self.http.public_url.as_deref())?;
+        if self.auth.require_verified_email && !self.email.enabled {
+            return invalid(
+                "auth.require_verified_email",
+                "needs email.enabled (verification is done by mail)",
+            );
+        }
         Ok(())
     }
 

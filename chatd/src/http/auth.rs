@@ -12,6 +12,7 @@ use common::{ErrorResponse, SessionId};
 use super::extract::{Json, Path};
 use crate::auth::AuthService;
 use crate::auth::{AuthUser, ClientInfo};
+use crate::email::EmailService;
 use crate::error::Result;
 use crate::state::AppState;
 
@@ -34,12 +35,21 @@ pub fn router() -> Router<AppState> {
         (status = 429, description = "RATE_LIMIT_EXCEEDED: too many registrations from this address", body = ErrorResponse,
             headers(("Retry-After" = u64, description = "Seconds until the window resets"))),
     ))]
+/// With an email address (required by `auth.require_verified_email`), the account is
+/// created and the verification mail queued.
 async fn register(
     State(auth): State<AuthService>,
+    State(email): State<EmailService>,
     client: ClientInfo,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, axum::Json<User>)> {
+    let address = email.registration_email(req.email.as_deref()).await?;
     let user = auth.register(&req, &client).await?;
+    if let Some(address) = address {
+        email
+            .begin_verification(user.id, &user.username, &address)
+            .await?;
+    }
     Ok((StatusCode::CREATED, axum::Json(user.to_api())))
 }
 

@@ -7,6 +7,7 @@ mod avatars;
 mod chats;
 mod contacts;
 pub mod context;
+mod email;
 mod error;
 pub mod extract;
 mod health;
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(email::router())
         .merge(admin::router())
         .merge(chats::router())
         .merge(search::router())

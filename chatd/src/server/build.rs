@@ -15,6 +15,7 @@ use crate::blocks::Blocks;
 use crate::chats::{ChatPolicy, ChatService};
 use crate::config::{Config, Secret};
 use crate::contacts::ContactService;
+use crate::email::EmailService;
 use crate::fanout::{LocalBus, RedisBus, Registry, SharedBus};
 use crate::health::Health;
 use crate::hub::Hub;
@@ -65,6 +66,7 @@ impl Server {
             config.push.clone(),
             public_url,
         )?;
+        let email = email_service(&config, &store, &hub, &auth, &presence, &tasks)?;
         let notifications =
             NotificationService::new(store.clone(), hub.clone(), push.clone(), blocks.clone());
         let notifier = Notifier::start(notifications.clone(), &tasks);
@@ -110,6 +112,7 @@ impl Server {
             media: media.with_gauges(metrics.decode_gauges()),
             users: UserService::new(store.clone()),
             privacy: PrivacyService::new(store.clone(), hub.clone(), presence.clone()),
+            email,
             chats,
             messages,
             metrics,
@@ -177,6 +180,28 @@ fn start_upkeep(store: &Store, config: &Config, tasks: &Tasks) -> Indexer {
         tasks,
     );
     indexer
+}
+
+/// Email (its sender and digest tasks started when mail is on).
+fn email_service(
+    config: &Config,
+    store: &Store,
+    hub: &Hub,
+    auth: &AuthService,
+    presence: &Presence,
+    tasks: &Tasks,
+) -> anyhow::Result<EmailService> {
+    let email = EmailService::start(
+        store.clone(),
+        hub.clone(),
+        auth.clone(),
+        &config.email,
+        &config.auth,
+        config.http.public_url.as_deref(),
+        tasks,
+    )?;
+    email.start_digests(presence.clone(), tasks);
+    Ok(email)
 }
 
 /// PostgreSQL, migrated (connections are made lazily).

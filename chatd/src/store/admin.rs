@@ -360,7 +360,7 @@ impl Store {
     }
 }
 
-async fn revoke_all(
+pub(super) async fn revoke_all(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     user_id: UserId,
     reason: &str,

@@ -28,6 +28,10 @@ pub struct UserRow {
     pub created_at: OffsetDateTime,
     /// The current avatar's id, if any.
     pub avatar_id: Option<Uuid>,
+    /// The email address, verified or not.
+    pub email: Option<String>,
+    /// When `email` was verified.
+    pub email_verified_at: Option<OffsetDateTime>,
 }
 
 impl UserRow {
@@ -75,7 +79,7 @@ pub enum CreateUserError {
 }
 
 const USER_COLUMNS: &str = "id, username, password_hash, display_name, status_message, is_admin, \
-                            disabled_at, created_at, avatar_id";
+                            disabled_at, created_at, avatar_id, email, email_verified_at";
 
 impl Store {
     /// Creates a user, consuming one use of the invite when one is given, in one transaction.

@@ -75,7 +75,8 @@ async fn upgrade(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {
-            session::run(socket, state, auth).await;
+            // Boxed: the session's future holds the whole state and is large.
+            Box::pin(session::run(socket, state, auth)).await;
             drop(slot);
         }))
 }

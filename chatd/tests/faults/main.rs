@@ -172,6 +172,7 @@ async fn members(url: &str) -> Vec<Member> {
                 password_confirm: testkit::password().to_owned(),
                 display_name: None,
                 invite_code: None,
+                email: None,
             })
             .await
             .unwrap_or_else(|e| panic!("registering: {e}"));

@@ -23,6 +23,10 @@ pub struct RegisterRequest {
     /// Required when the server's registration is invite-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invite_code: Option<String>,
+    /// An email address, mailed a verification link; required when the server requires
+    /// verified addresses (`auth.require_verified_email`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// `POST /api/auth/login`.

@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod chats;
+pub mod email;
 pub mod health;
 pub mod messages;
 pub mod search;
@@ -13,6 +14,7 @@ pub mod users;
 pub use attachments::*;
 pub use auth::*;
 pub use chats::*;
+pub use email::*;
 pub use health::*;
 pub use messages::*;
 pub use search::*;

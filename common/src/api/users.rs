@@ -67,6 +67,12 @@ pub struct Me {
     pub user: User,
     /// Whether the account is a server administrator.
     pub is_admin: bool,
+    /// The account's email address, verified or not (only its owner sees it).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether `email` is verified.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// `POST /api/presence`: the presence of these users (at most 500; users who share no chat

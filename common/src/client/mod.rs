@@ -5,6 +5,7 @@
 
 mod attachments;
 mod chats;
+mod email;
 pub mod search;
 mod social;
 mod socket;

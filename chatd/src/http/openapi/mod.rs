@@ -20,8 +20,8 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    admin, attachments, auth, avatars, chats, contacts, health, links, messages, notifications,
-    search, sync, users,
+    admin, attachments, auth, avatars, chats, contacts, email, health, links, messages,
+    notifications, search, sync, users,
 };
 mod doc_links;
 
@@ -49,6 +49,13 @@ use crate::state::AppState;
         users::me,
         users::update_me,
         users::delete_me,
+        email::status,
+        email::set_email,
+        email::verify_code,
+        email::verify_link,
+        email::settings,
+        email::request_reset,
+        email::confirm_reset,
         users::change_password,
         users::privacy,
         users::update_privacy,

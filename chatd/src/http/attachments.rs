@@ -119,6 +119,7 @@ async fn thumbnail(
         (status = 204, description = "The attachment is deleted"),
         (status = 403, description = "FORBIDDEN: not the caller's upload", body = ErrorResponse),
         (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the attachment is part of a message; delete the message instead", body = ErrorResponse),
     ))]
 async fn remove(
     State(media): State<MediaService>,

@@ -144,7 +144,7 @@ async fn add_participants(
 
 #[utoipa::path(delete, path = "/api/chats/{id}/participants/{user_id}", tag = "chats", security(("bearer" = [])),
     params(("id" = ChatId, Path, description = "The chat"), ("user_id" = UserId, Path, description = "The member")),
-    responses((status = 204, description = "The member is removed"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
+    responses((status = 204, description = "The member is removed"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 409, description = "CONFLICT: the owner must transfer ownership before leaving the group", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn remove_participant(
     State(chats): State<ChatService>,
     caller: AuthUser,
@@ -157,7 +157,7 @@ async fn remove_participant(
 #[utoipa::path(put, path = "/api/chats/{id}/participants/{user_id}", tag = "chats", security(("bearer" = [])),
     params(("id" = ChatId, Path, description = "The chat"), ("user_id" = UserId, Path, description = "The member")),
     request_body = UpdateParticipantRequest,
-    responses((status = 204, description = "The member has the role"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
+    responses((status = 204, description = "The member has the role"), (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 409, description = "CONFLICT: the owner's role changes only by a transfer", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse)))]
 async fn set_role(
     State(chats): State<ChatService>,
     caller: AuthUser,

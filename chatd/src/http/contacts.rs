@@ -51,7 +51,7 @@ async fn pending(
     responses(
         (status = 201, description = "A new request", body = Contact),
         (status = 200, description = "The caller's existing request, or the contact when the other user had asked first", body = Contact),
-        (status = 403, description = "BLOCKED: a block separates the two users", body = ErrorResponse),
+        (status = 403, description = "BLOCKED: a block separates the two users; FORBIDDEN: the user does not accept contact requests", body = ErrorResponse),
         (status = 404, description = "NOT_FOUND: no such user", body = ErrorResponse),
         (status = 409, description = "CONFLICT: already contacts", body = ErrorResponse),
     ))]
@@ -71,7 +71,7 @@ async fn request(
 
 #[utoipa::path(put, path = "/api/contacts/{id}/accept", tag = "contacts", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The contact request or contact")),
-    responses((status = 200, description = "The contact", body = Contact), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
+    responses((status = 200, description = "The contact", body = Contact), (status = 403, description = "FORBIDDEN: only the addressee can accept a request", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such request or contact of the caller's", body = ErrorResponse),
         (status = 409, description = "CONFLICT: the request is not in a state that allows it", body = ErrorResponse),
     ))]
 async fn accept(

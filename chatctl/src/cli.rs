@@ -66,7 +66,8 @@ pub enum Command {
 /// server's per-user send limit must allow the rate (`limits.messages_per_sec`).
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
-    /// The chatd to drive.
+    /// The chatd to drive, or a comma-separated list of nodes (users are spread over them
+    /// round-robin: their sockets and their sends).
     #[arg(long, default_value = "http://127.0.0.1:7878")]
     pub server: String,
     /// Users, all connected.
@@ -102,6 +103,10 @@ pub struct BenchArgs {
     /// chatd's process id, to report its CPU and memory (same machine only).
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Milliseconds a client lets a seq gap stay open (its missing events may still come
+    /// live) before it sends `sync` for that chat; 0 syncs at once (protocol.md's rule).
+    #[arg(long, default_value_t = 0)]
+    pub gap_wait_ms: u64,
     /// Search instead: fill messages over groups through the store, index them, and
     /// measure `GET /api/messages/search` for a user in some of the groups.
     #[arg(long)]

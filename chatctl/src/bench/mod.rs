@@ -13,6 +13,9 @@ mod reader;
 mod report;
 mod search;
 mod setup;
+mod storm;
+mod storm_client;
+mod storm_report;
 
 use std::time::Duration;
 
@@ -26,6 +29,9 @@ pub async fn run(ctx: &Context, args: BenchArgs) -> Outcome {
         return search::run(ctx, &args).await;
     }
     raise_fd_limit();
+    if args.reconnect_storm {
+        return storm::run(ctx, &args).await;
+    }
 
     let plan = setup::prepare(ctx, &args).await?;
     eprintln!(

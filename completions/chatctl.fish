@@ -807,7 +807,7 @@ false\t''"
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server -d 'The chatd to drive' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server -d 'The chatd to drive, or a comma-separated list of nodes (users are spread over them round-robin: their sockets and their sends)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l users -d 'Users, all connected' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l direct -d 'Direct chats between random pairs' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l groups -d 'Groups of random members' -r
@@ -819,6 +819,11 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l duration -d 'S
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l size -d 'Message size in bytes' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l connect-concurrency -d 'Connections opened at once while connecting' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server-pid -d 'chatd\'s process id, to report its CPU and memory (same machine only)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l gap-wait-ms -d 'Milliseconds a client lets a seq gap stay open (its missing events may still come live) before it sends `sync` for that chat; 0 syncs at once (protocol.md\'s rule)' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l chats-per-user -d 'Reconnect storm: chats each user is in' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l history -d 'Reconnect storm: messages of history per chat' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l storm-senders -d 'Reconnect storm: users that keep posting while the others reconnect' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l restart-cmd -d 'Reconnect storm: a shell command that restarts the node, run instead of dropping the sockets (the clients then reconnect as soon as the node answers)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-messages -d 'Search mode: messages to fill (spread evenly over the groups)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-chats -d 'Search mode: groups to fill' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search-member-of -d 'Search mode: groups the searching user is a member of' -r
@@ -841,6 +846,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l refresh-token-
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l trust-forwarded-for -d 'Trust the X-Forwarded-For header for client addresses (behind a reverse proxy)' -r -f -a "true\t''
 false\t''"
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l set -d 'Sets any configuration key, e.g. `--set ws.heartbeat_secs=20` (repeatable; lists as `a,b`). Overrides the flags above, the variables and the file' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l reconnect-storm -d 'Reconnect storm instead: `--users` users, each in `--chats-per-user` groups with `--history` messages each, all on the first `--server`; every socket is dropped at once (or the node restarted with `--restart-cmd`) and the bench measures the time until every client has reconnected and resynced'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l search -d 'Search instead: fill messages over groups through the store, index them, and measure `GET /api/messages/search` for a user in some of the groups'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l json -d 'Print data as JSON instead of a table'
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -s h -l help -d 'Print help'

@@ -80,7 +80,8 @@ pub enum EmailCommand {
 /// server's per-user send limit must allow the rate (`limits.messages_per_sec`).
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
-    /// The chatd to drive.
+    /// The chatd to drive, or a comma-separated list of nodes (users are spread over them
+    /// round-robin: their sockets and their sends).
     #[arg(long, default_value = "http://127.0.0.1:7878")]
     pub server: String,
     /// Users, all connected.
@@ -116,6 +117,29 @@ pub struct BenchArgs {
     /// chatd's process id, to report its CPU and memory (same machine only).
     #[arg(long)]
     pub server_pid: Option<u32>,
+    /// Milliseconds a client lets a seq gap stay open (its missing events may still come
+    /// live) before it sends `sync` for that chat; 0 syncs at once (protocol.md's rule).
+    #[arg(long, default_value_t = 0)]
+    pub gap_wait_ms: u64,
+    /// Reconnect storm instead: `--users` users, each in `--chats-per-user` groups with
+    /// `--history` messages each, all on the first `--server`; every socket is dropped at
+    /// once (or the node restarted with `--restart-cmd`) and the bench measures the time
+    /// until every client has reconnected and resynced.
+    #[arg(long)]
+    pub reconnect_storm: bool,
+    /// Reconnect storm: chats each user is in.
+    #[arg(long, default_value_t = 5)]
+    pub chats_per_user: usize,
+    /// Reconnect storm: messages of history per chat.
+    #[arg(long, default_value_t = 20)]
+    pub history: usize,
+    /// Reconnect storm: users that keep posting while the others reconnect.
+    #[arg(long, default_value_t = 3)]
+    pub storm_senders: usize,
+    /// Reconnect storm: a shell command that restarts the node, run instead of dropping the
+    /// sockets (the clients then reconnect as soon as the node answers).
+    #[arg(long)]
+    pub restart_cmd: Option<String>,
     /// Search instead: fill messages over groups through the store, index them, and
     /// measure `GET /api/messages/search` for a user in some of the groups.
     #[arg(long)]

@@ -2,19 +2,21 @@
 //! messages in flight per sender (closed loop), and let every recipient's connection record
 //! what it receives.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::client::{Socket, SocketReader, SocketWriter};
+use common::api::sync::{SyncRequest, SyncResponse};
+use common::client::Socket;
 use common::ws::{ClientRequest, SendData};
 use rand::seq::IndexedRandom;
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinSet;
 
+use super::cursors::Cursors;
+use super::reader::{Acks, Client, Seen, Writer, read_loop};
 use super::setup::Plan;
 use crate::cli::BenchArgs;
 
@@ -45,15 +47,21 @@ pub struct LoadResult {
     pub ack_latencies_us: Vec<u64>,
     /// chatd's CPU (percent of one core) and peak resident memory (bytes), when measured.
     pub server: Option<(f64, u64)>,
+    /// Gaps the clients saw (an event ahead of cursor + 1), and the `sync` requests sent.
+    pub gaps: u64,
+    /// `sync` requests sent for gaps.
+    pub sync_requests: u64,
+    /// Deliveries that came only through a gap's `sync` answer.
+    pub recovered: u64,
 }
 
 /// A sent message, as the bench remembers it.
-struct Sent {
-    at_us: u64,
+pub struct Sent {
+    pub at_us: u64,
     chat: usize,
     sender: usize,
-    acked: bool,
-    notify: Option<oneshot::Sender<()>>,
+    pub acked: bool,
+    pub notify: Option<oneshot::Sender<()>>,
 }
 
 struct Shared {
@@ -71,24 +79,6 @@ impl Shared {
     fn now_us(&self) -> u64 {
         self.start.elapsed().as_micros() as u64
     }
-}
-
-/// What the readers need to settle acks: the frame id of a send is `b<message number>`.
-#[derive(Clone)]
-struct Acks {
-    start: Instant,
-    sent: Arc<Mutex<HashMap<u64, Sent>>>,
-    refused: Arc<Mutex<HashMap<String, u64>>>,
-    ack_latencies: Arc<Mutex<Vec<u64>>>,
-}
-
-/// What one recipient saw.
-#[derive(Default)]
-struct Seen {
-    counts: HashMap<u64, u32>,
-    latencies: Vec<u64>,
-    out_of_order: u64,
-    last_seq: HashMap<String, i64>,
 }
 
 /// Runs the load described by `args` on `plan`.
@@ -151,157 +141,64 @@ pub async fn drive(args: &BenchArgs, plan: Arc<Plan>) -> Result<LoadResult, Stri
     Ok(tally(&plan, &shared, seen, connect_secs, send_secs, server))
 }
 
-type Writer = Arc<AsyncMutex<SocketWriter>>;
-
 async fn connect_all(
     args: &BenchArgs,
     plan: &Plan,
     acks: &Acks,
 ) -> Result<(Vec<Writer>, JoinSet<Seen>), String> {
     let permits = Arc::new(Semaphore::new(args.connect_concurrency));
+    let servers = super::servers(&args.server);
     let mut connecting = JoinSet::new();
     for (index, user) in plan.users.iter().enumerate() {
         let permits = permits.clone();
-        let server = args.server.clone();
+        // Users are spread round-robin over the servers: their sockets and their sends.
+        let server = servers[index % servers.len()].clone();
         let token = user.token.clone();
         connecting.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let socket = Socket::connect(&server, &token).await;
-            (index, socket)
+            (index, connect_one(&server, &token).await)
         });
     }
     let mut writers: Vec<Option<Writer>> = (0..plan.users.len()).map(|_| None).collect();
     let mut readers = JoinSet::new();
     while let Some(done) = connecting.join_next().await {
-        let (index, socket) = done.map_err(|e| e.to_string())?;
-        let (socket, _) = socket.map_err(|e| format!("connecting user {index}: {e}"))?;
+        let (index, connected) = done.map_err(|e| e.to_string())?;
+        let (socket, cursors) = connected.map_err(|e| format!("connecting user {index}: {e}"))?;
         let (writer, reader, _) = socket.split();
-        writers[index] = Some(Arc::new(AsyncMutex::new(writer)));
+        let writer = Arc::new(AsyncMutex::new(writer));
+        writers[index] = Some(writer.clone());
+        let client = Client {
+            writer,
+            cursors,
+            gap_wait: Duration::from_millis(args.gap_wait_ms),
+        };
         readers.spawn(read_loop(
             plan.users[index].id.to_string(),
             reader,
             acks.clone(),
+            client,
         ));
     }
     Ok((writers.into_iter().flatten().collect(), readers))
 }
 
-/// The fields of a server frame the bench reads, borrowed from the frame's text: the bench
-/// runs on the same cores as the server it measures, and building a whole JSON tree for each
-/// of tens of thousands of frames a second took CPU from the server.
-#[derive(serde::Deserialize)]
-struct BenchFrame<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default, borrow)]
-    id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    data: Option<BenchData<'a>>,
-    #[serde(default)]
-    error: Option<common::error::ErrorBody>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BenchData<'a> {
-    #[serde(default, borrow)]
-    chat_id: Option<Cow<'a, str>>,
-    #[serde(default)]
-    seq: Option<i64>,
-    #[serde(default, borrow)]
-    message: Option<BenchMessage<'a>>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BenchMessage<'a> {
-    #[serde(default, borrow)]
-    content: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    sender_id: Option<Cow<'a, str>>,
-}
-
-async fn read_loop(me: String, mut reader: SocketReader, acks: Acks) -> Seen {
-    let mut seen = Seen::default();
-    while let Ok(Some(text)) = reader.next_text().await {
-        let Ok(frame) = serde_json::from_str::<BenchFrame>(&text) else {
-            continue;
-        };
-        match frame.kind.as_ref() {
-            "message:new" => {
-                let received = acks.start.elapsed().as_micros() as u64;
-                let Some(data) = frame.data else { continue };
-                let Some(message) = data.message else {
-                    continue;
-                };
-                let Some((number, at)) = message.content.as_deref().and_then(parse_content) else {
-                    continue;
-                };
-                let chat = data.chat_id.as_deref().unwrap_or_default();
-                let seq = data.seq.unwrap_or_default();
-                let last = match seen.last_seq.get_mut(chat) {
-                    Some(last) => last,
-                    None => seen.last_seq.entry(chat.to_owned()).or_insert(0),
-                };
-                if seq <= *last {
-                    seen.out_of_order += 1;
-                }
-                *last = (*last).max(seq);
-                // One's own messages come back too (other devices); they are not deliveries.
-                if message.sender_id.as_deref() == Some(me.as_str()) {
-                    continue;
-                }
-                let count = seen.counts.entry(number).or_insert(0);
-                *count += 1;
-                if *count == 1 {
-                    seen.latencies.push(received.saturating_sub(at));
-                }
-            }
-            "ack" | "error" => {
-                let Some(number) = frame
-                    .id
-                    .as_deref()
-                    .and_then(|id| id.strip_prefix('b'))
-                    .and_then(|n| n.parse::<u64>().ok())
-                else {
-                    continue;
-                };
-                if frame.kind == "error" {
-                    let code = frame
-                        .error
-                        .map_or_else(|| "UNKNOWN".to_owned(), |e| e.code.to_string());
-                    if let Ok(mut refused) = acks.refused.lock() {
-                        *refused.entry(code).or_insert(0) += 1;
-                    }
-                }
-                let now = acks.start.elapsed().as_micros() as u64;
-                if let Ok(mut sent) = acks.sent.lock()
-                    && let Some(record) = sent.get_mut(&number)
-                {
-                    if frame.kind == "ack" {
-                        record.acked = true;
-                        if let Ok(mut latencies) = acks.ack_latencies.lock() {
-                            latencies.push(now.saturating_sub(record.at_us));
-                        }
-                    }
-                    if let Some(notify) = record.notify.take() {
-                        let _ = notify.send(());
-                    }
-                }
-            }
-            _ => {}
-        }
+/// Connects, and starts every chat's cursor at its `lastSeq` from a `sync` that names no
+/// chat (protocol.md: such chats come with `lastSeq` only).
+pub async fn connect_one(server: &str, token: &str) -> Result<(Socket, Cursors), String> {
+    let (mut socket, _) = Socket::connect(server, token)
+        .await
+        .map_err(|e| e.to_string())?;
+    let answer = socket
+        .request(&ClientRequest::Sync(SyncRequest::default()))
+        .await
+        .map_err(|e| format!("the first sync: {e}"))?;
+    let answer: SyncResponse =
+        serde_json::from_value(answer).map_err(|e| format!("the first sync's answer: {e}"))?;
+    let mut cursors = Cursors::default();
+    for chat in answer.chats {
+        cursors.start(chat.chat_id.to_string(), chat.last_seq);
     }
-    seen
-}
-
-/// `bench <number> <sent-at-us> <padding>`.
-fn parse_content(content: &str) -> Option<(u64, u64)> {
-    let mut parts = content.split(' ');
-    if parts.next()? != "bench" {
-        return None;
-    }
-    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+    Ok((socket, cursors))
 }
 
 async fn send_one(
@@ -420,6 +317,12 @@ fn tally(
         .unwrap_or_default();
     let mut received: HashMap<u64, u64> = HashMap::new();
     for one in seen {
+        result.gaps += one.gaps;
+        result.sync_requests += one.sync_requests;
+        result.recovered += one.recovered.len() as u64;
+        for number in one.recovered {
+            *received.entry(number).or_insert(0) += 1;
+        }
         result.out_of_order += one.out_of_order;
         result.latencies_us.extend(one.latencies);
         for (number, count) in one.counts {

@@ -7,10 +7,15 @@
 //! delivered, what was lost, duplicated or out of order, latency percentiles, throughput,
 //! and (with `--server-pid`) chatd's CPU and resident memory.
 
+mod cursors;
 mod load;
+mod reader;
 mod report;
 mod search;
 mod setup;
+mod storm;
+mod storm_client;
+mod storm_report;
 
 use std::time::Duration;
 
@@ -24,6 +29,10 @@ pub async fn run(ctx: &Context, args: BenchArgs) -> Outcome {
         return search::run(ctx, &args).await;
     }
     raise_fd_limit();
+    if args.reconnect_storm {
+        return storm::run(ctx, &args).await;
+    }
+
     let plan = setup::prepare(ctx, &args).await?;
     eprintln!(
         "bench: {} users, {} direct chats, {} groups of {}; connecting…",
@@ -46,6 +55,21 @@ pub async fn run(ctx: &Context, args: BenchArgs) -> Outcome {
         print!("{}", report.table());
     }
     Ok(())
+}
+
+/// `--server`'s comma-separated list (never empty: a blank list is the one default).
+pub fn servers(list: &str) -> Vec<String> {
+    let servers: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if servers.is_empty() {
+        vec!["http://127.0.0.1:7878".to_owned()]
+    } else {
+        servers
+    }
 }
 
 /// Thousands of sockets need thousands of descriptors; take the hard limit.

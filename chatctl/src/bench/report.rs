@@ -54,6 +54,8 @@ impl Percentiles {
 pub struct Report {
     /// Users connected.
     pub users: usize,
+    /// Servers (nodes) the users were spread over.
+    pub servers: usize,
     /// Chats used.
     pub chats: usize,
     /// Open-loop target rate (messages/s), when used.
@@ -82,6 +84,14 @@ pub struct Report {
     pub duplicates: u64,
     /// Seen out of order by one recipient.
     pub out_of_order: u64,
+    /// Gaps the clients saw: a chat event whose seq was above the client's cursor + 1.
+    pub gaps: u64,
+    /// `sync` requests the clients sent for gaps (one in flight per chat; pages count).
+    pub sync_requests: u64,
+    /// `sync` requests per client per minute of sending.
+    pub sync_requests_per_client_per_minute: f64,
+    /// Deliveries that came only through a gap's `sync` answer (counted as delivered).
+    pub recovered_by_sync: u64,
     /// Send to each recipient's `message:new`, ms.
     pub delivery_latency_ms: Option<Percentiles>,
     /// Send to `ack`, ms.
@@ -98,6 +108,7 @@ impl Report {
         let secs = result.send_secs.max(0.001);
         Self {
             users: plan.users.len(),
+            servers: super::servers(&args.server).len(),
             chats: plan.chats.len(),
             target_rate: (args.in_flight == 0).then_some(args.rate),
             connect_secs: result.connect_secs,
@@ -112,6 +123,12 @@ impl Report {
             lost: result.expected.saturating_sub(result.delivered),
             duplicates: result.duplicates,
             out_of_order: result.out_of_order,
+            gaps: result.gaps,
+            sync_requests: result.sync_requests,
+            sync_requests_per_client_per_minute: result.sync_requests as f64
+                / plan.users.len().max(1) as f64
+                / (secs / 60.0),
+            recovered_by_sync: result.recovered,
             delivery_latency_ms: Percentiles::of(&result.latencies_us),
             ack_latency_ms: Percentiles::of(&result.ack_latencies_us),
             server_cpu_percent: result.server.map(|s| s.0),
@@ -136,7 +153,10 @@ impl Report {
         let mut line = |k: &str, v: String| {
             let _ = writeln!(out, "{k:<22} {v}");
         };
-        line("users / chats", format!("{} / {}", self.users, self.chats));
+        line(
+            "users / chats / nodes",
+            format!("{} / {} / {}", self.users, self.chats, self.servers),
+        );
         line("connect", format!("{:.1} s", self.connect_secs));
         line(
             "sent / acked",
@@ -160,6 +180,16 @@ impl Report {
             format!(
                 "{} / {} / {}",
                 self.lost, self.duplicates, self.out_of_order
+            ),
+        );
+        line(
+            "gaps / sync requests",
+            format!(
+                "{} / {} ({:.3} per client per minute; {} deliveries recovered by sync)",
+                self.gaps,
+                self.sync_requests,
+                self.sync_requests_per_client_per_minute,
+                self.recovered_by_sync
             ),
         );
         line("delivery latency", pct(&self.delivery_latency_ms));

@@ -126,7 +126,8 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
     {}
     let index_secs = started.elapsed().as_secs_f64();
     eprintln!("bench: indexed in {index_secs:.0} s; searching…");
-    let client = Client::new(&args.server).map_err(|e| Failure::failed(e.to_string()))?;
+    let client = Client::new(&super::servers(&args.server)[0])
+        .map_err(|e| Failure::failed(e.to_string()))?;
     client.set_tokens(Some(Tokens {
         access_token: token,
         refresh_token: String::new(),

@@ -102,6 +102,10 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
     let mut rng = rand::rng();
     let mut chats = Vec::new();
     let indexes: Vec<usize> = (0..users.len()).collect();
+    if args.reconnect_storm {
+        storm_groups(args, &users, &chats_service, &mut chats).await?;
+        return Ok(Plan { users, chats });
+    }
     let mut pairs_seen: HashSet<(usize, usize)> = HashSet::new();
     while chats.len() < args.direct {
         let pick: Vec<usize> = indexes.choose_multiple(&mut rng, 2).copied().collect();
@@ -132,4 +136,30 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
         chats.push((chat.chat.id, members));
     }
     Ok(Plan { users, chats })
+}
+
+/// The reconnect storm's chats: each user in about `--chats-per-user` groups of
+/// `--group-size`, the groups' member slots dealt round-robin over the users.
+async fn storm_groups(
+    args: &BenchArgs,
+    users: &[BenchUser],
+    chats_service: &ChatService,
+    chats: &mut Vec<(ChatId, Vec<usize>)>,
+) -> Result<(), Failure> {
+    let size = args.group_size.max(2);
+    let count = (args.users * args.chats_per_user).div_ceil(size);
+    for g in 0..count {
+        let members: Vec<usize> = (0..size).map(|k| (g * size + k) % users.len()).collect();
+        let req = CreateGroupRequest {
+            name: format!("storm group {g}"),
+            slug: None,
+            participant_ids: members[1..].iter().map(|i| users[*i].id).collect(),
+        };
+        let chat = chats_service
+            .create_group(users[members[0]].id, &req)
+            .await
+            .map_err(|e| Failure::failed(format!("creating a group: {e}")))?;
+        chats.push((chat.chat.id, members));
+    }
+    Ok(())
 }

@@ -202,20 +202,7 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<TokenResponse> {
         let username = username.trim().to_lowercase();
-        let user_key = format!("login:user:{username}");
-        let ip_key = format!("login:ip:{}", client.ip.as_deref().unwrap_or("-"));
-        // Counted before the password is checked; a success takes the attempt back. The
-        // address first: an address over its limit adds no username key at all, so refused
-        // attempts cannot grow the counter table.
-        let window = Duration::from_secs(self.limits.login_failure_window_secs);
-        self.counters
-            .attempt(&ip_key, self.limits.login_failures_per_ip, window)
-            .await
-            .map_err(rate_limited)?;
-        self.counters
-            .attempt(&user_key, self.limits.login_failures_per_user, window)
-            .await
-            .map_err(rate_limited)?;
+        let attempt = self.count_password_attempt(&username, client).await?;
 
         let user = self.store.user_by_username(&username).await?;
         let password_ok = password.chars().count() <= common::limits::PASSWORD_MAX
@@ -231,8 +218,7 @@ impl AuthService {
         if self.config.require_verified_email && user.email_verified_at.is_none() {
             return Err(Error::EmailNotVerified);
         }
-        self.counters.reset(&user_key).await;
-        self.counters.forgive(&ip_key).await;
+        self.password_attempt_succeeded(&attempt).await;
 
         let session_id = SessionId::new();
         let refresh_token = new_refresh_token();

@@ -3,8 +3,6 @@
 //! first frame with the EXIF orientation applied, cropped to the centred square and stored
 //! at two sizes as PNG re-encodings, so nothing but pixels (no EXIF, GPS, comments) is kept.
 
-use std::time::Duration;
-
 use common::UserId;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat};
@@ -75,34 +73,7 @@ impl MediaService {
     /// Checks, crops and stores the caller's new avatar (the attachment limits apply:
     /// bytes, pixels, CPU time, decodes at once); nothing changes when it is refused.
     pub async fn set_avatar(&self, caller: UserId, bytes: Vec<u8>) -> Result<Uuid> {
-        if bytes.len() as u64 > self.config.max_bytes {
-            return Err(super::too_large(self.config.max_bytes));
-        }
-        let permit = self
-            .decodes
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| Error::Internal(e.into()))?;
-        let (max_pixels, max_animation_pixels) =
-            (self.config.max_pixels, self.config.max_animation_pixels);
-        let cpu_limit = Duration::from_millis(self.config.max_decode_cpu_ms);
-        let gauges = self.gauges.clone();
-        // As for attachments: the slot is held by the blocking task until its work ends.
-        let images = tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let _running = gauges.running();
-            let budget = Budget::start(max_pixels, max_animation_pixels, cpu_limit);
-            avatar(&bytes, &budget)
-        })
-        .await
-        .map_err(|e| Error::Internal(e.into()))?
-        .map_err(|e| match e {
-            ImageRejection::TooManyPixels { .. }
-            | ImageRejection::AnimationTooLarge { .. }
-            | ImageRejection::TooCostly { .. } => Error::PayloadTooLarge(e.to_string()),
-            other => Error::field("file", other.to_string()),
-        })?;
+        let images = self.decode_checked(bytes, avatar).await?;
         let id = Uuid::now_v7();
         if !self
             .store

@@ -106,17 +106,17 @@ impl MediaService {
         &self.config
     }
 
-    /// Checks, cleans and stores an uploaded image; nothing is stored when it is refused.
-    pub async fn upload(
+    /// Runs `work` (a decode) on `bytes` under the attachment limits: bytes, pixels, CPU
+    /// time and decodes at once; a refusal is the documented error (413 for what is too
+    /// large or too costly, 400 on `file` otherwise).
+    async fn decode_checked<T: Send + 'static>(
         &self,
-        caller: UserId,
-        file_name: &str,
         bytes: Vec<u8>,
-    ) -> Result<Attachment> {
+        work: fn(&[u8], &Budget) -> std::result::Result<T, ImageRejection>,
+    ) -> Result<T> {
         if bytes.len() as u64 > self.config.max_bytes {
             return Err(too_large(self.config.max_bytes));
         }
-        let file_name = clean_file_name(file_name);
         let permit = self
             .decodes
             .clone()
@@ -129,11 +129,11 @@ impl MediaService {
         let gauges = self.gauges.clone();
         // The permit and the gauge live in the blocking task: a request that times out
         // stops waiting, but its decode keeps its slot until the work really ends.
-        let clean = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let _running = gauges.running();
             let budget = Budget::start(max_pixels, max_animation_pixels, cpu_limit);
-            image::clean(&bytes, &budget)
+            work(&bytes, &budget)
         })
         .await
         .map_err(|e| Error::Internal(e.into()))?
@@ -142,7 +142,18 @@ impl MediaService {
             | ImageRejection::AnimationTooLarge { .. }
             | ImageRejection::TooCostly { .. } => Error::PayloadTooLarge(e.to_string()),
             other => Error::field("file", other.to_string()),
-        })?;
+        })
+    }
+
+    /// Checks, cleans and stores an uploaded image; nothing is stored when it is refused.
+    pub async fn upload(
+        &self,
+        caller: UserId,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Attachment> {
+        let file_name = clean_file_name(file_name);
+        let clean = self.decode_checked(bytes, image::clean).await?;
         let row = self.store_files(caller, &file_name, clean).await?;
         Ok(to_api(&row))
     }

@@ -105,7 +105,29 @@ impl AuthService {
             .user_by_id(caller.user_id)
             .await?
             .ok_or(Error::Unauthorized("session ended"))?;
-        let user_key = format!("login:user:{}", user.username);
+        let attempt = self.count_password_attempt(&user.username, client).await?;
+        let ok = password.chars().count() <= common::limits::PASSWORD_MAX
+            && self
+                .hasher
+                .verify(password, Some(user.password_hash.as_str()))
+                .await?;
+        if !ok {
+            return Err(Error::field(field, WRONG_PASSWORD));
+        }
+        self.password_attempt_succeeded(&attempt).await;
+        Ok(user)
+    }
+
+    /// Counts a password attempt for `username` (lower case) from the client's address,
+    /// before the password is checked, or refuses it over a limit. The address first: an
+    /// address over its limit adds no username key at all, so refused attempts cannot grow
+    /// the counter table. Returns the counter keys for [`Self::password_attempt_succeeded`].
+    pub(super) async fn count_password_attempt(
+        &self,
+        username: &str,
+        client: &ClientInfo,
+    ) -> Result<(String, String)> {
+        let user_key = format!("login:user:{username}");
         let ip_key = format!("login:ip:{}", client.ip.as_deref().unwrap_or("-"));
         let window = Duration::from_secs(self.limits.login_failure_window_secs);
         self.counters
@@ -116,16 +138,12 @@ impl AuthService {
             .attempt(&user_key, self.limits.login_failures_per_user, window)
             .await
             .map_err(rate_limited)?;
-        let ok = password.chars().count() <= common::limits::PASSWORD_MAX
-            && self
-                .hasher
-                .verify(password, Some(user.password_hash.as_str()))
-                .await?;
-        if !ok {
-            return Err(Error::field(field, WRONG_PASSWORD));
-        }
-        self.counters.reset(&user_key).await;
-        self.counters.forgive(&ip_key).await;
-        Ok(user)
+        Ok((user_key, ip_key))
+    }
+
+    /// A success clears the username's failures and takes its attempt back from the address.
+    pub(super) async fn password_attempt_succeeded(&self, (user_key, ip_key): &(String, String)) {
+        self.counters.reset(user_key).await;
+        self.counters.forgive(ip_key).await;
     }
 }

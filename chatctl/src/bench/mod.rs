@@ -46,13 +46,22 @@ pub async fn run(ctx: &Context, args: BenchArgs) -> Outcome {
         .await
         .map_err(Failure::failed)?;
     let report = report::Report::new(&args, &plan, &result);
-    if ctx.json {
+    print_report(ctx.json, &report, || report.table())
+}
+
+/// Prints a report as JSON (`--json`) or as its table.
+pub(super) fn print_report<R: serde::Serialize>(
+    json: bool,
+    report: &R,
+    table: impl FnOnce() -> String,
+) -> Result<(), Failure> {
+    if json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| Failure::failed(e.to_string()))?
+            serde_json::to_string_pretty(report).map_err(|e| Failure::failed(e.to_string()))?
         );
     } else {
-        print!("{}", report.table());
+        print!("{}", table());
     }
     Ok(())
 }

@@ -106,15 +106,7 @@ pub async fn run(ctx: &Context, args: &BenchArgs) -> Outcome {
     let hwm = args.server_pid.and_then(vm_hwm);
     let acked = acked.lock().map(|a| a.clone()).unwrap_or_default();
     let report = tally(args, &plan, &results, &acked, hwm.or(server_rss));
-    if ctx.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).map_err(|e| Failure::failed(e.to_string()))?
-        );
-    } else {
-        print!("{}", report.table());
-    }
-    Ok(())
+    super::print_report(ctx.json, &report, || report.table())
 }
 
 /// Starts the storm. Drop mode: every client drops its socket; once all are gone and each

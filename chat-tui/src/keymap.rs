@@ -1,5 +1,8 @@
 //! Keys to actions, per focus context. The defaults, `config.toml` overrides, the help
 //! overlay and the key table of docs/tui.md all come from this one table.
+//!
+//! Long on purpose: most of it is that one table (data); splitting it would split what the
+//! help overlay and docs/tui.md must show together.
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};

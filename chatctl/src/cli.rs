@@ -1,4 +1,7 @@
 //! The command line of `chatctl`: `chatctl <noun> <verb>`, with chatd's configuration flags.
+//!
+//! Long on purpose: it is clap's declaration of every noun, verb and flag (data), from which
+//! the man pages and completions are generated.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,9 @@
 //! The WebSocket protocol. Every frame is `{"type": ..., "id"?: ..., "data": {...}}`; a client
 //! frame with an `id` is answered by `{"type": "ack", "id", "data"}` or
 //! `{"type": "error", "id", "error"}`. Events that change a chat carry its `seq`.
+//!
+//! One file on purpose, though long: it is the protocol's catalogue of frame types, read
+//! beside docs/protocol.md, and holds data types only (the parsing is in `frame.rs`).
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

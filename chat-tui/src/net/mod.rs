@@ -1,6 +1,9 @@
 //! The network task: REST calls and the WebSocket, talking to the UI loop only through
 //! channels, so a slow or dead server never blocks typing or scrolling. Every REST call runs
 //! on its own task; results come back as [`NetEvent`]s.
+//!
+//! Over 400 lines because it is the one dispatch from `Command` to network call; the calls
+//! themselves live in the submodules (auth, socket, groups, social, ...).
 
 pub mod attachments;
 mod auth;

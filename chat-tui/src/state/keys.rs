@@ -1,5 +1,9 @@
 //! The reducer's half for input: keys through the keymap, text into the composer, message
 //! actions, paste and mouse. Overlays and completion live in `pickers`.
+//!
+//! Kept whole though over 400 lines: it is one dispatch from action to effect, and its parts
+//! (composer, message actions, paste, mouse) share the same guards; the effects themselves
+//! live in their own modules.
 
 use common::ws::SendData;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};

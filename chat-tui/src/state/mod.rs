@@ -1,6 +1,9 @@
 //! The heart of the client: [`AppState`] and the pure reducer [`AppState::update`]
 //! (state + event -> state + commands). No I/O happens here; the terminal loop and the
 //! network task carry out the returned [`Command`]s.
+//!
+//! Over 400 lines because [`AppState`] lists every piece of the screen's state in one
+//! struct; the reducer's work is split by concern into the submodules.
 
 pub mod attachments;
 pub mod chat;

@@ -25,7 +25,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE users SET avatar_id = $2, updated_at = now() WHERE id = $1")
-            .bind(user.as_uuid())
+            .bind(user)
             .bind(avatar.map(|(id, _, _)| id))
             .execute(&mut *tx)
             .await?;
@@ -39,7 +39,7 @@ impl Store {
                      ON CONFLICT (user_id) DO UPDATE SET id = EXCLUDED.id, \
                      small = EXCLUDED.small, large = EXCLUDED.large, created_at = now()",
                 )
-                .bind(user.as_uuid())
+                .bind(user)
                 .bind(id)
                 .bind(small)
                 .bind(large)
@@ -48,7 +48,7 @@ impl Store {
             }
             None => {
                 sqlx::query("DELETE FROM avatars WHERE user_id = $1")
-                    .bind(user.as_uuid())
+                    .bind(user)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -79,8 +79,8 @@ impl Store {
                           WHERE m.user_id = $1 AND m.left_at IS NULL AND o.user_id = u.id))",
             super::privacy::contacts_sql("u.id", "$1")
         ))
-        .bind(viewer.as_uuid())
-        .bind(owner.as_uuid())
+        .bind(viewer)
+        .bind(owner)
         .fetch_optional(&self.pool)
         .await?)
     }

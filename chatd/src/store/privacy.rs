@@ -63,7 +63,7 @@ impl Store {
         let row = sqlx::query_as::<_, PrivacyRow>(&format!(
             "SELECT {PRIVACY_COLUMNS} FROM users WHERE id = $1"
         ))
-        .bind(user.as_uuid())
+        .bind(user)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(PrivacyRow::to_api))
@@ -79,7 +79,7 @@ impl Store {
         let before = sqlx::query_as::<_, PrivacyRow>(&format!(
             "SELECT {PRIVACY_COLUMNS} FROM users WHERE id = $1 FOR UPDATE"
         ))
-        .bind(user.as_uuid())
+        .bind(user)
         .fetch_optional(&mut *txn)
         .await?;
         let Some(before) = before else {
@@ -90,7 +90,7 @@ impl Store {
              privacy_searchable = $4, privacy_contact_requests = $5, updated_at = now() \
              WHERE id = $1",
         )
-        .bind(user.as_uuid())
+        .bind(user)
         .bind(presence_text(privacy.presence))
         .bind(match privacy.direct_chats {
             DirectChatsFrom::Everyone => "everyone",
@@ -119,7 +119,7 @@ impl Store {
              OR (u.privacy_presence = 'contacts' AND {}))",
             contacts_sql("u.id", "$1")
         ))
-        .bind(viewer.as_uuid())
+        .bind(viewer)
         .bind(users)
         .fetch_all(&self.pool)
         .await?)
@@ -139,7 +139,7 @@ impl Store {
                 "SELECT v FROM unnest($2::uuid[]) AS v WHERE {}",
                 contacts_sql("v", "$1")
             ))
-            .bind(user.as_uuid())
+            .bind(user)
             .bind(viewers)
             .fetch_all(&self.pool)
             .await?),

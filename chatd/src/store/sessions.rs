@@ -246,7 +246,7 @@ impl Store {
     ) -> Result<Vec<SessionId>, StoreError> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1")
-            .bind(user_id.as_uuid())
+            .bind(user_id)
             .bind(password_hash)
             .execute(&mut *tx)
             .await?;
@@ -254,8 +254,8 @@ impl Store {
             "UPDATE sessions SET revoked_at = now(), revoke_reason = 'password_changed' \
              WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id",
         )
-        .bind(user_id.as_uuid())
-        .bind(keep.as_uuid())
+        .bind(user_id)
+        .bind(keep)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;

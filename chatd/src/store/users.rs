@@ -199,7 +199,7 @@ impl Store {
         .bind(escaped_prefix)
         .bind(after_username)
         .bind(limit)
-        .bind(viewer.as_uuid())
+        .bind(viewer)
         .fetch_all(&self.pool)
         .await?)
     }

@@ -93,8 +93,9 @@ impl SyncService {
                 last_read_seq: chat.last_read_seq,
             });
         }
+        let member_of: HashSet<ChatId> = chats.iter().map(|c| c.id).collect();
         for (chat, cursor) in cursors {
-            if !chats.iter().any(|c| c.id == chat) {
+            if !member_of.contains(&chat) {
                 out.push(ChatSync {
                     chat_id: chat,
                     member: false,

@@ -48,6 +48,8 @@ pub struct SendLimited {
 pub struct SendLimit {
     local: Arc<DefaultKeyedRateLimiter<UserId>>,
     shared: Option<(ConnectionManager, String)>,
+    /// The script, its digest computed once (sent by `EVALSHA` on every send).
+    script: redis::Script,
     emission_us: u64,
     burst: u32,
 }
@@ -71,6 +73,7 @@ impl SendLimit {
                 Quota::per_second(per_sec).allow_burst(burst),
             )),
             shared: redis,
+            script: redis::Script::new(GCRA_SCRIPT),
             emission_us: 1_000_000 / u64::from(per_sec.get()),
             burst: burst.get(),
         }
@@ -118,8 +121,7 @@ impl SendLimit {
         prefix: &str,
         user: UserId,
     ) -> anyhow::Result<u64> {
-        let script = redis::Script::new(GCRA_SCRIPT);
-        let mut invocation = script.key(format!("{prefix}sl:{user}"));
+        let mut invocation = self.script.key(format!("{prefix}sl:{user}"));
         invocation.arg(self.emission_us).arg(self.burst);
         let call = invocation.invoke_async::<u64>(&mut conn);
         Ok(tokio::time::timeout(REDIS_TIMEOUT, call).await??)

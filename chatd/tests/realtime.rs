@@ -397,6 +397,71 @@ async fn two_nodes_exchange_messages_receipts_typing_and_presence() {
     );
 }
 
+/// Two nodes changing one user's presence at the same moment announce it once: the
+/// status over every node is settled atomically in Redis, so a watcher sees one `online`
+/// when two devices connect at once and one `offline` when both leave, round after round.
+#[tokio::test]
+async fn two_nodes_racing_on_one_user_announce_each_change_once() {
+    let db = fresh_db().await;
+    let mut config = test_config();
+    config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob_a, bob_t) = node_a.user("bob").await;
+    let bob_b = node_b.client();
+    bob_b.login("bob", testkit::password()).await.unwrap();
+    direct(&ada, bob_t.user.id).await;
+    let (mut ada_ws, _) = connect(&ada).await;
+    let about_bob = |frames: Vec<common::ws::Envelope>| -> Vec<String> {
+        frames
+            .into_iter()
+            .filter(|f| f.data["userId"] == bob_t.user.id.to_string())
+            .map(|f| f.data["status"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    for round in 0..5 {
+        let ((phone, _), (laptop, _)) = tokio::join!(connect(&bob_a), connect(&bob_b));
+        assert_eq!(
+            status_of(&mut ada_ws, bob_t.user.id).await["status"],
+            "online",
+            "round {round}"
+        );
+        let more = frames_within(&mut ada_ws, "user:status", Duration::from_millis(300)).await;
+        assert_eq!(
+            about_bob(more),
+            Vec::<String>::new(),
+            "round {round}: one online"
+        );
+        drop((phone, laptop));
+        assert_eq!(
+            status_of(&mut ada_ws, bob_t.user.id).await["status"],
+            "offline",
+            "round {round}"
+        );
+        let more = frames_within(&mut ada_ws, "user:status", Duration::from_millis(300)).await;
+        assert_eq!(
+            about_bob(more),
+            Vec::<String>::new(),
+            "round {round}: one offline"
+        );
+    }
+    for node in [&node_a, &node_b] {
+        let watcher = node.client();
+        watcher.login("ada", testkit::password()).await.unwrap();
+        let snapshot: common::api::PresenceList = watcher
+            .send(
+                watcher
+                    .request(Method::POST, "/api/presence")
+                    .json(&serde_json::json!({"userIds": [bob_t.user.id]})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(snapshot.users[0].status, PresenceStatus::Offline);
+        assert!(snapshot.users[0].last_seen_at.is_some());
+    }
+}
+
 #[tokio::test]
 async fn a_node_that_loses_redis_recovers_and_its_clients_miss_nothing() {
     let redis = testkit::PrivateRedis::start().await;

@@ -20,6 +20,9 @@ use crate::tasks::Tasks;
 /// How many deliveries may wait for the publisher before new ones are dropped (and left to
 /// resync).
 const PUBLISH_QUEUE: usize = 65_536;
+/// The most deliveries one pipeline publishes: bounds one round trip's size (a delivery
+/// is a few hundred bytes to a few KiB).
+const PUBLISH_BATCH: usize = 256;
 
 /// What goes over `<prefix>events`: a delivery, or a node's call to resync. Nodes publish
 /// it, and so does `chatctl` for the changes it makes (with an `origin` of its own).
@@ -131,46 +134,54 @@ struct Publisher {
 
 impl Publisher {
     /// Publishes the queued deliveries in order until `token` is cancelled and the queue
-    /// is empty. Once cancelled, a delivery that cannot be published at once is given up
-    /// (clients resync) rather than holding up the shutdown.
+    /// is empty: whatever has queued up meanwhile goes in one pipeline (one round trip for
+    /// up to [`PUBLISH_BATCH`] deliveries, in order). Once cancelled, a batch that cannot be
+    /// published at once is given up (clients resync) rather than holding up the shutdown.
     async fn run(&self, inbox: &mut mpsc::Receiver<String>, token: &CancellationToken) {
         let mut conn = None;
         let mut lost_some = false;
+        let mut batch = Vec::with_capacity(PUBLISH_BATCH);
         loop {
-            let text = if token.is_cancelled() {
-                match inbox.try_recv() {
-                    Ok(text) => text,
-                    Err(_) => return,
+            batch.clear();
+            if token.is_cancelled() {
+                while batch.len() < PUBLISH_BATCH {
+                    match inbox.try_recv() {
+                        Ok(text) => batch.push(text),
+                        Err(_) => break,
+                    }
+                }
+                if batch.is_empty() {
+                    return;
                 }
             } else {
                 tokio::select! {
                     biased;
-                    text = inbox.recv() => match text {
-                        Some(text) => text,
-                        None => return,
+                    got = inbox.recv_many(&mut batch, PUBLISH_BATCH) => if got == 0 {
+                        return;
                     },
                     () = token.cancelled() => continue,
                 }
-            };
+            }
             if self
                 .overflowed
                 .swap(false, std::sync::atomic::Ordering::Relaxed)
             {
                 lost_some = true;
             }
-            if !self.publish(&mut conn, &mut lost_some, &text, token).await {
+            if !self.publish(&mut conn, &mut lost_some, &batch, token).await {
                 return;
             }
         }
     }
 
-    /// Publishes one delivery; false when it gives up on the rest (stopping, and Redis
-    /// cannot be reached).
+    /// Publishes one batch of deliveries, in order, in one pipeline (preceded by the call
+    /// to resync when some were lost before); false when it gives up on the rest
+    /// (stopping, and Redis cannot be reached).
     async fn publish(
         &self,
         conn: &mut Option<redis::aio::MultiplexedConnection>,
         lost_some: &mut bool,
-        text: &str,
+        batch: &[String],
         token: &CancellationToken,
     ) -> bool {
         let (client, channel, node) = (&self.client, &self.channel, self.node);
@@ -193,24 +204,28 @@ impl Publisher {
                 }
             }
             let Some(c) = conn.as_mut() else { continue };
+            let mut pipe = redis::pipe();
             if *lost_some {
-                let notice = serde_json::json!({"origin": node, "resync": true}).to_string();
-                let sent: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                    .arg(channel)
-                    .arg(&notice)
-                    .query_async(c)
-                    .await;
-                *lost_some = sent.is_err();
+                let notice = WireDelivery {
+                    origin: node,
+                    resync: true,
+                    delivery: None,
+                };
+                if let Ok(notice) = serde_json::to_string(&notice) {
+                    pipe.cmd("PUBLISH").arg(channel).arg(notice).ignore();
+                }
             }
-            let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
-                .arg(channel)
-                .arg(text)
-                .query_async(c)
-                .await;
-            if let Err(e) = published {
-                warn!(error = %e, "redis publish failed; the delivery is left to resync");
-                *conn = None;
-                *lost_some = true;
+            for text in batch {
+                pipe.cmd("PUBLISH").arg(channel).arg(text).ignore();
+            }
+            let published: redis::RedisResult<()> = pipe.query_async(c).await;
+            match published {
+                Ok(()) => *lost_some = false,
+                Err(e) => {
+                    warn!(error = %e, size = batch.len(), "redis publish failed; the deliveries are left to resync");
+                    *conn = None;
+                    *lost_some = true;
+                }
             }
             return true;
         }

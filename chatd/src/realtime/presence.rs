@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::ws::{PresenceStatus, ServerEvent, UserStatus};
+use common::ws::{PresenceStatus, UserStatus};
 use redis::aio::ConnectionManager;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
@@ -28,6 +28,7 @@ use crate::hub::Hub;
 use crate::store::Store;
 use crate::tasks::Tasks;
 
+mod announce;
 mod audience;
 
 const NODE_TTL_SECS: u64 = 30;
@@ -51,6 +52,11 @@ pub struct Presence {
     store: Store,
     hub: Hub,
     blocks: Blocks,
+    /// Users whose connections here changed, for the announcer.
+    dirty: Arc<announce::Dirty>,
+    /// The status this node last announced (or heard the shared state announce) per user;
+    /// without Redis, what changes are measured against.
+    announced: Arc<Mutex<HashMap<UserId, PresenceStatus>>>,
 }
 
 impl std::fmt::Debug for Presence {
@@ -79,26 +85,32 @@ impl Presence {
                 heartbeat(shared.clone(), token)
             });
         }
-        Self {
+        let presence = Self {
             local: Arc::new(Mutex::new(HashMap::new())),
             last_seen: Arc::new(Mutex::new(HashMap::new())),
             shared,
             store,
             hub,
             blocks,
-        }
+            dirty: Arc::default(),
+            announced: Arc::default(),
+        };
+        let announcer = presence.clone();
+        tasks.supervise("presence-announcer", move |token| {
+            announce::run(announcer.clone(), announcer.dirty.clone(), token)
+        });
+        presence
     }
 
     /// A connection of `user` opened.
-    pub async fn connected(&self, user: UserId, conn: ConnId) {
+    pub fn connected(&self, user: UserId, conn: ConnId) {
         self.change(user, |conns| {
             conns.insert(conn, PresenceStatus::Online);
-        })
-        .await;
+        });
     }
 
     /// A connection of `user` set itself online or away (checked by [`Self::set_status`]).
-    async fn set(&self, user: UserId, conn: ConnId, status: PresenceStatus) {
+    fn set(&self, user: UserId, conn: ConnId, status: PresenceStatus) {
         let status = if status == PresenceStatus::Away {
             status
         } else {
@@ -106,34 +118,27 @@ impl Presence {
         };
         self.change(user, |conns| {
             conns.insert(conn, status);
-        })
-        .await;
+        });
     }
 
     /// A connection of `user` says it is online or away; offline is what disconnecting
     /// means, never something a client sets.
-    pub async fn set_status(
-        &self,
-        user: UserId,
-        conn: ConnId,
-        status: PresenceStatus,
-    ) -> Result<()> {
+    pub fn set_status(&self, user: UserId, conn: ConnId, status: PresenceStatus) -> Result<()> {
         if status == PresenceStatus::Offline {
             return Err(Error::field(
                 "status",
                 "online or away; offline follows disconnecting",
             ));
         }
-        self.set(user, conn, status).await;
+        self.set(user, conn, status);
         Ok(())
     }
 
     /// A connection of `user` closed.
-    pub async fn disconnected(&self, user: UserId, conn: ConnId) {
+    pub fn disconnected(&self, user: UserId, conn: ConnId) {
         self.change(user, |conns| {
             conns.remove(&conn);
-        })
-        .await;
+        });
     }
 
     /// The user's status now, and when they were last seen if offline.
@@ -170,41 +175,20 @@ impl Presence {
         Ok(out)
     }
 
-    async fn change(&self, user: UserId, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {
-        let before = self.global(user).await;
-        let local = {
+    /// Applies a change to the user's connections here; the announcer writes it to Redis
+    /// and tells those who see the user, off the caller's path.
+    fn change(&self, user: UserId, apply: impl FnOnce(&mut HashMap<ConnId, PresenceStatus>)) {
+        {
             let Ok(mut all) = self.local.lock() else {
                 return;
             };
             let conns = all.entry(user).or_default();
             apply(conns);
-            let status = aggregate(conns.values().copied());
             if conns.is_empty() {
                 all.remove(&user);
             }
-            status
-        };
-        self.write_shared(user, local).await;
-        let after = self.global(user).await;
-        if before == after {
-            return;
         }
-        let now = OffsetDateTime::now_utc();
-        if after == PresenceStatus::Offline {
-            self.remember_seen(user, now).await;
-        }
-        let event = ServerEvent::UserStatus(UserStatus {
-            user_id: user,
-            status: after,
-            last_seen_at: (after == PresenceStatus::Offline).then_some(now),
-        });
-        match self.audience(user, None).await {
-            Ok(mut audience) => {
-                audience.push(user);
-                self.hub.to_users(audience, &event);
-            }
-            Err(e) => warn!(error = %e, "presence change not announced"),
-        }
+        self.dirty.mark(user);
     }
 
     fn local_status(&self, user: UserId) -> PresenceStatus {
@@ -267,40 +251,6 @@ impl Presence {
                 .chain(std::iter::once(local))
                 .filter(|s| *s != PresenceStatus::Offline),
         )
-    }
-
-    async fn write_shared(&self, user: UserId, local: PresenceStatus) {
-        let Some(shared) = &self.shared else { return };
-        let mut conn = shared.conn.clone();
-        let key = format!("{}presence:{user}", shared.prefix);
-        let mut cmd = if local == PresenceStatus::Offline {
-            redis::cmd("HDEL")
-        } else {
-            redis::cmd("HSET")
-        };
-        cmd.arg(&key).arg(shared.node.to_string());
-        if local != PresenceStatus::Offline {
-            cmd.arg(if local == PresenceStatus::Away {
-                "away"
-            } else {
-                "online"
-            });
-        }
-        let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
-    }
-
-    async fn remember_seen(&self, user: UserId, at: OffsetDateTime) {
-        if let Ok(mut seen) = self.last_seen.lock() {
-            seen.insert(user, at);
-        }
-        if let Some(shared) = &self.shared {
-            let mut conn = shared.conn.clone();
-            let cmd = redis::cmd("SET")
-                .arg(format!("{}seen:{user}", shared.prefix))
-                .arg(at.unix_timestamp())
-                .clone();
-            let _ = tokio::time::timeout(REDIS_TIMEOUT, cmd.query_async::<()>(&mut conn)).await;
-        }
     }
 
     async fn last_seen(&self, user: UserId) -> Option<OffsetDateTime> {

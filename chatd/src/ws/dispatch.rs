@@ -76,7 +76,7 @@ pub async fn handle(
             Ok(None)
         }
         ClientRequest::Presence(data) => {
-            state.presence.set_status(user, conn, data.status).await?;
+            state.presence.set_status(user, conn, data.status)?;
             Ok(None)
         }
         ClientRequest::Sync(req) => ack(&state.sync.sync(user, &req).await?),

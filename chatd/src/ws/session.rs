@@ -68,11 +68,11 @@ struct Live {
 }
 
 impl Live {
-    /// Unregisters now, waiting for presence to be updated.
-    async fn end(mut self) {
+    /// Unregisters now; presence follows through its announcer.
+    fn end(mut self) {
         self.done = true;
         let remaining = self.state.registry.unregister(self.conn);
-        self.state.presence.disconnected(self.user, self.conn).await;
+        self.state.presence.disconnected(self.user, self.conn);
         if remaining == 0 {
             self.state.typing.user_gone(self.user);
         }
@@ -95,10 +95,7 @@ impl Drop for Live {
         if remaining == 0 {
             self.state.typing.user_gone(self.user);
         }
-        let (presence, user, conn) = (self.state.presence.clone(), self.user, self.conn);
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move { presence.disconnected(user, conn).await });
-        }
+        self.state.presence.disconnected(self.user, self.conn);
     }
 }
 
@@ -159,7 +156,7 @@ async fn serve(
             debug!(error = %e, "cannot load the user's chats");
             let closing = sink.send(close_message(close::SERVER_ERROR, "server error; retry"));
             let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
-            live.end().await;
+            live.end();
             return;
         }
     };
@@ -169,11 +166,11 @@ async fn serve(
     if let Ok(true) = state.auth.session_ended(&auth).await {
         let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
         let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
-        live.end().await;
+        live.end();
         return;
     }
     info!(conn, chats = chats.len(), "connected");
-    state.presence.connected(user, conn).await;
+    state.presence.connected(user, conn);
 
     let tx = registration.tx;
     let mut writer = tokio::spawn(
@@ -201,7 +198,7 @@ async fn serve(
     // The first reason given wins: a slow consumer stays 4008 even if the reader ended too.
     state.registry.kill(conn, ending.close.0, ending.close.1);
     drop(tx);
-    live.end().await;
+    live.end();
     // The writer writes (or answers) the close frame, bounded; meanwhile what the client
     // still sends is read and dropped, so the socket is not reset under that frame.
     let drain = async {

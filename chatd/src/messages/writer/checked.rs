@@ -19,7 +19,6 @@ struct Known {
     members: Vec<UserId>,
     existing: Vec<MessageRow>,
     valid_replies: Vec<MessageId>,
-    mentionable: HashMap<String, UserId>,
     /// `(attachment, uploader)` of named uploads still free to attach.
     attachable: Vec<(AttachmentId, UserId)>,
 }
@@ -42,7 +41,7 @@ pub(super) async fn store_checked(
     }
     let known = load(&mut txn, chat, sends).await?;
     let mut outcomes = classify(chat, sends, &known);
-    let mentions = store_fresh(&mut txn, chat, sends, &known, &mut outcomes).await?;
+    let mentions = store_fresh(&mut txn, chat, sends, &mut outcomes).await?;
     let attached = attach_stored(&mut txn, sends, &outcomes).await?;
     txn.commit().await.map_err(StoreError::from)?;
     respond(inner, outcomes, &mentions, &attached).await
@@ -62,20 +61,6 @@ async fn load(txn: &mut sqlx::PgConnection, chat: ChatId, sends: &[ValidSend]) -
     } else {
         mtx::messages_in_chat(txn, chat, &replies).await?
     };
-    let mut wanted: Vec<String> = sends
-        .iter()
-        .flat_map(|s| s.mentions.iter().cloned())
-        .collect();
-    wanted.sort();
-    wanted.dedup();
-    let mentionable = if wanted.is_empty() {
-        HashMap::new()
-    } else {
-        mtx::members_named(txn, chat, &wanted)
-            .await?
-            .into_iter()
-            .collect()
-    };
     let named: Vec<AttachmentId> = sends
         .iter()
         .flat_map(|s| s.attachments.iter().copied())
@@ -89,7 +74,6 @@ async fn load(txn: &mut sqlx::PgConnection, chat: ChatId, sends: &[ValidSend]) -
         members,
         existing,
         valid_replies,
-        mentionable,
         attachable,
     })
 }
@@ -176,7 +160,6 @@ async fn store_fresh(
     txn: &mut sqlx::PgConnection,
     chat: ChatId,
     sends: &[ValidSend],
-    known: &Known,
     outcomes: &mut [Outcome],
 ) -> Result<Vec<(MessageId, UserId)>> {
     let fresh: Vec<usize> = (0..sends.len())
@@ -185,22 +168,17 @@ async fn store_fresh(
     if fresh.is_empty() {
         return Ok(Vec::new());
     }
-    let mut mentions = Vec::new();
+    let mut named = Vec::new();
     let batch: Vec<NewMessage> = fresh
         .iter()
         .map(|i| {
             let send = &sends[*i];
             let id = MessageId::new();
-            mentions.extend(
-                send.mentions
-                    .iter()
-                    .filter_map(|n| known.mentionable.get(n))
-                    .map(|u| (id, *u)),
-            );
+            named.extend(send.mentions.iter().map(|n| (id, n.clone())));
             new_message(id, chat, send)
         })
         .collect();
-    let rows = mtx::insert_messages(txn, &batch, &mentions).await?;
+    let (rows, mentions) = mtx::insert_messages(txn, &batch, &named).await?;
     for (i, message) in fresh.into_iter().zip(&batch) {
         if let Some(row) = rows.iter().find(|row| row.id == message.id) {
             outcomes[i] = Outcome::Stored(Box::new(row.clone()), false);

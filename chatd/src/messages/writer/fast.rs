@@ -25,33 +25,13 @@ pub(super) async fn store_batch(
     conn: &mut Option<PoolConnection<Postgres>>,
     sends: &[(ChatId, ValidSend)],
 ) -> Result<Vec<Result<SendResult>>> {
-    let mut mentionable: HashMap<(ChatId, String), UserId> = HashMap::new();
-    for chat in chats_in_order(sends) {
-        let mut wanted: Vec<String> = sends
-            .iter()
-            .filter(|(c, _)| *c == chat)
-            .flat_map(|(_, s)| s.mentions.iter().cloned())
-            .collect();
-        if wanted.is_empty() {
-            continue;
-        }
-        wanted.sort();
-        wanted.dedup();
-        for (name, user) in inner.store.members_named(chat, &wanted).await? {
-            mentionable.insert((chat, name), user);
-        }
-    }
-    let mut mentions = Vec::new();
+    // Mentioned names are resolved to members by the insert itself.
+    let mut named = Vec::new();
     let batch: Vec<NewMessage> = sends
         .iter()
         .map(|(chat, send)| {
             let id = MessageId::new();
-            mentions.extend(
-                send.mentions
-                    .iter()
-                    .filter_map(|n| mentionable.get(&(*chat, n.clone())))
-                    .map(|u| (id, *u)),
-            );
+            named.extend(send.mentions.iter().map(|n| (id, n.clone())));
             new_message(id, *chat, send)
         })
         .collect();
@@ -59,10 +39,10 @@ pub(super) async fn store_batch(
     // the checked path.
     let db_started = std::time::Instant::now();
     // Attachments are claimed under the chat's lock: such batches take the checked path.
-    let stored = if sends.iter().any(|(_, s)| !s.attachments.is_empty()) {
-        Vec::new()
+    let (stored, mentions) = if sends.iter().any(|(_, s)| !s.attachments.is_empty()) {
+        (Vec::new(), Vec::new())
     } else {
-        insert_fast(inner, conn, &batch, &mentions).await
+        insert_fast(inner, conn, &batch, &named).await
     };
     #[cfg(feature = "test-hooks")]
     super::hooks::panic_after_commit(stored.iter().filter_map(|r| r.content.as_deref()));
@@ -124,20 +104,20 @@ async fn insert_fast(
     inner: &Inner,
     held: &mut Option<PoolConnection<Postgres>>,
     batch: &[NewMessage],
-    mentions: &[(MessageId, UserId)],
-) -> Vec<MessageRow> {
+    mentions: &[(MessageId, String)],
+) -> (Vec<MessageRow>, Vec<(MessageId, UserId)>) {
     if held.is_none() {
         *held = inner.store.acquire().await.ok();
     }
     let Some(conn) = held.as_mut() else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     match mtx::insert_messages(conn, batch, mentions).await {
-        Ok(rows) => rows,
+        Ok(stored) => stored,
         Err(e) => {
             tracing::debug!(error = %e, "fast path refused the batch");
             *held = None;
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     }
 }

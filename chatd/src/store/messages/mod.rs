@@ -161,15 +161,3 @@ impl Store {
         .await?)
     }
 }
-
-impl Store {
-    /// Current members of `chat` with these usernames (lower case): `(name, id)`.
-    pub async fn members_named(
-        &self,
-        chat: ChatId,
-        names: &[String],
-    ) -> Result<Vec<(String, UserId)>, StoreError> {
-        let mut conn = self.pool.acquire().await?;
-        tx::members_named(&mut conn, chat, names).await
-    }
-}

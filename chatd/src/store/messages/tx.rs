@@ -76,21 +76,22 @@ pub async fn messages_in_chat(
 /// Stores every message of `batch` (any number of chats) whose sender is a current
 /// member, whose `(sender, client id)` is new and whose reply target is in its chat, at
 /// its chat's next sequence numbers (in batch order), with their `message:new` events and
-/// `mentions`, in one statement (the send path's cost is mostly per statement: round trip,
+/// the mentions of `mentions` `(message, username)` that name a current member of the
+/// message's chat, in one statement (the send path's cost is mostly per statement: round trip,
 /// plan, commit). Messages it leaves out are not returned. Returns the rows in
-/// (chat, seq) order.
+/// (chat, seq) order, and the mentions stored `(message, user)`.
 ///
 /// The chats' rows are locked by the statement's `UPDATE`; the writer sends one chat's
 /// messages through one lane only, so two of these statements never wait on each other.
 pub async fn insert_messages(
     conn: &mut PgConnection,
     batch: &[NewMessage],
-    mentions: &[(MessageId, UserId)],
-) -> Result<Vec<MessageRow>, StoreError> {
+    mentions: &[(MessageId, String)],
+) -> Result<(Vec<MessageRow>, Vec<(MessageId, UserId)>), StoreError> {
     let c = Columns::of(batch);
     let mention_messages: Vec<MessageId> = mentions.iter().map(|m| m.0).collect();
-    let mention_users: Vec<UserId> = mentions.iter().map(|m| m.1).collect();
-    let mut rows = sqlx::query_as::<_, MessageRow>(&format!(
+    let mention_names: Vec<&str> = mentions.iter().map(|m| m.1.as_str()).collect();
+    let mut rows = sqlx::query_as::<_, Inserted>(&format!(
         "WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], \
                       $5::text[], $6::text[], $7::jsonb[], $8::uuid[]) WITH ORDINALITY \
                     AS v(chat_id, id, sender_id, client_id, content, content_type, metadata, \
@@ -117,10 +118,17 @@ pub async fn insert_messages(
               ev AS (INSERT INTO chat_events (chat_id, seq, kind, actor_id, message_id) \
                      SELECT chat_id, seq, 'message:new', sender_id, id FROM ins), \
               mm AS (INSERT INTO message_mentions (message_id, user_id, chat_id, seq) \
-                     SELECT k.message_id, k.user_id, ins.chat_id, ins.seq \
-                     FROM unnest($9::uuid[], $10::uuid[]) AS k(message_id, user_id) \
-                     JOIN ins ON ins.id = k.message_id) \
-         SELECT {MESSAGE_COLUMNS} FROM ins m"
+                     SELECT DISTINCT ins.id, u.id, ins.chat_id, ins.seq \
+                     FROM unnest($9::uuid[], $10::text[]) AS k(message_id, name) \
+                     JOIN ins ON ins.id = k.message_id \
+                     JOIN users u ON u.username = k.name \
+                     JOIN chat_members cm ON cm.chat_id = ins.chat_id AND cm.user_id = u.id \
+                       AND cm.left_at IS NULL \
+                     RETURNING message_id, user_id) \
+         SELECT {MESSAGE_COLUMNS}, \
+           coalesce((SELECT array_agg(mm.user_id) FROM mm WHERE mm.message_id = m.id), \
+                    '{{}}') AS mentioned \
+         FROM ins m"
     ))
     .bind(&c.chats)
     .bind(&c.ids)
@@ -131,11 +139,23 @@ pub async fn insert_messages(
     .bind(&c.metadata)
     .bind(&c.replies)
     .bind(&mention_messages)
-    .bind(&mention_users)
+    .bind(&mention_names)
     .fetch_all(conn)
     .await?;
-    rows.sort_by_key(|r| (r.chat_id, r.seq));
-    Ok(rows)
+    rows.sort_by_key(|r| (r.message.chat_id, r.message.seq));
+    let stored = rows
+        .iter()
+        .flat_map(|r| r.mentioned.iter().map(|u| (r.message.id, *u)))
+        .collect();
+    Ok((rows.into_iter().map(|r| r.message).collect(), stored))
+}
+
+/// A stored message and the members its text mentions.
+#[derive(sqlx::FromRow)]
+struct Inserted {
+    #[sqlx(flatten)]
+    message: MessageRow,
+    mentioned: Vec<UserId>,
 }
 
 /// Replaces the mentions of these messages.

@@ -53,6 +53,10 @@ pub struct LoadResult {
     pub sync_requests: u64,
     /// Deliveries that came only through a gap's `sync` answer.
     pub recovered: u64,
+    /// Opening a socket to its `hello` (TCP, upgrade, authentication), microseconds.
+    pub hello_latencies_us: Vec<u64>,
+    /// chatd's resident memory (bytes) before the first socket and once all are open.
+    pub connect_rss: Option<(u64, u64)>,
 }
 
 /// A sent message, as the bench remembers it.
@@ -93,9 +97,13 @@ pub async fn drive(args: &BenchArgs, plan: Arc<Plan>) -> Result<LoadResult, Stri
         refused: refused.clone(),
         ack_latencies: ack_latencies.clone(),
     };
+    let rss_before = args.server_pid.and_then(super::report::rss_bytes);
     let connect_started = Instant::now();
-    let (writers, mut readers) = connect_all(args, &plan, &acks).await?;
+    let (writers, mut readers, hello_latencies_us) = connect_all(args, &plan, &acks).await?;
     let connect_secs = connect_started.elapsed().as_secs_f64();
+    // Settled: what the sockets' tasks and buffers hold once every client is connected.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let rss_after = args.server_pid.and_then(super::report::rss_bytes);
     eprintln!(
         "bench: {} connections in {connect_secs:.1} s; sending for {} s",
         writers.len(),
@@ -138,14 +146,17 @@ pub async fn drive(args: &BenchArgs, plan: Arc<Plan>) -> Result<LoadResult, Stri
             seen.push(one);
         }
     }
-    Ok(tally(&plan, &shared, seen, connect_secs, send_secs, server))
+    let mut result = tally(&plan, &shared, seen, connect_secs, send_secs, server);
+    result.hello_latencies_us = hello_latencies_us;
+    result.connect_rss = rss_before.zip(rss_after);
+    Ok(result)
 }
 
 async fn connect_all(
     args: &BenchArgs,
     plan: &Plan,
     acks: &Acks,
-) -> Result<(Vec<Writer>, JoinSet<Seen>), String> {
+) -> Result<(Vec<Writer>, JoinSet<Seen>, Vec<u64>), String> {
     let permits = Arc::new(Semaphore::new(args.connect_concurrency));
     let servers = super::servers(&args.server);
     let mut connecting = JoinSet::new();
@@ -161,9 +172,12 @@ async fn connect_all(
     }
     let mut writers: Vec<Option<Writer>> = (0..plan.users.len()).map(|_| None).collect();
     let mut readers = JoinSet::new();
+    let mut hellos = Vec::with_capacity(plan.users.len());
     while let Some(done) = connecting.join_next().await {
         let (index, connected) = done.map_err(|e| e.to_string())?;
-        let (socket, cursors) = connected.map_err(|e| format!("connecting user {index}: {e}"))?;
+        let (socket, cursors, hello) =
+            connected.map_err(|e| format!("connecting user {index}: {e}"))?;
+        hellos.push(hello.as_micros() as u64);
         let (writer, reader, _) = socket.split();
         let writer = Arc::new(AsyncMutex::new(writer));
         writers[index] = Some(writer.clone());
@@ -179,15 +193,18 @@ async fn connect_all(
             client,
         ));
     }
-    Ok((writers.into_iter().flatten().collect(), readers))
+    Ok((writers.into_iter().flatten().collect(), readers, hellos))
 }
 
 /// Connects, and starts every chat's cursor at its `lastSeq` from a `sync` that names no
-/// chat (protocol.md: such chats come with `lastSeq` only).
-pub async fn connect_one(server: &str, token: &str) -> Result<(Socket, Cursors), String> {
+/// chat (protocol.md: such chats come with `lastSeq` only). Also returns how long the
+/// `hello` took.
+pub async fn connect_one(server: &str, token: &str) -> Result<(Socket, Cursors, Duration), String> {
+    let started = Instant::now();
     let (mut socket, _) = Socket::connect(server, token)
         .await
         .map_err(|e| e.to_string())?;
+    let hello = started.elapsed();
     let answer = socket
         .request(&ClientRequest::Sync(SyncRequest::default()))
         .await
@@ -198,7 +215,7 @@ pub async fn connect_one(server: &str, token: &str) -> Result<(Socket, Cursors),
     for chat in answer.chats {
         cursors.start(chat.chat_id.to_string(), chat.last_seq);
     }
-    Ok((socket, cursors))
+    Ok((socket, cursors, hello))
 }
 
 async fn send_one(
@@ -239,6 +256,11 @@ async fn send_one(
 }
 
 async fn open_loop(shared: &Arc<Shared>) {
+    // `--rate 0`: the sockets stay open and idle for the duration (memory per socket).
+    if shared.args.rate <= 0.0 {
+        tokio::time::sleep(Duration::from_secs(shared.args.duration)).await;
+        return;
+    }
     let period = Duration::from_secs_f64(1.0 / shared.args.rate.max(0.001));
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);

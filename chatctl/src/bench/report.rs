@@ -100,6 +100,12 @@ pub struct Report {
     pub server_cpu_percent: Option<f64>,
     /// chatd's peak resident memory, MiB.
     pub server_peak_rss_mib: Option<f64>,
+    /// Opening a socket to its `hello`, ms (TCP, upgrade, authentication; measured while
+    /// `--connect-concurrency` sockets connect at once).
+    pub hello_latency_ms: Option<Percentiles>,
+    /// chatd's resident memory added by the open sockets, KiB per socket (resident memory
+    /// once all are connected, less before the first, over the sockets).
+    pub memory_per_socket_kib: Option<f64>,
 }
 
 impl Report {
@@ -133,6 +139,10 @@ impl Report {
             ack_latency_ms: Percentiles::of(&result.ack_latencies_us),
             server_cpu_percent: result.server.map(|s| s.0),
             server_peak_rss_mib: result.server.map(|s| s.1 as f64 / 1024.0 / 1024.0),
+            hello_latency_ms: Percentiles::of(&result.hello_latencies_us),
+            memory_per_socket_kib: result.connect_rss.map(|(before, after)| {
+                after.saturating_sub(before) as f64 / 1024.0 / plan.users.len().max(1) as f64
+            }),
         }
     }
 
@@ -158,6 +168,10 @@ impl Report {
             format!("{} / {} / {}", self.users, self.chats, self.servers),
         );
         line("connect", format!("{:.1} s", self.connect_secs));
+        line("hello latency", pct(&self.hello_latency_ms));
+        if let Some(kib) = self.memory_per_socket_kib {
+            line("memory per socket", format!("{kib:.1} KiB"));
+        }
         line(
             "sent / acked",
             format!(
@@ -249,7 +263,8 @@ fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
-fn rss_bytes(pid: u32) -> Option<u64> {
+/// A process's resident memory now, bytes.
+pub(super) fn rss_bytes(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

@@ -150,7 +150,9 @@ async fn serve(
         user,
         done: false,
     };
-    let chats = match state.chats.ids_of(user).await {
+    // The chats and the session's check in one wait: the `hello` leaves after both.
+    let (chats, ended) = tokio::join!(state.chats.ids_of(user), state.auth.session_ended(&auth));
+    let chats = match chats {
         Ok(chats) => chats,
         Err(e) => {
             debug!(error = %e, "cannot load the user's chats");
@@ -162,8 +164,8 @@ async fn serve(
     };
     state.registry.load_chats(user, &chats, registration.load);
     // A revocation published between the token check and the registration found no
-    // connection to close: look once more, now that the next one will.
-    if let Ok(true) = state.auth.session_ended(&auth).await {
+    // connection to close: look once more (after the registration, so the next one will).
+    if let Ok(true) = ended {
         let closing = sink.send(close_message(close::UNAUTHORIZED, "session ended"));
         let _ = tokio::time::timeout(CLOSE_WRITE_TIMEOUT, closing).await;
         live.end();

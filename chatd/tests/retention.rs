@@ -13,7 +13,7 @@ use std::time::Duration;
 use chatd::config::Config;
 use common::api::{ChatCursor, CreateGroupRequest, MessagePage, SyncRequest};
 use common::client::search::MessageSearch;
-use common::client::{Client, ClientError, PageAt};
+use common::client::{AttachmentFile, Client, ClientError, PageAt};
 use common::ws::ServerEvent;
 use common::{ChatId, ErrorCode, UserId};
 use testkit::chat::{post, send, text};
@@ -56,6 +56,18 @@ fn png() -> Vec<u8> {
     out
 }
 
+/// An image large enough to get a thumbnail.
+fn big_png() -> Vec<u8> {
+    let img = image::RgbaImage::from_fn(800, 600, |x, y| {
+        image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 255])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgba8(img)
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
 /// Files under `<data_dir>/attachments`.
 fn stored_files(dir: &Path) -> usize {
     fn walk(dir: &Path) -> usize {
@@ -73,6 +85,17 @@ fn stored_files(dir: &Path) -> usize {
         })
     }
     walk(&dir.join("attachments"))
+}
+
+/// Some file under `dir`.
+fn first_file(dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+        if e.path().is_dir() {
+            first_file(&e.path())
+        } else {
+            Some(e.path())
+        }
+    })
 }
 
 async fn search_count(client: &Client, q: &str) -> usize {
@@ -131,6 +154,10 @@ async fn expired_messages_leave_history_search_mentions_notifications_and_storag
     assert!(eventually(WAIT, || async { mentions(&bob).await.len() == 2 }).await);
     assert_eq!(search_count(&bob, "pruneword").await, 1);
     assert_eq!(search_count(&bob, "keepword").await, 1);
+
+    // A file already gone from storage does not stop the prune (nor leave the row).
+    let first = first_file(&dir.path().join("attachments")).unwrap();
+    std::fs::remove_file(first).unwrap();
 
     let (mut socket, _) = testkit::ws::connect(&bob).await;
     let status = server.retention().status().await.unwrap();
@@ -313,6 +340,23 @@ async fn two_nodes_pruning_at_once_prune_each_message_once() {
     for i in 0..5 {
         post(&ada, two, &format!("two {i}"), &format!("t-{i}")).await;
     }
+    // While someone else holds the job's advisory lock (documented in operations.md), a
+    // pass prunes nothing and says so.
+    let mut holder = a.store().pool().acquire().await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(0x6368_6174_7265_746e_i64)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let blocked = b.retention().run_pass().await.unwrap();
+    assert!(blocked.busy && blocked.messages == 0, "{blocked:?}");
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(0x6368_6174_7265_746e_i64)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    drop(holder);
+
     let (ra, rb) = tokio::join!(a.retention().run_pass(), b.retention().run_pass());
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.messages + rb.messages, 12, "{ra:?} {rb:?}");
@@ -339,4 +383,36 @@ async fn two_nodes_pruning_at_once_prune_each_message_once() {
         assert!(floors.windows(2).all(|w| w[0] < w[1]), "{floors:?}");
     }
     assert_eq!(b.retention().run_pass().await.unwrap().messages, 0);
+}
+
+#[tokio::test]
+async fn pruned_attachments_leave_the_s3_bucket_and_unexpired_ones_stay() {
+    let s3 = testkit::S3Server::start().await;
+    let dir = testkit::temp_dir();
+    let mut cfg = config(dir.path(), Some(3));
+    cfg.attachments = s3.attachments_config(&cfg.attachments);
+    let server = TestServer::with_config(cfg).await;
+    let (ada, _) = server.user("ada").await;
+    let short = group(&ada, "Short", &[]).await;
+    let long = group(&ada, "Long", &[]).await;
+    ada.set_chat_retention(short, Some(1)).await.unwrap();
+    let mut sent = Vec::new();
+    for (chat, name) in [(short, "old.png"), (long, "kept.png")] {
+        let image = ada.upload_attachment(name, big_png()).await.unwrap();
+        let mut req = text("", name);
+        req.attachment_ids = vec![image.id];
+        send(&ada, chat, &req).await.unwrap();
+        sent.push(image.id);
+    }
+    // Each image is a file and a thumbnail in the bucket.
+    assert_eq!(s3.keys().len(), 4, "{:?}", s3.keys());
+    let report = server.retention().run_pass().await.unwrap();
+    assert_eq!((report.messages, report.attachments), (1, 1), "{report:?}");
+    let keys = s3.keys();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    let kept = sent[1].as_uuid().simple().to_string();
+    assert!(keys.iter().all(|k| k.contains(&kept)), "{keys:?}");
+    let get = |id| ada.download_attachment(id, AttachmentFile::Original, 10 << 20);
+    assert!(get(sent[0]).await.is_err());
+    assert!(get(sent[1]).await.is_ok());
 }

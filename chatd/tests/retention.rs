@@ -416,3 +416,28 @@ async fn pruned_attachments_leave_the_s3_bucket_and_unexpired_ones_stay() {
     assert!(get(sent[0]).await.is_err());
     assert!(get(sent[1]).await.is_ok());
 }
+
+#[tokio::test]
+async fn a_node_with_a_policy_prunes_by_itself_on_its_timer() {
+    let dir = testkit::temp_dir();
+    // A node without a policy stores the messages; it prunes nothing.
+    let mut plain = test_config();
+    plain.data_dir = dir.path().to_path_buf();
+    let a = TestServer::with_config(plain).await;
+    let (ada, _) = a.user("ada").await;
+    let chat = group(&ada, "Team", &[]).await;
+    let sent = post(&ada, chat, "soon gone", "a-1").await;
+    assert!(!a.retention().run_pass().await.unwrap().busy);
+    assert!(!history(&ada, chat).await.messages[0].deleted);
+    // A node with one joins: its job's first pass (at start, then every interval) prunes.
+    let _b = TestServer::on(config(dir.path(), Some(1)), a.db().unwrap().options()).await;
+    assert!(
+        eventually(WAIT, || async {
+            let page = history(&ada, chat).await;
+            page.messages
+                .iter()
+                .any(|m| m.seq == sent.seq && m.deleted && m.content.is_none())
+        })
+        .await
+    );
+}

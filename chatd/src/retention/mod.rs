@@ -275,7 +275,14 @@ impl RetentionService {
             let this = this.clone();
             async move {
                 loop {
-                    match this.run_pass().await {
+                    // A pass can be long after retention is first turned on; shutdown does
+                    // not wait for it. A batch cut short rolls back; files of a committed
+                    // one not yet removed stay marked deleted for the media cleanup.
+                    let outcome = tokio::select! {
+                        () = token.cancelled() => return,
+                        outcome = this.run_pass() => outcome,
+                    };
+                    match outcome {
                         Ok(r) if r.messages > 0 => {
                             info!(messages = r.messages, chats = r.chats.len(), "pruned");
                         }

@@ -94,7 +94,12 @@ pub mod tx {
     }
 
     /// The first chat from `from` on (itself included) whose oldest message above the prune
-    /// floor has expired, locked; with its floor and the expiry instant's policy days.
+    /// floor has expired, locked; with its floor and its policy's days.
+    ///
+    /// The lock is the one a send's seq update takes (`NO KEY UPDATE`): it waits for a send
+    /// in flight (milliseconds) rather than skipping the chat, which a busy chat would
+    /// otherwise be at every pass, and it does not conflict with the `KEY SHARE` locks that
+    /// foreign-key checks (the search indexer's progress rows) hold on chat rows.
     pub async fn next_chat(
         conn: &mut PgConnection,
         policy: Policy,
@@ -106,7 +111,7 @@ pub mod tx {
                WHERE m.chat_id = c.id AND m.seq > c.pruned_seq ORDER BY m.seq LIMIT 1) f \
              WHERE ($4::uuid IS NULL OR c.id >= $4) AND {DAYS} IS NOT NULL \
                AND f.created_at < {cut} \
-             ORDER BY c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED",
+             ORDER BY c.id LIMIT 1 FOR NO KEY UPDATE OF c",
             cut = cutoff(DAYS),
         );
         Ok(sqlx::query_as(&sql)
@@ -139,7 +144,7 @@ pub mod tx {
         let rows: Vec<(MessageId, i64, bool)> = sqlx::query_as(
             "SELECT m.id, m.seq, m.created_at < now() + make_interval(secs => $2::double precision) \
                - make_interval(days => $1::int) AS expired FROM messages m \
-             WHERE m.chat_id = $3 AND m.seq > $4 ORDER BY m.seq LIMIT $5 FOR UPDATE",
+             WHERE m.chat_id = $3 AND m.seq > $4 ORDER BY m.seq LIMIT $5 FOR NO KEY UPDATE",
         )
         .bind(days)
         .bind(offset_secs)

@@ -40,6 +40,9 @@ _chatctl() {
             chatctl,migrate)
                 cmd="chatctl__subcmd__migrate"
                 ;;
+            chatctl,retention)
+                cmd="chatctl__subcmd__retention"
+                ;;
             chatctl,stats)
                 cmd="chatctl__subcmd__stats"
                 ;;
@@ -172,6 +175,9 @@ _chatctl() {
             chatctl__subcmd__help,migrate)
                 cmd="chatctl__subcmd__help__subcmd__migrate"
                 ;;
+            chatctl__subcmd__help,retention)
+                cmd="chatctl__subcmd__help__subcmd__retention"
+                ;;
             chatctl__subcmd__help,stats)
                 cmd="chatctl__subcmd__help__subcmd__stats"
                 ;;
@@ -229,6 +235,12 @@ _chatctl() {
             chatctl__subcmd__help__subcmd__migrate,status)
                 cmd="chatctl__subcmd__help__subcmd__migrate__subcmd__status"
                 ;;
+            chatctl__subcmd__help__subcmd__retention,run)
+                cmd="chatctl__subcmd__help__subcmd__retention__subcmd__run"
+                ;;
+            chatctl__subcmd__help__subcmd__retention,status)
+                cmd="chatctl__subcmd__help__subcmd__retention__subcmd__status"
+                ;;
             chatctl__subcmd__help__subcmd__user,create)
                 cmd="chatctl__subcmd__help__subcmd__user__subcmd__create"
                 ;;
@@ -282,6 +294,24 @@ _chatctl() {
                 ;;
             chatctl__subcmd__migrate__subcmd__help,status)
                 cmd="chatctl__subcmd__migrate__subcmd__help__subcmd__status"
+                ;;
+            chatctl__subcmd__retention,help)
+                cmd="chatctl__subcmd__retention__subcmd__help"
+                ;;
+            chatctl__subcmd__retention,run)
+                cmd="chatctl__subcmd__retention__subcmd__run"
+                ;;
+            chatctl__subcmd__retention,status)
+                cmd="chatctl__subcmd__retention__subcmd__status"
+                ;;
+            chatctl__subcmd__retention__subcmd__help,help)
+                cmd="chatctl__subcmd__retention__subcmd__help__subcmd__help"
+                ;;
+            chatctl__subcmd__retention__subcmd__help,run)
+                cmd="chatctl__subcmd__retention__subcmd__help__subcmd__run"
+                ;;
+            chatctl__subcmd__retention__subcmd__help,status)
+                cmd="chatctl__subcmd__retention__subcmd__help__subcmd__status"
                 ;;
             chatctl__subcmd__user,create)
                 cmd="chatctl__subcmd__user__subcmd__create"
@@ -356,7 +386,7 @@ _chatctl() {
 
     case "${cmd}" in
         chatctl)
-            opts="migrate user group export backup stats doctor bench email help -h -V --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help --version"
+            opts="migrate user group export backup stats doctor bench email retention help -h -V --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2514,7 +2544,7 @@ _chatctl() {
             return 0
             ;;
         chatctl__subcmd__help)
-            opts="migrate user group export backup stats doctor bench email help"
+            opts="migrate user group export backup stats doctor bench email retention help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2864,6 +2894,48 @@ _chatctl() {
             return 0
             ;;
         chatctl__subcmd__help__subcmd__migrate__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__help__subcmd__retention)
+            opts="status run"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__help__subcmd__retention__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__help__subcmd__retention__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3362,6 +3434,308 @@ _chatctl() {
             return 0
             ;;
         chatctl__subcmd__migrate__subcmd__status)
+            opts="-h --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-forwarded-for)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention)
+            opts="status run help -h --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-forwarded-for)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__help)
+            opts="status run help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__run)
+            opts="-h --yes --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --redis-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --postgres-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-min-length)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jwt-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --access-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --refresh-token-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-forwarded-for)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        chatctl__subcmd__retention__subcmd__status)
             opts="-h --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

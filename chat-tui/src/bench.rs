@@ -42,6 +42,7 @@ pub fn state(chats: usize, messages: usize) -> AppState {
             muted_until: None,
             created_at: now,
             last_activity_at: now,
+            retention_days: None,
         };
         state.chats.push(ChatView::new(chat));
     }

@@ -65,6 +65,24 @@ pub enum Command {
     /// Outgoing mail: send a test mail through the configured SMTP server.
     #[command(subcommand)]
     Email(EmailCommand),
+    /// Message retention: the policy and what is due, or a pruning pass now.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+/// `chatctl retention`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RetentionCommand {
+    /// The policy ([retention] and groups with their own), the age of the oldest message
+    /// that still has content, and how many messages are due.
+    Status,
+    /// Runs one pruning pass now, in the same batches as chatd's job (which waits while
+    /// it runs), and prints what it pruned. Connected clients hear it through Redis.
+    Run {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `chatctl email`.

@@ -12,6 +12,7 @@ mod export;
 mod group;
 mod migrate;
 mod output;
+mod retention;
 mod stats;
 mod user;
 
@@ -71,5 +72,6 @@ async fn run(ctx: &Context, command: Command) -> output::Outcome {
         Command::Doctor => doctor::run(ctx).await,
         Command::Bench(args) => bench::run(ctx, args).await,
         Command::Email(cmd) => email::run(ctx, cmd).await,
+        Command::Retention(cmd) => retention::run(ctx, cmd).await,
     }
 }

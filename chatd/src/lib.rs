@@ -26,6 +26,7 @@ pub mod private_fs;
 pub mod push;
 pub mod ratelimit;
 pub mod realtime;
+pub mod retention;
 pub mod search;
 pub mod server;
 pub mod state;

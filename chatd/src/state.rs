@@ -21,6 +21,7 @@ use crate::notifications::NotificationService;
 use crate::privacy::PrivacyService;
 use crate::push::PushService;
 use crate::realtime::{DeliveredTracker, Presence, Typing};
+use crate::retention::RetentionService;
 use crate::search::SearchService;
 use crate::sync::SyncService;
 use crate::tasks::Tasks;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub media: MediaService,
     /// Full-text search.
     pub search: SearchService,
+    /// Message retention (its job runs under `tasks`).
+    pub retention: RetentionService,
     /// Prometheus metrics.
     pub metrics: Metrics,
     /// The owner of background work; WebSocket sessions hold a token of its tracker so

@@ -245,6 +245,9 @@ pub enum ServerEvent {
     /// A message was deleted (numbered).
     #[serde(rename = "message:deleted")]
     MessageDeleted(MessageDeleted),
+    /// Retention pruned every message at or below `floorSeq` (numbered).
+    #[serde(rename = "chat:pruned")]
+    ChatPruned(ChatPruned),
     /// A reaction was added (numbered).
     #[serde(rename = "reaction:added")]
     ReactionAdded(ReactionEvent),
@@ -310,6 +313,7 @@ impl ServerEvent {
         match self {
             Self::MessageNew(e) | Self::MessageEdited(e) => Some((e.chat_id, e.seq)),
             Self::MessageDeleted(e) => Some((e.chat_id, e.seq)),
+            Self::ChatPruned(e) => Some((e.chat_id, e.seq)),
             Self::ReactionAdded(e) | Self::ReactionRemoved(e) => Some((e.chat_id, e.seq)),
             Self::ParticipantJoined(e) => Some((e.chat_id, e.seq)),
             Self::ParticipantLeft(e) => Some((e.chat_id, e.seq)),
@@ -483,6 +487,23 @@ pub struct MessageDeleted {
     pub seq: i64,
     /// The deleted message.
     pub message_id: MessageId,
+}
+
+/// `chat:pruned`: the retention job deleted the messages at or below `floor_seq` (their
+/// slots stay as deleted messages). One event per chat and batch, whatever the count, so a
+/// large prune costs one frame per member rather than one per message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChatPruned {
+    /// The chat.
+    pub chat_id: ChatId,
+    /// This event's sequence number.
+    pub seq: i64,
+    /// Every message with a seq at or below this one is gone.
+    pub floor_seq: i64,
+    /// How many messages this batch pruned.
+    pub count: i64,
 }
 
 /// `reaction:added` / `reaction:removed`.

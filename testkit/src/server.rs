@@ -54,6 +54,7 @@ pub struct TestServer {
     /// `http://addr/metrics` when `config.metrics.listen` is set (bind `127.0.0.1:0`).
     pub metrics_url: Option<String>,
     store: Store,
+    retention: chatd::retention::RetentionService,
     counters: chatd::ratelimit::Counters,
     db: Option<TestDb>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -85,6 +86,7 @@ impl TestServer {
             .unwrap_or_else(|e| panic!("building chatd: {e:#}"));
         let store = server.store().clone();
         let counters = server.counters().clone();
+        let retention = server.retention().clone();
         let mut metrics_url = None;
         if let Some(listen) = config.metrics.listen {
             let listener = tokio::net::TcpListener::bind(listen)
@@ -104,6 +106,7 @@ impl TestServer {
             config,
             metrics_url,
             store,
+            retention,
             counters,
             db: None,
             shutdown: Some(tx),
@@ -119,6 +122,11 @@ impl TestServer {
     /// The server's store, for looking at or arranging what the API cannot.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The server's retention job, for running a pass now.
+    pub fn retention(&self) -> &chatd::retention::RetentionService {
+        &self.retention
     }
 
     /// What the in-memory rate-limit counters hold (`None` with Redis).

@@ -287,6 +287,14 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
                 status.email.unwrap_or_else(|| "your email address".into())
             ))
         }),
+        SocialCommand::Retention { chat_id, days } => net.rest(move |auth, _| async move {
+            auth.call(|c| async move { c.set_chat_retention(chat_id, days).await })
+                .await?;
+            notice(match days {
+                Some(days) => format!("messages older than {days} days will be deleted here"),
+                None => "this group follows the server's retention again".to_owned(),
+            })
+        }),
         SocialCommand::Transfer { chat_id, user_id } => net.rest(move |auth, _| async move {
             auth.call(|c| async move { c.transfer_ownership(chat_id, user_id).await })
                 .await?;

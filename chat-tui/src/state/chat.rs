@@ -206,6 +206,7 @@ impl ChatView {
                     m.mentions.clear();
                 }
             }
+            ServerEvent::ChatPruned(e) => self.pruned(e.floor_seq),
             ServerEvent::ReactionAdded(e) => {
                 if let Some(m) = self.messages.iter_mut().find(|m| m.id == e.message_id) {
                     add_reaction(&mut m.reactions, &e.emoji, e.user_id);
@@ -260,6 +261,21 @@ impl ChatView {
             _ => {}
         }
         Applied::Yes
+    }
+
+    /// Retention pruned everything at or below `floor`: each goes as if deleted.
+    fn pruned(&mut self, floor: i64) {
+        let last = self.chat.last_message.as_mut().filter(|m| m.seq <= floor);
+        for m in last
+            .into_iter()
+            .chain(self.messages.iter_mut().filter(|m| m.seq <= floor))
+        {
+            m.deleted = true;
+            m.content = None;
+            m.reactions.clear();
+            m.mentions.clear();
+            m.attachments.clear();
+        }
     }
 
     fn last_message_changed(&mut self, id: MessageId, change: impl FnOnce(&mut Message)) {

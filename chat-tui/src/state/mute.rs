@@ -1,6 +1,7 @@
 //! Per-chat mute and do-not-disturb: `/mute [1h|8h|1d|forever]`, `/unmute`, the mute key,
 //! `/dnd [duration|off]`. The server keeps both (a chat's `mutedUntil`, the notification
-//! settings); notifications honour them.
+//! settings); notifications honour them. Also a group's `/retention DAYS|off`, the other
+//! per-chat setting the server keeps.
 
 use common::api::FOREVER;
 use common::ids::ChatId;
@@ -55,6 +56,29 @@ pub(super) fn slash_dnd(state: &mut AppState, rest: &str, out: &mut Vec<Command>
     match parse_until(rest, state.now) {
         Some(until) => out.push(Command::Social(SocialCommand::Dnd(Some(until)))),
         None => state.notice = Some("usage: /dnd [30m|1h|8h|1d|forever|off]".into()),
+    }
+}
+
+/// `/retention DAYS|off` in the open group: its messages older than DAYS are deleted by
+/// the server (the owner only, when the server allows it; the server says why not).
+pub(super) fn slash_retention(state: &mut AppState, rest: &str, out: &mut Vec<Command>) {
+    let Some(chat_id) = state.selected else {
+        state.notice = Some("open a chat first".into());
+        return;
+    };
+    let text = rest.trim().to_ascii_lowercase();
+    let days = if text == "off" {
+        Some(None)
+    } else {
+        text.trim_end_matches('d')
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d > 0)
+            .map(Some)
+    };
+    match days {
+        Some(days) => out.push(Command::Social(SocialCommand::Retention { chat_id, days })),
+        None => state.notice = Some("usage: /retention DAYS|off".into()),
     }
 }
 

@@ -39,8 +39,36 @@ pub(super) fn before(state: &AppState, event: &Event) -> Option<Before> {
     };
     if let Event::Net(net) = event {
         touched(net, &mut b);
+        pruned(state, net, &mut b);
     }
     Some(b)
+}
+
+/// A prune names no message: the cached ones at or below its floor are rewritten.
+fn pruned(state: &AppState, net: &NetEvent, b: &mut Before) {
+    let floors: Vec<(ChatId, i64)> = match net {
+        NetEvent::Server(ServerEvent::ChatPruned(p)) => vec![(p.chat_id, p.floor_seq)],
+        NetEvent::Synced(response) => response
+            .chats
+            .iter()
+            .flat_map(|c| c.events.iter())
+            .filter_map(|e| match e {
+                ServerEvent::ChatPruned(p) => Some((p.chat_id, p.floor_seq)),
+                _ => None,
+            })
+            .collect(),
+        _ => return,
+    };
+    for (chat, floor) in floors {
+        if let Some(view) = state.chats.iter().find(|c| c.id() == chat) {
+            b.touched_messages.extend(
+                view.messages
+                    .iter()
+                    .filter(|m| m.seq <= floor)
+                    .map(|m| m.id),
+            );
+        }
+    }
 }
 
 fn event(e: &ServerEvent, b: &mut Before) {

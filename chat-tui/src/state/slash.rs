@@ -51,6 +51,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("/unmute", "", "Unmute the open chat"),
     ("/dnd", "[duration|off]", "Do not disturb (default forever)"),
+    (
+        "/retention",
+        "<days|off>",
+        "Delete this group's messages older than that (owner)",
+    ),
     ("/contacts", "", "Contacts, requests and blocked users"),
     (
         "/privacy",

@@ -95,6 +95,13 @@ pub enum SocialCommand {
     },
     /// Do-not-disturb on (`Some`) or off.
     Dnd(Option<Until>),
+    /// The group's own retention in days (`None`: the server's policy).
+    Retention {
+        /// The group.
+        chat_id: ChatId,
+        /// Days.
+        days: Option<u32>,
+    },
     /// Make a member an admin or a plain member.
     SetRole {
         /// The group.
@@ -280,6 +287,7 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
             None => state.notice = Some("open a chat first".into()),
         },
         "/dnd" => mute::slash_dnd(state, rest, out),
+        "/retention" => mute::slash_retention(state, rest, out),
         "/block" | "/unblock" => contacts::slash_block(state, name == "/block", rest, out),
         "/email" | "/verify" => return super::email::slash(state, name, rest, out),
         _ => return false,

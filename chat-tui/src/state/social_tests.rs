@@ -873,3 +873,38 @@ fn snippets_keep_their_highlights_and_lose_hostile_bytes() {
         vec![("sho".to_owned(), false), ("rt".to_owned(), true)]
     );
 }
+
+#[test]
+fn the_retention_command_asks_the_server_and_explains_its_usage() {
+    let mut state = bench::state(2, 1);
+    let chat = state.selected.unwrap();
+    assert_eq!(
+        social_commands(&slash(&mut state, "/retention 30")),
+        vec![SocialCommand::Retention {
+            chat_id: chat,
+            days: Some(30)
+        }]
+    );
+    assert_eq!(
+        social_commands(&slash(&mut state, "/retention 7d")),
+        vec![SocialCommand::Retention {
+            chat_id: chat,
+            days: Some(7)
+        }]
+    );
+    assert_eq!(
+        social_commands(&slash(&mut state, "/retention off")),
+        vec![SocialCommand::Retention {
+            chat_id: chat,
+            days: None
+        }]
+    );
+    for bad in ["/retention", "/retention 0", "/retention soon"] {
+        assert!(social_commands(&slash(&mut state, bad)).is_empty(), "{bad}");
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("usage: /retention DAYS|off"),
+            "{bad}"
+        );
+    }
+}

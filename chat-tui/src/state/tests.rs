@@ -401,3 +401,25 @@ fn drafts_are_restored_into_their_chats_and_collected_on_exit() {
     );
     assert_eq!(drafts.get(&gone).map(String::as_str), Some("elsewhere"));
 }
+
+#[test]
+fn a_prune_empties_the_messages_at_or_below_its_floor_and_keeps_the_rest() {
+    let (mut state, chat, ..) = setup();
+    let seqs: Vec<i64> = state.chats[0].messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4]);
+    let commands = state.update(Event::Net(NetEvent::Server(ServerEvent::ChatPruned(
+        common::ws::ChatPruned {
+            chat_id: chat,
+            seq: 5,
+            floor_seq: 2,
+            count: 2,
+        },
+    ))));
+    assert!(commands.iter().all(|c| !matches!(c, Command::Sync(_))));
+    let c = &state.chats[0];
+    assert_eq!(c.cursor, 5);
+    for m in &c.messages {
+        assert_eq!(m.deleted, m.seq <= 2, "seq {}", m.seq);
+        assert_eq!(m.content.is_none(), m.seq <= 2, "seq {}", m.seq);
+    }
+}

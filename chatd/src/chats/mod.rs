@@ -5,6 +5,7 @@
 mod members;
 pub(crate) use members::roles_event;
 mod operator;
+mod retention;
 mod rules;
 pub mod view;
 

@@ -51,6 +51,7 @@ pub fn chat<S: std::hash::BuildHasher>(
         muted_until: row.muted_until,
         created_at: row.created_at,
         last_activity_at: row.last_activity_at,
+        retention_days: row.retention_days.and_then(|d| u32::try_from(d).ok()),
     }
 }
 

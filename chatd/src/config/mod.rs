@@ -5,6 +5,7 @@ mod email;
 mod keys;
 mod load;
 mod media;
+mod retention;
 mod secret;
 mod sections;
 mod social;
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use email::{EmailConfig, SmtpTls};
 pub use keys::{Key, env_var, keys};
 pub use media::{AttachmentsConfig, S3Config, SearchConfig, StorageKind};
+pub use retention::{RETENTION_DAYS_MAX, RetentionConfig};
 pub use secret::Secret;
 pub use sections::{
     AuthConfig, DatabaseConfig, EmbeddedPostgresConfig, HttpConfig, LimitsConfig, LogConfig,
@@ -100,6 +102,8 @@ pub struct Config {
     pub search: SearchConfig,
     /// Resync: how long the per-user event log is kept.
     pub sync: SyncConfig,
+    /// Message retention and its pruning job.
+    pub retention: RetentionConfig,
     /// Prometheus metrics.
     pub metrics: MetricsConfig,
     /// Outgoing mail.
@@ -125,6 +129,7 @@ impl Default for Config {
             attachments: AttachmentsConfig::default(),
             search: SearchConfig::default(),
             sync: SyncConfig::default(),
+            retention: RetentionConfig::default(),
             metrics: MetricsConfig::default(),
             email: EmailConfig::default(),
         }

@@ -70,6 +70,7 @@ impl Config {
         self.accounts.validate()?;
         social::validate(&self.contacts, &self.push, self.http.public_url.as_deref())?;
         self.sync.validate()?;
+        self.retention.validate()?;
         self.email.validate(self.http.public_url.as_deref())?;
         if self.auth.require_verified_email && !self.email.enabled {
             return invalid(

@@ -6,7 +6,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use common::api::{
     AddParticipantsRequest, ChatDetail, ChatList, CreateDirectRequest, CreateGroupRequest,
-    MarkReadRequest, TransferOwnershipRequest, UpdateChatRequest, UpdateParticipantRequest,
+    MarkReadRequest, SetRetentionRequest, TransferOwnershipRequest, UpdateChatRequest,
+    UpdateParticipantRequest,
 };
 use common::{ChatId, ErrorResponse, UserId};
 
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/chats/{id}/leave", post(leave))
         .route("/api/chats/{id}/transfer", post(transfer))
         .route("/api/chats/{id}/read", post(read))
+        .route("/api/chats/{id}/retention", put(retention))
 }
 
 #[utoipa::path(get, path = "/api/chats", tag = "chats", security(("bearer" = [])),
@@ -207,4 +209,27 @@ async fn read(
 ) -> Result<StatusCode> {
     messages.mark_read(caller.user_id, id, req.seq).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/api/chats/{id}/retention", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The group")),
+    request_body = SetRetentionRequest,
+    responses(
+        (status = 200, description = "The group with its new `retentionDays`", body = ChatDetail),
+        (status = 400, description = "VALIDATION: `days` is 0 or longer than the server's `retention.message_days`; BAD_REQUEST: a direct chat", body = ErrorResponse),
+        (status = 403, description = "FORBIDDEN: the caller is not the owner, or the server does not allow per-group retention", body = ErrorResponse),
+        (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse),
+    ))]
+async fn retention(
+    State(chats): State<ChatService>,
+    State(config): State<std::sync::Arc<crate::config::Config>>,
+    caller: AuthUser,
+    Path(id): Path<ChatId>,
+    Json(req): Json<SetRetentionRequest>,
+) -> Result<axum::Json<ChatDetail>> {
+    Ok(axum::Json(
+        chats
+            .set_retention(caller.user_id, id, req.days, &config.retention)
+            .await?,
+    ))
 }

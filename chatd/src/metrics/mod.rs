@@ -209,6 +209,31 @@ impl Metrics {
         self
     }
 
+    /// Registers the retention job's counters. Called once, before the server is shared.
+    #[must_use]
+    pub fn with_retention(mut self, retention: &crate::retention::RetentionMetrics) -> Self {
+        let Some(inner) = Arc::get_mut(&mut self.inner) else {
+            warn!("metrics: retention registered after the metrics were shared; ignored");
+            return self;
+        };
+        inner.registry.register(
+            "retention_pruned_messages",
+            "Messages pruned by the retention job",
+            retention.pruned.clone(),
+        );
+        inner.registry.register(
+            "retention_runs",
+            "Passes of the retention job (timer and chatctl retention run)",
+            retention.runs.clone(),
+        );
+        inner.registry.register(
+            "retention_errors",
+            "Passes of the retention job that failed",
+            retention.errors.clone(),
+        );
+        self
+    }
+
     /// Counts an HTTP response (and a rate-limit refusal for 429) and its latency.
     pub fn http_served(&self, status: StatusCode, latency: Duration) {
         self.inner.request_seconds.observe(latency.as_secs_f64());

@@ -28,6 +28,7 @@ use crate::privacy::PrivacyService;
 use crate::push::PushService;
 use crate::ratelimit::{Counters, SendLimit};
 use crate::realtime::{DeliveredTracker, Presence, Typing};
+use crate::retention::RetentionService;
 use crate::search::{Indexer, SearchService};
 use crate::state::AppState;
 use crate::store::Store;
@@ -78,12 +79,7 @@ impl Server {
             &config.contacts,
         );
         let links = LinkService::new(store.clone(), public_url);
-        let media = MediaService::new(
-            store.clone(),
-            BlobStore::from_config(&config.attachments, &config.data_dir)?,
-            config.attachments.clone(),
-        );
-        media.start_cleanup(&tasks);
+        let (media, retention) = storage_upkeep(&config, &store, &hub, &tasks)?;
         let indexer = start_upkeep(&store, &config, &tasks);
         let typing = Typing::start(hub.clone(), registry.clone(), &tasks);
         let messages = MessageService::new(
@@ -101,7 +97,8 @@ impl Server {
             registry.deliveries(),
             tasks.restarts(),
         )
-        .with_limits_and_redis(config.ws.max_connections, redis.clone());
+        .with_limits_and_redis(config.ws.max_connections, redis.clone())
+        .with_retention(retention.metrics());
         let chats = ChatService::new(store.clone(), hub.clone()).with_policy(ChatPolicy {
             blocks: blocks.clone(),
             direct_requires_contact: config.contacts.direct_chats_require_contact,
@@ -110,6 +107,7 @@ impl Server {
         let state = AppState {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),
+            retention,
             users: UserService::new(store.clone()),
             privacy: PrivacyService::new(store.clone(), hub.clone(), presence.clone()),
             email,
@@ -170,6 +168,23 @@ fn send_limit(config: &Config, redis: Option<&ConnectionManager>, tasks: &Tasks)
     );
     limit.start_pruning(tasks);
     limit
+}
+
+/// Attachments and the retention job, which share the blob store; their background loops
+/// (the cleanup of unattached uploads, the pruning passes) started.
+fn storage_upkeep(
+    config: &Config,
+    store: &Store,
+    hub: &Hub,
+    tasks: &Tasks,
+) -> anyhow::Result<(MediaService, RetentionService)> {
+    let blobs = BlobStore::from_config(&config.attachments, &config.data_dir)?;
+    let media = MediaService::new(store.clone(), blobs.clone(), config.attachments.clone());
+    media.start_cleanup(tasks);
+    let retention =
+        RetentionService::new(store.clone(), hub.clone(), blobs, config.retention.clone());
+    retention.start(tasks);
+    Ok((media, retention))
 }
 
 fn start_upkeep(store: &Store, config: &Config, tasks: &Tasks) -> Indexer {

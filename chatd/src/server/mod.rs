@@ -45,6 +45,11 @@ impl Server {
         &self.store
     }
 
+    /// The retention job, for running a pass now (tests).
+    pub fn retention(&self) -> &crate::retention::RetentionService {
+        &self.state.retention
+    }
+
     /// The login and registration attempt counters (tests read the table's size).
     pub fn counters(&self) -> &Counters {
         self.state.auth.counters()

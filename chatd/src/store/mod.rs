@@ -15,6 +15,7 @@ mod notices;
 pub mod notifications;
 pub mod outbox;
 mod privacy;
+pub mod retention;
 pub mod search;
 mod sessions;
 pub mod social;

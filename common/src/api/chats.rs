@@ -69,6 +69,10 @@ pub struct Chat {
     /// Last message, or creation when there is none: chat lists sort by this.
     #[serde(with = "time::serde::rfc3339")]
     pub last_activity_at: OffsetDateTime,
+    /// The group owner's retention in days (shorter than the server's); absent when the
+    /// chat follows the server's policy (`retention.message_days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// A member of a chat.
@@ -145,6 +149,17 @@ pub struct UpdateChatRequest {
     /// New slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+}
+
+/// `PUT /api/chats/{id}/retention`: the group's own retention, in days; `null` follows the
+/// server's policy again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetRetentionRequest {
+    /// Messages older than this many days are pruned; at most the server's
+    /// `retention.message_days` when that is set.
+    pub days: Option<u32>,
 }
 
 /// `POST /api/chats/{id}/participants`.

@@ -6,7 +6,8 @@ use super::{Client, ClientError};
 use crate::api::{
     AddParticipantsRequest, ChatDetail, ChatList, CreateDirectRequest, CreateGroupRequest,
     EditMessageRequest, MarkReadRequest, Message, MessagePage, PresenceList, PresenceRequest,
-    SendMessageRequest, SendResult, SyncRequest, SyncResponse, UpdateChatRequest,
+    SendMessageRequest, SendResult, SetRetentionRequest, SyncRequest, SyncResponse,
+    UpdateChatRequest,
 };
 use crate::ids::{ChatId, MessageId, UserId};
 
@@ -66,6 +67,19 @@ impl Client {
         self.send(
             self.request(Method::PUT, &format!("/api/chats/{id}"))
                 .json(req),
+        )
+        .await
+    }
+
+    /// `PUT /api/chats/{id}/retention`: the group's own retention (`None` clears it).
+    pub async fn set_chat_retention(
+        &self,
+        id: ChatId,
+        days: Option<u32>,
+    ) -> Result<ChatDetail, ClientError> {
+        self.send(
+            self.request(Method::PUT, &format!("/api/chats/{id}/retention"))
+                .json(&SetRetentionRequest { days }),
         )
         .await
     }

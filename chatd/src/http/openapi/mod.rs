@@ -79,6 +79,7 @@ use crate::state::AppState;
         chats::leave,
         chats::transfer,
         chats::read,
+        chats::retention,
         search::search,
         messages::page,
         messages::send,

@@ -41,6 +41,8 @@ pub struct ChatRow {
     pub mention_count: i64,
     /// The other member of a direct chat.
     pub peer_id: Option<UserId>,
+    /// The group owner's retention in days.
+    pub retention_days: Option<i32>,
 }
 
 /// A current member.
@@ -74,6 +76,7 @@ pub struct LockedChat {
 }
 
 const CHAT_VIEW: &str = "SELECT c.id, c.kind, c.name, c.slug, c.last_seq, c.created_at, \
+       c.retention_days, \
        coalesce(c.last_message_at, c.created_at) AS last_activity_at, \
        m.role, m.last_read_seq, m.muted_until, \
        (SELECT count(*) FROM chat_members x WHERE x.chat_id = c.id AND x.left_at IS NULL) \

@@ -42,6 +42,10 @@ pub fn state(chats: usize, messages: usize) -> AppState {
             muted_until: None,
             created_at: now,
             last_activity_at: now,
+            description: None,
+            visibility: common::api::Visibility::Private,
+            max_members: Some(300),
+            avatar_url: None,
         };
         state.chats.push(ChatView::new(chat));
     }

@@ -301,6 +301,7 @@ impl Net {
                 let req = UpdateChatRequest {
                     name: Some(name),
                     slug: None,
+                    ..Default::default()
                 };
                 auth.call(|c| {
                     let req = req.clone();

@@ -550,3 +550,39 @@ async fn two_joins_racing_for_the_last_use_have_exactly_one_winner() {
     let detail: ChatDetail = ok(&ada, Method::GET, &format!("/api/chats/{chat}"), None).await;
     assert_eq!(detail.participants.len(), 21);
 }
+
+/// Two nodes on one PostgreSQL and Redis: a join on node B is a `participant:joined` for
+/// the members on node A, and the joiner's socket on B follows the group from then on.
+#[tokio::test]
+async fn a_join_on_one_node_reaches_members_on_the_other_and_the_joiner_follows_the_group() {
+    let db = testkit::fresh_db().await;
+    let mut config = testkit::test_config();
+    config.redis.url = Some(chatd::config::Secret::new(
+        testkit::shared_redis_url().await,
+    ));
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob, bob_t) = node_b.user("bob").await;
+    let chat = group(&ada, json!({"name": "Bridge"})).await.chat.id;
+    let token = create_invite(&ada, chat, json!({"maxUses": 1}))
+        .await
+        .token
+        .unwrap();
+    let (mut ada_ws, _) = connect(&ada).await;
+    let (mut bob_ws, _) = connect(&bob).await;
+    ok::<ChatDetail>(
+        &bob,
+        Method::POST,
+        &format!("/api/invites/{token}/join"),
+        None,
+    )
+    .await;
+    let (joined, _) = expect(&mut ada_ws, "participant:joined").await;
+    assert_eq!(joined.data["user"]["id"], json!(bob_t.user.id));
+    let (own, _) = expect(&mut bob_ws, "participant:joined").await;
+    assert_eq!(own.data["chatId"], json!(chat));
+    testkit::chat::post(&ada, chat, "welcome aboard", "m-1").await;
+    let (message, _) = expect(&mut bob_ws, "message:new").await;
+    assert_eq!(message.data["message"]["content"], "welcome aboard");
+}

@@ -7,6 +7,7 @@
 
 pub mod attachments;
 mod auth;
+mod directory;
 pub mod groups;
 mod social;
 pub mod socket;

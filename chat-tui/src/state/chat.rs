@@ -244,6 +244,12 @@ impl ChatView {
                 }
                 self.chat.name.clone_from(&e.name);
                 self.chat.slug.clone_from(&e.slug);
+                if let Some(profile) = &e.profile {
+                    self.chat.description.clone_from(&profile.description);
+                    self.chat.visibility = profile.visibility;
+                    self.chat.max_members = Some(profile.max_members);
+                    self.chat.avatar_url.clone_from(&profile.avatar_url);
+                }
                 for change in &e.roles {
                     if change.user_id == me {
                         self.chat.role = change.role;

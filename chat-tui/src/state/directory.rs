@@ -276,4 +276,30 @@ mod tests {
         ))));
         assert_eq!(out, vec![Command::Copy(link)]);
     }
+
+    #[test]
+    fn a_profile_change_from_the_server_shows_in_the_chat() {
+        let mut state = crate::bench::state(1, 0);
+        let chat = &state.chats[0].chat;
+        let (chat_id, seq, name) = (chat.id, chat.last_seq + 1, chat.name.clone());
+        let event = common::ws::ServerEvent::ChatUpdated(common::ws::ChatUpdated {
+            chat_id,
+            seq,
+            name,
+            slug: None,
+            roles: Vec::new(),
+            deleted: false,
+            profile: Some(common::api::GroupProfile {
+                description: Some("the *plan*".into()),
+                visibility: Visibility::Public,
+                max_members: 12,
+                avatar_url: None,
+            }),
+        });
+        state.update(Event::Net(NetEvent::Server(event)));
+        let chat = &state.chats[0].chat;
+        assert_eq!(chat.description.as_deref(), Some("the *plan*"));
+        assert_eq!(chat.visibility, Visibility::Public);
+        assert_eq!(chat.max_members, Some(12));
+    }
 }

@@ -265,9 +265,13 @@ impl ChatService {
         invite: Option<Uuid>,
     ) -> Result<ChatDetail> {
         let mut txn = self.store.begin().await?;
-        let target = store::tx_lock_for_join(&mut txn, chat)
-            .await?
-            .ok_or(NOT_FOUND)?;
+        // A token whose group was deleted meanwhile is as gone as the group.
+        let gone = if invite.is_some() {
+            super::invites::GONE
+        } else {
+            NOT_FOUND
+        };
+        let target = store::tx_lock_for_join(&mut txn, chat).await?.ok_or(gone)?;
         if tx::member_role(&mut txn, chat, caller).await?.is_some() {
             drop(txn);
             return self.get(caller, chat).await;

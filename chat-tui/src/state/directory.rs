@@ -118,6 +118,38 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
     true
 }
 
+/// The profile part of the group settings form: a changed description (empty removes it)
+/// or visibility (`public`/`private`, anything else left as it is) becomes one update.
+pub(super) fn settings(
+    chat: &common::api::Chat,
+    description: &str,
+    visibility: &str,
+    out: &mut Vec<Command>,
+) {
+    let description = description.trim();
+    let mut req = UpdateChatRequest::default();
+    if chat.description.as_deref().unwrap_or_default() != description {
+        req.description = Some(description.to_owned());
+    }
+    let visibility = match visibility.trim().to_lowercase().as_str() {
+        "public" => Visibility::Public,
+        "private" => Visibility::Private,
+        _ => chat.visibility,
+    };
+    if visibility != chat.visibility {
+        req.visibility = Some(visibility);
+    }
+    if req != UpdateChatRequest::default() {
+        ask(
+            out,
+            GroupCommand::Update {
+                chat_id: chat.id,
+                req,
+            },
+        );
+    }
+}
+
 /// A key in the directory: typing searches, Up/Down pick, Enter joins; false closes it.
 pub(super) fn key(overlay: &mut DirectoryOverlay, key: &KeyEvent, out: &mut Vec<Command>) -> bool {
     let count = overlay.groups.as_ref().map_or(0, Vec::len);
@@ -275,6 +307,39 @@ mod tests {
             GroupEvent::Link(link.clone()),
         ))));
         assert_eq!(out, vec![Command::Copy(link)]);
+    }
+
+    #[test]
+    fn group_settings_send_a_changed_description_and_visibility_once() {
+        let mut state = crate::bench::state(1, 0);
+        let chat_id = state.chats[0].chat.id;
+        state.selected = Some(chat_id);
+        crate::state::slash::run(&mut state, "/settings", &mut Vec::new());
+        for _ in 0..2 {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Down)));
+        }
+        for c in "Weekly *sync*".chars() {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Char(c))));
+        }
+        state.update(Event::Key(KeyEvent::from(KeyCode::Down)));
+        for _ in 0.."private".len() {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Backspace)));
+        }
+        for c in "public".chars() {
+            state.update(Event::Key(KeyEvent::from(KeyCode::Char(c))));
+        }
+        let out = state.update(Event::Key(KeyEvent::from(KeyCode::Enter)));
+        assert_eq!(
+            out.iter().filter_map(groups).collect::<Vec<_>>(),
+            vec![&GroupCommand::Update {
+                chat_id,
+                req: UpdateChatRequest {
+                    description: Some("Weekly *sync*".into()),
+                    visibility: Some(Visibility::Public),
+                    ..UpdateChatRequest::default()
+                }
+            }]
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ complete -c chat-tui -n "__fish_chat_tui_needs_command" -s V -l version -d 'Prin
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "logout" -d 'End the session on the server and forget it here'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "send" -d 'Send a message to a user (direct chat) or a group, then exit'
-complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username'
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "open" -d 'Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>], a group slug, or a username; an invite link chat://<server>/join/<token> joins the group'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "bench" -d 'Measure rendering and memory with generated chats (for docs/benchmarks.md)'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "keys" -d 'Print every key binding (the table of docs/tui.md, generated from the keymap)'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "cache" -d 'The offline cache of the profile (chats, recent messages, queued sends)'

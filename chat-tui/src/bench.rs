@@ -43,6 +43,10 @@ pub fn state(chats: usize, messages: usize) -> AppState {
             created_at: now,
             last_activity_at: now,
             retention_days: None,
+            description: None,
+            visibility: common::api::Visibility::Private,
+            max_members: Some(300),
+            avatar_url: None,
         };
         state.chats.push(ChatView::new(chat));
     }

@@ -43,7 +43,8 @@ pub enum Command {
     /// Send a message to a user (direct chat) or a group, then exit.
     Send(SendArgs),
     /// Open the client on a chat or a message: chat://<server>/c/<chat-id>[/m/<message-id>],
-    /// a group slug, or a username.
+    /// a group slug, or a username; an invite link chat://<server>/join/<token> joins the
+    /// group.
     Open(OpenArgs),
     /// Measure rendering and memory with generated chats (for docs/benchmarks.md).
     Bench(BenchArgs),

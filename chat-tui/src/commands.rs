@@ -264,7 +264,15 @@ async fn send(setup: &Setup, args: &SendArgs) -> anyhow::Result<i32> {
 /// anything else names a user.
 fn open_command(target: &str) -> crate::state::Command {
     use crate::state::Command;
-    if common::links::parse(target).is_ok() {
+    if let Some(token) = target
+        .contains("/join/")
+        .then(|| common::links::invite_token(target))
+        .flatten()
+    {
+        Command::Social(crate::state::social::SocialCommand::Groups(
+            crate::state::directory::GroupCommand::JoinInvite(token),
+        ))
+    } else if common::links::parse(target).is_ok() {
         Command::Social(crate::state::social::SocialCommand::OpenLink(
             target.trim().to_owned(),
         ))
@@ -349,4 +357,34 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
     }
     result?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::open_command;
+    use crate::state::Command;
+    use crate::state::directory::GroupCommand;
+    use crate::state::social::SocialCommand;
+
+    #[test]
+    fn open_joins_by_invite_links_and_resolves_chat_links() {
+        let token = "GGMwKlhlEQ-A1WbE_SkKPi5sRKKpgq7IdAHjBPFs-3k";
+        for link in [
+            format!("chat://chat.example.com/join/{token}"),
+            format!("https://chat.example.com/join/{token}"),
+        ] {
+            assert_eq!(
+                open_command(&link),
+                Command::Social(SocialCommand::Groups(GroupCommand::JoinInvite(
+                    token.into()
+                )))
+            );
+        }
+        assert_eq!(
+            open_command("chat://chat.example.com/c/ops"),
+            Command::Social(SocialCommand::OpenLink(
+                "chat://chat.example.com/c/ops".into()
+            ))
+        );
+    }
 }

@@ -28,6 +28,7 @@ async fn retention_is_set_from_the_client_and_a_prune_empties_the_open_chat() {
             name: "Ephemeral".into(),
             slug: None,
             participant_ids: Vec::new(),
+            ..Default::default()
         })
         .await
         .unwrap()

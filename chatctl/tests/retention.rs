@@ -23,6 +23,7 @@ async fn status_reports_what_is_due_and_run_prunes_it_once() {
             name: "Old".into(),
             slug: None,
             participant_ids: Vec::new(),
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -44,6 +44,7 @@ async fn group(client: &Client, name: &str, members: &[UserId]) -> ChatDetail {
         name: name.into(),
         slug: None,
         participant_ids: members.to_vec(),
+        ..Default::default()
     };
     call(
         client,
@@ -99,6 +100,7 @@ async fn groups_have_an_owner_and_refuse_the_301st_member() {
         name: "Everyone".into(),
         slug: Some("everyone".into()),
         participant_ids: ids.clone(),
+        ..Default::default()
     };
     let resp = owner
         .request(Method::POST, "/api/chats/group")
@@ -142,6 +144,7 @@ async fn roles_decide_who_renames_adds_removes_and_deletes() {
             serde_json::to_value(UpdateChatRequest {
                 name: Some(name.into()),
                 slug: None,
+                ..Default::default()
             })
             .unwrap(),
         )
@@ -320,6 +323,7 @@ async fn slugs_are_unique_and_resolve_for_members_only() {
                 name: "Ops".into(),
                 slug: Some(slug.into()),
                 participant_ids: vec![],
+                ..Default::default()
             })
             .unwrap(),
         )

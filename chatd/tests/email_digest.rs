@@ -81,6 +81,7 @@ async fn an_offline_user_gets_one_sanitized_digest_of_direct_messages_and_mentio
             name: "Launch Team".into(),
             slug: Some("launch".into()),
             participant_ids: vec![ada_id, bob_t.user.id],
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -21,6 +21,7 @@ async fn group(owner: &Client, members: &[UserId]) -> ChatId {
         name: "Team".into(),
         slug: None,
         participant_ids: members.to_vec(),
+        ..Default::default()
     };
     let chat: ChatDetail = owner
         .send(owner.request(Method::POST, "/api/chats/group").json(&req))

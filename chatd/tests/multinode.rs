@@ -88,6 +88,7 @@ async fn a_chats_events_arrive_in_seq_order_whichever_node_committed_them() {
             name: "ordered".into(),
             slug: None,
             participant_ids: members[1..].to_vec(),
+            ..Default::default()
         })
         .await
         .unwrap()

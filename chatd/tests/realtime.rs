@@ -167,6 +167,7 @@ async fn a_removed_member_stops_receiving_at_once() {
         name: "G".into(),
         slug: None,
         participant_ids: vec![bob_t.user.id, carl_t.user.id],
+        ..Default::default()
     };
     let chat: ChatDetail = owner
         .send(owner.request(Method::POST, "/api/chats/group").json(&req))
@@ -536,6 +537,7 @@ async fn typing_start_follows_membership_changes_live() {
             name: "crew".into(),
             slug: None,
             participant_ids: Vec::new(),
+            ..Default::default()
         })
         .await
         .unwrap();

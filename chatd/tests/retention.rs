@@ -40,6 +40,7 @@ async fn group(owner: &Client, name: &str, members: &[UserId]) -> ChatId {
             name: name.into(),
             slug: None,
             participant_ids: members.to_vec(),
+            ..Default::default()
         })
         .await
         .unwrap()

@@ -17,6 +17,7 @@ async fn group(owner: &Client, name: &str, members: &[UserId]) -> ChatId {
         name: name.into(),
         slug: None,
         participant_ids: members.to_vec(),
+        ..Default::default()
     };
     let chat: ChatDetail = owner
         .send(owner.request(Method::POST, "/api/chats/group").json(&req))

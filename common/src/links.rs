@@ -143,6 +143,38 @@ pub fn parse(input: &str) -> Result<ChatLink, LinkError> {
     })
 }
 
+/// The two forms of an invite link: `chat://<host>/join/<token>` and
+/// `https://<host>/join/<token>`.
+pub fn invite_links(host: &str, token: &str) -> (String, String) {
+    (
+        format!("{SCHEME}://{host}/join/{token}"),
+        format!("https://{host}/join/{token}"),
+    )
+}
+
+/// The token of an invite link (`chat://`, `https://` or `http://` with the path
+/// `/join/<token>`) or of a bare token; `None` for anything else.
+pub fn invite_token(input: &str) -> Option<String> {
+    let input = input.trim();
+    let valid = |t: &str| {
+        (16..=128).contains(&t.len())
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    if valid(input) {
+        return Some(input.to_owned());
+    }
+    let url = url::Url::parse(input).ok()?;
+    if !matches!(url.scheme(), SCHEME | "https" | "http") {
+        return None;
+    }
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["join", token] if valid(token) => Some((*token).to_owned()),
+        _ => None,
+    }
+}
+
 fn parse_chat(part: &str) -> Result<ChatTarget, LinkError> {
     if let Ok(id) = part.parse::<ChatId>() {
         return Ok(ChatTarget::Id(id));
@@ -210,6 +242,24 @@ mod tests {
         assert_eq!(parse(&link.to_app_url()), Ok(link.clone()));
         assert_eq!(parse(&link.to_https_url()), Ok(link.clone()));
         assert_eq!(link.to_string().parse::<ChatLink>(), Ok(link));
+    }
+
+    #[test]
+    fn invite_links_and_bare_tokens_give_their_token() {
+        let token = "GGMwKlhlEQ-A1WbE_SkKPi5sRKKpgq7IdAHjBPFs-3k";
+        let (app, https) = invite_links("chat.example.com:7878", token);
+        assert_eq!(app, format!("chat://chat.example.com:7878/join/{token}"));
+        for input in [app.as_str(), https.as_str(), token, &format!(" {https}/ ")] {
+            assert_eq!(invite_token(input).as_deref(), Some(token), "{input}");
+        }
+        for input in [
+            "",
+            "chat://host/c/ops",
+            "ftp://host/join/x",
+            "chat://h/join/a b",
+        ] {
+            assert_eq!(invite_token(input), None, "{input}");
+        }
     }
 
     #[test]

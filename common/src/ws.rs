@@ -598,6 +598,10 @@ pub struct ChatUpdated {
     /// The group was deleted.
     #[serde(default)]
     pub deleted: bool,
+    /// The group's description, visibility, cap and avatar as they are now; present when
+    /// one of them changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::api::GroupProfile>,
 }
 
 /// `message:read`.

@@ -51,6 +51,7 @@ pub async fn create(
             name: name.clone(),
             slug,
             participant_ids: participant_ids.clone(),
+            ..Default::default()
         };
         match auth
             .call(|c| {

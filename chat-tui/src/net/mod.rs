@@ -7,6 +7,7 @@
 
 pub mod attachments;
 mod auth;
+mod directory;
 pub mod groups;
 mod social;
 pub mod socket;
@@ -301,6 +302,7 @@ impl Net {
                 let req = UpdateChatRequest {
                     name: Some(name),
                     slug: None,
+                    ..Default::default()
                 };
                 auth.call(|c| {
                     let req = req.clone();

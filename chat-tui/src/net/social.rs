@@ -147,6 +147,7 @@ pub(super) fn run(net: &Net, command: SocialCommand) {
                 .await?;
             social(SocialEvent::MessageLink(link))
         }),
+        SocialCommand::Groups(command) => super::directory::run(net, command),
         SocialCommand::LoadContacts => net.rest(|auth, _| async move { book(&auth).await }),
         SocialCommand::LoadSettings => net.rest(|auth, _| async move {
             let settings = auth

@@ -245,6 +245,9 @@ impl ChatView {
                 }
                 self.chat.name.clone_from(&e.name);
                 self.chat.slug.clone_from(&e.slug);
+                if let Some(profile) = &e.profile {
+                    self.set_profile(profile);
+                }
                 for change in &e.roles {
                     if change.user_id == me {
                         self.chat.role = change.role;
@@ -276,6 +279,14 @@ impl ChatView {
             m.mentions.clear();
             m.attachments.clear();
         }
+    }
+
+    /// A group's description, visibility, cap and avatar, as `chat:updated` carries them.
+    fn set_profile(&mut self, profile: &common::api::GroupProfile) {
+        self.chat.description.clone_from(&profile.description);
+        self.chat.visibility = profile.visibility;
+        self.chat.max_members = Some(profile.max_members);
+        self.chat.avatar_url.clone_from(&profile.avatar_url);
     }
 
     fn last_message_changed(&mut self, id: MessageId, change: impl FnOnce(&mut Message)) {

@@ -42,6 +42,14 @@ pub(super) fn open(state: &AppState, action: Action) -> Option<Overlay> {
                 vec![
                     ("Name", chat.chat.name.clone().unwrap_or_default()),
                     ("Invite (usernames)", String::new()),
+                    (
+                        "Description",
+                        chat.chat.description.clone().unwrap_or_default(),
+                    ),
+                    (
+                        "Visibility (public/private)",
+                        chat.chat.visibility.as_str().to_owned(),
+                    ),
                 ],
             )
         }
@@ -162,6 +170,9 @@ fn submit(state: &mut AppState, form: &mut Form, out: &mut Vec<Command>) -> bool
             }
             for username in usernames(form.value(1)) {
                 out.push(Command::Invite { chat_id, username });
+            }
+            if let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id) {
+                super::directory::settings(&chat.chat, form.value(2), form.value(3), out);
             }
         }
     }

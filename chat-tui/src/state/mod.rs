@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod chat;
 pub mod composer;
 pub mod contacts;
+pub mod directory;
 mod editing;
 pub mod email;
 pub mod event;

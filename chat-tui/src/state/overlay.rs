@@ -53,6 +53,8 @@ pub enum Overlay {
     },
     /// The privacy settings.
     Privacy(super::privacy::PrivacyOverlay),
+    /// The directory of public groups.
+    Directory(super::directory::DirectoryOverlay),
     /// One message on the whole screen, scrolled by lines.
     Reader {
         /// The message.

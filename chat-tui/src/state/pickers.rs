@@ -107,6 +107,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
         Overlay::AddContact(picker) => super::contacts::add_key(state, picker, key, out),
         Overlay::Notifications(o) => super::notifications::key(state, o, key, out),
         Overlay::Privacy(o) => super::privacy::key(state, o, key, out),
+        Overlay::Directory(o) => super::directory::key(o, key, out),
         Overlay::ConfirmTransfer { chat_id, user_id } => {
             super::roles::confirm_transfer(*chat_id, *user_id, key, out);
             false

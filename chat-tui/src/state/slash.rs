@@ -92,6 +92,31 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "Change your password (other sessions are signed out)",
     ),
     ("/settings", "", "Group settings: rename, invite, members"),
+    (
+        "/groups",
+        "[words]",
+        "Find public groups (type to search, Enter joins)",
+    ),
+    (
+        "/join",
+        "<invite link>",
+        "Join a group by an invite link or token",
+    ),
+    (
+        "/link",
+        "",
+        "Create an invite link to the open group and copy it",
+    ),
+    (
+        "/describe",
+        "[text]",
+        "Set the open group's description (empty removes it)",
+    ),
+    (
+        "/visibility",
+        "public|private",
+        "List the open group in the directory, or not",
+    ),
     ("/name", "<display name>", "Set your display name"),
     (
         "/attach",

@@ -45,6 +45,8 @@ pub enum SocialCommand {
     },
     /// Resolve a deep link with the server, then open its chat (at its message).
     OpenLink(String),
+    /// The group directory, joins and invite links.
+    Groups(super::directory::GroupCommand),
     /// The messages after `after` in a chat opened away from its newest messages.
     LoadNewer {
         /// The chat.
@@ -167,6 +169,8 @@ pub enum SocialEvent {
     },
     /// A message's link.
     MessageLink(ResolvedLink),
+    /// The group directory and invite links.
+    Groups(super::directory::GroupEvent),
     /// Contacts, requests and blocks, all fresh.
     Book {
         /// Accepted contacts.
@@ -268,6 +272,7 @@ pub(super) fn apply(state: &mut AppState, event: SocialEvent, out: &mut Vec<Comm
         SocialEvent::Dnd(until) => mute::dnd(state, until),
         SocialEvent::Notifications(page) => notifications::loaded(state, page),
         SocialEvent::Privacy(privacy) => state.social.privacy = Some(privacy),
+        SocialEvent::Groups(event) => super::directory::apply(state, event, out),
     }
 }
 
@@ -290,7 +295,7 @@ pub(super) fn slash(state: &mut AppState, name: &str, rest: &str, out: &mut Vec<
         "/retention" => mute::slash_retention(state, rest, out),
         "/block" | "/unblock" => contacts::slash_block(state, name == "/block", rest, out),
         "/email" | "/verify" => return super::email::slash(state, name, rest, out),
-        _ => return false,
+        _ => return super::directory::slash(state, name, rest, out),
     }
     true
 }

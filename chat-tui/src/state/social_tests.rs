@@ -788,8 +788,8 @@ fn the_owner_changes_roles_and_hands_over_from_group_settings() {
     let mut state = bench::state(1, 1);
     let (chat_id, bob) = group_with_members(&mut state, Role::Owner);
     state.update(alt('s'));
-    // Name, invite, then the members: me, bob.
-    for _ in 0..3 {
+    // Name, invite, description, visibility, then the members: me, bob.
+    for _ in 0..5 {
         state.update(key(KeyCode::Down));
     }
     let Some(Overlay::Form(form)) = &state.overlay else {
@@ -835,7 +835,7 @@ fn only_the_owner_is_offered_role_changes() {
     let mut state = bench::state(1, 1);
     group_with_members(&mut state, Role::Admin);
     state.update(alt('s'));
-    for _ in 0..3 {
+    for _ in 0..5 {
         state.update(key(KeyCode::Down));
     }
     assert!(state.update(key(KeyCode::Char('a'))).is_empty());

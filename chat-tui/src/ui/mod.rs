@@ -6,6 +6,7 @@ pub mod avatar;
 mod chat_list;
 mod composer;
 mod contacts;
+mod directory;
 mod login;
 mod notifications;
 mod overlays;

@@ -85,6 +85,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
         Overlay::Contacts(contacts) => super::contacts::draw(frame, area, state, *contacts, theme),
         Overlay::Notifications(o) => super::notifications::draw(frame, area, state, *o, theme),
         Overlay::Privacy(o) => super::privacy::draw(frame, area, state, *o, theme),
+        Overlay::Directory(o) => super::directory::draw(frame, area, o, theme),
         Overlay::AddContact(picker) => {
             picker_box(frame, area, " Add a contact: type a name ", picker, theme);
         }

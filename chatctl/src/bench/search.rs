@@ -247,6 +247,7 @@ async fn make_chats(
                     name: format!("search bench {i}"),
                     slug: None,
                     participant_ids: members,
+                    ..Default::default()
                 },
             )
             .await

@@ -128,6 +128,7 @@ pub async fn prepare(ctx: &Context, args: &BenchArgs) -> Result<Plan, Failure> {
             name: format!("bench group {g}"),
             slug: None,
             participant_ids: members[1..].iter().map(|i| users[*i].id).collect(),
+            ..Default::default()
         };
         let chat = chats_service
             .create_group(users[owner].id, &req)
@@ -154,6 +155,7 @@ async fn storm_groups(
             name: format!("storm group {g}"),
             slug: None,
             participant_ids: members[1..].iter().map(|i| users[*i].id).collect(),
+            ..Default::default()
         };
         let chat = chats_service
             .create_group(users[members[0]].id, &req)

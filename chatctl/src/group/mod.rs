@@ -275,6 +275,7 @@ async fn create(
         name,
         slug,
         participant_ids: participants,
+        ..Default::default()
     };
     let chats = LiveChats::new(store);
     let id = chats

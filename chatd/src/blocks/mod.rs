@@ -45,6 +45,17 @@ impl Blocks {
         Ok(())
     }
 
+    /// May `joiner` join a group `owner` owns (from the directory or by an invite link)?
+    /// Not when the owner blocked them: a block keeps the blocked user out of what the
+    /// blocker runs.
+    pub async fn check_join(&self, owner: UserId, joiner: UserId) -> Result<()> {
+        let (_, owner_blocks) = self.store.blocks_between(joiner, owner).await?;
+        if owner_blocks {
+            return Err(Error::Blocked("the group's owner blocked you"));
+        }
+        Ok(())
+    }
+
     /// May `caller` send into `chat`? Refused in a direct chat a block separates. Senders
     /// that are in no block (nearly all) pass on an in-memory look-up, with no query.
     pub async fn check_send(&self, caller: UserId, chat: ChatId) -> Result<()> {

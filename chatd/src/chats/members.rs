@@ -36,10 +36,17 @@ impl ChatService {
             return Ok(());
         }
         let count = tx::member_count(&mut txn, chat).await?;
+        let (_, _, cap, _) = crate::store::groups::tx_profile(&mut txn, chat).await?;
         if count as usize + users.len() > common::limits::GROUP_MEMBERS_MAX {
             let mut detail = group_too_large();
             detail.field = "userIds".into();
             return Err(Error::Validation(vec![detail]));
+        }
+        if count + users.len() as i64 > i64::from(cap) {
+            return Err(Error::field(
+                "userIds",
+                format!("this group's cap is {cap} members"),
+            ));
         }
         let members: Vec<(UserId, &str)> = users.iter().map(|u| (*u, "member")).collect();
         let events = self
@@ -196,6 +203,7 @@ impl ChatService {
             slug: locked.slug.clone(),
             roles: Vec::new(),
             deleted: true,
+            profile: None,
         });
         chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
         txn.commit().await.map_err(StoreError::from)?;
@@ -249,6 +257,7 @@ pub(crate) async fn roles_event(
             })
             .collect(),
         deleted: false,
+        profile: None,
     });
     chat_events::record(txn, locked.id, seq, &event, actor).await?;
     Ok(event)

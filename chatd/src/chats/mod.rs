@@ -2,6 +2,8 @@
 //! Every change locks the chat row, takes its sequence numbers, records its events and
 //! commits before anything is published.
 
+mod groups;
+mod invites;
 mod members;
 pub(crate) use members::roles_event;
 mod operator;
@@ -11,9 +13,9 @@ pub mod view;
 
 use std::collections::HashMap;
 
-use common::api::{Chat, ChatDetail, CreateGroupRequest, DirectChatsFrom, UpdateChatRequest, User};
+use common::api::{Chat, ChatDetail, CreateGroupRequest, DirectChatsFrom, User};
 use common::ids::{ChatId, UserId};
-use common::ws::{ChatUpdated, ParticipantJoined, ServerEvent};
+use common::ws::{ParticipantJoined, ServerEvent};
 use sqlx::PgConnection;
 
 use crate::blocks::Blocks;
@@ -241,6 +243,7 @@ impl ChatService {
         req: &CreateGroupRequest,
     ) -> Result<ChatDetail> {
         let (name, slug, others) = checked_group(caller, req)?;
+        let (description, visibility, max_members) = groups::new_profile(req, others.len() + 1)?;
         let mut txn = self.store.begin().await?;
         let found = tx::existing_users(&mut txn, &others).await?;
         if found.len() != others.len() {
@@ -261,6 +264,14 @@ impl ChatService {
         )
         .await
         .map_err(taken)?;
+        crate::store::groups::tx_set_profile(
+            &mut txn,
+            chat,
+            description.as_deref(),
+            visibility.as_str(),
+            max_members,
+        )
+        .await?;
         let mut members = vec![(caller, "owner")];
         members.extend(others.iter().map(|id| (*id, "member")));
         let events = self
@@ -269,42 +280,6 @@ impl ChatService {
         txn.commit().await.map_err(StoreError::from)?;
         self.publish_joined(chat, events);
         self.added(chat, caller, others);
-        self.get(caller, chat).await
-    }
-
-    /// Renames a group or changes its slug (admins and the owner).
-    pub async fn update(
-        &self,
-        caller: UserId,
-        chat: ChatId,
-        req: &UpdateChatRequest,
-    ) -> Result<ChatDetail> {
-        let mut txn = self.store.begin().await?;
-        let locked = lock_group(&mut txn, chat, caller).await?;
-        require(&locked, "admin", "only admins can rename a group")?;
-        let name = match &req.name {
-            Some(name) => check_name(name).map_err(|d| Error::Validation(vec![d]))?,
-            None => locked.name.clone().unwrap_or_default(),
-        };
-        let slug = match req.slug.as_deref() {
-            Some(slug) => check_slug(slug).map_err(|d| Error::Validation(vec![d]))?,
-            None => locked.slug.clone(),
-        };
-        tx::rename(&mut txn, chat, &name, slug.as_deref())
-            .await
-            .map_err(taken)?;
-        let seq = tx::next_seqs(&mut txn, chat, 1).await?;
-        let event = ServerEvent::ChatUpdated(ChatUpdated {
-            chat_id: chat,
-            seq,
-            name: Some(name),
-            slug,
-            roles: Vec::new(),
-            deleted: false,
-        });
-        chat_events::record(&mut txn, chat, seq, &event, Some(caller)).await?;
-        txn.commit().await.map_err(StoreError::from)?;
-        self.hub.to_chat(chat, &event, None);
         self.get(caller, chat).await
     }
 

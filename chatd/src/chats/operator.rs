@@ -210,6 +210,7 @@ impl ChatService {
             slug,
             roles: Vec::new(),
             deleted: false,
+            profile: None,
         });
         chat_events::record(&mut txn, chat, seq, &event, None).await?;
         txn.commit().await.map_err(StoreError::from)?;
@@ -231,6 +232,7 @@ impl ChatService {
             slug: locked.slug.clone(),
             roles: Vec::new(),
             deleted: true,
+            profile: None,
         });
         chat_events::record(&mut txn, chat, seq, &event, None).await?;
         txn.commit().await.map_err(StoreError::from)?;

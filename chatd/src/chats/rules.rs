@@ -84,3 +84,77 @@ pub(super) fn check_slug(slug: &str) -> std::result::Result<Option<String>, Erro
     }
     Ok(Some(slug))
 }
+
+/// A description as stored: trimmed, `None` when empty; at most 1,000 characters and no
+/// control characters but newline and tab (the message content rule, so the terminal
+/// client can show it as safely as a message).
+pub(super) fn check_description(text: &str) -> std::result::Result<Option<String>, ErrorDetail> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let max = common::api::DESCRIPTION_MAX;
+    if text.chars().count() > max {
+        return Err(ErrorDetail::new(
+            "description",
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ErrorDetail::new(
+            "description",
+            "must not contain control characters other than newline and tab",
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// A member cap: 2 to the server's 300, and not below the `current` member count.
+pub(super) fn check_max_members(max: u32, current: usize) -> std::result::Result<i32, ErrorDetail> {
+    let cap = common::limits::GROUP_MEMBERS_MAX;
+    let value = max as usize;
+    if !(2..=cap).contains(&value) {
+        return Err(ErrorDetail::new(
+            "maxMembers",
+            format!("must be between 2 and {cap}"),
+        ));
+    }
+    if value < current {
+        return Err(ErrorDetail::new(
+            "maxMembers",
+            format!("the group has {current} members already"),
+        ));
+    }
+    i32::try_from(max).map_err(|_| ErrorDetail::new("maxMembers", "out of range"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_follow_the_message_rule() {
+        assert_eq!(check_description("  \n "), Ok(None));
+        assert_eq!(
+            check_description(" *Weekly* sync\n\tnotes ")
+                .unwrap()
+                .as_deref(),
+            Some("*Weekly* sync\n\tnotes")
+        );
+        assert!(check_description(&"x".repeat(1000)).is_ok());
+        assert!(check_description(&"x".repeat(1001)).is_err());
+        assert!(check_description("\u{1b}[2Jgotcha").is_err());
+    }
+
+    #[test]
+    fn caps_stay_between_two_and_three_hundred_and_above_the_members() {
+        assert_eq!(check_max_members(300, 1), Ok(300));
+        assert!(check_max_members(301, 1).is_err());
+        assert!(check_max_members(1, 1).is_err());
+        assert!(check_max_members(4, 5).is_err());
+        assert_eq!(check_max_members(5, 5), Ok(5));
+    }
+}

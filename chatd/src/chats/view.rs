@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use common::api::{Chat, ChatKind, Message, Participant, Role, User};
+use common::api::{Chat, ChatKind, Message, Participant, Role, User, Visibility, group_avatar_url};
 use common::ids::UserId;
 
 use crate::store::{ChatRow, MemberRow};
@@ -31,6 +31,7 @@ pub fn chat<S: std::hash::BuildHasher>(
     peers: &HashMap<UserId, User, S>,
     last: Option<Message>,
 ) -> Chat {
+    let group = row.kind == "group";
     Chat {
         id: row.id,
         kind: if row.kind == "direct" {
@@ -52,6 +53,19 @@ pub fn chat<S: std::hash::BuildHasher>(
         created_at: row.created_at,
         last_activity_at: row.last_activity_at,
         retention_days: row.retention_days.and_then(|d| u32::try_from(d).ok()),
+        description: row.description,
+        visibility: visibility(&row.visibility),
+        max_members: group.then(|| u32::try_from(row.max_members).unwrap_or(0)),
+        avatar_url: row.avatar_id.map(|a| group_avatar_url(row.id, a)),
+    }
+}
+
+/// `private`/`public` to [`Visibility`].
+pub fn visibility(value: &str) -> Visibility {
+    if value == "public" {
+        Visibility::Public
+    } else {
+        Visibility::Private
     }
 }
 

@@ -15,6 +15,7 @@ use super::extract::{Path, Query};
 use crate::auth::AuthUser;
 use crate::error::Result;
 use crate::media::MediaService;
+use crate::media::avatar::AvatarFile;
 use crate::state::AppState;
 use crate::store::avatars::AvatarSize;
 
@@ -62,15 +63,15 @@ async fn remove(State(media): State<MediaService>, caller: AuthUser) -> Result<S
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "lowercase")]
-enum Size {
+pub(super) enum Size {
     Small,
     Large,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReadParams {
-    size: Option<Size>,
+pub(super) struct ReadParams {
+    pub(super) size: Option<Size>,
     /// The avatar's id from `avatarUrl`: it only makes the address change with the picture.
     #[allow(dead_code)]
     v: Option<String>,
@@ -94,11 +95,23 @@ async fn read(
     Query(params): Query<ReadParams>,
     headers: HeaderMap,
 ) -> Result<Response> {
-    let size = match params.size {
-        Some(Size::Small) => AvatarSize::Small,
-        Some(Size::Large) | None => AvatarSize::Large,
-    };
+    let size = params.size();
     let file = media.avatar_of(caller.user_id, owner, size).await?;
+    Ok(avatar_response(file, size, &headers))
+}
+
+impl ReadParams {
+    /// The size asked for; large by default.
+    pub(super) fn size(&self) -> AvatarSize {
+        match self.size {
+            Some(Size::Small) => AvatarSize::Small,
+            Some(Size::Large) | None => AvatarSize::Large,
+        }
+    }
+}
+
+/// An avatar (a user's or a group's) with its `ETag`, or 304 when `If-None-Match` has it.
+pub(super) fn avatar_response(file: AvatarFile, size: AvatarSize, headers: &HeaderMap) -> Response {
     let suffix = if size == AvatarSize::Small { "s" } else { "l" };
     let etag = format!("\"{}-{suffix}\"", file.id.simple());
     let matches = headers
@@ -110,9 +123,9 @@ async fn read(
         (header::CACHE_CONTROL, CACHE_CONTROL.to_owned()),
     ];
     if matches {
-        return Ok((StatusCode::NOT_MODIFIED, common_headers).into_response());
+        return (StatusCode::NOT_MODIFIED, common_headers).into_response();
     }
-    Ok((
+    (
         common_headers,
         [
             (header::CONTENT_TYPE, "image/png".to_owned()),
@@ -120,5 +133,5 @@ async fn read(
         ],
         file.bytes,
     )
-        .into_response())
+        .into_response()
 }

@@ -4,6 +4,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
+
 use common::api::{
     AddParticipantsRequest, ChatDetail, ChatList, CreateDirectRequest, CreateGroupRequest,
     MarkReadRequest, SetRetentionRequest, TransferOwnershipRequest, UpdateChatRequest,
@@ -24,7 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/chats/direct", post(direct))
         .route("/api/chats/group", post(group))
         .route("/api/chats/slug/{slug}", get(by_slug))
-        .route("/api/chats/{id}", get(one).put(update).delete(delete))
+        .route(
+            "/api/chats/{id}",
+            get(one).put(update).patch(patch).delete(delete),
+        )
         .route("/api/chats/{id}/participants", post(add_participants))
         .route(
             "/api/chats/{id}/participants/{user_id}",
@@ -111,6 +115,23 @@ async fn update(
     Json(req): Json<UpdateChatRequest>,
 ) -> Result<axum::Json<ChatDetail>> {
     Ok(axum::Json(chats.update(caller.user_id, id, &req).await?))
+}
+
+#[utoipa::path(patch, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),
+    params(("id" = ChatId, Path, description = "The chat")), request_body = UpdateChatRequest,
+    responses(
+        (status = 200, description = "The changed group (the same as `PUT`: fields left out stay)", body = ChatDetail),
+        (status = 400, description = "VALIDATION_ERROR: a field breaks its rule (`description`, `maxMembers`, ...)", body = ErrorResponse),
+        (status = 403, description = "FORBIDDEN: the caller's role does not allow it", body = ErrorResponse), (status = 404, description = "NOT_FOUND: no such chat, or the caller is not a member", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the slug is taken", body = ErrorResponse),
+    ))]
+async fn patch(
+    chats: State<ChatService>,
+    caller: AuthUser,
+    id: Path<ChatId>,
+    req: Json<UpdateChatRequest>,
+) -> Result<axum::Json<ChatDetail>> {
+    update(chats, caller, id, req).await
 }
 
 #[utoipa::path(delete, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),

@@ -29,7 +29,7 @@ struct ResolveParams {
 }
 
 /// The `Host` the request came to, for links when `http.public_url` is unset.
-fn request_host(headers: &HeaderMap) -> &str {
+pub(super) fn request_host(headers: &HeaderMap) -> &str {
     headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -10,6 +10,7 @@ pub mod context;
 mod email;
 mod error;
 pub mod extract;
+mod groups;
 mod health;
 mod links;
 pub mod listener;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(messages::router())
         .merge(attachments::router(state.config.attachments.max_bytes))
         .merge(avatars::router(state.config.attachments.max_bytes))
+        .merge(groups::router(state.config.attachments.max_bytes))
         .merge(sync::router())
         .merge(contacts::router())
         .merge(notifications::router())

@@ -85,6 +85,11 @@ impl MediaService {
         Ok(id)
     }
 
+    /// Checks, crops and scales an image for a group's avatar, under the same limits.
+    pub async fn avatar_images(&self, bytes: Vec<u8>) -> Result<AvatarImages> {
+        self.decode_checked(bytes, avatar).await
+    }
+
     /// Removes the caller's avatar (nothing to remove is fine).
     pub async fn delete_avatar(&self, caller: UserId) -> Result<()> {
         self.store.set_avatar(caller, None).await?;
@@ -102,6 +107,24 @@ impl MediaService {
         let (id, bytes) = self
             .store
             .avatar_for(viewer, owner, size)
+            .await?
+            .ok_or(Error::NotFound("no avatar"))?;
+        Ok(AvatarFile { id, bytes })
+    }
+}
+
+impl MediaService {
+    /// A group's avatar at `size`, for its members and, when the group is public, anyone
+    /// signed in; otherwise, or without one, not found.
+    pub async fn group_avatar_of(
+        &self,
+        viewer: UserId,
+        chat: common::ChatId,
+        size: AvatarSize,
+    ) -> Result<AvatarFile> {
+        let (id, bytes) = self
+            .store
+            .group_avatar_for(viewer, chat, size)
             .await?
             .ok_or(Error::NotFound("no avatar"))?;
         Ok(AvatarFile { id, bytes })

@@ -9,6 +9,7 @@ pub mod avatars;
 pub mod chats;
 pub mod email;
 mod export;
+pub mod groups;
 mod invites;
 pub mod messages;
 mod notices;

@@ -195,6 +195,7 @@ async fn members(url: &str) -> Vec<Member> {
                 name: format!("faults {g}"),
                 slug: None,
                 participant_ids: others,
+                ..Default::default()
             })
             .await
             .unwrap_or_else(|e| panic!("creating a group: {e}"));

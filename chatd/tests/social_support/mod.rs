@@ -56,6 +56,7 @@ pub async fn group(
         name: name.into(),
         slug: slug.map(Into::into),
         participant_ids: members.to_vec(),
+        ..Default::default()
     };
     client
         .send(client.request(Method::POST, "/api/chats/group").json(&req))

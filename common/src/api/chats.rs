@@ -73,6 +73,45 @@ pub struct Chat {
     /// chat follows the server's policy (`retention.message_days`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// A group's description (up to 1,000 characters, plain text or markdown like messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether the group is listed in the directory; direct chats are `private`.
+    #[serde(default)]
+    pub visibility: Visibility,
+    /// A group's member cap (at most 300); absent for direct chats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_members: Option<u32>,
+    /// A group's avatar (`/api/chats/{id}/avatar?v=...`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+}
+
+/// Who can find and join a group.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    /// Members join only when added or through an invite link.
+    #[default]
+    Private,
+    /// Listed in the directory; anyone signed in may join.
+    Public,
+}
+
+impl Visibility {
+    /// As stored and on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Private => "private",
+            Self::Public => "public",
+        }
+    }
+}
+
+/// The address of a group's avatar, versioned by the avatar's id.
+pub fn group_avatar_url(chat: ChatId, avatar: uuid::Uuid) -> String {
+    format!("/api/chats/{chat}/avatar?v={}", avatar.simple())
 }
 
 /// A member of a chat.
@@ -124,7 +163,7 @@ pub struct CreateDirectRequest {
 }
 
 /// `POST /api/chats/group`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateGroupRequest {
@@ -136,6 +175,15 @@ pub struct CreateGroupRequest {
     /// Members besides the creator (who becomes owner); 299 at most.
     #[serde(default)]
     pub participant_ids: Vec<UserId>,
+    /// Optional description, up to 1,000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `private` (the default) or `public`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    /// Member cap, 2-300 (default 300).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_members: Option<u32>,
 }
 
 /// `PUT /api/chats/{id}`: fields left out stay; `slug: ""` removes the slug.
@@ -149,6 +197,15 @@ pub struct UpdateChatRequest {
     /// New slug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
+    /// New description; `""` removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New visibility.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<Visibility>,
+    /// New member cap: at most 300 and not below the current member count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_members: Option<u32>,
 }
 
 /// `PUT /api/chats/{id}/retention`: the group's own retention, in days; `null` follows the

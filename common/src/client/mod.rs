@@ -6,6 +6,7 @@
 mod attachments;
 mod chats;
 mod email;
+mod groups;
 pub mod search;
 mod social;
 mod socket;

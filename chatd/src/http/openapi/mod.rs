@@ -20,7 +20,7 @@ use utoipa::openapi::{
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::{
-    admin, attachments, auth, avatars, chats, contacts, email, health, links, messages,
+    admin, attachments, auth, avatars, chats, contacts, email, groups, health, links, messages,
     notifications, search, sync, users,
 };
 mod doc_links;
@@ -80,6 +80,17 @@ use crate::state::AppState;
         chats::transfer,
         chats::read,
         chats::retention,
+        chats::patch,
+        groups::directory,
+        groups::join,
+        groups::set_avatar,
+        groups::remove_avatar,
+        groups::avatar,
+        groups::create_invite,
+        groups::invites,
+        groups::revoke_invite,
+        groups::preview,
+        groups::join_by_invite,
         search::search,
         messages::page,
         messages::send,
@@ -127,6 +138,7 @@ use crate::state::AppState;
         (name = "users", description = "Profiles, user search, presence"),
         (name = "admin", description = "Server administration"),
         (name = "chats", description = "Direct chats and groups, members, roles"),
+        (name = "groups", description = "Group directory, avatars, invite links"),
         (name = "messages", description = "History, send, edit, delete, reactions, search"),
         (name = "attachments", description = "Image uploads"),
         (name = "sync", description = "Resync after a gap"),

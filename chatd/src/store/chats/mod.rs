@@ -43,6 +43,14 @@ pub struct ChatRow {
     pub peer_id: Option<UserId>,
     /// The group owner's retention in days.
     pub retention_days: Option<i32>,
+    /// A group's description.
+    pub description: Option<String>,
+    /// `private` or `public`.
+    pub visibility: String,
+    /// The member cap.
+    pub max_members: i32,
+    /// The current avatar's id.
+    pub avatar_id: Option<uuid::Uuid>,
 }
 
 /// A current member.
@@ -89,7 +97,8 @@ const CHAT_VIEW: &str = "SELECT c.id, c.kind, c.name, c.slug, c.last_seq, c.crea
           AND mm.seq > m.last_read_seq AND msg.deleted_at IS NULL) AS mention_count, \
        CASE WHEN c.kind = 'direct' THEN \
          CASE WHEN c.direct_user_lo = m.user_id THEN c.direct_user_hi ELSE c.direct_user_lo END \
-       END AS peer_id \
+       END AS peer_id, \
+       c.description, c.visibility, c.max_members, c.avatar_id \
      FROM chat_members m JOIN chats c ON c.id = m.chat_id \
      WHERE m.user_id = $1 AND m.left_at IS NULL AND c.deleted_at IS NULL";
 

@@ -44,9 +44,10 @@ impl Server {
         let tasks = Tasks::new();
         let bus_tasks = tasks.child();
         let registry = Registry::new();
-        let cache = registry.blocks();
-        cache.replace(&store.all_blocks().await.context("loading blocks")?);
-        let blocks = Blocks::new(store.clone(), cache);
+        registry
+            .blocks()
+            .replace(&store.all_blocks().await.context("loading blocks")?);
+        let blocks = Blocks::new(store.clone(), registry.blocks());
         let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);
         let auth = auth_service(&config, &store, redis.clone(), &hub)?;
         start_connection_upkeep(&config, &store, &registry, &auth, &tasks);
@@ -78,12 +79,7 @@ impl Server {
             &config.contacts,
         );
         let links = LinkService::new(store.clone(), public_url);
-        let media = MediaService::new(
-            store.clone(),
-            BlobStore::from_config(&config.attachments, &config.data_dir)?,
-            config.attachments.clone(),
-        );
-        media.start_cleanup(&tasks);
+        let media = media_service(&config, &store, &tasks)?;
         let indexer = start_upkeep(&store, &config, &tasks);
         let typing = Typing::start(hub.clone(), registry.clone(), &tasks);
         let messages = MessageService::new(
@@ -100,6 +96,7 @@ impl Server {
             messages.send_metrics(),
             registry.deliveries(),
             tasks.restarts(),
+            email.mail_metrics(),
         )
         .with_limits_and_redis(config.ws.max_connections, redis.clone());
         let chats = ChatService::new(store.clone(), hub.clone()).with_policy(ChatPolicy {
@@ -180,6 +177,17 @@ fn start_upkeep(store: &Store, config: &Config, tasks: &Tasks) -> Indexer {
         tasks,
     );
     indexer
+}
+
+/// Attachments and avatars, with their cleanup task started.
+fn media_service(config: &Config, store: &Store, tasks: &Tasks) -> anyhow::Result<MediaService> {
+    let media = MediaService::new(
+        store.clone(),
+        BlobStore::from_config(&config.attachments, &config.data_dir)?,
+        config.attachments.clone(),
+    );
+    media.start_cleanup(tasks);
+    Ok(media)
 }
 
 /// Email (its sender and digest tasks started when mail is on).

@@ -450,6 +450,8 @@ mod composer_tests;
 #[cfg(test)]
 mod email_tests;
 #[cfg(test)]
+mod login_tests;
+#[cfg(test)]
 mod notifications_tests;
 #[cfg(test)]
 mod reading_tests;

@@ -23,6 +23,7 @@ pub mod overlay;
 pub mod persist;
 mod pickers;
 pub mod privacy;
+mod profiles;
 mod roles;
 mod scroll;
 pub mod search;

@@ -434,3 +434,21 @@ fn hostile_notification_text_never_reaches_the_terminal() {
         assert!(screen.contains("deploy failed"), "{screen}");
     }
 }
+
+/// Another user's profile where the terminal draws no images: the initials badge, names,
+/// presence, status, and why no picture is drawn.
+#[test]
+fn user_profile() {
+    let mut state = main_state();
+    let ada = state
+        .users
+        .values_mut()
+        .find(|u| u.username == "ada")
+        .unwrap();
+    ada.display_name = Some("Ada Lovelace".into());
+    ada.status_message = Some("on the analytical engine".into());
+    ada.avatar_url = Some(format!("/api/users/{}/avatar?v=1", ada.id));
+    let id = ada.id;
+    state.overlay = Some(Overlay::UserProfile(id));
+    both("user_profile", &state);
+}

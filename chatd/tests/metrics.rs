@@ -1,9 +1,11 @@
 //! The Prometheus endpoint on its own listener: off unless configured, and its counters
-//! move with what the server does.
+//! move with what the server does (sends, requests, the mail queue).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // integration tests: a failed unwrap is a failed test
 
-use testkit::{TestServer, test_config};
+use std::time::Duration;
+
+use testkit::{SmtpServer, TestServer, fresh_db, test_config};
 
 /// The integer value of the sample `name` (with its labels, as written) in `text`.
 fn sample(text: &str, name: &str) -> u64 {
@@ -162,4 +164,71 @@ async fn without_redis_there_is_no_redis_gauge_and_a_request_is_timed() {
         sample(&after, "chatd_http_request_seconds_count")
             > sample(&before, "chatd_http_request_seconds_count")
     );
+}
+
+/// Waits (up to 30 s) until a scrape of `url` satisfies `check` (which stays true once it
+/// is: the counters only grow); returns a scrape that does.
+async fn scrape_until(url: &str, check: impl Fn(&str) -> bool) -> String {
+    let seen = testkit::eventually(Duration::from_secs(30), || async {
+        check(&scrape(url).await)
+    })
+    .await;
+    let last = scrape(url).await;
+    assert!(seen && check(&last), "the scrape never matched:\n{last}");
+    last
+}
+
+#[tokio::test]
+async fn the_mail_queue_counts_failed_given_up_sent_and_pending_mail() {
+    const PUBLIC: &str = "https://chat.example.test";
+    let db = fresh_db().await;
+    // A node whose SMTP server is gone: two attempts, an hour apart unless the test says.
+    let gone = SmtpServer::start().await;
+    let mut config = test_config();
+    gone.configure(&mut config, PUBLIC);
+    drop(gone);
+    config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
+    config.email.max_attempts = 2;
+    config.email.retry_backoff_secs = 3600;
+    let first = TestServer::on(config.clone(), db.options()).await;
+    let url = first.metrics_url.clone().unwrap();
+    let idle = scrape(&url).await;
+    for name in [
+        "chatd_mail_sent_total",
+        "chatd_mail_failed_attempts_total",
+        "chatd_mail_given_up_total",
+        "chatd_mail_pending",
+    ] {
+        assert_eq!(sample(&idle, name), 0, "{name}");
+    }
+    let (ada, _) = first.user("ada").await;
+    ada.set_email("ada@example.org", testkit::password())
+        .await
+        .unwrap();
+    let waiting = scrape_until(&url, |s| sample(s, "chatd_mail_failed_attempts_total") == 1).await;
+    assert_eq!(sample(&waiting, "chatd_mail_pending"), 1);
+    assert_eq!(sample(&waiting, "chatd_mail_given_up_total"), 0);
+    // The retry comes due now: it fails too, and the mail is given up.
+    sqlx::query("UPDATE email_outbox SET next_attempt_at = now()")
+        .execute(first.store().pool())
+        .await
+        .unwrap();
+    let given_up = scrape_until(&url, |s| sample(s, "chatd_mail_given_up_total") == 1).await;
+    assert_eq!(sample(&given_up, "chatd_mail_failed_attempts_total"), 2);
+    assert_eq!(sample(&given_up, "chatd_mail_pending"), 0);
+    assert_eq!(sample(&given_up, "chatd_mail_sent_total"), 0);
+    first.stop().await.unwrap();
+
+    // The node again, with a live SMTP server: a new mail is sent and counted.
+    let smtp = SmtpServer::start().await;
+    smtp.configure(&mut config, PUBLIC);
+    let second = TestServer::on(config, db.options()).await;
+    let url = second.metrics_url.clone().unwrap();
+    let ada = common::client::Client::new(&second.base_url).unwrap();
+    ada.login("ada", testkit::password()).await.unwrap();
+    ada.resend_verification().await.unwrap();
+    smtp.wait_for("ada@example.org").await;
+    let sent = scrape_until(&url, |s| sample(s, "chatd_mail_sent_total") == 1).await;
+    assert_eq!(sample(&sent, "chatd_mail_pending"), 0);
+    assert_eq!(sample(&sent, "chatd_mail_failed_attempts_total"), 0);
 }

@@ -186,6 +186,7 @@ async fn every_operation_has_a_unique_id_its_error_body_and_auth() {
                 "/api/auth/refresh",
                 "/api/auth/password-reset",
                 "/api/auth/password-reset/confirm",
+                "/api/auth/verify-email/resend",
                 "/api/users/me/email/verify",
                 "/ws",
             ];

@@ -141,6 +141,7 @@ impl Net {
                 password,
                 password_confirm,
                 display_name,
+                email,
             } => {
                 let Ok(client) = Client::new(server.clone()) else {
                     return;
@@ -151,10 +152,37 @@ impl Net {
                     password_confirm,
                     display_name,
                     invite_code: None,
-                    email: None,
+                    email,
                 };
                 match client.register(&req).await {
                     Ok(_) => self.login(server, username, password).await,
+                    Err(e) => self.emit(login_failure(&e)),
+                }
+            }
+            Command::VerifyAndLogin {
+                server,
+                username,
+                password,
+                code,
+            } => {
+                let Ok(client) = Client::new(server.clone()) else {
+                    return;
+                };
+                match client.verify_email(&code).await {
+                    Ok(_) => self.login(server, username, password.0).await,
+                    Err(e) => self.emit(login_failure(&e)),
+                }
+            }
+            Command::ResendVerification { server, login } => {
+                let Ok(client) = Client::new(server) else {
+                    return;
+                };
+                match client.resend_verification_for(&login).await {
+                    Ok(_) => self.emit(NetEvent::LoginInfo(
+                        "A new code is on its way to the account's address (only the newest \
+                         code works). Enter it below."
+                            .into(),
+                    )),
                     Err(e) => self.emit(login_failure(&e)),
                 }
             }

@@ -67,6 +67,8 @@ pub enum NetEvent {
     LoggedIn(Me),
     /// The login or registration form was refused.
     LoginFailed(ErrorBody),
+    /// Something to tell on the login screen (a new verification code was asked for).
+    LoginInfo(String),
     /// The WebSocket state changed.
     Connection(ConnState),
     /// The chat list.
@@ -157,6 +159,26 @@ pub enum Command {
         password_confirm: String,
         /// Display name.
         display_name: Option<String>,
+        /// Email address (required by servers with `auth.require_verified_email`).
+        email: Option<String>,
+    },
+    /// Verify the account's address with the mailed code (no login needed), then log in.
+    VerifyAndLogin {
+        /// Base URL.
+        server: String,
+        /// Username.
+        username: String,
+        /// Password (hidden from `Debug`).
+        password: super::email::Password,
+        /// The mailed code.
+        code: String,
+    },
+    /// Ask for a new verification mail without a login.
+    ResendVerification {
+        /// Base URL.
+        server: String,
+        /// The username (or address).
+        login: String,
     },
     /// Load a chat's detail and, with `messages`, its newest page.
     LoadChat {

@@ -80,7 +80,9 @@ pub(super) fn key(
     let n = form.fields.len();
     if let FormKind::GroupSettings(chat_id) = form.kind {
         if form.member.is_some() {
-            return super::roles::member_key(state, form, chat_id, key, out);
+            let open = super::roles::member_key(state, form, chat_id, key, out);
+            super::profiles::want_member(state, chat_id, form.member, out);
+            return open;
         }
         // Down from the last field moves on to the members.
         let has_members = state
@@ -89,6 +91,7 @@ pub(super) fn key(
             .any(|c| c.id() == chat_id && !c.participants.is_empty());
         if key.code == KeyCode::Down && form.focus + 1 == n && has_members {
             form.member = Some(0);
+            super::profiles::want_member(state, chat_id, form.member, out);
             return true;
         }
     }

@@ -1,9 +1,13 @@
 //! The first-run form: server, then log in or register, with the server's field errors
-//! shown next to their fields.
+//! shown next to their fields. On a server that requires a verified email address
+//! (`auth.require_verified_email`), a login refused with `EMAIL_NOT_VERIFIED` (also the one
+//! right after registering) turns the form into a code field: the mailed code verifies the
+//! address and logs in, Ctrl-E has a new code mailed.
 
-use common::ErrorBody;
+use common::{ErrorBody, ErrorCode};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::email::Password;
 use super::event::Command;
 
 /// A field of the form.
@@ -19,6 +23,10 @@ pub enum Field {
     Confirm,
     /// Display name (register).
     DisplayName,
+    /// Email address (register; optional unless the server requires one).
+    Email,
+    /// The code of the verification mail (while verifying).
+    Code,
 }
 
 impl Field {
@@ -30,6 +38,8 @@ impl Field {
             Self::Password => "Password",
             Self::Confirm => "Confirm password",
             Self::DisplayName => "Display name",
+            Self::Email => "Email (optional unless the server requires it)",
+            Self::Code => "Code from the verification mail",
         }
     }
 
@@ -41,6 +51,8 @@ impl Field {
             Self::Password => "password",
             Self::Confirm => "passwordConfirm",
             Self::DisplayName => "displayName",
+            Self::Email => "email",
+            Self::Code => "token",
         }
     }
 }
@@ -60,6 +72,14 @@ pub struct LoginForm {
     pub confirm: String,
     /// Display name.
     pub display_name: String,
+    /// Email address (register).
+    pub email: String,
+    /// The verification code (while verifying).
+    pub code: String,
+    /// The server refused the login until the address is verified: only the code is asked.
+    pub verifying: bool,
+    /// What to do next, for a person (not an error).
+    pub info: Option<String>,
     /// Focused field index into [`LoginForm::fields`].
     pub focus: usize,
     /// Errors by field, from the server.
@@ -73,13 +93,16 @@ pub struct LoginForm {
 impl LoginForm {
     /// The fields shown, in order.
     pub fn fields(&self) -> &'static [Field] {
-        if self.register {
+        if self.verifying {
+            &[Field::Code]
+        } else if self.register {
             &[
                 Field::Server,
                 Field::Username,
                 Field::Password,
                 Field::Confirm,
                 Field::DisplayName,
+                Field::Email,
             ]
         } else {
             &[Field::Server, Field::Username, Field::Password]
@@ -94,6 +117,8 @@ impl LoginForm {
             Field::Password => &self.password,
             Field::Confirm => &self.confirm,
             Field::DisplayName => &self.display_name,
+            Field::Email => &self.email,
+            Field::Code => &self.code,
         }
     }
 
@@ -104,6 +129,8 @@ impl LoginForm {
             Field::Password => &mut self.password,
             Field::Confirm => &mut self.confirm,
             Field::DisplayName => &mut self.display_name,
+            Field::Email => &mut self.email,
+            Field::Code => &mut self.code,
         }
     }
 
@@ -125,6 +152,10 @@ impl LoginForm {
     pub fn failed(&mut self, body: &ErrorBody) {
         self.busy = false;
         self.field_errors.clear();
+        if body.code == ErrorCode::EmailNotVerified {
+            self.ask_for_code();
+            return;
+        }
         for detail in &body.details {
             if let Some(field) = self.fields().iter().find(|f| f.wire() == detail.field) {
                 self.field_errors.push((*field, detail.message.clone()));
@@ -133,8 +164,43 @@ impl LoginForm {
         self.error = Some(body.message.clone());
     }
 
+    /// The login waits for the address to be verified: ask for the mailed code.
+    fn ask_for_code(&mut self) {
+        let mail = match self.email.trim() {
+            "" => "your email address".to_owned(),
+            email => email.to_owned(),
+        };
+        self.info = Some(if self.register {
+            format!(
+                "Account created. Check your mail: a code was sent to {mail}. \
+                 Enter it below to verify the address and log in."
+            )
+        } else {
+            "This server needs your email address verified before you log in. \
+             Enter the code from the verification mail below."
+                .to_owned()
+        });
+        // The account exists now: what follows is a login.
+        self.register = false;
+        self.verifying = true;
+        self.code.clear();
+        self.focus = 0;
+        self.error = None;
+    }
+
+    /// A new code (or a shown message) from the server while verifying.
+    pub fn informed(&mut self, message: String) {
+        self.busy = false;
+        self.error = None;
+        self.field_errors.clear();
+        self.info = Some(message);
+    }
+
     /// A key on the login screen; a submit returns the command.
     pub fn key(&mut self, key: &KeyEvent) -> Option<Command> {
+        if self.verifying {
+            return self.verify_key(key);
+        }
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
             KeyCode::Char('r') if ctrl => {
@@ -157,6 +223,52 @@ impl LoginForm {
                 let field = self.focused();
                 self.value_mut(field).push(c);
             }
+            _ => {}
+        }
+        None
+    }
+
+    /// A key while the code is asked: Enter verifies and logs in, Ctrl-E mails a new code,
+    /// Esc goes back to the login form.
+    fn verify_key(&mut self, key: &KeyEvent) -> Option<Command> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('e') if ctrl && !self.busy => {
+                self.busy = true;
+                self.error = None;
+                return Some(Command::ResendVerification {
+                    server: self.server.trim().to_owned(),
+                    login: self.username.trim().to_owned(),
+                });
+            }
+            KeyCode::Esc => {
+                self.verifying = false;
+                self.info = None;
+                self.error = None;
+                self.field_errors.clear();
+                self.focus = 0;
+            }
+            KeyCode::Enter if !self.busy => {
+                let code = self.code.trim().to_owned();
+                if code.is_empty() {
+                    self.error =
+                        Some("enter the code from the mail (Ctrl-E mails a new one)".into());
+                    return None;
+                }
+                self.busy = true;
+                self.error = None;
+                self.field_errors.clear();
+                return Some(Command::VerifyAndLogin {
+                    server: self.server.trim().to_owned(),
+                    username: self.username.trim().to_owned(),
+                    password: Password(self.password.clone()),
+                    code,
+                });
+            }
+            KeyCode::Backspace => {
+                self.code.pop();
+            }
+            KeyCode::Char(c) if !ctrl => self.code.push(c),
             _ => {}
         }
         None
@@ -189,6 +301,7 @@ impl LoginForm {
                 password: self.password.clone(),
                 password_confirm: self.confirm.clone(),
                 display_name: Some(self.display_name.trim().to_owned()).filter(|d| !d.is_empty()),
+                email: Some(self.email.trim().to_owned()).filter(|e| !e.is_empty()),
             }
         } else {
             Command::Login {

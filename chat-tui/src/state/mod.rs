@@ -24,6 +24,7 @@ pub mod overlay;
 pub mod persist;
 mod pickers;
 pub mod privacy;
+mod profiles;
 mod roles;
 mod scroll;
 pub mod search;
@@ -450,6 +451,8 @@ pub fn slash_commands() -> &'static [(&'static str, &'static str, &'static str)]
 mod composer_tests;
 #[cfg(test)]
 mod email_tests;
+#[cfg(test)]
+mod login_tests;
 #[cfg(test)]
 mod notifications_tests;
 #[cfg(test)]

@@ -30,13 +30,25 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
         NetEvent::LoggedIn(me) => {
             state.users.insert(me.user.id, me.user.clone());
             state.me = Some(me.user);
+            // Registered with an address on a server that lets unverified users in: say
+            // where the code went and how to use it.
+            if state.login.register && !state.login.email.trim().is_empty() {
+                state.notice = Some(format!(
+                    "a code was mailed to {}: /verify CODE",
+                    state.login.email.trim()
+                ));
+            }
             state.login.password.clear();
             state.login.confirm.clear();
+            state.login.code.clear();
+            state.login.verifying = false;
+            state.login.info = None;
             state.login.busy = false;
             state.screen = Screen::Main;
             super::attachments::avatar::want_own(state, out);
         }
         NetEvent::LoginFailed(body) => state.login.failed(&body),
+        NetEvent::LoginInfo(message) => state.login.informed(message),
         // A socket of a session that has ended (or of no login yet) says nothing about this
         // screen: the status line never says "connected" on the login screen.
         NetEvent::Connection(_) if state.screen == Screen::Login => {}

@@ -44,6 +44,8 @@ pub enum Overlay {
     },
     /// Pick one of a message's attachments, or type a path to upload or save.
     Attach(super::attachments::AttachOverlay),
+    /// Another user's profile (names, status, presence, avatar); any key closes it.
+    UserProfile(UserId),
     /// A text shown whole (a copied link); any key closes it.
     Text {
         /// The box's title.

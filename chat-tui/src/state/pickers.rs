@@ -98,7 +98,7 @@ pub(super) fn overlay_key(state: &mut AppState, key: &KeyEvent, out: &mut Vec<Co
             _ => true,
         },
         Overlay::Form(form) => forms::key(state, form, key, out),
-        Overlay::Text { .. } => false,
+        Overlay::Text { .. } | Overlay::UserProfile(_) => false,
         Overlay::Reader { message_id, scroll } => {
             super::scroll::reader_key(state, *message_id, scroll, key)
         }

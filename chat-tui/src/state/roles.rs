@@ -56,6 +56,13 @@ pub(super) fn member_key(
                 })),
             }
         }
+        KeyCode::Char('p') => {
+            if let Some((user, _)) = member {
+                super::profiles::open(state, user, out);
+            }
+            // The profile box takes the form's place: the form closes (false).
+            return false;
+        }
         KeyCode::Char('x') => {
             if let Some((user_id, _)) = member {
                 out.push(Command::Kick { chat_id, user_id });

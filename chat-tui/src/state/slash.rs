@@ -82,6 +82,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ("/help", "", "Keys and commands"),
     ("/profile", "", "Your display name and status message"),
     (
+        "/whois",
+        "[@user]",
+        "A user's profile and avatar (or the other member of this direct chat)",
+    ),
+    (
         "/avatar",
         "<path>",
         "Set your avatar from an image file (Tab completes the path)",
@@ -184,6 +189,7 @@ pub(super) fn run(state: &mut AppState, text: &str, out: &mut Vec<Command>) {
         ("/profile", _) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::Profile);
         }
+        ("/whois", _) => super::profiles::whois(state, rest, out),
         ("/settings", Some(_)) => {
             state.overlay = super::forms::open(state, crate::keymap::Action::GroupSettings);
         }

@@ -338,7 +338,7 @@ fn login_form_shows_field_errors_from_the_server() {
     )));
     state.update(key(KeyCode::Tab));
     type_text(&mut state, "ab");
-    for _ in 0..4 {
+    for _ in 0..5 {
         state.update(key(KeyCode::Enter));
     }
     assert!(state.login.busy);

@@ -1,4 +1,5 @@
-//! The login / register screen, with the server's field errors under their fields.
+//! The login / register screen, with the server's field errors under their fields, and
+//! the code field of a login that waits for a verified email address.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -15,14 +16,18 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     let form = &state.login;
     let area = frame.area();
     let width = area.width.min(60);
-    let height = (form.fields().len() as u16 * 3 + 6).min(area.height);
+    // Room for the "check your mail" text (three wrapped lines at most).
+    let info_rows = if form.info.is_some() { 4 } else { 0 };
+    let height = (form.fields().len() as u16 * 3 + 6 + info_rows).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
         width,
         height,
     };
-    let title = if form.register {
+    let title = if form.verifying {
+        " Verify your email address "
+    } else if form.register {
         " Create an account "
     } else {
         " Log in "
@@ -31,6 +36,24 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     let inner = block.inner(rect);
     frame.render_widget(Clear, rect);
     frame.render_widget(block, rect);
+    // The info text wraps in rows of its own above the fields, so that the cursor's row
+    // (counted in the fields' lines) stays right.
+    let inner = match &form.info {
+        Some(info) => {
+            let top = Rect {
+                height: info_rows.saturating_sub(1).min(inner.height),
+                ..inner
+            };
+            let text = Line::styled(sanitize::line(info).into_owned(), theme.fg(theme.accent));
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), top);
+            Rect {
+                y: inner.y + info_rows.min(inner.height),
+                height: inner.height.saturating_sub(info_rows),
+                ..inner
+            }
+        }
+        None => inner,
+    };
     let mut lines = Vec::new();
     let mut cursor = None;
     for (i, field) in form.fields().iter().enumerate() {
@@ -70,6 +93,8 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
     }
     let hint = if form.busy {
         "Working…"
+    } else if form.verifying {
+        "Enter: verify and log in · Ctrl-E: mail a new code · Esc: back"
     } else if form.register {
         "Enter: next/create · Tab: move · Ctrl-R: log in instead"
     } else {

@@ -97,6 +97,7 @@ pub(super) fn draw(frame: &mut Frame<'_>, state: &AppState, theme: &Theme) {
             );
             confirm_box(frame, area, &question, theme);
         }
+        Overlay::UserProfile(user) => super::avatar::user_profile(frame, area, state, *user, theme),
         Overlay::Text { title, text } => {
             let width = u16::try_from(text::width(text) + 4)
                 .unwrap_or(u16::MAX)
@@ -203,7 +204,7 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
         && let Some(chat) = state.chats.iter().find(|c| c.id() == chat_id)
     {
         let hint = if form.member.is_some() {
-            "a admin · m member · o owner · x remove"
+            "a admin · m member · o owner · x remove · p profile"
         } else {
             "↓ to pick · /leave"
         };
@@ -233,6 +234,9 @@ fn form_box(frame: &mut Frame<'_>, area: Rect, state: &AppState, form: &Form, th
                 ),
                 style,
             ));
+        }
+        if let Some(member) = form.member.and_then(|at| chat.participants.get(at)) {
+            avatar = super::avatar::member_lines(state, &member.user, &mut lines, theme);
         }
     }
     frame.render_widget(Clear, rect);

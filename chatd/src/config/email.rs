@@ -50,7 +50,8 @@ pub struct EmailConfig {
     /// Password-reset requests (and verification mails) per account within the window;
     /// more are dropped silently (reset) or answered 429 (verification).
     pub requests_per_account: u32,
-    /// Password-reset requests from one client address within the window; more get 429.
+    /// Password-reset requests, and verification-resend requests without a login, from one
+    /// client address within the window (each counted apart); more get 429.
     pub requests_per_address: u32,
     /// The window of the two limits above, in minutes.
     pub request_window_mins: u64,

@@ -7,6 +7,7 @@ pub mod compose;
 pub mod digest;
 pub mod mailer;
 pub mod queue;
+mod resend;
 mod reset;
 
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use tracing::info;
 use uuid::Uuid;
 
 pub use mailer::Mailer;
-pub use queue::MailQueue;
+pub use queue::{MailMetrics, MailQueue};
 
 use crate::auth::{AuthService, AuthUser};
 use crate::config::{AuthConfig, EmailConfig};
@@ -52,6 +53,8 @@ pub struct EmailService {
     queue: Option<MailQueue>,
     /// Runs the work of reset requests after their answer.
     tasks: Tasks,
+    /// The sender's counters (registered in `/metrics` even with mail off, at zero).
+    metrics: MailMetrics,
 }
 
 impl EmailService {
@@ -65,9 +68,16 @@ impl EmailService {
         http_public_url: Option<&str>,
         tasks: &Tasks,
     ) -> anyhow::Result<Self> {
+        let metrics = MailMetrics::default();
         let queue = if config.enabled {
             let mailer = Mailer::new(config)?;
-            Some(MailQueue::start(store.clone(), mailer, config, tasks))
+            Some(MailQueue::start(
+                store.clone(),
+                mailer,
+                config,
+                metrics.clone(),
+                tasks,
+            ))
         } else {
             None
         };
@@ -81,7 +91,13 @@ impl EmailService {
             base: config.link_base(http_public_url).unwrap_or_default(),
             queue,
             tasks: tasks.clone(),
+            metrics,
         })
+    }
+
+    /// The mail sender's counters, for `/metrics`.
+    pub fn mail_metrics(&self) -> &MailMetrics {
+        &self.metrics
     }
 
     /// Whether mail is on.

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use prometheus_client::metrics::counter::Counter;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
@@ -21,6 +22,18 @@ const POLL: Duration = Duration::from_secs(5);
 /// The longest wait between two attempts of one mail.
 const BACKOFF_MAX_SECS: u64 = 3600;
 
+/// What this node's sender counts, exported as `chatd_mail_*_total` (the pending gauge is
+/// read from the table at each scrape, so it covers every node).
+#[derive(Clone, Debug, Default)]
+pub struct MailMetrics {
+    /// Mails the SMTP server took.
+    pub sent: Counter,
+    /// Attempts that failed, the last one of a given-up mail included.
+    pub failed_attempts: Counter,
+    /// Mails given up (permanent refusal, or `email.max_attempts` reached).
+    pub given_up: Counter,
+}
+
 /// Hands mail to the queue. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct MailQueue {
@@ -31,7 +44,13 @@ pub struct MailQueue {
 
 impl MailQueue {
     /// The queue, and its sender task under `tasks`.
-    pub fn start(store: Store, mailer: Mailer, config: &EmailConfig, tasks: &Tasks) -> Self {
+    pub fn start(
+        store: Store,
+        mailer: Mailer,
+        config: &EmailConfig,
+        metrics: MailMetrics,
+        tasks: &Tasks,
+    ) -> Self {
         let queue = Self {
             store,
             capacity: i64::from(config.queue_capacity),
@@ -41,6 +60,7 @@ impl MailQueue {
             store: queue.store.clone(),
             mailer,
             wake: queue.wake.clone(),
+            metrics,
             max_attempts: config.max_attempts,
             backoff_secs: config.retry_backoff_secs,
             // Long enough for one exchange, so that no other node takes a mail being sent.
@@ -75,6 +95,7 @@ struct Sender {
     store: Store,
     mailer: Mailer,
     wake: Arc<Notify>,
+    metrics: MailMetrics,
     max_attempts: u32,
     backoff_secs: u64,
     lease_secs: u64,
@@ -116,6 +137,7 @@ impl Sender {
         let result = match outcome {
             Ok(()) => {
                 info!(mail = %mail.id, attempts, "mail sent");
+                self.metrics.sent.inc();
                 self.store.mail_sent(mail.id).await
             }
             Err(e) => {
@@ -125,13 +147,12 @@ impl Sender {
                     }
                     _ => None,
                 };
-                match retry {
-                    Some(secs) => {
-                        warn!(mail = %mail.id, attempts, retry_in_secs = secs, error = %e, "mail not sent; will retry");
-                    }
-                    None => {
-                        warn!(mail = %mail.id, attempts, error = %e, "mail not sent; given up");
-                    }
+                self.metrics.failed_attempts.inc();
+                if let Some(secs) = retry {
+                    warn!(mail = %mail.id, attempts, retry_in_secs = secs, error = %e, "mail not sent; will retry");
+                } else {
+                    warn!(mail = %mail.id, attempts, error = %e, "mail not sent; given up");
+                    self.metrics.given_up.inc();
                 }
                 self.store.mail_failed(mail.id, &e.to_string(), retry).await
             }

@@ -1,5 +1,6 @@
 //! `/api/users/me/email*` and `/api/auth/password-reset*`: the caller's address and its
-//! verification, the missed-message mail setting, password reset by mail.
+//! verification (and its mail sent again), the missed-message mail setting, password reset
+//! by mail.
 
 use axum::Router;
 use axum::extract::State;
@@ -8,7 +9,7 @@ use axum::routing::{get, post, put};
 use common::ErrorResponse;
 use common::api::{
     EmailSettingsRequest, EmailStatus, PasswordResetAccepted, PasswordResetConfirm,
-    PasswordResetRequest, SetEmailRequest, VerifyEmailRequest,
+    PasswordResetRequest, ResendVerificationRequest, SetEmailRequest, VerifyEmailRequest,
 };
 use serde::Deserialize;
 
@@ -25,9 +26,11 @@ pub fn router() -> Router<AppState> {
             "/api/users/me/email/verify",
             get(verify_link).post(verify_code),
         )
+        .route("/api/users/me/email/resend", post(resend_own))
         .route("/api/users/me/email/settings", put(settings))
         .route("/api/auth/password-reset", post(request_reset))
         .route("/api/auth/password-reset/confirm", post(confirm_reset))
+        .route("/api/auth/verify-email/resend", post(resend_for_login))
 }
 
 #[utoipa::path(get, path = "/api/users/me/email", tag = "email", security(("bearer" = [])),
@@ -84,6 +87,31 @@ async fn verify_link(
 ) -> Result<&'static str> {
     email.verify(&params.token).await?;
     Ok("Your email address is verified. You can close this page.\n")
+}
+
+#[utoipa::path(post, path = "/api/users/me/email/resend", tag = "email", security(("bearer" = [])),
+    responses((status = 204, description = "A new verification mail is queued; the earlier codes no longer work"),
+        (status = 403, description = "FORBIDDEN: email is not enabled on this server", body = ErrorResponse),
+        (status = 409, description = "CONFLICT: the caller has no unverified address", body = ErrorResponse),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: too many verification mails for this account", body = ErrorResponse)))]
+async fn resend_own(State(email): State<EmailService>, caller: AuthUser) -> Result<StatusCode> {
+    email.resend_own(&caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/api/auth/verify-email/resend", tag = "email",
+    request_body = ResendVerificationRequest,
+    responses((status = 202, description = "Accepted, whether or not the account exists", body = PasswordResetAccepted),
+        (status = 403, description = "FORBIDDEN: email is not enabled on this server", body = ErrorResponse),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: too many requests from this address", body = ErrorResponse)))]
+/// For a user who cannot log in before verifying (`auth.require_verified_email`).
+async fn resend_for_login(
+    State(email): State<EmailService>,
+    client: ClientInfo,
+    Json(req): Json<ResendVerificationRequest>,
+) -> Result<(StatusCode, axum::Json<PasswordResetAccepted>)> {
+    let accepted = email.resend_for_login(&req.login, &client).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(accepted)))
 }
 
 #[utoipa::path(put, path = "/api/users/me/email/settings", tag = "email", security(("bearer" = [])),

@@ -23,6 +23,7 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use tracing::warn;
 
+use crate::email::MailMetrics;
 use crate::fanout::Registry as Connections;
 use crate::media::DecodeGauges;
 use crate::store::Store;
@@ -69,6 +70,7 @@ struct Inner {
     db_pool_in_use: Gauge,
     db_pool_size: Gauge,
     search_backlog: Gauge,
+    mail_pending: Gauge,
     decodes: DecodeGauges,
     request_seconds: Histogram,
     ws_connections_max: Gauge,
@@ -79,13 +81,15 @@ struct Inner {
 
 impl Metrics {
     /// Registers the server's metrics; `send` and `deliveries` are the counters the writer
-    /// and the fan-out registry own, `restarts` those of the task supervisor.
+    /// and the fan-out registry own, `restarts` those of the task supervisor, `mail` those
+    /// of the mail sender.
     pub fn new(
         store: Store,
         connections: Arc<Connections>,
         send: &SendMetrics,
         deliveries: &Counter,
         restarts: &crate::tasks::Restarts,
+        mail: &MailMetrics,
     ) -> Self {
         let mut registry = Registry::with_prefix("chatd");
         let (http, request_seconds) = register_http(&mut registry);
@@ -151,6 +155,7 @@ impl Metrics {
             "Chat events not yet in the search index (all nodes)",
             search_backlog.clone(),
         );
+        let mail_pending = register_mail(&mut registry, mail);
         let ws_connections_max = Gauge::default();
         registry.register(
             "ws_connections_max",
@@ -158,17 +163,7 @@ impl Metrics {
             ws_connections_max.clone(),
         );
         let dependencies = probes::Gauges::register(&mut registry);
-        let decodes = DecodeGauges::default();
-        registry.register(
-            "image_decodes_running",
-            "Images being checked and cleaned now (at most attachments.max_concurrent_decodes)",
-            decodes.running.clone(),
-        );
-        registry.register(
-            "image_decodes_peak",
-            "The most images checked and cleaned at once since the start",
-            decodes.peak.clone(),
-        );
+        let decodes = register_decodes(&mut registry);
         Self {
             inner: Arc::new(Inner {
                 registry,
@@ -179,6 +174,7 @@ impl Metrics {
                 db_pool_in_use,
                 db_pool_size,
                 search_backlog,
+                mail_pending,
                 decodes,
                 request_seconds,
                 ws_connections_max,
@@ -276,6 +272,12 @@ impl Metrics {
             }
             Err(e) => warn!(error = %e, "metrics: search backlog unavailable"),
         }
+        match inner.store.mail_queue_counts().await {
+            Ok((pending, _)) => {
+                inner.mail_pending.set(pending);
+            }
+            Err(e) => warn!(error = %e, "metrics: mail queue unavailable"),
+        }
         let mut out = String::new();
         if let Err(e) = encode(&mut out, &inner.registry) {
             warn!(error = %e, "metrics: encoding failed");
@@ -308,6 +310,49 @@ fn register_http(registry: &mut Registry) -> ([Counter; 5], Histogram) {
         request_seconds.clone(),
     );
     (http, request_seconds)
+}
+
+/// The gauges the attachment decoder keeps.
+fn register_decodes(registry: &mut Registry) -> DecodeGauges {
+    let decodes = DecodeGauges::default();
+    registry.register(
+        "image_decodes_running",
+        "Images being checked and cleaned now (at most attachments.max_concurrent_decodes)",
+        decodes.running.clone(),
+    );
+    registry.register(
+        "image_decodes_peak",
+        "The most images checked and cleaned at once since the start",
+        decodes.peak.clone(),
+    );
+    decodes
+}
+
+/// The mail sender's counters (this node) and the pending gauge (every node's queue), whose
+/// value [`Metrics::render`] reads.
+fn register_mail(registry: &mut Registry, mail: &MailMetrics) -> Gauge {
+    registry.register(
+        "mail_sent",
+        "Mails the SMTP server took (this node's sender)",
+        mail.sent.clone(),
+    );
+    registry.register(
+        "mail_failed_attempts",
+        "Mail attempts that failed, retried or not (this node's sender)",
+        mail.failed_attempts.clone(),
+    );
+    registry.register(
+        "mail_given_up",
+        "Mails given up: refused for good or email.max_attempts reached (this node's sender)",
+        mail.given_up.clone(),
+    );
+    let pending = Gauge::default();
+    registry.register(
+        "mail_pending",
+        "Mails waiting in the queue to be sent (all nodes; given-up mails not counted)",
+        pending.clone(),
+    );
+    pending
 }
 
 async fn serve(State(metrics): State<Metrics>) -> impl IntoResponse {

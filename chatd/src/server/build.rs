@@ -45,9 +45,10 @@ impl Server {
         let tasks = Tasks::new();
         let bus_tasks = tasks.child();
         let registry = Registry::new();
-        let cache = registry.blocks();
-        cache.replace(&store.all_blocks().await.context("loading blocks")?);
-        let blocks = Blocks::new(store.clone(), cache);
+        registry
+            .blocks()
+            .replace(&store.all_blocks().await.context("loading blocks")?);
+        let blocks = Blocks::new(store.clone(), registry.blocks());
         let hub = Hub::new(bus(&config, &registry, &store, &bus_tasks)?);
         let auth = auth_service(&config, &store, redis.clone(), &hub)?;
         start_connection_upkeep(&config, &store, &registry, &auth, &tasks);
@@ -96,6 +97,7 @@ impl Server {
             messages.send_metrics(),
             registry.deliveries(),
             tasks.restarts(),
+            email.mail_metrics(),
         )
         .with_limits_and_redis(config.ws.max_connections, redis.clone())
         .with_retention(retention.metrics());

@@ -8,6 +8,7 @@ mod audit;
 pub mod avatars;
 pub mod chats;
 pub mod email;
+mod email_resend;
 mod export;
 pub mod groups;
 mod invites;

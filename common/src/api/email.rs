@@ -86,8 +86,8 @@ pub struct PasswordResetRequest {
     pub login: String,
 }
 
-/// The one answer of `POST /api/auth/password-reset` (202), whether or not the account
-/// exists.
+/// The one answer of `POST /api/auth/password-reset` and of
+/// `POST /api/auth/verify-email/resend` (202), whether or not the account exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -96,6 +96,16 @@ pub struct PasswordResetAccepted {
     pub status: String,
     /// What happens next, for a person.
     pub message: String,
+}
+
+/// `POST /api/auth/verify-email/resend`: a new verification mail for an account that
+/// cannot log in before its address is verified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResendVerificationRequest {
+    /// The username or the (unverified) address of the account.
+    pub login: String,
 }
 
 /// `POST /api/auth/password-reset/confirm`.

@@ -6,7 +6,7 @@ use reqwest::Method;
 use super::{Client, ClientError};
 use crate::api::{
     EmailDigest, EmailSettingsRequest, EmailStatus, PasswordResetAccepted, PasswordResetConfirm,
-    PasswordResetRequest, SetEmailRequest, VerifyEmailRequest,
+    PasswordResetRequest, ResendVerificationRequest, SetEmailRequest, VerifyEmailRequest,
 };
 
 impl Client {
@@ -33,6 +33,29 @@ impl Client {
         };
         self.send(
             self.request(Method::POST, "/api/users/me/email/verify")
+                .json(&req),
+        )
+        .await
+    }
+
+    /// `POST /api/users/me/email/resend`: a new code for the caller's unverified address
+    /// (the earlier codes stop working).
+    pub async fn resend_verification(&self) -> Result<(), ClientError> {
+        self.send_empty(self.request(Method::POST, "/api/users/me/email/resend"))
+            .await
+    }
+
+    /// `POST /api/auth/verify-email/resend` without a login (202 whether or not the
+    /// account exists).
+    pub async fn resend_verification_for(
+        &self,
+        login: &str,
+    ) -> Result<PasswordResetAccepted, ClientError> {
+        let req = ResendVerificationRequest {
+            login: login.to_owned(),
+        };
+        self.send(
+            self.request(Method::POST, "/api/auth/verify-email/resend")
                 .json(&req),
         )
         .await

@@ -1,6 +1,11 @@
-//! One's own avatar drawn in the profile, where the terminal draws images: fetched like a
-//! thumbnail once the profile names it (`avatarUrl` changes with the picture, so each
-//! picture is fetched once) and encoded for the terminal by the preview path.
+//! Avatars drawn where the terminal draws images: one's own (large) in the profile, other
+//! users' (`size=small`) in their profile box and the group's member list. Fetched like a
+//! thumbnail on the network task (never on the UI's path) once something shows them, and
+//! kept in memory by address: `avatarUrl` changes with the picture, so each picture is
+//! fetched once and no `ETag` round trip is needed. Encoded for the terminal by the preview
+//! path.
+
+use common::api::User;
 
 use super::types::{AttachCommand, Thumbnail};
 use crate::state::AppState;
@@ -15,6 +20,35 @@ pub(in crate::state) fn want_own(state: &mut AppState, out: &mut Vec<Command>) {
         return;
     };
     if state.attachments.avatars.contains_key(&url) {
+        return;
+    }
+    state
+        .attachments
+        .avatars
+        .insert(url.clone(), Thumbnail::Loading);
+    out.push(Command::Attachment(AttachCommand::Avatar(url)));
+}
+
+/// Other users' pictures held at most; past it, initials (a member list of thousands
+/// must not fill memory with pictures nobody looks at twice).
+pub const MAX_HELD: usize = 256;
+
+/// The small size of an avatar address (`?v=…` from the server, `&size=small` added).
+pub fn small_url(avatar_url: &str) -> String {
+    let sep = if avatar_url.contains('?') { '&' } else { '?' };
+    format!("{avatar_url}{sep}size=small")
+}
+
+/// Asks for `user`'s small avatar when the terminal draws images, the user has one, and it
+/// is neither held nor asked for yet.
+pub(in crate::state) fn want_user(state: &mut AppState, user: &User, out: &mut Vec<Command>) {
+    if state.attachments.picker.is_none() {
+        return;
+    }
+    let Some(url) = user.avatar_url.as_deref().map(small_url) else {
+        return;
+    };
+    if state.attachments.avatars.contains_key(&url) || state.attachments.avatars.len() >= MAX_HELD {
         return;
     }
     state

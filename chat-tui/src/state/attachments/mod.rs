@@ -13,7 +13,7 @@ use super::overlay::Overlay;
 use super::{AppState, Focus};
 use crate::keymap::Action;
 
-pub(super) mod avatar;
+pub mod avatar;
 mod types;
 pub use types::*;
 

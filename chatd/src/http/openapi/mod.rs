@@ -56,6 +56,8 @@ use crate::state::AppState;
         email::settings,
         email::request_reset,
         email::confirm_reset,
+        email::resend_own,
+        email::resend_for_login,
         users::change_password,
         users::privacy,
         users::update_privacy,

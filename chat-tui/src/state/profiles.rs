@@ -207,8 +207,11 @@ mod tests {
         let ada_user = state.users[&ada].clone();
         state.chats[0].participants = vec![member(me, Role::Owner), member(ada_user, Role::Member)];
         assert!(slash(&mut state, "/settings").is_empty());
-        // Down past the two fields: the first member (me, no picture) asks nothing.
-        state.update(key(KeyCode::Down));
+        // Down past the four fields (name, slug, description, visibility): the first member
+        // (me, no picture) asks nothing.
+        for _ in 0..3 {
+            state.update(key(KeyCode::Down));
+        }
         assert!(state.update(key(KeyCode::Down)).is_empty());
         assert_eq!(
             state.update(key(KeyCode::Down)),

@@ -48,10 +48,27 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // Before anything is started: a Ctrl-C from now on is a graceful stop (which stops the
     // embedded PostgreSQL), never the default action that kills chatd on the spot.
     let shutdown = shutdown_signal();
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
+    let listener = listen(config.listen)
         .with_context(|| format!("binding {} (listen, CHATD_LISTEN)", config.listen))?;
     chatd::run(config, listener, shutdown).await
+}
+
+/// Connections the kernel may hold for chatd before it accepts them (capped by
+/// `net.core.somaxconn`).
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// The listening socket. Not the standard library's bind: its backlog of 128 overflows when
+/// thousands of clients reconnect at once after a restart, and each client whose handshake
+/// the kernel drops waits a full second for its retransmission.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Every WebSocket is a descriptor: take the hard limit (systemd sets it with `LimitNOFILE`).

@@ -37,6 +37,11 @@ pub struct WsConfig {
     /// How often the node checks, in one query, that the sessions of its open sockets are
     /// still live (a backstop: ended sessions close their sockets at once through the bus).
     pub session_recheck_secs: u64,
+    /// Each connection's read buffer, bytes (allocated for every open socket).
+    pub read_buffer_bytes: usize,
+    /// Frames are written to a connection once this many bytes are queued or the burst
+    /// ends; 0 writes every frame at once. The buffer grows to this size per socket.
+    pub write_buffer_bytes: usize,
 }
 
 impl Default for WsConfig {
@@ -48,6 +53,8 @@ impl Default for WsConfig {
             max_connections_per_user: 20,
             reorder_window_ms: 250,
             session_recheck_secs: 60,
+            read_buffer_bytes: 8 * 1024,
+            write_buffer_bytes: 8 * 1024,
         }
     }
 }

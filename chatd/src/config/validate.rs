@@ -147,6 +147,12 @@ impl Config {
                 return invalid(key, "must be > 0");
             }
         }
+        if !(512..=1 << 20).contains(&self.ws.read_buffer_bytes) {
+            return invalid("ws.read_buffer_bytes", "must be between 512 and 1048576");
+        }
+        if self.ws.write_buffer_bytes > 1 << 20 {
+            return invalid("ws.write_buffer_bytes", "must be at most 1048576");
+        }
         if self.ws.max_connections > 10_000_000 {
             return invalid("ws.max_connections", "must be at most 10000000");
         }

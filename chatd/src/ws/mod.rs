@@ -25,9 +25,6 @@ use crate::state::AppState;
 /// [`common::ws::MAX_FRAME_BYTES`] but under this get an error frame and the connection stays.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
-/// Read and write buffer of each connection, in bytes.
-const SOCKET_BUFFER: usize = 8 * 1024;
-
 /// The WebSocket route.
 pub fn router() -> Router<AppState> {
     Router::new().route("/ws", get(upgrade))
@@ -67,11 +64,11 @@ async fn upgrade(
     {
         return Err(Error::TooManyConnections { max });
     }
-    // Small per-connection buffers: the defaults (128 KiB each way) cost gigabytes at ten
-    // thousand connections, and chat frames are small.
+    // Small per-connection buffers (configured): the library's defaults (128 KiB each way)
+    // cost gigabytes at ten thousand connections, and chat frames are small.
     Ok(ws
-        .read_buffer_size(SOCKET_BUFFER)
-        .write_buffer_size(SOCKET_BUFFER)
+        .read_buffer_size(state.config.ws.read_buffer_bytes)
+        .write_buffer_size(state.config.ws.write_buffer_bytes)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {

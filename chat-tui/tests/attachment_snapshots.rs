@@ -35,6 +35,7 @@ fn image(name: &str, size: u64, width: u32, height: u32) -> Attachment {
         size,
         width,
         height,
+        kind: common::api::AttachmentKind::Image,
         thumbnail: true,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
     }

@@ -28,6 +28,7 @@ fn image(name: &str, size: u64) -> Attachment {
         size,
         width: 1920,
         height: 1080,
+        kind: common::api::AttachmentKind::Image,
         thumbnail: true,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
     }

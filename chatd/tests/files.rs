@@ -201,6 +201,19 @@ async fn a_file_at_the_limit_round_trips_and_one_byte_more_stores_nothing() {
     config.data_dir = dir.path().to_path_buf();
     let server = TestServer::with_config(config).await;
     limit_round_trip(&server, || stored_files(dir.path())).await;
+    // A streamed file is as private as an image: 0600 in a 0700 fan-out directory.
+    let root = dir.path().join("attachments");
+    for fan in std::fs::read_dir(&root).unwrap().flatten() {
+        assert_eq!(mode(&fan.path()), 0o700, "{}", fan.path().display());
+        for file in std::fs::read_dir(fan.path()).unwrap().flatten() {
+            assert_eq!(mode(&file.path()), 0o600, "{}", file.path().display());
+        }
+    }
+}
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 #[tokio::test]

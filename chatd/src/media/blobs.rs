@@ -102,6 +102,9 @@ impl BlobStore {
             .put_multipart(&Key::from(key))
             .await
             .map_err(storage)?;
+        // Local storage writes the parts to a staging file beside the key: its fan-out
+        // directory is made private before any byte lands there.
+        self.restrict_dir(key).await.map_err(Err)?;
         let mut writer = WriteMultipart::new(upload);
         while let Some(chunk) = body.next().await {
             let failed = match chunk {
@@ -117,10 +120,40 @@ impl BlobStore {
             if let Err(e) = writer.abort().await {
                 tracing::warn!(error = %e, key, "aborting an attachment upload");
             }
+            self.remove_empty_dir(key).await;
             return Err(failed);
         }
         writer.finish().await.map_err(storage)?;
         self.restrict(key).await.map_err(Err)
+    }
+
+    /// The fan-out directory of `key` in local storage.
+    fn local_dir(&self, key: &str) -> Option<PathBuf> {
+        self.local_root
+            .as_ref()
+            .and_then(|root| root.join(key).parent().map(Path::to_path_buf))
+    }
+
+    /// Local storage: the fan-out directory of `key`, if it exists yet, made private.
+    async fn restrict_dir(&self, key: &str) -> anyhow::Result<()> {
+        let Some(dir) = self.local_dir(key) else {
+            return Ok(());
+        };
+        match tokio::fs::set_permissions(&dir, Permissions::from_mode(private_fs::DIR_MODE)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(anyhow::Error::new(e).context(format!("restricting {}", dir.display())))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Local storage: the fan-out directory of an aborted upload goes when nothing else is
+    /// in it (as `with_automatic_cleanup` does on delete).
+    async fn remove_empty_dir(&self, key: &str) {
+        if let Some(dir) = self.local_dir(key) {
+            // Fails when the directory holds other files: then it stays, as it should.
+            let _ = tokio::fs::remove_dir(&dir).await;
+        }
     }
 
     /// Local storage: the new file and its fan-out directory made private.

@@ -119,9 +119,9 @@ actions! {
     Notifications "notifications" "Mentions, replies, requests, invitations",
     Mute "mute" "Mute the open chat, or unmute it",
     CopyLink "copy-link" "Copy the link of the selected message",
-    OpenAttachment "open-attachment" "Open the selected message's image",
-    SaveAttachment "save-attachment" "Save the selected message's image",
-    AttachFile "attach-file" "Attach an image to the next message",
+    OpenAttachment "open-attachment" "Open the selected message's attachment",
+    SaveAttachment "save-attachment" "Save the selected message's attachment to the download directory",
+    AttachFile "attach-file" "Attach a file or image to the next message",
 }
 
 /// A key with its modifiers, as written in `config.toml` (`ctrl-k`, `alt-1`, `shift-tab`).

@@ -35,6 +35,7 @@ fn image(name: &str, size: u64, width: u32, height: u32) -> Attachment {
         size,
         width,
         height,
+        kind: common::api::AttachmentKind::Image,
         thumbnail: true,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
     }
@@ -77,6 +78,32 @@ fn timeline_with_attachments() {
             .any(|c| c.is_control() && c != '\n' || ('\u{202a}'..='\u{202e}').contains(&c))
     );
     both("attachments_timeline", &state);
+}
+
+#[test]
+fn timeline_with_a_file() {
+    let mut state = bench::state(5, 30);
+    state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
+    let chat = &mut state.chats[0];
+    let n = chat.messages.len();
+    chat.messages[n - 1].content = Some("minutes of today".into());
+    chat.messages[n - 1].attachments = vec![Attachment {
+        id: AttachmentId::new(),
+        name: "minutes 2026-12-04.pdf".to_owned(),
+        mime: "application/pdf".to_owned(),
+        size: 2_400_000,
+        width: 0,
+        height: 0,
+        kind: common::api::AttachmentKind::File,
+        thumbnail: false,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+    }];
+    let screen = render(&state, 80, 24);
+    assert!(
+        screen.contains("▤ minutes 2026-12-04.pdf · 2.3 MiB · application/pdf"),
+        "{screen}"
+    );
+    both("attachments_file", &state);
 }
 
 #[test]

@@ -87,6 +87,11 @@ async fn a_png_goes_up_with_a_message_and_comes_back_by_open_and_save() {
     let refused = save(&bob, &stored, &saved).await.unwrap_err();
     assert!(refused.contains("exists; not overwritten"), "{refused}");
     assert_eq!(std::fs::read(&saved).unwrap(), b"mine");
+    // Into the directory again (the `s` key): a suffix, never the existing file.
+    let again = save(&bob, &stored, &downloads).await.unwrap();
+    assert_eq!(again, downloads.join("sunset (1).png"));
+    assert_eq!(std::fs::read(&again).unwrap(), bytes);
+    assert_eq!(std::fs::read(&saved).unwrap(), b"mine");
 
     // The thumbnail, as previews fetch it, is small and bounded.
     let thumb = bob
@@ -128,24 +133,61 @@ async fn refusals_are_clear_before_and_after_the_upload() {
     let not_a_file = upload(&ada, dir.path()).await.unwrap_err();
     assert!(not_a_file.ends_with("not a file"), "{not_a_file}");
 
-    // Over the server's default limit: refused here, without sending 11 MiB.
-    let big = dir.path().join("big.png");
+    // Over the server's default limit for files: refused here, without sending 26 MiB.
+    let big = dir.path().join("big.bin");
     std::fs::File::create(&big)
         .unwrap()
-        .set_len(11 * 1024 * 1024)
+        .set_len(26 * 1024 * 1024)
         .unwrap();
     let too_big = upload(&ada, &big).await.unwrap_err();
     assert!(
-        too_big.ends_with("big.png is 11.0 MiB; the server takes at most 10.0 MiB"),
+        too_big.ends_with("big.bin is 26.0 MiB; the server takes at most 25.0 MiB"),
         "{too_big}"
     );
 
-    // The server reads the type from the bytes: a text file named .png is refused.
+    // An image by its signature must be a whole one: a broken PNG is refused by the server.
     let fake = dir.path().join("fake.png");
-    std::fs::write(&fake, "not an image at all").unwrap();
+    std::fs::write(&fake, b"\x89PNG\r\n\x1a\nnot an image at all").unwrap();
     let refused = upload(&ada, &fake).await.unwrap_err();
-    assert!(
-        refused.starts_with("not accepted: not a PNG, JPEG, GIF or WebP image"),
-        "{refused}"
+    assert!(refused.starts_with("not accepted: "), "{refused}");
+}
+
+#[tokio::test]
+async fn a_file_of_any_type_goes_up_and_is_saved_byte_for_byte() {
+    let server = TestServer::start().await;
+    let (ada, _) = server.user("ada").await;
+    let (bob, bob_t) = server.user("bob").await;
+    let dir = testkit::temp_dir();
+    let ada = auth(ada, dir.path());
+
+    let original = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n".to_vec();
+    let path = dir.path().join("minutes.pdf");
+    std::fs::write(&path, &original).unwrap();
+    let stored = upload(&ada, &path).await.unwrap();
+    assert_eq!(stored.kind, common::api::AttachmentKind::File);
+    assert_eq!(
+        chat_tui::state::attachments::describe(&stored),
+        "▤ minutes.pdf · 48 B · application/pdf"
     );
+
+    let chat = testkit::chat::direct(&ada.client, bob_t.user.id).await;
+    let mut req = testkit::chat::text("", "with-file");
+    req.attachment_ids = vec![stored.id];
+    testkit::chat::send(&ada.client, chat, &req).await.unwrap();
+    let bob = auth(bob, dir.path());
+    let downloads = dir.path().join("Downloads");
+    std::fs::create_dir(&downloads).unwrap();
+    let saved = save(&bob, &stored, &downloads).await.unwrap();
+    assert_eq!(saved, downloads.join("minutes.pdf"));
+    assert_eq!(std::fs::read(&saved).unwrap(), original);
+    // Open hands the opener a cached copy under its own name.
+    let cached = cache_in(&bob, &stored, &dir.path().join("cache"))
+        .await
+        .unwrap();
+    assert!(
+        cached.to_string_lossy().ends_with("-minutes.pdf"),
+        "{}",
+        cached.display()
+    );
+    assert_eq!(std::fs::read(&cached).unwrap(), original);
 }

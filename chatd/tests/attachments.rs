@@ -1,4 +1,4 @@
-//! Image attachments over real HTTP: upload, attach on send, download with access checks,
+//! Image attachments over real HTTP (files of other types: `files.rs`): upload, attach on send, download with access checks,
 //! thumbnails, metadata stripping, refusals that store nothing, delete and cleanup.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)] // integration tests: a failed unwrap is a failed test; scenarios read top to bottom
@@ -283,7 +283,7 @@ async fn formats_come_from_the_bytes_and_metadata_is_stripped() {
 }
 
 #[tokio::test]
-async fn lying_files_bombs_and_oversized_uploads_are_refused_and_nothing_is_stored() {
+async fn lying_files_are_files_and_bombs_and_oversized_images_are_refused_storing_nothing() {
     let dir = testkit::temp_dir();
     let mut config = test_config();
     config.data_dir = dir.path().to_path_buf();
@@ -291,21 +291,19 @@ async fn lying_files_bombs_and_oversized_uploads_are_refused_and_nothing_is_stor
     let server = TestServer::with_config(config).await;
     let (ada, _) = server.user("ada").await;
 
-    let (code_, message) = code(
-        upload(
-            &ada,
-            "cat.png",
-            "image/png",
-            b"#!/bin/sh\necho not an image\n".to_vec(),
-        )
-        .await
-        .unwrap_err(),
-    );
-    assert_eq!(code_, ErrorCode::ValidationError);
-    assert!(
-        message.contains("not a PNG, JPEG, GIF or WebP image"),
-        "{message}"
-    );
+    // A script named and declared as a PNG is what its bytes say: a file, served only as a
+    // download of no active type.
+    let script = upload(
+        &ada,
+        "cat.png",
+        "image/png",
+        b"#!/bin/sh\necho not an image\n".to_vec(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(script.kind, common::api::AttachmentKind::File);
+    assert_eq!(script.mime, "application/octet-stream");
+    assert!(!script.thumbnail);
 
     let (code_, message) = code(
         upload(&ada, "bomb.png", "image/png", png_bomb())
@@ -326,7 +324,9 @@ async fn lying_files_bombs_and_oversized_uploads_are_refused_and_nothing_is_stor
     );
     assert_eq!(code_, ErrorCode::ValidationError);
 
-    let big = vec![0u8; 100 * 1024];
+    // A PNG by its signature is held to the image limit, far below the one for files.
+    let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+    big.resize(100 * 1024, 0);
     let (code_, _) = code(upload(&ada, "big.png", "image/png", big).await.unwrap_err());
     assert_eq!(code_, ErrorCode::PayloadTooLarge);
 
@@ -338,8 +338,9 @@ async fn lying_files_bombs_and_oversized_uploads_are_refused_and_nothing_is_stor
         .unwrap();
     assert_eq!(no_file.status().as_u16(), 400);
 
-    assert_eq!(rows(&server).await, 0);
-    assert_eq!(stored_files(dir.path()), 0);
+    // Only the script is stored.
+    assert_eq!(rows(&server).await, 1);
+    assert_eq!(stored_files(dir.path()), 1);
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
-//! The network task's half for attachments: checks and uploads files from disk, downloads
-//! into the cache directory to open them with the system viewer, saves without ever
-//! replacing an existing file, and fetches thumbnails for previews. Each runs on its own
+//! The network task's half for attachments: checks and uploads files of any type from disk,
+//! downloads into the cache directory to open them with the system opener, saves without
+//! ever replacing an existing file, and fetches thumbnails for previews. Each runs on its own
 //! task, so a large file never stalls the screen.
 
 use std::path::{Path, PathBuf};
@@ -156,7 +156,7 @@ pub async fn read_checked(path: &Path) -> Result<(String, Vec<u8>), String> {
         .map_err(|e| format!("{shown}: {e}"))?;
     let name = path
         .file_name()
-        .map_or_else(|| "image".to_owned(), |n| n.to_string_lossy().into_owned());
+        .map_or_else(|| "file".to_owned(), |n| n.to_string_lossy().into_owned());
     Ok((name, bytes))
 }
 
@@ -248,31 +248,28 @@ fn cached_name(attachment: &Attachment) -> String {
     }
 }
 
-/// Saves the attachment at `target` (a directory takes the attachment's name). An existing
-/// file is never replaced: the save is refused with a message instead.
+/// Saves the attachment at `target`. A directory takes the attachment's name, with ` (1)`,
+/// ` (2)`... before its extension when that name is taken; a file path that exists is
+/// refused. An existing file is never replaced.
 pub async fn save(auth: &Auth, attachment: &Attachment, target: &Path) -> Result<PathBuf, String> {
-    let target = if tokio::fs::metadata(target).await.is_ok_and(|m| m.is_dir()) {
-        target.join(file_name(&attachment.name))
-    } else {
-        target.to_path_buf()
-    };
-    let exists = || format!("{} exists; not overwritten", target.display());
-    if tokio::fs::symlink_metadata(&target).await.is_ok() {
-        return Err(exists());
+    let into_dir = tokio::fs::metadata(target).await.is_ok_and(|m| m.is_dir());
+    if !into_dir && tokio::fs::symlink_metadata(target).await.is_ok() {
+        return Err(format!("{} exists; not overwritten", target.display()));
     }
     let bytes = download(auth, attachment).await?;
-    let io = |e: std::io::Error| format!("{}: {e}", target.display());
-    // `create_new` refuses a file that appeared since the check, too.
-    let mut file = match tokio::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&target)
-        .await
-    {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
-        Err(e) => return Err(io(e)),
+    let (target, mut file) = if into_dir {
+        create_free(target, &file_name(&attachment.name)).await?
+    } else {
+        let file = create_new(target).await.map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("{} exists; not overwritten", target.display())
+            } else {
+                format!("{}: {e}", target.display())
+            }
+        })?;
+        (target.to_path_buf(), file)
     };
+    let io = |e: std::io::Error| format!("{}: {e}", target.display());
     tokio::io::AsyncWriteExt::write_all(&mut file, &bytes)
         .await
         .map_err(io)?;
@@ -280,6 +277,36 @@ pub async fn save(auth: &Auth, attachment: &Attachment, target: &Path) -> Result
         .await
         .map_err(io)?;
     Ok(target)
+}
+
+/// Creates `path` only if nothing is there (also refusing a file that appeared since a check).
+async fn create_new(path: &Path) -> std::io::Result<tokio::fs::File> {
+    tokio::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .await
+}
+
+/// `name` in `dir`, or the first free `stem (n).ext`, created empty.
+pub async fn create_free(dir: &Path, name: &str) -> Result<(PathBuf, tokio::fs::File), String> {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, format!(".{ext}")),
+        _ => (name, String::new()),
+    };
+    for n in 0..1000 {
+        let candidate = if n == 0 {
+            dir.join(name)
+        } else {
+            dir.join(format!("{stem} ({n}){ext}"))
+        };
+        match create_new(&candidate).await {
+            Ok(file) => return Ok((candidate, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(format!("{}: {e}", candidate.display())),
+        }
+    }
+    Err(format!("{}: too many files named {name}", dir.display()))
 }
 
 /// Completes the last part of a typed path from its directory: the longest common prefix
@@ -334,6 +361,22 @@ pub async fn complete_path(typed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_save_into_a_directory_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("report.pdf"), b"mine").unwrap();
+        let (first, _) = create_free(dir.path(), "report.pdf").await.unwrap();
+        let (second, _) = create_free(dir.path(), "report.pdf").await.unwrap();
+        let (bare, _) = create_free(dir.path(), "notes").await.unwrap();
+        assert_eq!(first, dir.path().join("report (1).pdf"));
+        assert_eq!(second, dir.path().join("report (2).pdf"));
+        assert_eq!(bare, dir.path().join("notes"));
+        assert_eq!(
+            std::fs::read(dir.path().join("report.pdf")).unwrap(),
+            b"mine"
+        );
+    }
 
     #[tokio::test]
     async fn paths_complete_to_the_longest_shared_prefix() {

@@ -354,6 +354,10 @@ fn message_action(state: &mut AppState, action: Action, out: &mut Vec<Command>) 
                 .find(|w| w.starts_with("https://") || w.starts_with("http://"))
             {
                 Some(url) => out.push(Command::OpenUrl(crate::sanitize::line(url).into_owned())),
+                // A message without a link but with a file: `o` opens that.
+                None if !message.deleted && !message.attachments.is_empty() => {
+                    super::attachments::action(state, Action::OpenAttachment, out);
+                }
                 None => state.notice = Some("no link in this message".into()),
             }
         }

@@ -129,8 +129,12 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "Attach an image to the next message (Tab completes the path)",
     ),
     ("/detach", "", "Remove the attached images"),
-    ("/open", "", "Open the selected message's image"),
-    ("/save", "[path]", "Save the selected message's image"),
+    ("/open", "", "Open the selected message's attachment"),
+    (
+        "/save",
+        "[path]",
+        "Save the selected message's attachment (asks where)",
+    ),
     (
         "/email",
         "<address>",

@@ -18,8 +18,15 @@ pub enum StorageKind {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AttachmentsConfig {
-    /// Largest upload, in bytes.
+    /// Largest image upload, in bytes (images are held in memory to be checked and
+    /// re-encoded).
     pub max_bytes: u64,
+    /// Largest file of any other type, in bytes; streamed to storage, never held whole in
+    /// memory.
+    pub max_file_bytes: u64,
+    /// Most bytes of attachments one user may keep stored (live uploads, attached or not;
+    /// deleted and pruned ones are freed); 0: unlimited.
+    pub user_quota_bytes: u64,
     /// Most attachments on one message.
     pub max_per_message: usize,
     /// Largest image accepted, in pixels (width x height); larger ones are refused before
@@ -64,6 +71,8 @@ impl Default for AttachmentsConfig {
     fn default() -> Self {
         Self {
             max_bytes: 10 * 1024 * 1024,
+            max_file_bytes: 25 * 1024 * 1024,
+            user_quota_bytes: 1024 * 1024 * 1024,
             max_per_message: 5,
             max_pixels: 50_000_000,
             max_animation_pixels: 100_000_000,
@@ -100,6 +109,12 @@ impl AttachmentsConfig {
         let invalid = |key, message: &str| Err(ConfigError::invalid(key, message));
         if !(1024..=1024 * 1024 * 1024).contains(&self.max_bytes) {
             return invalid("attachments.max_bytes", "must be between 1 KiB and 1 GiB");
+        }
+        if !(1024..=16 * 1024 * 1024 * 1024).contains(&self.max_file_bytes) {
+            return invalid(
+                "attachments.max_file_bytes",
+                "must be between 1 KiB and 16 GiB",
+            );
         }
         if !(1..=20).contains(&self.max_per_message) {
             return invalid("attachments.max_per_message", "must be between 1 and 20");

@@ -1,13 +1,15 @@
-//! `/api/attachments`: upload (multipart), download, thumbnail, delete.
+//! `/api/attachments`: upload (multipart, streamed), download, thumbnail, delete.
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use common::api::Attachment;
+use common::api::{Attachment, AttachmentKind};
 use common::{AttachmentId, ErrorResponse};
+use futures_util::TryStreamExt;
 
 use super::extract::Path;
 use crate::auth::AuthUser;
@@ -31,22 +33,53 @@ pub fn router(max_bytes: u64) -> Router<AppState> {
         .route("/api/attachments/{id}/thumbnail", get(thumbnail))
 }
 
-/// The first part named `file` is the upload; its bytes are read up to the limit.
+/// The first part named `file` is the upload, streamed to the service as it arrives.
 #[utoipa::path(post, path = "/api/attachments/upload", tag = "attachments", security(("bearer" = [])),
     request_body(content = super::openapi::UploadForm, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "The stored image, not yet attached to a message", body = Attachment),
-        (status = 413, description = "PAYLOAD_TOO_LARGE: larger than `attachments.max_bytes`", body = ErrorResponse),
+        (status = 201, description = "The stored image or file, not yet attached to a message", body = Attachment),
+        (status = 413, description = "PAYLOAD_TOO_LARGE: an image larger than `attachments.max_bytes`, a file larger than `attachments.max_file_bytes`, or (message `storage quota exceeded ...`) more than the caller's `attachments.user_quota_bytes` in all", body = ErrorResponse),
     ))]
 async fn upload(
     State(media): State<MediaService>,
     caller: AuthUser,
     form: std::result::Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, axum::Json<Attachment>)> {
-    let max = media.config().max_bytes;
-    let (name, bytes) = file_part(form, max).await?;
-    let attachment = media.upload(caller.user_id, &name, bytes).await?;
-    Ok((StatusCode::CREATED, axum::Json(attachment)))
+    let limits = media.config();
+    let max = limits.max_bytes.max(limits.max_file_bytes);
+    let mut form = multipart(form)?;
+    while let Some(field) = form.next_field().await.map_err(|e| bad_part(&e, max))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("file").to_owned();
+        let body = field.map_err(move |e| bad_part(&e, max));
+        let attachment = media.upload_any(caller.user_id, &name, body).await?;
+        return Ok((StatusCode::CREATED, axum::Json(attachment)));
+    }
+    Err(no_file_part())
+}
+
+/// A missing boundary or another content type gets the error body, not axum's text.
+fn multipart(form: std::result::Result<Multipart, MultipartRejection>) -> Result<Multipart> {
+    form.map_err(|e| {
+        Error::BadRequest(format!(
+            "expected a multipart/form-data body with a boundary: {}",
+            e.body_text()
+        ))
+    })
+}
+
+fn bad_part(e: &axum::extract::multipart::MultipartError, max: u64) -> Error {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        upload_too_large(max)
+    } else {
+        Error::BadRequest(format!("malformed multipart body: {}", e.body_text()))
+    }
+}
+
+fn no_file_part() -> Error {
+    Error::field("file", "a multipart part named `file` is required")
 }
 
 /// The name and bytes of the first multipart part named `file`, read up to `max` bytes
@@ -55,20 +88,8 @@ pub(super) async fn file_part(
     form: std::result::Result<Multipart, MultipartRejection>,
     max: u64,
 ) -> Result<(String, Vec<u8>)> {
-    // A missing boundary or another content type gets the error body, not axum's text.
-    let mut form = form.map_err(|e| {
-        Error::BadRequest(format!(
-            "expected a multipart/form-data body with a boundary: {}",
-            e.body_text()
-        ))
-    })?;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            upload_too_large(max)
-        } else {
-            Error::BadRequest(format!("malformed multipart body: {}", e.body_text()))
-        }
-    };
+    let mut form = multipart(form)?;
+    let bad = |e| bad_part(&e, max);
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
             continue;
@@ -83,15 +104,12 @@ pub(super) async fn file_part(
         }
         return Ok((name, bytes));
     }
-    Err(Error::field(
-        "file",
-        "a multipart part named `file` is required",
-    ))
+    Err(no_file_part())
 }
 
 #[utoipa::path(get, path = "/api/attachments/{id}", tag = "attachments", security(("bearer" = [])),
     params(("id" = AttachmentId, Path, description = "The attachment")),
-    responses((status = 200, description = "The image", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"))), (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse)))]
+    responses((status = 200, description = "The image (inline), or the file: always `Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, an inert type or `application/octet-stream`", content(("image/png"), ("image/jpeg"), ("image/gif"), ("image/webp"), ("application/octet-stream"))), (status = 404, description = "NOT_FOUND: no such attachment, or the caller may not see it", body = ErrorResponse)))]
 async fn download(
     State(media): State<MediaService>,
     caller: AuthUser,
@@ -131,7 +149,11 @@ async fn remove(
 }
 
 fn file_response(file: Download) -> Response {
-    let cache = cache_control(&file.mime);
+    // Files are never shown by the browser: saved, not opened in the page's origin.
+    let (disposition, cache) = match file.kind {
+        AttachmentKind::Image => ("inline", cache_control(&file.mime)),
+        AttachmentKind::File => ("attachment", "no-store"),
+    };
     // The name is for "save as" only; RFC 5987 encoding keeps any character safe.
     let encoded: String = file
         .file_name
@@ -149,18 +171,19 @@ fn file_response(file: Download) -> Response {
             (header::CONTENT_TYPE, file.mime),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename*=UTF-8''{encoded}"),
+                format!("{disposition}; filename*=UTF-8''{encoded}"),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::CACHE_CONTROL, cache.to_owned()),
+            (header::CONTENT_LENGTH, file.size.to_string()),
         ],
-        file.bytes,
+        Body::from_stream(file.body),
     )
         .into_response()
 }
 
 /// Images never change under their id, so the caller's own cache may keep them a day; a
-/// shared cache never may. Anything else (none today) is not kept at all.
+/// shared cache never may. Anything else is not kept at all.
 fn cache_control(mime: &str) -> &'static str {
     if mime.starts_with("image/") {
         "private, max-age=86400"

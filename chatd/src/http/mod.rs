@@ -41,7 +41,13 @@ pub fn router(state: AppState) -> Router {
         .merge(chats::router())
         .merge(search::router())
         .merge(messages::router())
-        .merge(attachments::router(state.config.attachments.max_bytes))
+        .merge(attachments::router(
+            state
+                .config
+                .attachments
+                .max_bytes
+                .max(state.config.attachments.max_file_bytes),
+        ))
         .merge(avatars::router(state.config.attachments.max_bytes))
         .merge(groups::router(state.config.attachments.max_bytes))
         .merge(sync::router())

@@ -9,9 +9,11 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bytes::Bytes;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as Key;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{ObjectStore, PutPayload, WriteMultipart};
 
 use crate::config::{AttachmentsConfig, S3Config, StorageKind};
 use crate::private_fs;
@@ -80,6 +82,82 @@ impl BlobStore {
             .put(&Key::from(key), PutPayload::from(Bytes::from(bytes)))
             .await
             .with_context(|| format!("storing attachment file {key}"))?;
+        self.restrict(key).await
+    }
+
+    /// Stores the chunks of `body` under `key` as a multipart upload, so at most a few parts
+    /// (5 MiB each, the least S3 accepts) are in memory at once. When `body` fails (a client
+    /// gone, a limit passed) the upload is aborted and nothing is left under `key`; the
+    /// body's error comes back as `Err(Ok(e))`, a storage failure as `Err(Err(e))`.
+    pub async fn put_stream<E>(
+        &self,
+        key: &str,
+        mut body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    ) -> Result<(), Result<E, anyhow::Error>> {
+        let storage = |e: object_store::Error| {
+            Err(anyhow::Error::new(e).context(format!("storing attachment file {key}")))
+        };
+        let upload = self
+            .inner
+            .put_multipart(&Key::from(key))
+            .await
+            .map_err(storage)?;
+        // Local storage writes the parts to a staging file beside the key: its fan-out
+        // directory is made private before any byte lands there.
+        self.restrict_dir(key).await.map_err(Err)?;
+        let mut writer = WriteMultipart::new(upload);
+        while let Some(chunk) = body.next().await {
+            let failed = match chunk {
+                Ok(chunk) => match writer.wait_for_capacity(2).await {
+                    Ok(()) => {
+                        writer.put(chunk);
+                        continue;
+                    }
+                    Err(e) => storage(e),
+                },
+                Err(e) => Ok(e),
+            };
+            if let Err(e) = writer.abort().await {
+                tracing::warn!(error = %e, key, "aborting an attachment upload");
+            }
+            self.remove_empty_dir(key).await;
+            return Err(failed);
+        }
+        writer.finish().await.map_err(storage)?;
+        self.restrict(key).await.map_err(Err)
+    }
+
+    /// The fan-out directory of `key` in local storage.
+    fn local_dir(&self, key: &str) -> Option<PathBuf> {
+        self.local_root
+            .as_ref()
+            .and_then(|root| root.join(key).parent().map(Path::to_path_buf))
+    }
+
+    /// Local storage: the fan-out directory of `key`, if it exists yet, made private.
+    async fn restrict_dir(&self, key: &str) -> anyhow::Result<()> {
+        let Some(dir) = self.local_dir(key) else {
+            return Ok(());
+        };
+        match tokio::fs::set_permissions(&dir, Permissions::from_mode(private_fs::DIR_MODE)).await {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(anyhow::Error::new(e).context(format!("restricting {}", dir.display())))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Local storage: the fan-out directory of an aborted upload goes when nothing else is
+    /// in it (as `with_automatic_cleanup` does on delete).
+    async fn remove_empty_dir(&self, key: &str) {
+        if let Some(dir) = self.local_dir(key) {
+            // Fails when the directory holds other files: then it stays, as it should.
+            let _ = tokio::fs::remove_dir(&dir).await;
+        }
+    }
+
+    /// Local storage: the new file and its fan-out directory made private.
+    async fn restrict(&self, key: &str) -> anyhow::Result<()> {
         if let Some(root) = &self.local_root {
             let file = root.join(key);
             tokio::fs::set_permissions(&file, Permissions::from_mode(private_fs::FILE_MODE))
@@ -92,6 +170,23 @@ impl BlobStore {
             }
         }
         Ok(())
+    }
+
+    /// The size of the file under `key` and its bytes as a stream, read as they are sent.
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> anyhow::Result<(u64, BoxStream<'static, std::io::Result<Bytes>>)> {
+        let found = self
+            .inner
+            .get(&Key::from(key))
+            .await
+            .with_context(|| format!("reading attachment file {key}"))?;
+        let size = found.meta.size;
+        Ok((
+            size,
+            found.into_stream().map_err(std::io::Error::other).boxed(),
+        ))
     }
 
     /// The bytes under `key`.

@@ -1,9 +1,11 @@
-//! Image attachments: upload (checked, cleaned, thumbnailed once), download with an access
-//! check, delete, and the cleanup of uploads never attached to a message.
+//! Attachments: image upload (checked, cleaned, thumbnailed once; other files in [`files`]),
+//! download with an access check, delete, and the cleanup of uploads never attached to a
+//! message.
 
 pub mod avatar;
 pub mod blobs;
 pub mod budget;
+pub mod files;
 mod gif;
 pub mod image;
 
@@ -13,8 +15,9 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use common::api::Attachment;
+use common::api::{Attachment, AttachmentKind};
 use common::ids::{AttachmentId, UserId};
+use futures_util::stream::BoxStream;
 use prometheus_client::metrics::gauge::Gauge;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
@@ -33,15 +36,28 @@ const FILE_NAME_MAX: usize = 255;
 /// How often uploads that were never attached are looked for.
 const CLEANUP_EVERY: Duration = Duration::from_mins(10);
 
-/// A file to send back.
-#[derive(Debug)]
+/// A file to send back, read from storage as it is sent.
 pub struct Download {
     /// The bytes.
-    pub bytes: Bytes,
+    pub body: BoxStream<'static, std::io::Result<Bytes>>,
+    /// How many.
+    pub size: u64,
     /// Its type.
     pub mime: String,
     /// The uploaded name.
     pub file_name: String,
+    /// An image (shown inline) or a file (only ever a download).
+    pub kind: AttachmentKind,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("size", &self.size)
+            .field("mime", &self.mime)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Attachment operations. Cheap to clone.
@@ -152,7 +168,7 @@ impl MediaService {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<Attachment> {
-        let file_name = clean_file_name(file_name);
+        let file_name = clean_file_name(file_name, "image");
         let clean = self.decode_checked(bytes, image::clean).await?;
         let row = self.store_files(caller, &file_name, clean).await?;
         Ok(to_api(&row))
@@ -178,16 +194,22 @@ impl MediaService {
             file_name: file_name.to_owned(),
             content_type: clean.mime.to_owned(),
             size_bytes: clean.bytes.len() as i64,
-            width: clean.width as i32,
-            height: clean.height as i32,
+            width: Some(clean.width as i32),
+            height: Some(clean.height as i32),
             sha256: Sha256::digest(&clean.bytes).to_vec(),
             storage_key: key.clone(),
-            thumbnail_key: thumb_key.clone(),
+            thumbnail_key: Some(thumb_key.clone()),
         };
+        let quota = self.config.user_quota_bytes;
         self.blobs.put(&key, clean.bytes).await?;
         let stored = async {
             self.blobs.put(&thumb_key, clean.thumbnail.0).await?;
-            Ok::<_, Error>(self.store.insert_attachment(&new).await?)
+            if let Some(row) = self.store.insert_attachment(&new, quota).await? {
+                Ok(row)
+            } else {
+                let used = self.store.attachment_usage(caller).await?;
+                Err(files::quota_exceeded(quota, used))
+            }
         }
         .await;
         if stored.is_err() {
@@ -213,7 +235,7 @@ impl MediaService {
             .attachment_for(caller, id)
             .await?
             .ok_or(NOT_FOUND)?;
-        let (key, mime) = if thumbnail {
+        let (key, mut mime) = if thumbnail {
             let key = row.thumbnail_key.clone().ok_or(NOT_FOUND)?;
             let mime = if Path::new(&key).extension().is_some_and(|e| e == "jpg") {
                 "image/jpeg"
@@ -224,10 +246,18 @@ impl MediaService {
         } else {
             (row.storage_key.clone(), row.content_type.clone())
         };
+        let kind = kind_of(&row);
+        if kind == AttachmentKind::File {
+            // Stored safe already; checked again so no stored type is ever served active.
+            mime = files::safe_file_type(Some(&mime)).to_owned();
+        }
+        let (size, body) = self.blobs.get_stream(&key).await?;
         Ok(Download {
-            bytes: self.blobs.get(&key).await?,
+            body,
+            size,
             mime,
             file_name: row.file_name,
+            kind,
         })
     }
 
@@ -308,8 +338,9 @@ fn storage_key(id: AttachmentId) -> String {
     format!("{}/{simple}", &simple[simple.len() - 2..])
 }
 
-/// The name as shown to others: no path, no control characters, bounded.
-fn clean_file_name(name: &str) -> String {
+/// The name as shown to others: no path, no control characters or bidi overrides, bounded;
+/// `fallback` when nothing is left.
+fn clean_file_name(name: &str, fallback: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let visible = crate::text::strip_invisible(base);
     let cleaned: String = visible
@@ -319,7 +350,7 @@ fn clean_file_name(name: &str) -> String {
         .collect();
     let cleaned = cleaned.trim();
     if cleaned.is_empty() {
-        "image".to_owned()
+        fallback.to_owned()
     } else {
         cleaned.to_owned()
     }
@@ -331,11 +362,21 @@ pub fn to_api(row: &AttachmentRow) -> Attachment {
         id: row.id,
         name: row.file_name.clone(),
         mime: row.content_type.clone(),
+        kind: kind_of(row),
         size: row.size_bytes as u64,
         width: row.width.unwrap_or(0) as u32,
         height: row.height.unwrap_or(0) as u32,
         thumbnail: row.thumbnail_key.is_some(),
         created_at: row.created_at,
+    }
+}
+
+/// Images are the rows with pixels; files have none.
+fn kind_of(row: &AttachmentRow) -> AttachmentKind {
+    if row.width.is_some() {
+        AttachmentKind::Image
+    } else {
+        AttachmentKind::File
     }
 }
 
@@ -350,10 +391,10 @@ mod tests {
 
     #[test]
     fn file_names_lose_paths_and_control_characters() {
-        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("C:\\x\\cat.png"), "cat.png");
-        assert_eq!(clean_file_name("a\u{1b}[2Jb.png"), "a[2Jb.png");
-        assert_eq!(clean_file_name("cat\u{202E}gnp.exe"), "catgnp.exe");
-        assert_eq!(clean_file_name(""), "image");
+        assert_eq!(clean_file_name("../../etc/passwd", "image"), "passwd");
+        assert_eq!(clean_file_name("C:\\x\\cat.png", "image"), "cat.png");
+        assert_eq!(clean_file_name("a\u{1b}[2Jb.png", "image"), "a[2Jb.png");
+        assert_eq!(clean_file_name("cat\u{202E}gnp.exe", "image"), "catgnp.exe");
+        assert_eq!(clean_file_name("", "file"), "file");
     }
 }

@@ -112,7 +112,15 @@ impl Indexer {
         let docs = tokio::task::spawn_blocking(move || {
             let docs: Vec<String> = sources
                 .iter()
-                .map(|s| tsvector_literal(s.content.as_deref().unwrap_or("")))
+                .map(|s| {
+                    let content = s.content.as_deref().unwrap_or("");
+                    match &s.attachment_names {
+                        // File names are words of the message for search (not for snippets,
+                        // which show its text).
+                        Some(names) => tsvector_literal(&format!("{content}\n{names}")),
+                        None => tsvector_literal(content),
+                    }
+                })
                 .collect();
             (sources, docs)
         })

@@ -46,25 +46,42 @@ pub struct NewAttachment {
     pub content_type: String,
     /// Size.
     pub size_bytes: i64,
-    /// Width.
-    pub width: i32,
-    /// Height.
-    pub height: i32,
+    /// Width (images).
+    pub width: Option<i32>,
+    /// Height (images).
+    pub height: Option<i32>,
     /// SHA-256 of the stored file.
     pub sha256: Vec<u8>,
     /// Blob key.
     pub storage_key: String,
-    /// Thumbnail blob key.
-    pub thumbnail_key: String,
+    /// Thumbnail blob key (images).
+    pub thumbnail_key: Option<String>,
 }
 
 const COLUMNS: &str = "a.id, a.uploader_id, a.message_id, a.file_name, a.content_type, \
      a.size_bytes, a.width, a.height, a.storage_key, a.thumbnail_key, a.created_at";
 
 impl Store {
-    /// Records an upload.
-    pub async fn insert_attachment(&self, a: &NewAttachment) -> Result<AttachmentRow, StoreError> {
-        Ok(sqlx::query_as::<_, AttachmentRow>(&format!(
+    /// Records an upload unless it would take the uploader's live attachments past
+    /// `quota` bytes (`None` then; a `quota` of 0 is no limit). Uploads of one user are
+    /// serialized on an advisory lock so two racing uploads cannot both fit the last room.
+    pub async fn insert_attachment(
+        &self,
+        a: &NewAttachment,
+        quota: u64,
+    ) -> Result<Option<AttachmentRow>, StoreError> {
+        let mut txn = self.pool.begin().await?;
+        if quota > 0 {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('attachment-quota:' || $1::text, 0))")
+                .bind(a.uploader_id)
+                .execute(&mut *txn)
+                .await?;
+            let used = usage(&mut txn, a.uploader_id).await?;
+            if used.saturating_add(a.size_bytes) > i64::try_from(quota).unwrap_or(i64::MAX) {
+                return Ok(None);
+            }
+        }
+        let row = sqlx::query_as::<_, AttachmentRow>(&format!(
             "INSERT INTO attachments AS a (id, uploader_id, file_name, content_type, size_bytes, \
                width, height, sha256, storage_key, thumbnail_key) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
@@ -79,8 +96,16 @@ impl Store {
         .bind(&a.sha256)
         .bind(&a.storage_key)
         .bind(&a.thumbnail_key)
-        .fetch_one(&self.pool)
-        .await?)
+        .fetch_one(&mut *txn)
+        .await?;
+        txn.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// Bytes of the user's live attachments (what the quota counts).
+    pub async fn attachment_usage(&self, user: UserId) -> Result<i64, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        usage(&mut conn, user).await
     }
 
     /// An attachment the viewer may download: their own upload, or one posted in a message
@@ -163,6 +188,16 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+async fn usage(conn: &mut PgConnection, user: UserId) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT coalesce(sum(size_bytes), 0)::bigint FROM attachments \
+         WHERE uploader_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(user)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Inside the send transaction.

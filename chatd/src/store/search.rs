@@ -20,6 +20,8 @@ pub struct IndexSource {
     pub created_at: OffsetDateTime,
     /// Text; `None` once deleted.
     pub content: Option<String>,
+    /// The names of its live attachments, one a line, so a search finds a file by name.
+    pub attachment_names: Option<String>,
 }
 
 /// A chat's indexing window: events `from < seq <= to` are to be indexed.
@@ -224,8 +226,12 @@ pub mod tx {
                JOIN chat_events e ON e.chat_id = w.chat_id AND e.seq > w.lo AND e.seq <= w.hi \
                WHERE e.kind IN ('message:new', 'message:edited', 'message:deleted')) x \
              WHERE id IS NOT NULL) \
-             SELECT t.id, m.chat_id, m.sender_id, m.created_at, m.content FROM t \
-             LEFT JOIN LATERAL (SELECT chat_id, sender_id, created_at, content FROM messages \
+             SELECT t.id, m.chat_id, m.sender_id, m.created_at, m.content, m.attachment_names FROM t \
+             LEFT JOIN LATERAL (SELECT chat_id, sender_id, created_at, content, \
+                                  (SELECT string_agg(a.file_name, E'\\n' ORDER BY a.position) \
+                                   FROM attachments a WHERE a.message_id = messages.id \
+                                   AND a.deleted_at IS NULL) AS attachment_names \
+                                FROM messages \
                                 WHERE messages.id = t.id AND deleted_at IS NULL OFFSET 0) m ON true",
         )
         .bind(&chats)
@@ -243,6 +249,7 @@ pub mod tx {
                     sender_id: r.sender_id,
                     created_at: r.created_at?,
                     content: r.content,
+                    attachment_names: r.attachment_names,
                 })
             })
             .collect();
@@ -257,6 +264,7 @@ pub mod tx {
         sender_id: Option<UserId>,
         created_at: Option<time::OffsetDateTime>,
         content: Option<String>,
+        attachment_names: Option<String>,
     }
 
     /// Replaces the index rows of `touched`: `docs` are `(message, tsvector literal)` of the

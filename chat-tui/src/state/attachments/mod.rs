@@ -1,6 +1,6 @@
 //! Attachments in the reducer: uploads waiting in the composer until the next send, opening
-//! and saving the images of the selected message (a picker when it has several), the small
-//! path prompt, and thumbnails asked for inline previews. No I/O: the network task reads,
+//! and saving the images and files of the selected message (a picker when it has several),
+//! the small path prompt, and thumbnails asked for inline previews. No I/O: the network task reads,
 //! checks and uploads files and writes downloads.
 
 use common::api::{Attachment, Message};
@@ -14,35 +14,10 @@ use super::{AppState, Focus};
 use crate::keymap::Action;
 
 pub mod avatar;
+mod describe;
 mod types;
+pub use describe::*;
 pub use types::*;
-
-/// Size for people: `512 B`, `48.1 KiB`, `1.2 MiB`.
-pub fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    #[allow(clippy::cast_precision_loss)] // one decimal shown
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
-
-/// The line under a message: `▣ photo.jpg · 1.2 MiB · 1920×1080`, name sanitized.
-pub fn describe(a: &Attachment) -> String {
-    format!(
-        "▣ {} · {} · {}×{}",
-        crate::sanitize::line(&a.name),
-        human_size(a.size),
-        a.width,
-        a.height
-    )
-}
 
 /// The uploads of a chat's composer.
 pub fn uploads(state: &AppState, chat: ChatId) -> &[Upload] {
@@ -81,10 +56,10 @@ pub(super) fn action(state: &mut AppState, action: Action, out: &mut Vec<Command
     } else {
         message.attachments.clone()
     };
-    let save = action == Action::SaveAttachment;
+    let saving = action == Action::SaveAttachment;
     match attachments.as_slice() {
         [] => state.notice = Some("this message has no attachment".into()),
-        [one] if save => save_prompt(state, one.clone()),
+        [one] if saving => save(state, one.clone(), out),
         [one] => open(state, one.clone(), out),
         _ => {
             state.overlay = Some(Overlay::Attach(AttachOverlay::Pick {
@@ -103,6 +78,24 @@ fn open(state: &mut AppState, attachment: Attachment, out: &mut Vec<Command>) {
     out.push(Command::Attachment(AttachCommand::Open(attachment)));
 }
 
+/// Saves straight into the download directory (the network task adds a suffix rather than
+/// replace a file there); without one, asks where.
+fn save(state: &mut AppState, attachment: Attachment, out: &mut Vec<Command>) {
+    let Some(dir) = state.attachments.downloads_dir.clone() else {
+        save_prompt(state, attachment);
+        return;
+    };
+    state.notice = Some(format!(
+        "saving {}…",
+        crate::sanitize::line(&attachment.name)
+    ));
+    out.push(Command::Attachment(AttachCommand::Save {
+        attachment,
+        path: dir.to_string_lossy().into_owned(),
+    }));
+}
+
+/// Asks where to save, offering the download directory.
 fn save_prompt(state: &mut AppState, attachment: Attachment) {
     let name = file_name(&attachment.name);
     let input = match &state.attachments.downloads_dir {
@@ -113,28 +106,6 @@ fn save_prompt(state: &mut AppState, attachment: Attachment) {
         purpose: PathPurpose::SaveAs(attachment),
         input,
     }));
-}
-
-/// A server-supplied name made safe as a single file name: no controls, no separators, no
-/// leading dot or dash, at most 100 characters.
-pub fn file_name(name: &str) -> String {
-    let clean: String = crate::sanitize::line(name)
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\' | ':') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(100)
-        .collect();
-    let clean = clean.trim().trim_start_matches(['.', '-']).to_owned();
-    if clean.is_empty() {
-        "image".to_owned()
-    } else {
-        clean
-    }
 }
 
 /// Keys of the attachment overlays; false closes the overlay.
@@ -172,9 +143,10 @@ pub(super) fn overlay_key(
             }
             KeyCode::Char('s') => {
                 if let Some(a) = attachments.get(*selected).cloned() {
-                    save_prompt(state, a);
+                    save(state, a, out);
                 }
-                // `save_prompt` put the path prompt up in this one's place.
+                // Closed; without a download directory `save` put the path prompt up in
+                // this one's place.
                 false
             }
             _ => true,

@@ -28,6 +28,7 @@ fn image(name: &str, size: u64) -> Attachment {
         size,
         width: 1920,
         height: 1080,
+        kind: common::api::AttachmentKind::Image,
         thumbnail: true,
         created_at: time::OffsetDateTime::UNIX_EPOCH,
     }
@@ -78,7 +79,78 @@ fn the_attachment_line_names_size_and_dimensions_and_is_sanitized() {
     assert!(hostile.contains("catgpj.exe"));
     assert_eq!(file_name("../../.bashrc"), "_.._.bashrc");
     assert_eq!(file_name("-rf"), "rf");
-    assert_eq!(file_name("\u{1b}[2J"), "image");
+    assert_eq!(file_name("\u{1b}[2J"), "attachment");
+}
+
+fn file(name: &str, size: u64, mime: &str) -> Attachment {
+    Attachment {
+        id: AttachmentId::new(),
+        name: name.to_owned(),
+        mime: mime.to_owned(),
+        kind: common::api::AttachmentKind::File,
+        size,
+        width: 0,
+        height: 0,
+        thumbnail: false,
+        created_at: time::OffsetDateTime::UNIX_EPOCH,
+    }
+}
+
+#[test]
+fn a_file_s_line_names_size_and_type() {
+    assert_eq!(
+        describe(&file("minutes.pdf", 1_258_291, "application/pdf")),
+        "▤ minutes.pdf · 1.2 MiB · application/pdf"
+    );
+    let hostile = describe(&file("a.bin", 1, "x/\u{1b}]0;owned\u{7}y"));
+    assert!(!hostile.chars().any(char::is_control), "{hostile:?}");
+}
+
+#[test]
+fn s_saves_a_file_into_the_download_directory_and_o_opens_it() {
+    let report = file("minutes.pdf", 48, "application/pdf");
+    let (mut state, _) = with_images(vec![report.clone()]);
+    let last = state.chats[0].messages.len() - 1;
+    state.chats[0].messages[last].content = Some("the minutes".into());
+    // No prompt: straight into the download directory (the network task picks a free name).
+    let commands = state.update(key(KeyCode::Char('s')));
+    assert!(state.overlay.is_none(), "{:?}", state.overlay);
+    assert_eq!(
+        attach_commands(&commands),
+        vec![AttachCommand::Save {
+            attachment: report.clone(),
+            path: "/home/ada/Downloads".to_owned()
+        }]
+    );
+    assert_eq!(state.notice.as_deref(), Some("saving minutes.pdf…"));
+    let commands = state.update(Event::Net(NetEvent::Attachment(AttachEvent::Downloaded {
+        name: report.name.clone(),
+        path: PathBuf::from("/home/ada/Downloads/minutes (1).pdf"),
+        open: false,
+    })));
+    assert!(commands.is_empty());
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("saved minutes.pdf to /home/ada/Downloads/minutes (1).pdf")
+    );
+
+    // `o` on a message without a link opens its file with the system opener.
+    let commands = state.update(key(KeyCode::Char('o')));
+    assert_eq!(
+        attach_commands(&commands),
+        vec![AttachCommand::Open(report)]
+    );
+
+    // Without a download directory, `s` asks where.
+    state.attachments.downloads_dir = None;
+    state.update(key(KeyCode::Char('s')));
+    assert!(matches!(
+        state.overlay,
+        Some(Overlay::Attach(AttachOverlay::Path {
+            purpose: PathPurpose::SaveAs(_),
+            ..
+        }))
+    ));
 }
 
 #[test]
@@ -101,8 +173,10 @@ fn open_and_save_act_on_the_selected_message_s_image() {
         vec![Command::OpenUrl("/cache/x-photo.jpg".to_owned())]
     );
 
-    // Save asks where, offering the download directory; Enter saves there.
-    state.update(key(KeyCode::Char('s')));
+    // `/save` asks where, offering the download directory; Enter saves there.
+    state.focus = Focus::Composer;
+    type_text(&mut state, "/save");
+    state.update(key(KeyCode::Enter));
     let Some(Overlay::Attach(AttachOverlay::Path { input, .. })) = &state.overlay else {
         panic!("{:?}", state.overlay)
     };
@@ -151,18 +225,18 @@ fn several_images_are_picked_from_a_list() {
         attach_commands(&commands),
         vec![AttachCommand::Open(images[1].clone())]
     );
-    // The save key opens the same list; a digit picks, `s` asks where to save that one.
+    // The save key opens the same list; a digit picks, `s` saves that one.
     state.update(key(KeyCode::Char('s')));
     state.update(key(KeyCode::Char('3')));
-    state.update(key(KeyCode::Char('s')));
-    let Some(Overlay::Attach(AttachOverlay::Path {
-        purpose: PathPurpose::SaveAs(chosen),
-        ..
-    })) = &state.overlay
-    else {
-        panic!("{:?}", state.overlay)
-    };
-    assert_eq!(chosen, &images[2]);
+    let commands = state.update(key(KeyCode::Char('s')));
+    assert!(state.overlay.is_none(), "{:?}", state.overlay);
+    assert_eq!(
+        attach_commands(&commands),
+        vec![AttachCommand::Save {
+            attachment: images[2].clone(),
+            path: "/home/ada/Downloads".to_owned()
+        }]
+    );
 }
 
 #[test]

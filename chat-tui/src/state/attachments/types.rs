@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use common::api::Attachment;
 use common::ids::{AttachmentId, ChatId};
 
-/// The server's documented default `attachments.max_bytes`: refused before uploading.
-pub const MAX_UPLOAD_BYTES: u64 = 10 * 1024 * 1024;
+/// The server's documented default `attachments.max_file_bytes` (the larger of its two
+/// limits; images have 10 MiB, which the server checks): refused before uploading.
+pub const MAX_UPLOAD_BYTES: u64 = 25 * 1024 * 1024;
 /// The server's documented default `attachments.max_per_message`.
 pub const MAX_PER_MESSAGE: usize = 5;
 

@@ -76,6 +76,17 @@ impl EventStream {
         self.read_frame().await
     }
 
+    /// The next frame as its JSON text (for callers that parse frames themselves); `None`
+    /// once the stream ended.
+    pub async fn next_text(&mut self) -> Result<Option<String>, ClientError> {
+        if let Some(frame) = self.pending.pop_front() {
+            return serde_json::to_string(&frame)
+                .map(Some)
+                .map_err(|e| ClientError::Socket(e.to_string()));
+        }
+        self.read_text().await
+    }
+
     /// The id of the last event read: `Last-Event-ID` for a reconnect.
     pub fn last_event_id(&self) -> Option<&str> {
         self.last_event_id.as_deref()
@@ -89,6 +100,15 @@ impl EventStream {
     }
 
     async fn read_frame(&mut self) -> Result<Option<Envelope>, ClientError> {
+        let Some(text) = self.read_text().await? else {
+            return Ok(None);
+        };
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| ClientError::Socket(format!("bad frame: {e}")))
+    }
+
+    async fn read_text(&mut self) -> Result<Option<String>, ClientError> {
         loop {
             let Some(event) = self.read_event().await? else {
                 return Ok(None);
@@ -110,9 +130,7 @@ impl EventStream {
             if event.data.is_empty() {
                 continue;
             }
-            let frame = serde_json::from_str(&event.data)
-                .map_err(|e| ClientError::Socket(format!("bad frame: {e}")))?;
-            return Ok(Some(frame));
+            return Ok(Some(event.data));
         }
     }
 

@@ -287,3 +287,69 @@ async fn the_event_stream_has_the_sockets_caps_close_and_heartbeats() {
     .await;
     assert!(reopened, "the closed stream still counts against the cap");
 }
+
+async fn presence_of(client: &Client, user: UserId) -> String {
+    let list: common::api::PresenceList = client
+        .send(
+            client
+                .request(Method::POST, "/api/presence")
+                .json(&serde_json::json!({ "userIds": [user] })),
+        )
+        .await
+        .unwrap();
+    serde_json::to_value(list.users[0].status)
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_event_stream_that_is_not_read_is_cut_off_as_a_slow_consumer() {
+    use tokio::io::AsyncWriteExt;
+    let mut config = test_config();
+    config.ws.queue_capacity = 8;
+    config.ws.max_connections_per_user = 1;
+    config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
+    let server = TestServer::with_config(config).await;
+    let (ada, _) = server.user("ada").await;
+    let (carl, carl_t) = server.user("carl").await;
+    let chat = direct(&ada, carl_t.user.id).await;
+    // Carl's client has a small receive buffer and never reads after its request.
+    let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+    tcp.set_recv_buffer_size(4096).unwrap();
+    let mut tcp = tcp.connect(server.addr).await.unwrap();
+    let token = carl.tokens().unwrap().access_token;
+    let request = format!(
+        "GET /api/events HTTP/1.1\r\nhost: {}\r\nauthorization: Bearer {token}\r\naccept: text/event-stream\r\n\r\n",
+        server.addr
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let online = testkit::eventually(testkit::ws::FRAME_WAIT, || async {
+        presence_of(&ada, carl_t.user.id).await == "online"
+    })
+    .await;
+    assert!(online, "the stream never registered");
+    let big = "x".repeat(9_000);
+    let mut sent = 0;
+    while presence_of(&ada, carl_t.user.id).await != "offline" {
+        assert!(sent < 5_000, "carl was never cut off");
+        for _ in 0..5 {
+            post(&ada, chat, &big, &format!("m-{sent}")).await;
+            sent += 1;
+        }
+    }
+    let metrics = reqwest::get(server.metrics_url.clone().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("chatd_ws_slow_consumers_total 1"),
+        "{metrics}"
+    );
+    // Its slot is free: carl may open a stream again (the cap is one).
+    let (_stream, _) = EventStream::connect(&carl, None).await.unwrap();
+    drop(tcp);
+}

@@ -50,7 +50,7 @@ _chat__tui() {
 
     case "${cmd}" in
         chat__tui)
-            opts="login logout send open bench keys cache -h -V --server --profile --help --version"
+            opts="login logout send open bench keys cache -h -V --server --profile --transport --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -64,6 +64,10 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -72,7 +76,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__bench)
-            opts="-h --first-frame --server --profile --help"
+            opts="-h --first-frame --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -84,6 +88,10 @@ _chat__tui() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -94,7 +102,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__cache)
-            opts="clear info -h --server --profile --help"
+            opts="clear info -h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +114,10 @@ _chat__tui() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -116,7 +128,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__cache__subcmd__clear)
-            opts="-h --server --profile --help"
+            opts="-h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +140,10 @@ _chat__tui() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -138,7 +154,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__cache__subcmd__info)
-            opts="-h --server --profile --help"
+            opts="-h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,6 +168,10 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -160,7 +180,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__keys)
-            opts="-h --server --profile --help"
+            opts="-h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +194,10 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -182,7 +206,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__login)
-            opts="-h --username --password-stdin --register --server --profile --help"
+            opts="-h --username --password-stdin --register --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,6 +224,10 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -208,7 +236,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__logout)
-            opts="-h --server --profile --help"
+            opts="-h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -220,6 +248,10 @@ _chat__tui() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -230,7 +262,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__open)
-            opts="-h --server --profile --help"
+            opts="-h --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,6 +276,10 @@ _chat__tui() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -252,7 +288,7 @@ _chat__tui() {
             return 0
             ;;
         chat__subcmd__tui__subcmd__send)
-            opts="-h --to --server --profile --help"
+            opts="-h --to --server --profile --transport --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -268,6 +304,10 @@ _chat__tui() {
                     ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transport)
+                    COMPREPLY=($(compgen -W "auto ws sse" -- "${cur}"))
                     return 0
                     ;;
                 *)

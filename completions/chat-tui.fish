@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_chat_tui_global_optspecs
-    string join \n server= profile= h/help V/version
+    string join \n server= profile= transport= h/help V/version
 end
 
 function __fish_chat_tui_needs_command
@@ -26,6 +26,9 @@ end
 
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_needs_command" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -s V -l version -d 'Print version'
 complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "login" -d 'Log in and keep the session (interactive, or with --username and --password-stdin)'
@@ -38,34 +41,61 @@ complete -c chat-tui -n "__fish_chat_tui_needs_command" -f -a "cache" -d 'The of
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l username -d 'The username (asked for when left out)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -l register -d 'Create the account first'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l to -d 'A username (`ada` or `@ada`) for the direct chat with them, or a group: its slug, its name as the chat list shows it (`"Launch Team"`), or its id' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand open" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l profile -d 'The account profile of config.toml to use' -r
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -l first-frame -d 'Instead: the time to the first full frame with a warm offline cache of 200 chats and the server unreachable, and with a cold cache against the profile\'s server'
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand keys" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -f -a "clear" -d 'Empty the profile\'s offline cache (sends not yet delivered are dropped too); the next start loads everything from the server'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and not __fish_seen_subcommand_from clear info" -f -a "info" -d 'Print where the cache is and what it holds'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -l server -d 'The server to connect to (default: the profile\'s server, else <http://127.0.0.1:7878>)' -r
 complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -l profile -d 'The account profile of config.toml to use' -r
-complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -l transport -d 'How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade fails (auto)' -r -f -a "auto\t'The WebSocket, else Server-Sent Events'
+ws\t'The WebSocket only'
+sse\t'Server-Sent Events only'"
+complete -c chat-tui -n "__fish_chat_tui_using_subcommand cache; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help (see more with \'--help\')'

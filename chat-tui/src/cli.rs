@@ -28,6 +28,17 @@ pub struct Cli {
     /// The account profile of config.toml to use.
     #[arg(long, env = "CHAT_PROFILE", global = true)]
     pub profile: Option<String>,
+    /// How to get events: the WebSocket (ws), Server-Sent Events (sse, for networks that
+    /// refuse WebSocket upgrades), or the WebSocket falling back to sse when the upgrade
+    /// fails (auto).
+    #[arg(
+        long,
+        env = "CHAT_TRANSPORT",
+        global = true,
+        value_enum,
+        default_value_t
+    )]
+    pub transport: crate::net::TransportMode,
     /// What to do; the full-screen client when left out.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -36,6 +36,8 @@ pub struct Setup {
     pub username: Option<String>,
     /// The profile's offline cache file.
     pub cache: std::path::PathBuf,
+    /// The transport to use (`--transport`).
+    pub transport: crate::net::TransportMode,
 }
 
 /// Loads config and picks the profile.
@@ -60,6 +62,7 @@ pub fn setup(cli: &Cli) -> anyhow::Result<Setup> {
         drafts,
         username: profile.username,
         cache,
+        transport: cli.transport,
     })
 }
 
@@ -313,11 +316,12 @@ async fn tui(setup: Setup, open: Option<String>) -> anyhow::Result<i32> {
         (None, Vec::new())
     };
     let (events_tx, events_rx) = mpsc::unbounded_channel();
-    let net = net::spawn_cached(
+    let net = net::spawn_with(
         setup.server.clone(),
         setup.session.clone(),
         events_tx.clone(),
         cache.clone(),
+        setup.transport,
     );
     for command in first {
         let _ = net.send(command);

@@ -41,6 +41,24 @@ fn login() {
     both("login", &state);
 }
 
+/// The status line says which transport is connected once the network task said so.
+#[test]
+fn the_status_line_names_the_transport() {
+    use chat_tui::state::{ConnState, Transport};
+    let mut state = bench::state(5, 30);
+    state.update(Event::Net(NetEvent::Transport(Transport::Sse)));
+    state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
+    assert!(render(&state, 80, 24).contains("connected · sse"));
+    state.update(Event::Net(NetEvent::Connection(ConnState::Reconnecting {
+        in_secs: 1,
+    })));
+    let screen = render(&state, 80, 24);
+    assert!(!screen.contains("connected ·"), "{screen}");
+    state.update(Event::Net(NetEvent::Transport(Transport::WebSocket)));
+    state.update(Event::Net(NetEvent::Connection(ConnState::Connected)));
+    assert!(render(&state, 80, 24).contains("connected · websocket"));
+}
+
 #[test]
 fn main_screen() {
     both("main", &main_state());

@@ -22,6 +22,7 @@ mod redis_server;
 mod s3;
 mod server;
 mod smtp;
+pub mod transport;
 pub mod ws;
 
 pub use postgres::{PrivatePostgres, TestDb, fresh_db, postmaster_pid, shared_postgres};

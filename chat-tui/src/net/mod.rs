@@ -8,6 +8,7 @@
 pub mod attachments;
 mod auth;
 mod directory;
+mod events;
 pub mod groups;
 mod social;
 pub mod socket;
@@ -46,9 +47,34 @@ pub fn spawn_cached(
     events: mpsc::UnboundedSender<Event>,
     cache: Option<crate::cache::Writer>,
 ) -> mpsc::UnboundedSender<Command> {
+    spawn_with(server, file, events, cache, TransportMode::Auto)
+}
+
+/// [`spawn_cached`] over the transport `transport` asks for.
+pub fn spawn_with(
+    server: String,
+    file: SessionFile,
+    events: mpsc::UnboundedSender<Event>,
+    cache: Option<crate::cache::Writer>,
+    transport: TransportMode,
+) -> mpsc::UnboundedSender<Command> {
     let (tx, rx) = mpsc::unbounded_channel();
-    tokio::spawn(start::run(server, file, rx, events, cache));
+    tokio::spawn(start::run(server, file, rx, events, cache, transport));
     tx
+}
+
+/// How the client gets its events: the WebSocket, Server-Sent Events (`GET /api/events`
+/// with frames by `POST /api/frames`), or the WebSocket with a fall back to Server-Sent
+/// Events when the upgrade fails (a proxy that refuses or strips it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TransportMode {
+    /// The WebSocket, else Server-Sent Events.
+    #[default]
+    Auto,
+    /// The WebSocket only.
+    Ws,
+    /// Server-Sent Events only.
+    Sse,
 }
 
 struct Net {
@@ -58,6 +84,7 @@ struct Net {
     auth: Option<Arc<Auth>>,
     ws: Option<mpsc::UnboundedSender<socket::Outgoing>>,
     next_id: u64,
+    transport: TransportMode,
     cache: Option<crate::cache::Writer>,
     /// The WebSocket is up (set by the socket task).
     live: Arc<std::sync::atomic::AtomicBool>,

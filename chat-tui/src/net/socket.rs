@@ -1,5 +1,6 @@
 //! The WebSocket side of the network task: connect, read frames into events, write
-//! requests, and reconnect with exponential backoff and jitter.
+//! requests, and reconnect with exponential backoff and jitter. Where the upgrade fails
+//! the same loop runs over Server-Sent Events (`events.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,13 +8,14 @@ use std::time::Duration;
 
 use common::ErrorCode;
 use common::api::{SendResult, SyncResponse};
-use common::client::Socket;
+use common::client::{ClientError, EventStream, Socket};
 use common::ws::{ClientRequest, ServerFrame, close};
 use rand::Rng;
 use tokio::sync::mpsc;
 
+use super::TransportMode;
 use super::auth::Auth;
-use crate::state::{ConnState, Event, NetEvent};
+use crate::state::{ConnState, Event, NetEvent, Transport};
 
 /// A frame to write, with its correlation id (`send:<clientId>`, `sync:<n>`, `x:<n>`).
 pub type Outgoing = (String, ClientRequest);
@@ -32,29 +34,44 @@ pub async fn run(
     mut outgoing: mpsc::UnboundedReceiver<Outgoing>,
     events: mpsc::UnboundedSender<Event>,
     live: Arc<AtomicBool>,
+    mode: TransportMode,
 ) {
     let send = |e: NetEvent| events.send(Event::Net(e)).is_ok();
     let mut attempt = 0u32;
+    // Set once an upgrade failed where the event stream worked: this network refuses
+    // upgrades, so later reconnects go straight to the stream.
+    let mut fallen_back = mode == TransportMode::Sse;
     loop {
         // Logged out (the network task dropped the sender): stop reconnecting.
         if outgoing.is_closed() {
             return;
         }
         let token = auth.access_token();
-        match Socket::connect(auth.client.base_url(), &token).await {
-            Ok((socket, _hello)) => {
+        match connect(&auth, &token, mode, &mut fallen_back).await {
+            Ok(connection) => {
                 attempt = 0;
                 live.store(true, Ordering::Relaxed);
-                if !send(NetEvent::Connection(ConnState::Connected)) {
+                let transport = match connection {
+                    Connection::Ws(_) => Transport::WebSocket,
+                    Connection::Sse(_) => Transport::Sse,
+                };
+                if !send(NetEvent::Transport(transport))
+                    || !send(NetEvent::Connection(ConnState::Connected))
+                {
                     return;
                 }
-                let code = pump(socket, &mut outgoing, &events).await;
+                let code = match connection {
+                    Connection::Ws(socket) => pump(socket, &mut outgoing, &events).await,
+                    Connection::Sse(stream) => {
+                        super::events::pump(*stream, &auth, &mut outgoing, &events).await
+                    }
+                };
                 live.store(false, Ordering::Relaxed);
                 match code {
                     Pumped::Stop => return,
                     Pumped::Closed(Some(close::UNAUTHORIZED)) => {
-                        // The server ended the socket's session (or its token): a refresh
-                        // tells which; a refused one ends the session here at once.
+                        // The server ended the connection's session (or its token): a
+                        // refresh tells which; a refused one ends the session here at once.
                         if let Err(e) = auth.refresh_after(&token).await
                             && e.status() == Some(401)
                         {
@@ -66,8 +83,8 @@ pub async fn run(
                 }
             }
             Err(e) => {
-                tracing::info!(error = %e, "websocket connect failed");
-                if e.to_string().contains("401")
+                tracing::info!(error = %e, "connect failed");
+                if (e.status() == Some(401) || e.to_string().contains("401"))
                     && let Err(e) = auth.refresh_after(&token).await
                     && e.status() == Some(401)
                 {
@@ -90,13 +107,45 @@ pub async fn run(
     }
 }
 
+/// An open connection of either transport.
+enum Connection {
+    Ws(Socket),
+    Sse(Box<EventStream>),
+}
+
+/// Opens a connection as `mode` says. In `auto`, a failed upgrade (refused, answered with
+/// a status, stripped by a proxy) that is not a bad token is followed by the event
+/// stream; when that works, `fallen_back` is set for the reconnects to come.
+async fn connect(
+    auth: &Auth,
+    token: &str,
+    mode: TransportMode,
+    fallen_back: &mut bool,
+) -> Result<Connection, ClientError> {
+    if !*fallen_back {
+        match Socket::connect(auth.client.base_url(), token).await {
+            Ok((socket, _hello)) => return Ok(Connection::Ws(socket)),
+            Err(e) if mode == TransportMode::Auto && !e.to_string().contains("401") => {
+                tracing::info!(error = %e, "websocket upgrade failed: trying server-sent events");
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let (stream, _hello) = EventStream::connect(&auth.client, None).await?;
+    if mode == TransportMode::Auto && !*fallen_back {
+        tracing::info!("using server-sent events: this network refuses websocket upgrades");
+        *fallen_back = true;
+    }
+    Ok(Connection::Sse(Box::new(stream)))
+}
+
 /// The session is over on the server: forget it and say why.
 pub fn ended(auth: &Auth, e: &common::client::ClientError, events: &mpsc::UnboundedSender<Event>) {
     auth.forget_ended();
     let _ = events.send(Event::Net(NetEvent::SessionEnded(super::describe(e))));
 }
 
-enum Pumped {
+pub(super) enum Pumped {
     Stop,
     Closed(Option<u16>),
 }
@@ -147,7 +196,7 @@ async fn pump(
 /// Turns one frame (its text, read once into a [`ServerFrame`]) into an event; false once
 /// the UI is gone. A frame this client cannot read (an event type of a newer server) is
 /// skipped.
-fn forward(text: &str, events: &mpsc::UnboundedSender<Event>) -> bool {
+pub(super) fn forward(text: &str, events: &mpsc::UnboundedSender<Event>) -> bool {
     let frame = match ServerFrame::parse(text) {
         Ok(frame) => frame,
         Err(e) => {

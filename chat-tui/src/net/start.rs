@@ -18,6 +18,7 @@ pub(super) async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<Event>,
     cache: Option<crate::cache::Writer>,
+    transport: super::TransportMode,
 ) {
     let mut net = Net {
         server,
@@ -26,6 +27,7 @@ pub(super) async fn run(
         auth: None,
         ws: None,
         next_id: 0,
+        transport,
         live: Arc::default(),
         cache,
     };
@@ -156,6 +158,7 @@ impl Net {
             rx,
             self.events.clone(),
             self.live.clone(),
+            self.transport,
         ));
         self.auth = Some(auth);
         Start::Done

@@ -31,6 +31,25 @@ pub enum Event {
     Net(NetEvent),
 }
 
+/// How the client is connected (shown on the status line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// `GET /ws`.
+    WebSocket,
+    /// Server-Sent Events (`GET /api/events`) with frames by `POST /api/frames`.
+    Sse,
+}
+
+impl Transport {
+    /// The short name the status line shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WebSocket => "websocket",
+            Self::Sse => "sse",
+        }
+    }
+}
+
 /// The connection to the server, as the status line shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnState {
@@ -71,6 +90,8 @@ pub enum NetEvent {
     LoginInfo(String),
     /// The WebSocket state changed.
     Connection(ConnState),
+    /// The transport of the connection about to be reported connected.
+    Transport(Transport),
     /// The chat list.
     Chats(Vec<Chat>),
     /// One chat with its members and, when asked for, its newest messages.

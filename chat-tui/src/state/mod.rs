@@ -40,7 +40,7 @@ use common::ws::PresenceStatus;
 use time::OffsetDateTime;
 
 pub use chat::{ChatView, PendingSend, PendingState};
-pub use event::{Command, ConnState, Event, Hidden, NetEvent};
+pub use event::{Command, ConnState, Event, Hidden, NetEvent, Transport};
 pub use overlay::Overlay;
 
 use crate::config::NotifyRules;
@@ -90,6 +90,8 @@ pub struct AppState {
     pub me: Option<User>,
     /// Connection state.
     pub conn: ConnState,
+    /// The transport of the last connection (none before the first).
+    pub transport: Option<Transport>,
     /// Chats, most recent activity first.
     pub chats: Vec<ChatView>,
     /// The open chat.
@@ -157,6 +159,7 @@ impl AppState {
             login: LoginForm::default(),
             me: None,
             conn: ConnState::Connecting,
+            transport: None,
             chats: Vec::new(),
             selected: None,
             focus: Focus::Composer,

@@ -52,6 +52,7 @@ pub(super) fn apply(state: &mut AppState, event: NetEvent, out: &mut Vec<Command
         // A socket of a session that has ended (or of no login yet) says nothing about this
         // screen: the status line never says "connected" on the login screen.
         NetEvent::Connection(_) if state.screen == Screen::Login => {}
+        NetEvent::Transport(transport) => state.transport = Some(transport),
         NetEvent::Connection(conn) => {
             let was = state.conn;
             state.conn = conn;

@@ -281,7 +281,14 @@ fn header_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Them
 
 fn status_line(frame: &mut Frame<'_>, area: Rect, state: &AppState, theme: &Theme) {
     let (dot, text, color) = match state.conn {
-        ConnState::Connected => ("●", "connected".to_owned(), Color::Green),
+        ConnState::Connected => match state.transport {
+            Some(transport) => (
+                "●",
+                format!("connected · {}", transport.label()),
+                Color::Green,
+            ),
+            None => ("●", "connected".to_owned(), Color::Green),
+        },
         ConnState::Connecting => ("○", "connecting…".to_owned(), Color::Yellow),
         ConnState::Reconnecting { in_secs } => {
             // "offline": what shows is the cached history until the server answers.

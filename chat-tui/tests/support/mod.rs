@@ -51,6 +51,31 @@ impl Driver {
         Self::with_state(server, file, state)
     }
 
+    /// A fresh state; the network task uses `transport` (`--transport`).
+    pub fn with_transport(
+        server: &str,
+        file: SessionFile,
+        transport: chat_tui::net::TransportMode,
+    ) -> Self {
+        let state = AppState::new(
+            Keymap::default(),
+            NotifyRules::default(),
+            time::OffsetDateTime::now_utc(),
+        );
+        let (tx, events) = mpsc::unbounded_channel();
+        let net = chat_tui::net::spawn_with(server.to_owned(), file.clone(), tx, None, transport);
+        Self {
+            state,
+            commands: Vec::new(),
+            seen: Vec::new(),
+            net: Some(net),
+            events,
+            file,
+            server: server.to_owned(),
+            cache: None,
+        }
+    }
+
     /// The network task under an existing state (a cache restored, a restart).
     pub fn with_state(server: &str, file: SessionFile, state: AppState) -> Self {
         let (tx, events) = mpsc::unbounded_channel();

@@ -195,6 +195,18 @@ impl Registry {
         )
     }
 
+    /// A connection of `session` on this node, if it has one (the event stream a
+    /// `POST /api/frames` caller's presence is set for).
+    pub fn conn_of_session(&self, session: SessionId) -> Option<ConnId> {
+        self.inner.read().ok().and_then(|i| {
+            i.conns
+                .iter()
+                .filter(|(_, c)| c.session == session)
+                .map(|(id, _)| *id)
+                .max()
+        })
+    }
+
     /// Whether `user` has a connection on this node.
     pub fn is_connected(&self, user: UserId) -> bool {
         self.inner

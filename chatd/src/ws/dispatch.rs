@@ -3,7 +3,7 @@
 //! is decoded once, straight into the request its `type` names.
 
 use common::api::EditMessageRequest;
-use common::ws::{ClientFrame, ClientRequest};
+use common::ws::{ClientFrame, ClientRequest, MAX_FRAME_BYTES, ServerFrame};
 use serde_json::value::RawValue;
 
 use crate::auth::AuthUser;
@@ -14,11 +14,70 @@ use crate::state::AppState;
 /// What a handled frame answers: the `data` of its ack, serialized once (`None`: empty).
 pub type AckData = Option<Box<RawValue>>;
 
-/// Handles one frame; `Ok` is the `data` of its ack.
-pub async fn handle(
+/// The answer to one client frame's text, for both transports (a WebSocket text frame, a
+/// `POST /api/frames` body): its `ack`, its `error`, or `None` (a frame without `id` that
+/// succeeded). `conn` is the caller's live connection here, if it has one (presence is
+/// per connection).
+pub async fn answer(
     state: &AppState,
     auth: &AuthUser,
-    conn: ConnId,
+    conn: Option<ConnId>,
+    text: &str,
+) -> Option<ServerFrame> {
+    // The shutdown closes connections only after frames being handled got their answer.
+    let _answering = state.frames.token();
+    if text.len() > MAX_FRAME_BYTES {
+        let error =
+            Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));
+        return Some(error_frame(None, &error));
+    }
+    // The frame is read once: its `data` stays raw until dispatch decodes it into the
+    // request its `type` names.
+    let frame: ClientFrame = match serde_json::from_str(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            let error = Error::BadRequest(format!("malformed JSON: {e}"));
+            return Some(error_frame(None, &error));
+        }
+    };
+    let id = frame.id.clone();
+    // Once the shutdown waits for the frames in flight, new ones are refused at once:
+    // clients that keep sending (resends, syncs) would otherwise keep the drain from ever
+    // finding none in flight, holding every connection of the node until the grace ends.
+    if state.frames.is_closed() {
+        let error = Error::Unavailable(
+            "the server is shutting down; reconnect and send again (same clientId)".into(),
+        );
+        return Some(error_frame(id, &error));
+    }
+    match handle(state, auth, conn, &frame).await {
+        Ok(data) => id.map(|id| ServerFrame::Ack { id, data }),
+        Err(error) => {
+            if error.code() == common::ErrorCode::RateLimitExceeded {
+                state.metrics.ws_rate_limited();
+            }
+            Some(error_frame(id, &error))
+        }
+    }
+}
+
+/// An `error` frame for `error` (logged here, once: the client sees none of its cause).
+pub fn error_frame(id: Option<String>, error: &Error) -> ServerFrame {
+    error.log();
+    let request_id = id
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    ServerFrame::Error {
+        id,
+        error: error.to_body(&request_id),
+    }
+}
+
+/// Handles one frame; `Ok` is the `data` of its ack.
+async fn handle(
+    state: &AppState,
+    auth: &AuthUser,
+    conn: Option<ConnId>,
     frame: &ClientFrame,
 ) -> Result<AckData> {
     refuse_nul(frame.raw_data())?;
@@ -76,6 +135,14 @@ pub async fn handle(
             Ok(None)
         }
         ClientRequest::Presence(data) => {
+            // Presence is a connection's: offline follows its end. A `POST /api/frames`
+            // caller with no event stream on this node has no connection to set it for.
+            let conn = conn.ok_or_else(|| {
+                Error::field(
+                    "type",
+                    "presence needs an open event stream (GET /api/events) on this server",
+                )
+            })?;
             state.presence.set_status(user, conn, data.status)?;
             Ok(None)
         }

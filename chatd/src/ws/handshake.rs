@@ -8,7 +8,8 @@ use common::ws::{ClientFrame, ServerFrame, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 
-use super::session::{AUTH_TIMEOUT, encode, error_frame};
+use super::dispatch::error_frame;
+use super::session::{AUTH_TIMEOUT, encode};
 use super::writer::{CLOSE_WRITE_TIMEOUT, close_message};
 use crate::auth::AuthUser;
 use crate::error::Error;

@@ -1,12 +1,15 @@
-//! `GET /ws`: the WebSocket endpoint. Authentication happens before the upgrade when the
-//! request carries `Authorization: Bearer`, otherwise by a first `auth` frame. The node's
-//! and the account's connection caps are checked here (the cap per client address is the
+//! `GET /ws`: the WebSocket endpoint, and its fallback for networks that refuse upgrades:
+//! `GET /api/events` (Server-Sent Events, `sse.rs`) with `POST /api/frames` (`frames.rs`).
+//! Authentication happens before the upgrade when the request carries `Authorization:
+//! Bearer`, otherwise by a first `auth` frame. The node's and the account's connection caps are checked here (the cap per client address is the
 //! listener's, `http.max_connections_per_ip`, which counts upgraded connections too).
 
 mod dispatch;
+pub mod frames;
 mod handshake;
 pub mod recheck;
 mod session;
+pub mod sse;
 mod writer;
 
 use axum::Router;
@@ -25,9 +28,12 @@ use crate::state::AppState;
 /// [`common::ws::MAX_FRAME_BYTES`] but under this get an error frame and the connection stays.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
-/// The WebSocket route.
+/// The WebSocket route and its fallback transport.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/ws", get(upgrade))
+    Router::new()
+        .route("/ws", get(upgrade))
+        .route("/api/events", get(sse::events))
+        .route("/api/frames", axum::routing::post(frames::post_frame))
 }
 
 /// The WebSocket (docs/protocol.md): bearer header, or an `auth` frame first.

@@ -8,15 +8,14 @@ use std::time::Duration;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use common::ids::UserId;
-use common::ws::{ClientFrame, Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close};
+use common::ws::{Hello, MAX_FRAME_BYTES, PROTOCOL_VERSION, ServerFrame, close};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tracing::{Instrument, Span, debug, error, info, info_span};
-use uuid::Uuid;
 
-use super::dispatch;
+use super::dispatch::{self, error_frame};
 use super::handshake::{authenticate, refuse};
 use super::writer::{CLOSE_WRITE_TIMEOUT, Kill, close_message, killed, write_loop};
 use crate::auth::AuthUser;
@@ -60,16 +59,26 @@ pub async fn run(socket: WebSocket, state: AppState, auth: Option<AuthUser>) {
 
 /// A registered connection. Ending it (or dropping it, on a panic) unregisters it, marks
 /// it offline and ends its user's typing when it was their last connection here.
-struct Live {
+pub(super) struct Live {
     state: AppState,
-    conn: ConnId,
+    pub(super) conn: ConnId,
     user: UserId,
     done: bool,
 }
 
 impl Live {
+    /// The guard of connection `conn` of `user`, just registered.
+    pub(super) fn new(state: AppState, conn: ConnId, user: UserId) -> Self {
+        Self {
+            state,
+            conn,
+            user,
+            done: false,
+        }
+    }
+
     /// Unregisters now; presence follows through its announcer.
-    fn end(mut self) {
+    pub(super) fn end(mut self) {
         self.done = true;
         let remaining = self.state.registry.unregister(self.conn);
         self.state.presence.disconnected(self.user, self.conn);
@@ -223,7 +232,7 @@ async fn serve(
 }
 
 /// The `hello` frame, serialized (`None`, logged, if it cannot be).
-fn hello(auth: &AuthUser, heartbeat: Duration) -> Option<Outbound> {
+pub(super) fn hello(auth: &AuthUser, heartbeat: Duration) -> Option<Outbound> {
     let hello = ServerFrame::Hello(Hello {
         protocol_version: PROTOCOL_VERSION,
         server_version: common::VERSION.into(),
@@ -299,47 +308,8 @@ async fn handle_text(
     text: &str,
     tx: &mpsc::Sender<Outbound>,
 ) {
-    // The shutdown closes sockets only after frames being handled got their answer.
-    let _answering = state.frames.token();
-    if text.len() > MAX_FRAME_BYTES {
-        let error =
-            Error::PayloadTooLarge(format!("frames are limited to {MAX_FRAME_BYTES} bytes"));
-        push(state, conn, tx, &error_frame(None, &error));
-        return;
-    }
-    // The frame is read once: its `data` stays raw until dispatch decodes it into the
-    // request its `type` names.
-    let frame: ClientFrame = match serde_json::from_str(text) {
-        Ok(frame) => frame,
-        Err(e) => {
-            let error = Error::BadRequest(format!("malformed JSON: {e}"));
-            push(state, conn, tx, &error_frame(None, &error));
-            return;
-        }
-    };
-    let id = frame.id.clone();
-    // Once the shutdown waits for the frames in flight, new ones are refused at once:
-    // clients that keep sending (resends, syncs) would otherwise keep the drain from ever
-    // finding none in flight, holding every socket of the node until the grace ends.
-    if state.frames.is_closed() {
-        let error = Error::Unavailable(
-            "the server is shutting down; reconnect and send again (same clientId)".into(),
-        );
-        push(state, conn, tx, &error_frame(id, &error));
-        return;
-    }
-    match dispatch::handle(state, auth, conn, &frame).await {
-        Ok(data) => {
-            if let Some(id) = id {
-                push(state, conn, tx, &ServerFrame::Ack { id, data });
-            }
-        }
-        Err(error) => {
-            if error.code() == common::ErrorCode::RateLimitExceeded {
-                state.metrics.ws_rate_limited();
-            }
-            push(state, conn, tx, &error_frame(id, &error));
-        }
+    if let Some(frame) = dispatch::answer(state, auth, Some(conn), text).await {
+        push(state, conn, tx, &frame);
     }
 }
 
@@ -378,15 +348,5 @@ pub(super) fn encode(frame: &ServerFrame) -> Option<Utf8Bytes> {
             error!(error = %e, kind = frame.kind(), "cannot serialize a frame");
             None
         }
-    }
-}
-
-pub(super) fn error_frame(id: Option<String>, error: &Error) -> ServerFrame {
-    // The one place a WebSocket error's cause is logged; the client sees none of it.
-    error.log();
-    let request_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
-    ServerFrame::Error {
-        id,
-        error: error.to_body(&request_id),
     }
 }

@@ -6,6 +6,7 @@
 mod attachments;
 mod chats;
 mod email;
+mod events;
 mod groups;
 pub mod search;
 mod social;
@@ -59,6 +60,7 @@ pub enum ClientError {
 
 pub use attachments::AttachmentFile;
 pub use chats::PageAt;
+pub use events::EventStream;
 pub use socket::{Socket, SocketReader, SocketWriter};
 
 impl ClientError {

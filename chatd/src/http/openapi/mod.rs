@@ -130,6 +130,8 @@ use crate::state::AppState;
         links::chat_link,
         links::message_link,
         crate::ws::upgrade,
+        crate::ws::sse::events,
+        crate::ws::frames::post_frame,
     ),
     components(schemas(common::ErrorResponse, UploadForm)),
     modifiers(&Conventions),
@@ -147,7 +149,7 @@ use crate::state::AppState;
         (name = "contacts", description = "Contact requests and blocks"),
         (name = "notifications", description = "Notifications, mutes, do-not-disturb, push"),
         (name = "links", description = "Deep links"),
-        (name = "realtime", description = "The WebSocket (docs/protocol.md)"),
+        (name = "realtime", description = "The WebSocket, and its fallback: Server-Sent Events with frames over REST (docs/protocol.md)"),
     )
 )]
 struct ApiDoc;

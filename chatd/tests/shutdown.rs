@@ -451,12 +451,16 @@ async fn frames_arriving_during_the_drain_are_refused_and_the_one_in_flight_answ
     ))
     .await
     .unwrap();
-    let answer = next_text(&mut busy).await;
+    let Some(answer) = try_next_text(&mut busy).await else {
+        panic!("busy's socket ended; chatd's log:\n{}", chatd.stderr_text());
+    };
     assert_eq!(answer["type"], "error", "{answer}");
     assert_eq!(answer["id"], "sync-1", "{answer}");
     assert_eq!(answer["error"]["code"], "SERVICE_UNAVAILABLE", "{answer}");
     // ... while the frame in flight is still being handled: its answer comes after.
-    let slow_answer = next_text(&mut slow).await;
+    let Some(slow_answer) = try_next_text(&mut slow).await else {
+        panic!("slow's socket ended; chatd's log:\n{}", chatd.stderr_text());
+    };
     assert_eq!(slow_answer["type"], "ack", "{slow_answer}");
     assert_eq!(slow_answer["id"], "slow-1", "{slow_answer}");
     let close = loop {
@@ -470,6 +474,25 @@ async fn frames_arriving_during_the_drain_are_refused_and_the_one_in_flight_answ
     let (status, log) = chatd.wait();
     assert_eq!(status, Some(0), "{log}");
     assert!(!log.contains("cut off after the grace period"), "{log}");
+}
+
+/// The next text frame other than presence and typing noise, as JSON; `None` when the
+/// socket ended.
+async fn try_next_text(ws: &mut Ws) -> Option<serde_json::Value> {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(20), ws.next())
+            .await
+            .expect("a frame within 20 s")?
+            .expect("a frame");
+        if let Message::Text(text) = message {
+            let frame: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+            if frame["type"] != "hello"
+                && !frame["type"].as_str().unwrap_or("").starts_with("user:")
+            {
+                return Some(frame);
+            }
+        }
+    }
 }
 
 /// The next text frame other than presence and typing noise, as JSON.

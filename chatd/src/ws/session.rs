@@ -308,6 +308,8 @@ async fn handle_text(
     text: &str,
     tx: &mpsc::Sender<Outbound>,
 ) {
+    // Held until the answer is queued: the shutdown's close is queued behind it, never ahead.
+    let _answering = state.frames.token();
     if let Some(frame) = dispatch::answer(state, auth, Some(conn), text).await {
         push(state, conn, tx, &frame);
     }

@@ -495,21 +495,3 @@ async fn try_next_text(ws: &mut Ws) -> Option<serde_json::Value> {
     }
 }
 
-/// The next text frame other than presence and typing noise, as JSON.
-async fn next_text(ws: &mut Ws) -> serde_json::Value {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(20), ws.next())
-            .await
-            .expect("a frame within 20 s")
-            .expect("the socket is open")
-            .expect("a frame");
-        if let Message::Text(text) = message {
-            let frame: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
-            if frame["type"] != "hello"
-                && !frame["type"].as_str().unwrap_or("").starts_with("user:")
-            {
-                return frame;
-            }
-        }
-    }
-}

@@ -494,4 +494,3 @@ async fn try_next_text(ws: &mut Ws) -> Option<serde_json::Value> {
         }
     }
 }
-

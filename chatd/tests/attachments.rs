@@ -671,7 +671,7 @@ async fn a_decode_keeps_its_slot_until_it_ends_even_when_its_request_timed_out()
     let mut config = test_config();
     config.data_dir = dir.path().to_path_buf();
     config.attachments.max_concurrent_decodes = 1;
-    config.http.request_timeout_secs = 1;
+    config.attachments.upload_timeout_secs = 1;
     config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
     let server = TestServer::with_config(config).await;
     let metrics_url = server.metrics_url.clone().unwrap();

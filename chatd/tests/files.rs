@@ -351,3 +351,54 @@ async fn search_finds_a_message_by_its_file_name() {
     let found: Vec<_> = results.results.iter().map(|h| h.message.id).collect();
     assert_eq!(found, vec![sent.message_id]);
 }
+
+/// An upload may take longer than other requests: a file that trickles in for three
+/// seconds is stored, with `http.request_timeout_secs` at 1 and
+/// `attachments.upload_timeout_secs` above it (other requests still get 503 after 1 s:
+/// `errors.rs`).
+#[tokio::test]
+async fn a_slow_upload_has_its_own_time_limit() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = test_config();
+    config.http.request_timeout_secs = 1;
+    config.attachments.upload_timeout_secs = 60;
+    let server = TestServer::with_config(config).await;
+    let (_, tokens) = server.user("ada").await;
+    let boundary = "chatd-slow-upload";
+    let content = data(64 * 1024);
+    let mut body = format!(
+        "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n\
+         content-type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut socket = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let head = format!(
+        "POST /api/attachments/upload HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\n\
+         content-type: multipart/form-data; boundary={boundary}\r\ncontent-length: {}\r\n\r\n",
+        tokens.access_token,
+        body.len()
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    // Six pieces, half a second apart: three seconds in all, three times the request limit.
+    for piece in body.chunks(body.len().div_ceil(6)) {
+        socket.write_all(piece).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&answer).contains("\r\n\r\n{") || !answer.ends_with(b"}") {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(30), socket.read(&mut buf))
+            .await
+            .expect("no answer within 30 s")
+            .unwrap();
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&answer).to_string();
+    let (head, json) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 201"), "{text}");
+    let stored: Attachment = serde_json::from_str(json).unwrap();
+    assert_eq!(stored.size, content.len() as u64);
+}

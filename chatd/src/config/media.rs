@@ -27,6 +27,9 @@ pub struct AttachmentsConfig {
     /// Most bytes of attachments one user may keep stored (live uploads, attached or not;
     /// deleted and pruned ones are freed); 0: unlimited.
     pub user_quota_bytes: u64,
+    /// Seconds an upload (`POST /api/attachments/upload`) may take, body included: a large
+    /// file on a slow link takes minutes, which `http.request_timeout_secs` does not allow.
+    pub upload_timeout_secs: u64,
     /// Most attachments on one message.
     pub max_per_message: usize,
     /// Largest image accepted, in pixels (width x height); larger ones are refused before
@@ -73,6 +76,7 @@ impl Default for AttachmentsConfig {
             max_bytes: 10 * 1024 * 1024,
             max_file_bytes: 25 * 1024 * 1024,
             user_quota_bytes: 1024 * 1024 * 1024,
+            upload_timeout_secs: 600,
             max_per_message: 5,
             max_pixels: 50_000_000,
             max_animation_pixels: 100_000_000,
@@ -114,6 +118,12 @@ impl AttachmentsConfig {
             return invalid(
                 "attachments.max_file_bytes",
                 "must be between 1 KiB and 16 GiB",
+            );
+        }
+        if !(1..=86_400).contains(&self.upload_timeout_secs) {
+            return invalid(
+                "attachments.upload_timeout_secs",
+                "must be between 1 and 86400",
             );
         }
         if !(1..=20).contains(&self.max_per_message) {

@@ -7,15 +7,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, MatchedPath, Request};
-use axum::http::{HeaderName, StatusCode, header};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderName, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceBuilder;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::{Span, info, info_span, warn};
 use uuid::Uuid;
@@ -95,24 +94,10 @@ fn request_span(req: &Request<Body>) -> Span {
     )
 }
 
-/// Makes the request id reachable from error bodies (`current_request_id`), and gives the
-/// timeout's bare answer the documented error body.
+/// Makes the request id reachable from error bodies (`current_request_id`).
 async fn in_request_scope(req: Request, next: Next) -> Response {
     let request_id = request_id_of(&req);
-    REQUEST_ID
-        .scope(request_id, async move {
-            let response = next.run(req).await;
-            // Every answer of chatd's own has a body with a content type; a bare 503 is
-            // the timeout layer's.
-            if response.status() == StatusCode::SERVICE_UNAVAILABLE
-                && !response.headers().contains_key(header::CONTENT_TYPE)
-            {
-                warn!("request timed out");
-                return Error::Unavailable("the request timed out".into()).into_response();
-            }
-            response
-        })
-        .await
+    REQUEST_ID.scope(request_id, next.run(req)).await
 }
 
 /// `router` with the layers every request passes, outermost first: the request id is
@@ -121,7 +106,10 @@ async fn in_request_scope(req: Request, next: Next) -> Response {
 pub fn with_request_layers(router: Router<AppState>, state: &AppState) -> Router<AppState> {
     let header = HeaderName::from_static(REQUEST_ID_HEADER);
     let metrics = state.metrics.clone();
-    let timeout = Duration::from_secs(state.config.http.request_timeout_secs);
+    let limits = TimeLimits {
+        request: Duration::from_secs(state.config.http.request_timeout_secs),
+        upload: Duration::from_secs(state.config.attachments.upload_timeout_secs),
+    };
     router.layer(
         ServiceBuilder::new()
             .map_request(drop_unusable_request_id)
@@ -145,9 +133,33 @@ pub fn with_request_layers(router: Router<AppState>, state: &AppState) -> Router
                     .on_failure(()),
             )
             .layer(middleware::from_fn(in_request_scope))
-            .layer(TimeoutLayer::with_status_code(
-                StatusCode::SERVICE_UNAVAILABLE,
-                timeout,
-            )),
+            .layer(middleware::from_fn_with_state(limits, time_limit)),
     )
+}
+
+/// How long a request may take before it is answered 503.
+#[derive(Clone, Copy)]
+struct TimeLimits {
+    /// `http.request_timeout_secs`.
+    request: Duration,
+    /// `attachments.upload_timeout_secs`, for uploads of files (minutes on a slow link).
+    upload: Duration,
+}
+
+/// The path of uploads, the one route whose body may take minutes to arrive.
+const UPLOAD_PATH: &str = "/api/attachments/upload";
+
+/// Answers `503` with the documented body when the request takes longer than its limit.
+async fn time_limit(State(limits): State<TimeLimits>, req: Request, next: Next) -> Response {
+    let limit = if req.method() == Method::POST && req.uri().path() == UPLOAD_PATH {
+        limits.upload
+    } else {
+        limits.request
+    };
+    if let Ok(response) = tokio::time::timeout(limit, next.run(req)).await {
+        response
+    } else {
+        warn!(limit_secs = limit.as_secs(), "request timed out");
+        Error::Unavailable("the request timed out".into()).into_response()
+    }
 }

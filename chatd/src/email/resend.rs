@@ -13,8 +13,6 @@ use super::{EmailService, compose, expiry};
 use crate::auth::{AuthUser, ClientInfo, new_secret_token, secret_hash};
 use crate::error::{Error, Result};
 
-/// The longest login looked up (a username or an address).
-const LOGIN_MAX: usize = 254;
 /// Accounts mailed for one address at most (unverified addresses are not unique).
 const ACCOUNTS_PER_LOGIN: i64 = 5;
 const NOTHING_TO_VERIFY: Error = Error::Conflict(
@@ -47,28 +45,9 @@ impl EmailService {
         login: &str,
         client: &ClientInfo,
     ) -> Result<PasswordResetAccepted> {
-        self.queue()?;
-        let login = login.trim();
-        if login.is_empty() || login.chars().count() > LOGIN_MAX {
-            return Err(Error::field(
-                "login",
-                format!("a username or an email address of at most {LOGIN_MAX} characters"),
-            ));
-        }
-        self.auth
-            .counters()
-            .attempt(
-                &format!(
-                    "email:verify-resend:ip:{}",
-                    client.ip.as_deref().unwrap_or("-")
-                ),
-                self.config.requests_per_address,
-                self.window(),
-            )
-            .await
-            .map_err(|l| Error::RateLimited {
-                retry_after_secs: l.retry_after_secs,
-            })?;
+        let login = self
+            .accept_login_request(login, client, "verify-resend")
+            .await?;
         let service = self.clone();
         let login = login.to_owned();
         self.tasks.spawn(async move {

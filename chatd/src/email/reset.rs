@@ -18,12 +18,15 @@ use crate::store::email::TokenPurpose;
 const LOGIN_MAX: usize = 254;
 
 impl EmailService {
-    /// Asks for a reset mail for `login` (a username or a verified address).
-    pub async fn request_reset(
+    /// The checks of a request that names an account by login without a session (a
+    /// reset, a verification mail again): mail on, a login of the right shape, and the
+    /// client address under its limit for `kind`. Returns the login, trimmed.
+    pub(super) async fn accept_login_request<'a>(
         &self,
-        login: &str,
+        login: &'a str,
         client: &ClientInfo,
-    ) -> Result<PasswordResetAccepted> {
+        kind: &str,
+    ) -> Result<&'a str> {
         self.queue()?;
         let login = login.trim();
         if login.is_empty() || login.chars().count() > LOGIN_MAX {
@@ -35,7 +38,7 @@ impl EmailService {
         self.auth
             .counters()
             .attempt(
-                &format!("email:reset:ip:{}", client.ip.as_deref().unwrap_or("-")),
+                &format!("email:{kind}:ip:{}", client.ip.as_deref().unwrap_or("-")),
                 self.config.requests_per_address,
                 self.window(),
             )
@@ -43,6 +46,16 @@ impl EmailService {
             .map_err(|l| Error::RateLimited {
                 retry_after_secs: l.retry_after_secs,
             })?;
+        Ok(login)
+    }
+
+    /// Asks for a reset mail for `login` (a username or a verified address).
+    pub async fn request_reset(
+        &self,
+        login: &str,
+        client: &ClientInfo,
+    ) -> Result<PasswordResetAccepted> {
+        let login = self.accept_login_request(login, client, "reset").await?;
         let service = self.clone();
         let login = login.to_owned();
         self.tasks.spawn(async move {

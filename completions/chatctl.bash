@@ -974,7 +974,7 @@ _chatctl() {
             return 0
             ;;
         chatctl__subcmd__bench)
-            opts="-h --server --users --direct --groups --group-size --rate --in-flight --senders --duration --size --connect-concurrency --server-pid --gap-wait-ms --reconnect-storm --chats-per-user --history --storm-senders --restart-cmd --search --search-messages --search-chats --search-member-of --search-queries --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
+            opts="-h --server --users --direct --groups --group-size --rate --in-flight --senders --duration --size --connect-concurrency --connect-rate --server-pid --gap-wait-ms --reconnect-storm --chats-per-user --history --storm-senders --restart-cmd --search --search-messages --search-chats --search-member-of --search-queries --json --config --listen --data-dir --database-url --database-max-connections --redis-url --postgres-bin-dir --postgres-user --log-format --log-level --registration --password-min-length --jwt-secret --access-token-ttl --refresh-token-ttl --trust-forwarded-for --set --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1021,10 @@ _chatctl() {
                     return 0
                     ;;
                 --connect-concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-rate)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

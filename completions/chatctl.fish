@@ -819,6 +819,7 @@ complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l senders -d 'Cl
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l duration -d 'Seconds of sending' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l size -d 'Message size in bytes' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l connect-concurrency -d 'Connections opened at once while connecting' -r
+complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l connect-rate -d 'Connections started per second, on a fixed schedule whatever the server\'s pace (an open loop, for the `hello` latency at a given connect rate); 0 starts them as fast as `--connect-concurrency` allows' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l server-pid -d 'chatd\'s process id, to report its CPU and memory (same machine only)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l gap-wait-ms -d 'Milliseconds a client lets a seq gap stay open (its missing events may still come live) before it sends `sync` for that chat; 0 syncs at once (protocol.md\'s rule)' -r
 complete -c chatctl -n "__fish_chatctl_using_subcommand bench" -l chats-per-user -d 'Reconnect storm: chats each user is in' -r

@@ -135,6 +135,11 @@ pub struct BenchArgs {
     /// Connections opened at once while connecting.
     #[arg(long, default_value_t = 200)]
     pub connect_concurrency: usize,
+    /// Connections started per second, on a fixed schedule whatever the server's pace (an
+    /// open loop, for the `hello` latency at a given connect rate); 0 starts them as fast
+    /// as `--connect-concurrency` allows.
+    #[arg(long, default_value_t = 0)]
+    pub connect_rate: u32,
     /// chatd's process id, to report its CPU and memory (same machine only).
     #[arg(long)]
     pub server_pid: Option<u32>,

@@ -1,6 +1,10 @@
 //! `AppState`: what the edges (REST handlers and WebSocket sessions) reach. It holds
 //! services, never the raw store, Redis or hub; handlers take the one service they need as
 //! a sub-state (`State<MessageService>`, through axum's `FromRef`).
+//!
+//! The services live once, behind one `Arc`: axum clones the state for every request and
+//! every WebSocket keeps it for its life, so a clone must cost one reference count, not a
+//! copy of every service handle (which was about 2 KiB of each socket's memory).
 
 use std::sync::Arc;
 
@@ -27,9 +31,58 @@ use crate::sync::SyncService;
 use crate::tasks::Tasks;
 use crate::users::UserService;
 
-/// What every handler can reach. Cheap to clone: every field is a handle.
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// What every handler can reach: a shared [`Services`]; a clone is one reference count.
+#[derive(Clone)]
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    /// The state of a node whose services are built.
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The sub-states handlers take (`State<ChatService>`): a clone of that one service.
+macro_rules! sub_states {
+    ($($field:ident: $service:ty),* $(,)?) => {
+        $(impl FromRef<AppState> for $service {
+            fn from_ref(state: &AppState) -> Self {
+                state.$field.clone()
+            }
+        })*
+    };
+}
+
+sub_states!(
+    config: Arc<Config>,
+    health: Health,
+    auth: AuthService,
+    users: UserService,
+    privacy: PrivacyService,
+    email: EmailService,
+    chats: ChatService,
+    messages: MessageService,
+    sync: SyncService,
+    presence: Presence,
+    contacts: ContactService,
+    notifications: NotificationService,
+    push: PushService,
+    links: LinkService,
+    media: MediaService,
+    search: SearchService,
+    metrics: Metrics,
+);
+
+/// The node's services: every field is a handle of its own.
+pub struct Services {
     /// The effective configuration.
     pub config: Arc<Config>,
     /// Readiness of PostgreSQL and Redis.
@@ -81,6 +134,12 @@ pub struct AppState {
     /// One permit per WebSocket this node serves (`ws.max_connections`), taken before the
     /// upgrade and held until the socket ends, so that sockets still authenticating count.
     pub ws_slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services").finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for AppState {

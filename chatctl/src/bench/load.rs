@@ -160,12 +160,19 @@ async fn connect_all(
     let permits = Arc::new(Semaphore::new(args.connect_concurrency));
     let servers = super::servers(&args.server);
     let mut connecting = JoinSet::new();
+    let start = tokio::time::Instant::now();
     for (index, user) in plan.users.iter().enumerate() {
         let permits = permits.clone();
         // Users are spread round-robin over the servers: their sockets and their sends.
         let server = servers[index % servers.len()].clone();
         let token = user.token.clone();
+        let due = (args.connect_rate > 0).then(|| {
+            start + Duration::from_micros(index as u64 * 1_000_000 / u64::from(args.connect_rate))
+        });
         connecting.spawn(async move {
+            if let Some(due) = due {
+                tokio::time::sleep_until(due).await;
+            }
             let _permit = permits.acquire_owned().await;
             (index, connect_one(&server, &token).await)
         });

@@ -53,7 +53,7 @@ impl Default for WsConfig {
             max_connections_per_user: 20,
             reorder_window_ms: 250,
             session_recheck_secs: 60,
-            read_buffer_bytes: 8 * 1024,
+            read_buffer_bytes: 4 * 1024,
             write_buffer_bytes: 8 * 1024,
         }
     }

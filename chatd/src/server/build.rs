@@ -30,7 +30,7 @@ use crate::ratelimit::{Counters, SendLimit};
 use crate::realtime::{DeliveredTracker, Presence, Typing};
 use crate::retention::RetentionService;
 use crate::search::{Indexer, SearchService};
-use crate::state::AppState;
+use crate::state::{AppState, Services};
 use crate::store::Store;
 use crate::sync::SyncService;
 use crate::tasks::Tasks;
@@ -106,7 +106,7 @@ impl Server {
             direct_requires_contact: config.contacts.direct_chats_require_contact,
             notifier,
         });
-        let state = AppState {
+        let state = AppState::new(Services {
             search: SearchService::new(store.clone(), indexer),
             media: media.with_gauges(metrics.decode_gauges()),
             retention,
@@ -131,7 +131,7 @@ impl Server {
             auth,
             tasks,
             frames: tokio_util::task::TaskTracker::new(),
-        };
+        });
         Ok(Self {
             state,
             store,

@@ -70,6 +70,10 @@ end
 return {count, ttl}
 ";
 
+/// [`ATTEMPT_SCRIPT`] hashed once (the SHA-1 that `EVALSHA` names it by), not per attempt.
+static ATTEMPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(ATTEMPT_SCRIPT));
+
 impl Counters {
     /// In-memory counters of at most [`MEMORY_CAPACITY`] keys.
     pub fn memory() -> Self {
@@ -102,8 +106,7 @@ impl Counters {
             }
             Self::Redis { conn, prefix } => {
                 let mut conn = conn.clone();
-                let script = redis::Script::new(ATTEMPT_SCRIPT);
-                let mut invocation = script.key(redis_key(prefix, key));
+                let mut invocation = ATTEMPT.key(redis_key(prefix, key));
                 invocation.arg(window.as_millis() as u64);
                 let call = invocation.invoke_async::<(u32, i64)>(&mut conn);
                 match tokio::time::timeout(REDIS_TIMEOUT, call).await {

@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod chat_events;
 pub mod chats;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod contacts;
 pub mod email;

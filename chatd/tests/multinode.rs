@@ -48,6 +48,223 @@ async fn two_nodes_share_accounts_tokens_and_login_limits() {
     );
 }
 
+/// Two nodes with Redis and their metrics listeners, on one fresh database.
+async fn two_nodes_with_metrics() -> (testkit::TestDb, TestServer, TestServer) {
+    let db = fresh_db().await;
+    let mut config = test_config();
+    config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
+    config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
+    let node_a = TestServer::on(config.clone(), db.options()).await;
+    let node_b = TestServer::on(config, db.options()).await;
+    (db, node_a, node_b)
+}
+
+/// A counter of a node's `/metrics` (0 when absent).
+async fn counter(node: &TestServer, name: &str) -> u64 {
+    let text = reqwest::get(node.metrics_url.clone().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(' ')?
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0, |v| v as u64)
+}
+
+/// Posts from a client of each node into `chat` until one node hands its send over (both
+/// nodes then know each other); returns the index (0 for `a`, 1 for `b`) of the chat's
+/// owner.
+async fn owner_of_chat(
+    nodes: [&TestServer; 2],
+    clients: [&common::client::Client; 2],
+    chat: common::ChatId,
+) -> usize {
+    for round in 0..100 {
+        for (i, client) in clients.iter().enumerate() {
+            testkit::chat::post(client, chat, "warm-up", &format!("warm-{round}-{i}")).await;
+        }
+        for (i, node) in nodes.iter().enumerate() {
+            if counter(node, "chatd_send_forwarded_total").await > 0 {
+                return 1 - i;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no send was handed over: the nodes never saw each other");
+}
+
+/// With Redis, a chat's sends are stored by one node whichever node they arrive at: the
+/// other hands them over, its members still get every message once and in order, and the
+/// senders get their acks.
+#[tokio::test]
+async fn a_chats_sends_are_stored_by_the_node_that_owns_it() {
+    const EACH: usize = 20;
+    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob, bob_t) = node_b.user("bob").await;
+    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
+    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
+    let nodes = [&node_a, &node_b];
+    let (owner_node, other_node) = (nodes[owner], nodes[1 - owner]);
+    let stored_by_owner = counter(owner_node, "chatd_messages_sent_total").await;
+    let stored_by_other = counter(other_node, "chatd_messages_sent_total").await;
+    let handed_over = counter(other_node, "chatd_send_forwarded_total").await;
+
+    let (mut ada_ws, _) = testkit::ws::connect(&ada).await;
+    let (mut bob_ws, _) = testkit::ws::connect(&bob).await;
+    let mut posting = Vec::new();
+    for (name, client) in [("ada", ada.clone()), ("bob", bob.clone())] {
+        posting.push(tokio::spawn(async move {
+            let mut seqs = Vec::new();
+            for n in 0..EACH {
+                let sent = testkit::chat::post(
+                    &client,
+                    chat,
+                    &format!("{name} {n}"),
+                    &format!("{name}-{n}"),
+                )
+                .await;
+                assert!(!sent.duplicate);
+                seqs.push(sent.seq);
+            }
+            seqs
+        }));
+    }
+    let mut acked = Vec::new();
+    for task in posting {
+        acked.extend(task.await.unwrap());
+    }
+    acked.sort_unstable();
+    let first = acked[0];
+    let expected: Vec<i64> = (first..first + 2 * EACH as i64).collect();
+    assert_eq!(acked, expected, "one seq per message, none skipped");
+    let (seen_a, seen_b) = tokio::join!(
+        message_seqs(&mut ada_ws, 2 * EACH),
+        message_seqs(&mut bob_ws, 2 * EACH)
+    );
+    assert_eq!(
+        seen_a, expected,
+        "ada, on node A, got every message in order"
+    );
+    assert_eq!(
+        seen_b, expected,
+        "bob, on node B, got every message in order"
+    );
+
+    assert_eq!(
+        counter(owner_node, "chatd_messages_sent_total").await - stored_by_owner,
+        2 * EACH as u64,
+        "the owner stored both nodes' sends"
+    );
+    assert_eq!(
+        counter(other_node, "chatd_messages_sent_total").await,
+        stored_by_other,
+        "the other node stored none itself"
+    );
+    assert_eq!(
+        counter(other_node, "chatd_send_forwarded_total").await - handed_over,
+        EACH as u64
+    );
+    assert_eq!(
+        counter(other_node, "chatd_send_forward_fallbacks_total").await,
+        0
+    );
+}
+
+/// A send whose owner does not answer in time (the test hook holds any lane that takes it
+/// for 10 s) is stored by the node that took it, after the handover's 4 s wait: the owner
+/// stores it first, the other node finds it by its `clientId`, and the sender gets one ack
+/// (not marked as a resend: it sent once), the chat one message, the reader one frame.
+#[tokio::test]
+async fn a_send_the_owner_does_not_answer_is_stored_once_by_the_node_that_took_it() {
+    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob, bob_t) = node_b.user("bob").await;
+    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
+    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
+    let (other_node, sender, reader) = if owner == 0 {
+        (&node_b, &bob, &ada)
+    } else {
+        (&node_a, &ada, &bob)
+    };
+    let (mut reader_ws, _) = testkit::ws::connect(reader).await;
+
+    // The owner's lane waits for a second send that never comes.
+    let held = testkit::chat::post(sender, chat, "held test-hook:batch-of:2", "held").await;
+    assert!(!held.duplicate, "for the sender it is a first send");
+    assert_eq!(
+        counter(other_node, "chatd_send_forward_fallbacks_total").await,
+        1
+    );
+    // Both lanes have let go by now. The node that found the message stored publishes it
+    // again (a resend's first publication may never have happened): the same message at
+    // the same seq, which a client on protocol.md's rules applies once.
+    let frames = testkit::ws::frames_within(
+        &mut reader_ws,
+        "message:new",
+        std::time::Duration::from_secs(3),
+    )
+    .await;
+    let copies: std::collections::HashSet<(String, i64)> = frames
+        .iter()
+        .filter(|f| f.data["message"]["clientId"] == "held")
+        .map(|f| {
+            (
+                f.data["message"]["id"].as_str().unwrap().to_owned(),
+                f.data["seq"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        copies,
+        std::collections::HashSet::from([(held.message_id.to_string(), held.seq)]),
+        "the reader got one message: {frames:?}"
+    );
+    let page = sender
+        .messages(chat, common::client::PageAt::Latest, Some(50))
+        .await
+        .unwrap();
+    let stored = page
+        .messages
+        .iter()
+        .filter(|m| m.client_id.as_deref() == Some("held"))
+        .count();
+    assert_eq!(stored, 1, "the chat holds it once");
+    let after = testkit::chat::post(sender, chat, "after", "after").await;
+    assert_eq!(after.seq, held.seq + 1, "and nothing else took a seq");
+}
+
+/// The owner of a chat stops: the other node stores the chat's sends itself from then on,
+/// and its members keep getting them.
+#[tokio::test]
+async fn when_a_chats_owner_stops_the_other_node_stores_its_sends() {
+    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob, bob_t) = node_b.user("bob").await;
+    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
+    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
+    let (staying, sender) = if owner == 0 {
+        node_a.stop().await.unwrap();
+        (node_b, bob)
+    } else {
+        node_b.stop().await.unwrap();
+        (node_a, ada)
+    };
+    let (mut sender_ws, _) = testkit::ws::connect(&sender).await;
+    for n in 0..5 {
+        let sent = testkit::chat::post(&sender, chat, "still here", &format!("after-{n}")).await;
+        let (frame, _) = testkit::ws::expect(&mut sender_ws, "message:new").await;
+        assert_eq!(frame.data["seq"].as_i64(), Some(sent.seq));
+    }
+    assert!(counter(&staying, "chatd_messages_sent_total").await >= 5);
+}
+
 /// The seqs of the first `n` `message:new` frames on `socket`, in the order they came.
 async fn message_seqs(socket: &mut common::client::Socket, n: usize) -> Vec<i64> {
     let mut seqs = Vec::with_capacity(n);
@@ -65,10 +282,21 @@ async fn message_seqs(socket: &mut common::client::Socket, n: usize) -> Vec<i64>
 /// once and the other node's a Redis hop later: clients saw seq 11 before 10.)
 #[tokio::test]
 async fn a_chats_events_arrive_in_seq_order_whichever_node_committed_them() {
+    in_seq_order_from_both_nodes(false).await;
+}
+
+/// The same with each send handed to the chat's owner node (the default with Redis).
+#[tokio::test]
+async fn a_chats_events_arrive_in_seq_order_when_its_owner_stores_them() {
+    in_seq_order_from_both_nodes(true).await;
+}
+
+async fn in_seq_order_from_both_nodes(send_to_chat_owner: bool) {
     const EACH: usize = 60;
     let db = fresh_db().await;
     let mut config = test_config();
     config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
+    config.redis.send_to_chat_owner = send_to_chat_owner;
     // Generous: the test asserts the order, not how long a predecessor may take.
     config.ws.reorder_window_ms = 5_000;
     let node_a = TestServer::on(config.clone(), db.options()).await;

@@ -80,6 +80,10 @@ pub struct RedisConfig {
     /// Prefix of every key chatd writes, so that several deployments can share one Redis.
     /// Every node of one deployment needs the same prefix.
     pub key_prefix: String,
+    /// Each send is stored by the node that owns its chat (chats are spread over the live
+    /// nodes by their ids): a busy chat's sends are batched on one node, instead of two
+    /// nodes waiting on each other's commits. Off: every node stores what it receives.
+    pub send_to_chat_owner: bool,
 }
 
 impl Default for RedisConfig {
@@ -87,6 +91,7 @@ impl Default for RedisConfig {
         Self {
             url: None,
             key_prefix: "chatd:".into(),
+            send_to_chat_owner: true,
         }
     }
 }

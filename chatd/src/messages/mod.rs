@@ -64,6 +64,19 @@ impl MessageService {
         }
     }
 
+    /// Stores each send on the node that owns its chat (see
+    /// [`MessageWriter::with_owners`]).
+    #[must_use]
+    pub fn with_chat_owners(
+        mut self,
+        client: &redis::Client,
+        conn: redis::aio::ConnectionManager,
+        prefix: &str,
+    ) -> Self {
+        self.writer = self.writer.with_owners(client, conn, prefix);
+        self
+    }
+
     /// Stops taking sends (answered `SERVICE_UNAVAILABLE`, safe to resend); what the writer
     /// holds is still stored, answered and published.
     pub fn close(&self) {
@@ -103,7 +116,7 @@ impl MessageService {
         chat: ChatId,
         req: SendMessageRequest,
     ) -> Result<SendResult> {
-        if let Err(SendLimited { retry_after_secs }) = self.send_limit.check(caller).await {
+        if let Err(SendLimited { retry_after_secs }) = self.send_limit.check(caller) {
             return Err(Error::RateLimited { retry_after_secs });
         }
         let mut problems: Vec<ErrorDetail> = Vec::new();

@@ -39,6 +39,11 @@ pub struct SendMetrics {
     pub batch_size: Histogram,
     /// Seconds from taking a batch to its commit.
     pub commit_seconds: Histogram,
+    /// Sends stored by the node that owns their chat (with Redis).
+    pub forwarded: Counter,
+    /// Sends stored here after their chat's owner did not store them (it was gone, failed
+    /// or did not answer in time).
+    pub forward_fallbacks: Counter,
 }
 
 impl Default for SendMetrics {
@@ -49,6 +54,8 @@ impl Default for SendMetrics {
             batch_size: Histogram::new(exponential_buckets(1.0, 2.0, 8)),
             // 0.5 ms ... about 4 s.
             commit_seconds: Histogram::new(exponential_buckets(0.0005, 2.0, 14)),
+            forwarded: Counter::default(),
+            forward_fallbacks: Counter::default(),
         }
     }
 }
@@ -105,17 +112,7 @@ impl Metrics {
             "Requests and frames refused by a rate limit (429 / RATE_LIMIT_EXCEEDED)",
             limited,
         );
-        registry.register("messages_sent", "Messages stored", send.messages.clone());
-        registry.register(
-            "send_batch_size",
-            "Sends stored per writer batch",
-            send.batch_size.clone(),
-        );
-        registry.register(
-            "send_commit_seconds",
-            "Time from taking a writer batch to its commit",
-            send.commit_seconds.clone(),
-        );
+        register_send(&mut registry, send);
         registry.register(
             "fanout_deliveries",
             "Frames queued to WebSocket connections of this node",
@@ -363,4 +360,29 @@ async fn serve(State(metrics): State<Metrics>) -> impl IntoResponse {
         )],
         metrics.render().await,
     )
+}
+
+/// The writer's metrics.
+fn register_send(registry: &mut Registry, send: &SendMetrics) {
+    registry.register("messages_sent", "Messages stored", send.messages.clone());
+    registry.register(
+        "send_batch_size",
+        "Sends stored per writer batch",
+        send.batch_size.clone(),
+    );
+    registry.register(
+        "send_commit_seconds",
+        "Time from taking a writer batch to its commit",
+        send.commit_seconds.clone(),
+    );
+    registry.register(
+        "send_forwarded",
+        "Sends handed to the node that owns their chat, and stored there",
+        send.forwarded.clone(),
+    );
+    registry.register(
+        "send_forward_fallbacks",
+        "Sends stored here after their chat's owner did not store them",
+        send.forward_fallbacks.clone(),
+    );
 }

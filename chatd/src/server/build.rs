@@ -91,6 +91,7 @@ impl Server {
         )
         .with_rules(blocks.clone(), notifier.clone(), typing.clone())
         .with_max_attachments(config.attachments.max_per_message);
+        let messages = send_to_chat_owners(messages, &config, redis.as_ref())?;
         let metrics = Metrics::new(
             store.clone(),
             registry.clone(),
@@ -294,6 +295,22 @@ fn bus(
             bus_tasks,
         )),
         None => Arc::new(LocalBus::new(registry.clone())),
+    })
+}
+
+/// With Redis (and `redis.send_to_chat_owner`), each send is stored by its chat's owner.
+fn send_to_chat_owners(
+    messages: MessageService,
+    config: &Config,
+    redis: Option<&ConnectionManager>,
+) -> anyhow::Result<MessageService> {
+    Ok(match (&config.redis.url, redis) {
+        (Some(url), Some(conn)) if config.redis.send_to_chat_owner => messages.with_chat_owners(
+            &redis::Client::open(url.expose()).context("redis.url")?,
+            conn.clone(),
+            &config.redis.key_prefix,
+        ),
+        _ => messages,
     })
 }
 

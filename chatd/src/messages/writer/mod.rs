@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use common::api::SendResult;
 use common::ids::{AttachmentId, ChatId, MessageId, UserId};
+use redis::aio::ConnectionManager;
 use sqlx::Postgres;
 use sqlx::pool::PoolConnection;
 use tokio::sync::{mpsc, oneshot};
@@ -28,6 +29,7 @@ use crate::tasks::Tasks;
 
 mod checked;
 mod fast;
+mod forward;
 #[cfg(feature = "test-hooks")]
 mod hooks;
 mod reply;
@@ -44,8 +46,8 @@ const QUEUE_MAX: usize = 16_384;
 /// How many times the writer yields to let in-flight sends join a batch.
 const GATHER_YIELDS: usize = 16;
 
-/// A checked send.
-#[derive(Debug, Clone)]
+/// A checked send (it travels to another node as JSON when that node owns the chat).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ValidSend {
     /// Author.
     pub sender: UserId,
@@ -79,6 +81,8 @@ pub struct MessageWriter {
     inner: Arc<Inner>,
     queues: Arc<[mpsc::Sender<Pending>]>,
     lanes: Tasks,
+    /// With Redis: hands each send to the node that owns its chat.
+    forwarder: Option<Arc<forward::Forwarder>>,
 }
 
 struct Inner {
@@ -123,7 +127,29 @@ impl MessageWriter {
             inner,
             queues: queues.into(),
             lanes,
+            forwarder: None,
         }
+    }
+
+    /// Hands each send to the node that owns its chat (`crate::cluster`), so that a chat's
+    /// sends are batched on one node whichever node they arrive at; sends for this node's
+    /// chats, handed over or not, are stored here.
+    #[must_use]
+    pub fn with_owners(
+        mut self,
+        client: &redis::Client,
+        conn: ConnectionManager,
+        prefix: &str,
+    ) -> Self {
+        let local = self.clone();
+        self.forwarder = Some(forward::Forwarder::start(
+            &local,
+            client,
+            conn,
+            prefix,
+            &self.lanes,
+        ));
+        self
     }
 
     /// What the lanes count (messages stored, batch sizes, commit times).
@@ -133,6 +159,53 @@ impl MessageWriter {
 
     /// Stores `send` in `chat` and answers once it is committed.
     pub async fn send(&self, chat: ChatId, send: ValidSend) -> Result<SendResult> {
+        if self.lanes.token().is_cancelled() {
+            return Err(shutting_down());
+        }
+        let Some((forwarder, owner)) = self
+            .forwarder
+            .as_ref()
+            .and_then(|f| Some((f, f.owner_of(chat)?)))
+        else {
+            return self.store_here(chat, send).await;
+        };
+        let metrics = &self.inner.metrics;
+        match forwarder.hand_over(owner, chat, &send).await {
+            forward::Handover::Stored(result) => {
+                metrics.forwarded.inc();
+                Ok(*result)
+            }
+            forward::Handover::Refused => {
+                metrics.forward_fallbacks.inc();
+                self.store_here(chat, send).await
+            }
+            forward::Handover::Unanswered => {
+                metrics.forward_fallbacks.inc();
+                // If the owner stored it after all, this finds its message by `clientId`.
+                // For the client this is still its first send (its ack is this one), and
+                // the caller's notifications must not be skipped as for a resend.
+                let mut result = self.store_here(chat, send).await?;
+                result.duplicate = false;
+                Ok(result)
+            }
+        }
+    }
+
+    /// Stores `send` on this node's lane for `chat`.
+    async fn store_here(&self, chat: ChatId, send: ValidSend) -> Result<SendResult> {
+        let answer = self.submit(chat, send)?;
+        answer.await.map_err(|_| {
+            // The lane died holding this send (it is being replaced), or the server stopped.
+            Error::Unavailable("the send was interrupted; resend it with the same clientId".into())
+        })?
+    }
+
+    /// Queues `send` on its lane now; the receiver gets the outcome once it is committed.
+    fn submit(
+        &self,
+        chat: ChatId,
+        send: ValidSend,
+    ) -> Result<oneshot::Receiver<Result<SendResult>>> {
         if self.lanes.token().is_cancelled() {
             return Err(shutting_down());
         }
@@ -146,10 +219,7 @@ impl MessageWriter {
                 ),
                 mpsc::error::TrySendError::Closed(_) => shutting_down(),
             })?;
-        answer.await.map_err(|_| {
-            // The lane died holding this send (it is being replaced), or the server stopped.
-            Error::Unavailable("the send was interrupted; resend it with the same clientId".into())
-        })?
+        Ok(answer)
     }
 
     /// Stops taking sends (they are answered `SERVICE_UNAVAILABLE`); the lanes store and

@@ -178,7 +178,7 @@ async fn a_chats_sends_are_stored_by_the_node_that_owns_it() {
 }
 
 /// A send whose owner does not answer in time (the test hook holds any lane that takes it
-/// for 10 s) is stored by the node that took it, after the handover's 4 s wait: the owner
+/// for 10 s) is stored by the node that took it, after the handover's 1 s wait: the owner
 /// stores it first, the other node finds it by its `clientId`, and the sender gets one ack
 /// (not marked as a resend: it sent once), the chat one message, the reader one frame.
 #[tokio::test]

@@ -8,12 +8,13 @@
 //! send or store one twice: whenever the owner does not answer with a stored message (no
 //! node listening, an error, no answer in [`ANSWER_WAIT`]), the node that took the send
 //! stores it itself, and the send's `clientId` makes a second store of the same message
-//! return the first.
+//! return the first. An owner that did not answer is passed over for a few seconds, so
+//! that a frozen node costs one wait, not one per send.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::api::SendResult;
 use common::ids::ChatId;
@@ -30,8 +31,12 @@ use crate::cluster::Nodes;
 use crate::tasks::Tasks;
 
 /// How long a node waits for the owner's answer before storing the send itself. A send is
-/// answered in milliseconds; this is for an owner that stopped mid-send.
-const ANSWER_WAIT: Duration = Duration::from_secs(4);
+/// answered in milliseconds; this is for an owner that stopped or froze mid-send.
+const ANSWER_WAIT: Duration = Duration::from_secs(1);
+/// An owner that did not answer (or had nobody listening) is passed over for this long:
+/// its chats' sends are stored by the node that takes them, rather than each waiting
+/// [`ANSWER_WAIT`] on a node that is frozen or gone (its entry lasts up to 5 s more).
+const PASS_OVER: Duration = Duration::from_secs(5);
 
 /// How often a stopping node looks whether every handed-over send has its answer.
 const STOP_CHECK: Duration = Duration::from_millis(50);
@@ -81,6 +86,8 @@ pub(super) struct Forwarder {
     prefix: String,
     next: AtomicU64,
     waiting: Mutex<HashMap<u64, oneshot::Sender<Option<SendResult>>>>,
+    /// Owners that did not answer, and until when they are passed over.
+    passed_over: Mutex<HashMap<Uuid, Instant>>,
 }
 
 impl std::fmt::Debug for Forwarder {
@@ -109,6 +116,7 @@ impl Forwarder {
             prefix: prefix.to_owned(),
             next: AtomicU64::new(0),
             waiting: Mutex::new(HashMap::new()),
+            passed_over: Mutex::new(HashMap::new()),
         });
         for (inbox, name) in [
             (Inbox::Sends, "send-handover"),
@@ -125,9 +133,23 @@ impl Forwarder {
         forwarder
     }
 
-    /// The other node that owns `chat`, if any.
+    /// The other node that owns `chat`, if any and if it has been answering.
     pub(super) fn owner_of(&self, chat: ChatId) -> Option<Uuid> {
-        self.nodes.other_owner(chat)
+        let owner = self.nodes.other_owner(chat)?;
+        let mut passed_over = lock(&self.passed_over);
+        match passed_over.get(&owner) {
+            Some(until) if *until > Instant::now() => None,
+            Some(_) => {
+                passed_over.remove(&owner);
+                Some(owner)
+            }
+            None => Some(owner),
+        }
+    }
+
+    /// `owner` did not answer: its chats are stored here for [`PASS_OVER`].
+    fn pass_over(&self, owner: Uuid) {
+        lock(&self.passed_over).insert(owner, Instant::now() + PASS_OVER);
     }
 
     /// Hands `send` to `owner` and waits for its answer.
@@ -153,6 +175,9 @@ impl Forwarder {
         // The owner is gone (or Redis is): nothing was handed over.
         if !matches!(listeners, Ok(n) if n > 0) {
             self.waiting_slots().remove(&id);
+            if listeners.is_ok() {
+                self.pass_over(owner);
+            }
             return Handover::Refused;
         }
         match tokio::time::timeout(ANSWER_WAIT, rx).await {
@@ -161,6 +186,7 @@ impl Forwarder {
             Ok(Err(_)) => Handover::Unanswered,
             Err(_) => {
                 self.waiting_slots().remove(&id);
+                self.pass_over(owner);
                 Handover::Unanswered
             }
         }
@@ -169,10 +195,7 @@ impl Forwarder {
     fn waiting_slots(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<Option<SendResult>>>> {
-        // A panic while holding this lock cannot leave the map inconsistent.
-        self.waiting
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(&self.waiting)
     }
 
     /// Takes what comes on one of this node's two channels, resubscribing when Redis drops
@@ -303,4 +326,11 @@ impl Forwarder {
             }
         });
     }
+}
+
+/// A panic while holding one of these locks cannot leave its map inconsistent.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

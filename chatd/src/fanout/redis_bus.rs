@@ -272,12 +272,19 @@ async fn subscribe_loop(
                     // Whatever happened while we were away is for clients to resync.
                     recover(&registry, &store).await;
                     let mut stream = pubsub.on_message();
+                    // This node's own deliveries come back too; they start with its origin
+                    // (the first field, as this node serialized them), so they are skipped
+                    // without decoding the frame they carry.
+                    let own = own_prefix(node);
                     while let Some(Some(msg)) = token.run_until_cancelled(stream.next()).await {
                         let Ok(text) = msg.get_payload::<String>() else {
                             continue;
                         };
                         if msg.get_channel_name() == admin {
                             super::notices::apply(&registry, &text);
+                            continue;
+                        }
+                        if text.starts_with(&own) {
                             continue;
                         }
                         match serde_json::from_str::<WireDelivery>(&text) {
@@ -304,5 +311,30 @@ async fn subscribe_loop(
             () = tokio::time::sleep(backoff) => {}
         }
         backoff = (backoff * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// How every delivery a node publishes begins: its `origin`, the first field.
+fn own_prefix(node: Uuid) -> String {
+    format!("{{\"origin\":\"{node}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nodes_deliveries_begin_with_its_origin_and_no_one_elses_do() {
+        let (node, other) = (Uuid::now_v7(), Uuid::now_v7());
+        for resync in [false, true] {
+            let wire = WireDelivery {
+                origin: node,
+                resync,
+                delivery: None,
+            };
+            let text = serde_json::to_string(&wire).unwrap();
+            assert!(text.starts_with(&own_prefix(node)), "{text}");
+            assert!(!text.starts_with(&own_prefix(other)), "{text}");
+        }
     }
 }

@@ -9,12 +9,7 @@ use testkit::{SmtpServer, TestServer, fresh_db, test_config};
 
 /// The integer value of the sample `name` (with its labels, as written) in `text`.
 fn sample(text: &str, name: &str) -> u64 {
-    text.lines()
-        .find_map(|line| {
-            let (key, value) = line.rsplit_once(' ')?;
-            (key == name).then(|| value.parse().unwrap())
-        })
-        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+    testkit::metric(text, name).unwrap_or_else(|| panic!("no {name} in\n{text}"))
 }
 
 async fn scrape(url: &str) -> String {

@@ -48,41 +48,49 @@ async fn two_nodes_share_accounts_tokens_and_login_limits() {
     );
 }
 
-/// Two nodes with Redis and their metrics listeners, on one fresh database.
-async fn two_nodes_with_metrics() -> (testkit::TestDb, TestServer, TestServer) {
+/// Two nodes with Redis and their metrics listeners on one fresh database, ada a client of
+/// node A and bob of node B, their direct chat, and which node owns it (0: A, 1: B).
+struct ChatAcrossNodes {
+    _db: testkit::TestDb,
+    nodes: [TestServer; 2],
+    clients: [common::client::Client; 2],
+    chat: common::ChatId,
+    owner: usize,
+}
+
+async fn chat_across_nodes() -> ChatAcrossNodes {
     let db = fresh_db().await;
     let mut config = test_config();
     config.redis.url = Some(chatd::config::Secret::new(shared_redis_url().await));
     config.metrics.listen = Some("127.0.0.1:0".parse().unwrap());
-    let node_a = TestServer::on(config.clone(), db.options()).await;
-    let node_b = TestServer::on(config, db.options()).await;
-    (db, node_a, node_b)
+    // Boxed: a server's start-up future is large, and this one holds two.
+    let node_a = Box::pin(TestServer::on(config.clone(), db.options())).await;
+    let node_b = Box::pin(TestServer::on(config, db.options())).await;
+    let (ada, _) = node_a.user("ada").await;
+    let (bob, bob_t) = node_b.user("bob").await;
+    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
+    let nodes = [node_a, node_b];
+    let clients = [ada, bob];
+    let owner = owner_of_chat(&nodes, &clients, chat).await;
+    ChatAcrossNodes {
+        _db: db,
+        nodes,
+        clients,
+        chat,
+        owner,
+    }
 }
 
 /// A counter of a node's `/metrics` (0 when absent).
 async fn counter(node: &TestServer, name: &str) -> u64 {
-    let text = reqwest::get(node.metrics_url.clone().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|line| {
-            line.strip_prefix(name)?
-                .strip_prefix(' ')?
-                .parse::<f64>()
-                .ok()
-        })
-        .map_or(0, |v| v as u64)
+    testkit::metric(&node.metrics().await, name).unwrap_or(0)
 }
 
 /// Posts from a client of each node into `chat` until one node hands its send over (both
-/// nodes then know each other); returns the index (0 for `a`, 1 for `b`) of the chat's
-/// owner.
+/// nodes then know each other); returns the index of the chat's owner.
 async fn owner_of_chat(
-    nodes: [&TestServer; 2],
-    clients: [&common::client::Client; 2],
+    nodes: &[TestServer; 2],
+    clients: &[common::client::Client; 2],
     chat: common::ChatId,
 ) -> usize {
     for round in 0..100 {
@@ -105,13 +113,14 @@ async fn owner_of_chat(
 #[tokio::test]
 async fn a_chats_sends_are_stored_by_the_node_that_owns_it() {
     const EACH: usize = 20;
-    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
-    let (ada, _) = node_a.user("ada").await;
-    let (bob, bob_t) = node_b.user("bob").await;
-    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
-    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
-    let nodes = [&node_a, &node_b];
-    let (owner_node, other_node) = (nodes[owner], nodes[1 - owner]);
+    let ChatAcrossNodes {
+        _db,
+        nodes,
+        clients: [ada, bob],
+        chat,
+        owner,
+    } = chat_across_nodes().await;
+    let (owner_node, other_node) = (&nodes[owner], &nodes[1 - owner]);
     let stored_by_owner = counter(owner_node, "chatd_messages_sent_total").await;
     let stored_by_other = counter(other_node, "chatd_messages_sent_total").await;
     let handed_over = counter(other_node, "chatd_send_forwarded_total").await;
@@ -183,16 +192,15 @@ async fn a_chats_sends_are_stored_by_the_node_that_owns_it() {
 /// (not marked as a resend: it sent once), the chat one message, the reader one frame.
 #[tokio::test]
 async fn a_send_the_owner_does_not_answer_is_stored_once_by_the_node_that_took_it() {
-    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
-    let (ada, _) = node_a.user("ada").await;
-    let (bob, bob_t) = node_b.user("bob").await;
-    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
-    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
-    let (other_node, sender, reader) = if owner == 0 {
-        (&node_b, &bob, &ada)
-    } else {
-        (&node_a, &ada, &bob)
-    };
+    let ChatAcrossNodes {
+        _db,
+        nodes,
+        clients,
+        chat,
+        owner,
+    } = chat_across_nodes().await;
+    // The other node's client sends; the owner's client reads.
+    let (other_node, sender, reader) = (&nodes[1 - owner], &clients[1 - owner], &clients[owner]);
     let (mut reader_ws, _) = testkit::ws::connect(reader).await;
 
     // The owner's lane waits for a second send that never comes.
@@ -244,18 +252,19 @@ async fn a_send_the_owner_does_not_answer_is_stored_once_by_the_node_that_took_i
 /// and its members keep getting them.
 #[tokio::test]
 async fn when_a_chats_owner_stops_the_other_node_stores_its_sends() {
-    let (_db, node_a, node_b) = two_nodes_with_metrics().await;
-    let (ada, _) = node_a.user("ada").await;
-    let (bob, bob_t) = node_b.user("bob").await;
-    let chat = testkit::chat::direct(&ada, bob_t.user.id).await;
-    let owner = owner_of_chat([&node_a, &node_b], [&ada, &bob], chat).await;
-    let (staying, sender) = if owner == 0 {
-        node_a.stop().await.unwrap();
-        (node_b, bob)
+    let ChatAcrossNodes {
+        _db,
+        nodes: [node_a, node_b],
+        clients: [ada, bob],
+        chat,
+        owner,
+    } = chat_across_nodes().await;
+    let (stopping, staying, sender) = if owner == 0 {
+        (node_a, node_b, bob)
     } else {
-        node_b.stop().await.unwrap();
-        (node_a, ada)
+        (node_b, node_a, ada)
     };
+    stopping.stop().await.unwrap();
     let (mut sender_ws, _) = testkit::ws::connect(&sender).await;
     for n in 0..5 {
         let sent = testkit::chat::post(&sender, chat, "still here", &format!("after-{n}")).await;

@@ -201,12 +201,7 @@ async fn expired_messages_leave_history_search_mentions_notifications_and_storag
     let again = server.retention().run_pass().await.unwrap();
     assert_eq!(again.messages, 0);
     assert_eq!(server.retention().status().await.unwrap().due, 0);
-    let metrics = reqwest::get(server.metrics_url.clone().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     assert!(
         metrics.contains("chatd_retention_pruned_messages_total 1"),
         "{metrics}"

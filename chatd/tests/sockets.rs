@@ -316,12 +316,7 @@ async fn a_slow_consumer_is_cut_off_with_4008_and_gets_the_close_frame_not_a_res
     let code = close_code(&mut stream, Duration::from_mins(1)).await;
     assert_eq!(code, Some(close::SLOW_CONSUMER));
     sending.abort();
-    let metrics = reqwest::get(server.metrics_url.clone().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     assert!(
         metrics.contains("chatd_ws_slow_consumers_total 1"),
         "{metrics}"

@@ -339,12 +339,7 @@ async fn an_event_stream_that_is_not_read_is_cut_off_as_a_slow_consumer() {
             sent += 1;
         }
     }
-    let metrics = reqwest::get(server.metrics_url.clone().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = server.metrics().await;
     assert!(
         metrics.contains("chatd_ws_slow_consumers_total 1"),
         "{metrics}"

@@ -30,7 +30,7 @@ pub use process::ChatdProcess;
 pub use redis_server::{PrivateRedis, shared_redis_url};
 #[cfg(feature = "s3")]
 pub use s3::S3Server;
-pub use server::{TestServer, password, test_config};
+pub use server::{TestServer, metric, password, test_config};
 pub use smtp::{ReceivedMail, SmtpServer};
 
 use std::path::PathBuf;

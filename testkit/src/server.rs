@@ -114,6 +114,21 @@ impl TestServer {
         }
     }
 
+    /// The text of this server's `GET /metrics` (started with `metrics.listen` set).
+    pub async fn metrics(&self) -> String {
+        let url = self
+            .metrics_url
+            .as_deref()
+            .unwrap_or_else(|| panic!("no metrics listener: set config.metrics.listen"));
+        reqwest::get(url)
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .unwrap_or_else(|e| panic!("scraping {url}: {e}"))
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("reading {url}: {e}"))
+    }
+
     /// A new client of this server, not logged in.
     pub fn client(&self) -> Client {
         Client::new(&self.base_url).unwrap_or_else(|e| panic!("{e}"))
@@ -205,6 +220,19 @@ impl Drop for TestServer {
             task.abort();
         }
     }
+}
+
+/// The integer value of the sample `name` (with its labels, as written) in a `/metrics`
+/// text, if it is there.
+pub fn metric(text: &str, name: &str) -> Option<u64> {
+    text.lines().find_map(|line| {
+        let (key, value) = line.rsplit_once(' ')?;
+        if key != name {
+            return None;
+        }
+        // Counters are written as integers, some gauges and sums as floats.
+        value.parse::<f64>().ok().map(|v| v as u64)
+    })
 }
 
 /// Serves `router` on `listener` until the runtime ends (the test's metrics endpoint).
